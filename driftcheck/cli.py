@@ -1,0 +1,296 @@
+"""Command line: argparse subcommands wired to load -> collect -> rules -> report."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+
+from driftcheck._version import __version__
+from driftcheck.collect.http import FetchPolicy
+from driftcheck.errors import DriftcheckError, UsageError
+from driftcheck.findings import Severity
+from driftcheck.run import CheckOptions, RunResult
+
+FORMATS = ("console", "json")
+
+
+def _console(stream: TextIO | None = None, *, plain: bool = False) -> Console:
+    """Colour on a terminal (rich honours NO_COLOR); plain, unwrapped text anywhere else."""
+    stream = stream or sys.stdout
+    if not plain and stream.isatty():
+        return Console(file=stream, highlight=False)
+    return Console(file=stream, highlight=False, soft_wrap=True, color_system=None,
+                   force_terminal=False, width=120)
+
+
+def _render(result: RunResult, fmt: str, file: TextIO | None = None) -> str | None:
+    """Render to `file` (console format, with colour when it is a terminal) or as text."""
+    if fmt == "json":
+        from driftcheck.report import render_json
+
+        return render_json(result)
+    from driftcheck.report import render_console
+
+    if file is not None:
+        render_console(result, _console(file))
+        return None
+    buffer = io.StringIO()
+    render_console(result, _console(buffer, plain=True))
+    return buffer.getvalue()
+
+
+def _prefixes(values: Sequence[str] | None) -> list[str]:
+    return [p.strip() for v in values or () for p in v.split(",") if p.strip()]
+
+
+def _outputs(values: Sequence[str] | None) -> list[tuple[str, Path]]:
+    outputs = []
+    for value in values or ():
+        fmt, sep, path = value.partition("=")
+        if not sep or not path or fmt not in FORMATS:
+            raise UsageError(
+                f"--output {value!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
+            )
+        outputs.append((fmt, Path(path)))
+    return outputs
+
+
+def _check_options(args: argparse.Namespace) -> CheckOptions:
+    policy = FetchPolicy()
+    if args.concurrency is not None:
+        if args.concurrency < 1:
+            raise UsageError("--concurrency: expected a whole number of at least 1")
+        policy = replace(policy, concurrency=args.concurrency)
+    return CheckOptions(
+        paths=tuple(args.paths or ("environments",)),
+        environments=tuple(args.env or ()),
+        offline=getattr(args, "offline", False),
+        fail_on=Severity(args.fail_on),
+        select=_prefixes(args.select),
+        ignore=_prefixes(args.ignore),
+        fetch=policy,
+    )
+
+
+def _emit(result: RunResult, args: argparse.Namespace) -> int:
+    for fmt, path in _outputs(args.output):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(_render(result, fmt) or "", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output {fmt}={path}: cannot write: {exc.strerror}") from None
+    if args.format == "console":
+        _render(result, "console", sys.stdout)
+    else:
+        sys.stdout.write(_render(result, args.format) or "")
+    return result.exit_code
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from driftcheck.run import run_check
+
+    return _emit(run_check(_check_options(args)), args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from driftcheck.demo import run_demo
+
+    result, url = run_demo(_check_options(args))
+    if args.format == "console":
+        _console().print(f"driftcheck {__version__} demo · sandbox IdP at {url} "
+                         "(stopped after the run)\n")
+    code = _emit(result, args)
+    # Findings are the point of the demo; only a broken demo fails.
+    return code if code in (2, 3) else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from driftcheck.load import load_environments
+
+    loaded = load_environments(args.paths or ("environments",))
+    for problem in loaded.problems:
+        print(f"{problem} [{problem.rule}]", file=sys.stderr)
+    count = len(loaded.environments)
+    files = len({p.loaded_file for p in loaded.problems})
+    summary = f"{count} environment{'s' if count != 1 else ''} valid"
+    if loaded.problems:
+        summary += f", {files} file{'s' if files != 1 else ''} invalid"
+        summary += f" ({len(loaded.problems)} problem{'s' if len(loaded.problems) != 1 else ''})"
+    print(summary)
+    return 2 if loaded.problems else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from driftcheck.report.rule_reference import print_rule, print_rule_table, rules_markdown
+    from driftcheck.rules import get_rule
+
+    if args.markdown:
+        sys.stdout.write(rules_markdown())
+        return 0
+    console = _console()
+    if args.id:
+        found = get_rule(args.id)
+        if found is None:
+            raise UsageError(f"no rule {args.id!r}; `driftcheck rules` lists them all")
+        print_rule(console, found)
+    else:
+        print_rule_table(console)
+    return 0
+
+
+def _fault_value(name: str, raw: str | None) -> object:
+    from driftcheck.sandbox.tenants import Faults
+
+    kinds = {f.name: f.type for f in fields(Faults)}
+    kind = str(kinds[name])
+    if raw is None:
+        if "bool" not in kind:
+            raise UsageError(f"--fault …:{name} needs a value (…:{name}=VALUE)")
+        return True
+    try:
+        if "bool" in kind:
+            return raw.lower() in ("1", "true", "yes", "on")
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+    except ValueError:
+        raise UsageError(f"--fault …:{name}={raw}: expected a number") from None
+    if "Mapping" in kind:
+        raise UsageError(f"--fault …:{name} can only be set from Python, not the command line")
+    return raw
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from driftcheck.demo import SANDBOX_URL_VARIABLE, sandbox_variables
+    from driftcheck.sandbox import FAULT_NAMES, Sandbox, default_tenant
+
+    names = args.tenant or ["dev", "staging", "prod"]
+    faults: dict[str, dict[str, object]] = {n: {} for n in names}
+    for spec in args.fault or ():
+        tenant, sep, rest = spec.partition(":")
+        name, _, raw = rest.partition("=")
+        if not sep or tenant not in faults or name not in FAULT_NAMES:
+            raise UsageError(
+                f"--fault {spec!r}: expected TENANT:FAULT[=VALUE] with TENANT one of "
+                f"{', '.join(names)} and FAULT one of {', '.join(FAULT_NAMES)}"
+            )
+        faults[tenant][name] = _fault_value(name, raw or None)
+    sandbox = Sandbox([default_tenant(n) for n in names], port=args.port)
+    try:
+        sandbox.start()
+    except OSError as exc:
+        raise UsageError(f"--port {args.port}: cannot listen: {exc.strerror}") from None
+    for name, changes in faults.items():
+        if changes:
+            sandbox.set_faults(name, **changes)
+    console = _console()
+    console.print(f"driftcheck sandbox IdP on {sandbox.url}  (Ctrl-C stops it)")
+    for name in names:
+        base = sandbox.tenant_url(name)
+        on = {k: v for k, v in faults[name].items()}
+        console.print(f"\n{name}  issuer {sandbox.issuer(name)}" + (f"  faults {on}" if on else ""))
+        console.print(f"  discovery  {base}/.well-known/openid-configuration")
+        console.print(f"  jwks       {base}/jwks")
+        console.print(f"  token      {base}/token  (client_credentials; client probe-{name})")
+        console.print(f"  frontend   {sandbox.frontend_config_url(name)}")
+    variables = sandbox_variables(sandbox)
+    if args.env_file:
+        path = Path(args.env_file)
+        path.touch(mode=0o600, exist_ok=True)
+        os.chmod(path, 0o600)
+        path.write_text("".join(f"{k}={v}\n" for k, v in variables.items()), encoding="utf-8")
+        console.print(f"\nURL and client secrets written to {path} (mode 600); load them with "
+                      f"`set -a; . {path}; set +a`")
+    else:
+        console.print(f"\nexport {SANDBOX_URL_VARIABLE}={sandbox.url}   "
+                      "(client secrets are not printed: use --env-file FILE)")
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True) -> None:
+    if paths:
+        parser.add_argument("paths", nargs="*", metavar="PATH",
+                            help="environment files or folders (default: ./environments)")
+    parser.add_argument("--format", choices=FORMATS, default="console",
+                        help="what to print on standard output (default: console)")
+    parser.add_argument("--output", action="append", metavar="FORMAT=FILE",
+                        help="also write FORMAT to FILE (repeatable)")
+    parser.add_argument("--fail-on", choices=[s.value for s in Severity], default="high",
+                        help="exit 1 when a finding is at or above this severity (default: high)")
+    parser.add_argument("--select", action="append", metavar="CODE-PREFIX",
+                        help="only rules whose ID starts with this (repeatable, comma-separated)")
+    parser.add_argument("--ignore", action="append", metavar="CODE-PREFIX",
+                        help="skip rules whose ID starts with this (repeatable, comma-separated)")
+    parser.add_argument("--env", action="append", metavar="NAME",
+                        help="only this environment (repeatable)")
+    parser.add_argument("--concurrency", type=int, metavar="N",
+                        help="requests in flight at once (default: 64)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="driftcheck",
+        description="Catch JWT/OIDC configuration drift between deployment environments.",
+    )
+    parser.add_argument("--version", action="version", version=f"driftcheck {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check environments against their live IdPs")
+    _add_check_arguments(check)
+    check.add_argument("--offline", action="store_true",
+                       help="no network: only the rules that need none")
+    check.set_defaults(handler=cmd_check)
+
+    demo = commands.add_parser(
+        "demo", help="start the sandbox IdP, check the example environments, report")
+    _add_check_arguments(demo, paths=False)
+    demo.set_defaults(handler=cmd_demo, paths=None)
+
+    validate = commands.add_parser("validate", help="validate environment files (no network)")
+    validate.add_argument("paths", nargs="*", metavar="PATH")
+    validate.set_defaults(handler=cmd_validate)
+
+    rules = commands.add_parser("rules", help="the rule reference")
+    rules.add_argument("id", nargs="?", metavar="ID", help="a rule ID or slug")
+    rules.add_argument("--markdown", action="store_true", help="print docs/rules.md")
+    rules.set_defaults(handler=cmd_rules)
+
+    sandbox = commands.add_parser("sandbox", help="run the sandbox IdP in the foreground")
+    sandbox.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    sandbox.add_argument("--tenant", action="append", metavar="NAME",
+                         help="tenant names (default: dev, staging, prod)")
+    sandbox.add_argument("--fault", action="append", metavar="TENANT:FAULT[=VALUE]",
+                         help="switch a fault on, e.g. staging:trailing_slash_issuer")
+    sandbox.add_argument("--env-file", metavar="FILE",
+                         help="write DRIFTCHECK_SANDBOX_URL and client secrets to FILE")
+    sandbox.set_defaults(handler=cmd_sandbox)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except DriftcheckError as exc:
+        print(f"driftcheck {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

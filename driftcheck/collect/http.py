@@ -1,0 +1,273 @@
+"""GET JSON documents safely: size cap, timeouts, same-host redirects, failure classes.
+
+Each URL is fetched once per run (concurrent callers share one task). A failure never raises:
+it is recorded as a `FetchFailure` with a class a user can act on (DNS, refused, timeout, TLS,
+HTTP status, not JSON, too large, redirected off-host, ...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import json
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from driftcheck.observations import RECORDED_HEADERS, FetchFailure, HttpObservation
+from driftcheck.urls import refusal, same_host
+
+_RETRYABLE_KINDS = {"refused", "connection"}
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    total_timeout: float = 20.0
+    max_bytes: int = 1024 * 1024
+    retries: int = 2
+    backoff: float = 0.2
+    """First retry delay in seconds; doubles each time."""
+    max_redirects: int = 5
+    concurrency: int = 64
+
+
+class _Failed(Exception):
+    def __init__(self, kind: str, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.status = status
+
+
+def _classify(exc: BaseException) -> tuple[str, str]:
+    """Map an httpx/OS exception to a failure class and a short reason (no request data)."""
+    if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError | TimeoutError):
+        phase = {
+            httpx.ConnectTimeout: "connecting",
+            httpx.ReadTimeout: "reading the response",
+            httpx.WriteTimeout: "sending the request",
+            httpx.PoolTimeout: "waiting for a connection",
+        }.get(type(exc), "in total")
+        return "timeout", f"timed out {phase}"
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return "tls", f"certificate verification failed: {cause.verify_message}"
+        if isinstance(cause, ssl.SSLError):
+            return "tls", f"TLS handshake failed: {cause.reason or cause}"
+        if isinstance(cause, socket.gaierror):
+            return "dns", "host name could not be resolved"
+        if isinstance(cause, ConnectionRefusedError) or (
+            isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
+        ):
+            return "refused", "connection refused"
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc)
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return "dns", "host name could not be resolved"
+    if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
+        return "tls", f"TLS failed: {text[:200]}"
+    if "Connection refused" in text or "[Errno 111]" in text:
+        return "refused", "connection refused"
+    return "connection", f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
+class JsonFetcher:
+    """Fetches JSON objects over one shared AsyncClient per trust configuration."""
+
+    def __init__(self, policy: FetchPolicy | None = None) -> None:
+        self.policy = policy or FetchPolicy()
+        self._clients: dict[str | None, httpx.AsyncClient] = {}
+        self._tasks: dict[str, asyncio.Task[HttpObservation]] = {}
+        self._results: dict[str, HttpObservation] = {}
+        self._semaphore = asyncio.Semaphore(self.policy.concurrency)
+        self.requests_sent = 0
+
+    async def __aenter__(self) -> JsonFetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+    def _client(self, ca_bundle: str | None) -> httpx.AsyncClient:
+        client = self._clients.get(ca_bundle)
+        if client is None:
+            context = ssl.create_default_context(cafile=ca_bundle)
+            client = httpx.AsyncClient(
+                verify=context,
+                follow_redirects=False,
+                timeout=httpx.Timeout(
+                    self.policy.read_timeout, connect=self.policy.connect_timeout
+                ),
+                limits=httpx.Limits(
+                    max_connections=self.policy.concurrency,
+                    max_keepalive_connections=self.policy.concurrency,
+                ),
+                headers={"Accept": "application/json", "User-Agent": "driftcheck"},
+                trust_env=True,
+            )
+            self._clients[ca_bundle] = client
+        return client
+
+    async def get(
+        self, url: str, *, allow_insecure: bool = False, ca_bundle: str | None = None
+    ) -> HttpObservation:
+        """The observation of `url`; a URL already fetched in this run is not fetched again."""
+        refused = refusal(url, allow_insecure)
+        if refused is not None:
+            observation = _failure(url, refused.kind, refused.detail)
+            self._results.setdefault(url, observation)  # a real fetch by another env wins
+            return observation
+        task = self._tasks.get(url)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch_with_retries(url, allow_insecure, ca_bundle))
+            self._tasks[url] = task
+        observation = await asyncio.shield(task)
+        self._results[url] = observation
+        return observation
+
+    def results(self) -> dict[str, HttpObservation]:
+        """Every URL asked for in this run and what came of it."""
+        return dict(self._results)
+
+    async def _fetch_with_retries(
+        self, url: str, allow_insecure: bool, ca_bundle: str | None
+    ) -> HttpObservation:
+        delay = self.policy.backoff
+        for attempt in range(self.policy.retries + 1):
+            observation = await self._fetch_once(url, allow_insecure, ca_bundle)
+            failure = observation.failure
+            retryable = failure is not None and (
+                failure.kind in _RETRYABLE_KINDS
+                or (observation.status is not None and observation.status >= 500)
+            )
+            if not retryable or attempt == self.policy.retries:
+                return observation
+            retry_after = observation.headers.get("retry-after", "")
+            wait = float(retry_after) if retry_after.isdigit() else delay
+            if wait > 5 * self.policy.backoff * (2**self.policy.retries):
+                return observation  # the server asks for longer than we are willing to wait
+            await asyncio.sleep(wait)
+            delay *= 2
+        raise AssertionError("unreachable")
+
+    async def _fetch_once(
+        self, url: str, allow_insecure: bool, ca_bundle: str | None
+    ) -> HttpObservation:
+        started = time.monotonic()
+        received_at = time.time()
+        current, status, headers = url, None, {}
+        try:
+            async with self._semaphore, asyncio.timeout(self.policy.total_timeout):
+                for _hop in range(self.policy.max_redirects + 1):
+                    self.requests_sent += 1
+                    async with self._client(ca_bundle).stream("GET", current) as response:
+                        received_at = time.time()
+                        status = response.status_code
+                        headers = {
+                            name: response.headers[name]
+                            for name in RECORDED_HEADERS
+                            if name in response.headers
+                        }
+                        if response.is_redirect:
+                            current = self._next_hop(url, current, response, allow_insecure)
+                            continue
+                        if status >= 400:
+                            raise _Failed("http-status", f"HTTP {status} {response.reason_phrase}")
+                        body = await self._read_capped(response)
+                        break
+                else:
+                    raise _Failed(
+                        "redirect-loop", f"more than {self.policy.max_redirects} redirects"
+                    )
+            document = _parse_json_object(body, headers.get("content-type", ""))
+        except _Failed as failed:
+            return _failure(url, failed.kind, failed.detail, current, status, headers,
+                            started, received_at)
+        except Exception as exc:  # every transport fault becomes a classified failure
+            kind, detail = _classify(exc)
+            return _failure(url, kind, detail, current, status, headers, started, received_at)
+        return HttpObservation(
+            url=url,
+            final_url=current,
+            status=status,
+            elapsed_ms=(time.monotonic() - started) * 1000,
+            received_at=received_at,
+            headers=headers,
+            body=document,
+        )
+
+    def _next_hop(
+        self, origin_url: str, current: str, response: httpx.Response, allow_insecure: bool
+    ) -> str:
+        location = response.headers.get("location", "")
+        target = urljoin(current, location)
+        if not same_host(origin_url, target):
+            raise _Failed(
+                "off-host-redirect", f"redirected to another host ({urlsplit(target).hostname})"
+            )
+        if (
+            urlsplit(current).scheme == "https"
+            and urlsplit(target).scheme == "http"
+            and not allow_insecure
+        ):
+            raise _Failed("insecure-redirect", "redirected from https to plain http")
+        return target
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        cap = self.policy.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise _Failed("too-large", f"body of {int(declared)} bytes exceeds the {cap}-byte cap")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise _Failed("too-large", f"body exceeds the {cap}-byte cap")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _parse_json_object(body: bytes, content_type: str) -> dict[str, Any]:
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        shown = content_type.split(";")[0] or "no Content-Type"
+        raise _Failed("not-json", f"response is not JSON ({shown})") from None
+    if not isinstance(document, dict):
+        raise _Failed("not-json", f"expected a JSON object, got a JSON {type(document).__name__}")
+    return document
+
+
+def _failure(
+    url: str,
+    kind: str,
+    detail: str,
+    final_url: str | None = None,
+    status: int | None = None,
+    headers: dict[str, str] | None = None,
+    started: float | None = None,
+    received_at: float | None = None,
+) -> HttpObservation:
+    return HttpObservation(
+        url=url,
+        final_url=final_url or url,
+        status=status,
+        elapsed_ms=0.0 if started is None else (time.monotonic() - started) * 1000,
+        received_at=received_at or time.time(),
+        headers=headers or {},
+        failure=FetchFailure(kind, detail),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,123 @@
+"""Compare issuer-like URLs exactly, and explain a difference the way a person would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from driftcheck.urls import DEFAULT_PORTS
+
+DifferenceKind = Literal["equal", "trailing-slash", "case-or-scheme", "other"]
+
+
+@dataclass(frozen=True)
+class IssuerDifference:
+    kind: DifferenceKind
+    explanation: str
+    expected_marked: str
+    """The expected value with its differing part in [brackets]."""
+    actual_marked: str
+
+
+def mark_difference(expected: str, actual: str) -> tuple[str, str]:
+    """Both strings with the part that differs between them in [brackets]."""
+    prefix = 0
+    limit = min(len(expected), len(actual))
+    while prefix < limit and expected[prefix] == actual[prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < limit - prefix
+        and expected[len(expected) - 1 - suffix] == actual[len(actual) - 1 - suffix]
+    ):
+        suffix += 1
+
+    def mark(text: str) -> str:
+        middle = text[prefix : len(text) - suffix]
+        if not middle:
+            return text
+        return f"{text[:prefix]}[{middle}]{text[len(text) - suffix:]}"
+
+    return mark(expected), mark(actual)
+
+
+def _host_port(url: str) -> tuple[str, str, int | None]:
+    """(host as written, scheme, port or None) of an authority."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    if host.startswith("["):
+        host = host[: host.find("]") + 1]
+    else:
+        host = host.split(":")[0]
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return host, parts.scheme, port
+
+
+def _case_scheme_port(expected: str, actual: str) -> list[str] | None:
+    """What differs when only scheme, host case or an explicit default port do; else None."""
+    e, a = urlsplit(expected), urlsplit(actual)
+    if (e.path, e.query, e.fragment) != (a.path, a.query, a.fragment):
+        return None
+    (e_host, e_scheme, e_port), (a_host, a_scheme, a_port) = _host_port(expected), _host_port(
+        actual
+    )
+    if e_host.lower() != a_host.lower():
+        return None
+    e_effective = e_port or DEFAULT_PORTS.get(e_scheme.lower())
+    a_effective = a_port or DEFAULT_PORTS.get(a_scheme.lower())
+    details = []
+    if e_scheme.lower() != a_scheme.lower():
+        details.append(f"the scheme differs ({e_scheme} vs {a_scheme})")
+    elif e_effective != a_effective:
+        return None
+    elif e_scheme != a_scheme:
+        details.append("the scheme's letter case differs")
+    if e_host != a_host:
+        details.append(f"the host's letter case differs ({e_host} vs {a_host})")
+    if (e_port is None) != (a_port is None) and e_scheme.lower() == a_scheme.lower():
+        written = e_port or a_port
+        details.append(f"the default port :{written} is written out in one of them")
+    return details or None
+
+
+def classify_issuer(expected: str, actual: str) -> IssuerDifference:
+    """How `actual` differs from `expected`, for the DC101-DC103 family (and DC309, DC401)."""
+    expected_marked, actual_marked = mark_difference(expected, actual)
+    if expected == actual:
+        return IssuerDifference("equal", "identical", expected, actual)
+    if expected.rstrip("/") == actual.rstrip("/"):
+        has = "has" if actual.endswith("/") and not expected.endswith("/") else "lacks"
+        return IssuerDifference(
+            "trailing-slash",
+            f"they differ only by a trailing slash: the actual value {has} it",
+            expected_marked,
+            actual_marked,
+        )
+    details = _case_scheme_port(expected, actual)
+    if details:
+        return IssuerDifference(
+            "case-or-scheme", "; ".join(details), expected_marked, actual_marked
+        )
+    e, a = urlsplit(expected), urlsplit(actual)
+    if (e.hostname or "").lower() != (a.hostname or "").lower():
+        explanation = (
+            f"the host differs ({e.hostname} vs {a.hostname}): a custom domain, another "
+            "provider, or another environment's IdP"
+        )
+    elif _host_port(expected)[2] != _host_port(actual)[2]:
+        explanation = (
+            f"the port differs ({e.port or 'default'} vs {a.port or 'default'}): "
+            "another listener, often a proxy or another environment"
+        )
+    elif e.path.rstrip("/") != a.path.rstrip("/"):
+        explanation = (
+            f"the path differs ({e.path or '/'} vs {a.path or '/'}): another tenant, realm or "
+            "authorization server on the same host"
+        )
+    else:
+        explanation = "the values differ"
+    return IssuerDifference("other", explanation, expected_marked, actual_marked)

@@ -1,0 +1,35 @@
+"""Durations as written in environment files: "90s", "10m", "24h", "1h30m", "500ms", "2d"."""
+
+import re
+
+_PART = re.compile(r"(\d+)(ms|s|m|h|d)")
+_WHOLE = re.compile(r"^(?:\d+(?:ms|s|m|h|d))+$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+DURATION_HINT = 'a duration such as "90s", "10m", "24h" or "1h30m"'
+
+
+def is_duration(text: str) -> bool:
+    return bool(_WHOLE.match(text))
+
+
+def parse_duration(text: str) -> float:
+    """Return the duration in seconds; raise ValueError naming the expected form."""
+    if not _WHOLE.match(text):
+        raise ValueError(f"expected {DURATION_HINT}, got {text!r}")
+    return sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _PART.findall(text))
+
+
+def format_seconds(seconds: float) -> str:
+    """Short human form: 45 s, 10 min, 2 h 5 min, 3 d."""
+    seconds = abs(seconds)
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        hours, rest = divmod(int(seconds), 3600)
+        return f"{hours} h {rest // 60} min" if rest >= 60 else f"{hours} h"
+    return f"{seconds / 86400:.0f} d"

@@ -1,0 +1,137 @@
+"""Environments as declared in TOML files, after `extends`, `${VAR}` and schema validation.
+
+Durations are stored in seconds (float). Every model is frozen; `Environment.origins`
+remembers which file each key path came from, so a finding can point at the right file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Tier = Literal["prod", "nonprod"]
+TokenKind = Literal["access", "id"]
+TokenSourceKind = Literal["client_credentials", "env", "file", "command"]
+
+
+@dataclass(frozen=True)
+class Idp:
+    issuer: str
+    """The exact `iss` value expected."""
+    discovery_url: str
+    """Declared, or issuer + "/.well-known/openid-configuration"."""
+    tenant: str | None = None
+    jwks_uri: str | None = None
+    """Expected JWKS URL; None means: take it from discovery."""
+    pinned_kids: tuple[str, ...] = ()
+    rotation_overlap: float | None = None
+
+
+@dataclass(frozen=True)
+class RuntimeConfigMap:
+    """JSON Pointers into a frontend's deployed runtime configuration."""
+
+    authority: str | None = None
+    client_id: str | None = None
+    api_base_url: str | None = None
+    audience: str | None = None
+
+
+@dataclass(frozen=True)
+class Frontend:
+    name: str
+    url: str | None = None
+    runtime_config_url: str | None = None
+    runtime_config_map: RuntimeConfigMap = field(default_factory=RuntimeConfigMap)
+    authority: str | None = None
+    client_id: str | None = None
+    api_base_url: str | None = None
+    audience: str | None = None
+    api: str | None = None
+    refresh_before_expiry: float | None = None
+
+
+@dataclass(frozen=True)
+class Api:
+    name: str
+    url: str | None = None
+    issuers: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+    algorithms: tuple[str, ...] = ()
+    clock_skew: float | None = None
+    jwks_cache_ttl: float | None = None
+    required_claims: tuple[str, ...] = ()
+    accepts: TokenKind = "access"
+    validator: str = "strict"
+    max_token_age: float | None = None
+    secret_env: str | None = None
+    secret_file: str | None = None
+
+
+@dataclass(frozen=True)
+class Gateway:
+    name: str
+    url: str | None = None
+    issuers: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+    algorithms: tuple[str, ...] = ()
+    upstream_apis: tuple[str, ...] = ()
+    clock_skew: float | None = None
+    jwks_cache_ttl: float | None = None
+    validator: str = "strict"
+
+
+@dataclass(frozen=True)
+class TokenSource:
+    """Where the known-good token of an environment comes from. Secrets are named, never held."""
+
+    name: str
+    source: TokenSourceKind
+    for_api: str | None = None
+    client_id: str | None = None
+    client_secret_env: str | None = None
+    auth_method: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
+    scope: str | None = None
+    resource: str | None = None
+    audience: str | None = None
+    env: str | None = None
+    path: str | None = None
+    command: tuple[str, ...] = ()
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class Isolation:
+    allow_shared: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    file: str
+    tier: Tier
+    idp: Idp
+    frontends: Mapping[str, Frontend] = field(default_factory=dict)
+    apis: Mapping[str, Api] = field(default_factory=dict)
+    gateways: Mapping[str, Gateway] = field(default_factory=dict)
+    tokens: Mapping[str, TokenSource] = field(default_factory=dict)
+    isolation: Isolation = field(default_factory=Isolation)
+    allow_insecure_http: bool = False
+    ca_bundle: str | None = None
+    origins: Mapping[str, str] = field(default_factory=dict)
+    """Key path ("apis.orders.clock_skew") -> the file that set it (an `extends` file or this one)."""
+
+    def file_of(self, key_path: str) -> str:
+        """The file that declared `key_path` or its nearest declared parent."""
+        return nearest_origin(self.origins, key_path, self.file)
+
+
+def nearest_origin(origins: Mapping[str, str], key_path: str, default: str) -> str:
+    """The file recorded for `key_path`, or for its nearest parent table, else `default`."""
+    path = key_path.split("[")[0]
+    while path:
+        if path in origins:
+            return origins[path]
+        path = path.rpartition(".")[0]
+    return default

@@ -1,0 +1,88 @@
+"""What collection saw: pure data, the same whether read live or from a recorded snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+FailureKind = Literal[
+    "dns",
+    "refused",
+    "timeout",
+    "tls",
+    "connection",
+    "http-status",
+    "not-json",
+    "too-large",
+    "off-host-redirect",
+    "insecure-redirect",
+    "redirect-loop",
+    "insecure-url",
+    "invalid-url",
+]
+
+# Response headers worth keeping: clock (Date, Age), caching (Cache-Control, ETag), shape.
+RECORDED_HEADERS = ("date", "cache-control", "etag", "age", "content-type", "retry-after", "expires")
+
+
+@dataclass(frozen=True)
+class FetchFailure:
+    kind: FailureKind
+    detail: str
+
+
+@dataclass(frozen=True)
+class HttpObservation:
+    """One GET of one URL: where it ended, what came back, or why nothing usable did."""
+
+    url: str
+    final_url: str
+    status: int | None
+    elapsed_ms: float
+    received_at: float
+    """Local clock (epoch seconds) when the response headers arrived."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: Any = None
+    """The parsed JSON object; None when the fetch failed."""
+    failure: FetchFailure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+@dataclass(frozen=True)
+class EnvironmentObservation:
+    """Which URLs stand for which facts of one environment (responses are shared)."""
+
+    environment: str
+    discovery_url: str
+    jwks_url: str | None = None
+    """The JWKS actually used: the discovered `jwks_uri`, else the declared one."""
+    declared_jwks_url: str | None = None
+    runtime_config_urls: Mapping[str, str] = field(default_factory=dict)
+    """Frontend name -> runtime configuration URL."""
+
+    def urls(self) -> list[str]:
+        found = [self.discovery_url, self.jwks_url, self.declared_jwks_url,
+                 *self.runtime_config_urls.values()]
+        return list(dict.fromkeys(u for u in found if u))
+
+
+@dataclass(frozen=True)
+class Observations:
+    collected_at: float
+    responses: Mapping[str, HttpObservation] = field(default_factory=dict)
+    environments: Mapping[str, EnvironmentObservation] = field(default_factory=dict)
+
+    def response(self, url: str | None) -> HttpObservation | None:
+        return None if url is None else self.responses.get(url)
+
+    def discovery(self, environment: str) -> HttpObservation | None:
+        seen = self.environments.get(environment)
+        return None if seen is None else self.responses.get(seen.discovery_url)
+
+    def jwks(self, environment: str) -> HttpObservation | None:
+        seen = self.environments.get(environment)
+        return None if seen is None else self.response(seen.jwks_url)

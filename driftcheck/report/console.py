@@ -1,0 +1,116 @@
+"""The terminal report: grouped by environment, the first failing step first, one summary line.
+
+Built from rich `Text` objects, never markup strings: messages contain brackets ("[/]" marks a
+differing trailing slash) that markup would swallow. Rich drops colour when the output is not
+a terminal or NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from driftcheck.findings import Finding, Severity, Step
+from driftcheck.run import EnvironmentStatus, RunResult
+
+_SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+_STATE_NOTE = {
+    "invalid": "not checked: the file is invalid",
+    "unreachable": "nothing of it could be fetched",
+    "offline": "offline: network rules skipped",
+}
+
+
+def _evidence_lines(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
+    shown = dict(evidence)
+    if "expected_marked" in shown:
+        shown["expected"] = shown.pop("expected_marked")
+    if "actual_marked" in shown:
+        shown["actual"] = shown.pop("actual_marked")
+    lines = []
+    for key, value in shown.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value)
+        lines.append((key, str(value)))
+    return lines
+
+
+def _render_finding(console: Console, finding: Finding, first: bool) -> None:
+    head = Text("  ")
+    head.append(f"{finding.severity.value.upper():<8}", style=_SEVERITY_STYLE[finding.severity])
+    head.append(f" {finding.rule} ", style="bold")
+    head.append(finding.slug)
+    head.append(f"  {finding.component} · {finding.step.value}", style="dim")
+    if first:
+        head.append("  ← first failing step", style="bold magenta")
+    console.print(head)
+    console.print(Text("    " + finding.message))
+    evidence = _evidence_lines(finding.evidence)
+    width = max((len(k) for k, _ in evidence), default=0)
+    for key, value in evidence:
+        line = Text(f"      {key:<{width}}  ", style="dim")
+        line.append(value)
+        console.print(line)
+    if finding.related:
+        console.print(Text(f"      related  {', '.join(finding.related)}", style="dim"))
+    fix = Text("    fix: ", style="green")
+    fix.append(finding.fix)
+    console.print(fix)
+
+
+def _render_environment(console: Console, status: EnvironmentStatus,
+                        findings: list[Finding]) -> None:
+    title = Text()
+    title.append(status.name, style="bold")
+    if status.tier:
+        title.append(f" ({status.tier})", style="dim")
+    title.append(f"  {status.file}", style="dim")
+    if status.state in _STATE_NOTE:
+        title.append(f"  {_STATE_NOTE[status.state]}", style="yellow")
+    if not findings:
+        title.append("  ✓ no findings", style="green")
+    console.print(title)
+    several_steps = len({f.step for f in findings}) > 1
+    for index, finding in enumerate(findings):
+        _render_finding(console, finding, first=index == 0 and several_steps)
+    console.print()
+
+
+def summary_line(result: RunResult) -> Text:
+    counts = {s: sum(1 for f in result.findings if f.severity == s) for s in Severity}
+    text = Text()
+    states = [s.state for s in result.environments]
+    text.append(f"{len(states)} environment{'s' if len(states) != 1 else ''}")
+    extra = [f"{states.count(k)} {k}" for k in ("invalid", "unreachable", "offline")
+             if states.count(k)]
+    if extra:
+        text.append(f" ({', '.join(extra)})")
+    text.append(f" · {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}")
+    parts = [f"{n} {s.value}" for s, n in sorted(counts.items(), key=lambda i: -i[0].rank) if n]
+    if parts:
+        text.append(": " + ", ".join(parts))
+    text.append(f" · fail-on {result.fail_on.value} → exit {result.exit_code}",
+                style="bold red" if result.exit_code else "bold green")
+    return text
+
+
+def render_console(result: RunResult, console: Console) -> None:
+    for status in result.environments:
+        # An invalid file shows its configuration problems; a loaded environment the rest
+        # (a duplicate name can stand for both).
+        invalid = status.state == "invalid"
+        findings = [f for f in result.findings
+                    if f.environment == status.name and (f.step is Step.CONFIG) == invalid]
+        _render_environment(console, status, findings)
+    console.print(summary_line(result))

@@ -1,0 +1,73 @@
+"""The JSON report: a frozen, versioned shape (schemas/report.schema.json), kept apart from
+the internal dataclasses so that those can change without breaking users."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from driftcheck._version import __version__
+from driftcheck.findings import Finding, Severity
+from driftcheck.run import RunResult
+
+REPORT_VERSION = "1.0"
+
+
+def _timestamp(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "slug": finding.slug,
+        "severity": finding.severity.value,
+        "environment": finding.environment,
+        "component": finding.component,
+        "step": finding.step.value,
+        "message": finding.message,
+        "evidence": dict(finding.evidence),
+        "fix": finding.fix,
+        "related": list(finding.related),
+        "file": finding.file,
+        "key_path": finding.key_path,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def report_document(result: RunResult) -> dict[str, Any]:
+    by_severity = Counter(f.severity.value for f in result.findings)
+    states = Counter(s.state for s in result.environments)
+    return {
+        "version": REPORT_VERSION,
+        "tool": {"name": "driftcheck", "version": __version__},
+        "generated_at": _timestamp(result.generated_at),
+        "environments": [
+            {
+                "name": s.name,
+                "file": s.file,
+                "tier": s.tier,
+                "status": s.state,
+                "first_failing_step": s.first_failing_step.value if s.first_failing_step else None,
+                "findings": s.findings,
+            }
+            for s in result.environments
+        ],
+        "findings": [_finding(f) for f in result.findings],
+        "summary": {
+            "findings": len(result.findings),
+            "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
+            "environments": {
+                state: states.get(state, 0)
+                for state in ("checked", "invalid", "unreachable", "offline")
+            },
+            "fail_on": result.fail_on.value,
+            "exit_code": result.exit_code,
+        },
+    }
+
+
+def render_json(result: RunResult) -> str:
+    return json.dumps(report_document(result), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,140 @@
+"""The one rule registry: every rule's identity is declared once, next to its check.
+
+A rule is a pure function from a `RuleContext` (declared environments + observations) to
+findings. Its metadata (ID, slug, default severity, step, summary, likely causes, fix) and its
+docstring (`## What it does`, `## Why is this bad?`, `## Example`) generate `driftcheck rules`
+and docs/rules.md.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from driftcheck.findings import Finding, Severity, Step
+from driftcheck.load.problems import ConfigProblem
+from driftcheck.models import Environment
+from driftcheck.observations import Observations
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    environments: tuple[Environment, ...]
+    observations: Observations | None
+    """None when the run is offline: rules that need the network do not run."""
+    problems: tuple[ConfigProblem, ...] = ()
+    now: float = 0.0
+
+
+Check = Callable[["Rule", RuleContext], Iterable[Finding]]
+
+_SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    slug: str
+    severity: Severity
+    step: Step
+    summary: str
+    causes: tuple[str, ...]
+    fix: str
+    needs_network: bool
+    check: Check = field(repr=False, compare=False)
+
+    @property
+    def sections(self) -> Mapping[str, str]:
+        """The docstring's `## Heading` sections: What it does, Why is this bad?, Example."""
+        text = inspect.cleandoc(self.check.__doc__ or "")
+        parts = _SECTION.split(text)
+        return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+    def finding(
+        self,
+        environment: Environment | str,
+        component: str,
+        message: str,
+        *,
+        evidence: Mapping[str, Any] | None = None,
+        key_path: str | None = None,
+        severity: Severity | None = None,
+        related: Iterable[str] = (),
+        fix: str | None = None,
+        file: str | None = None,
+    ) -> Finding:
+        if isinstance(environment, Environment):
+            name = environment.name
+            file = file or environment.file_of(key_path or component)
+        else:
+            name = environment
+        return Finding(
+            rule=self.id,
+            slug=self.slug,
+            severity=severity or self.severity,
+            environment=name,
+            component=component,
+            step=self.step,
+            message=message,
+            fix=fix or self.fix,
+            evidence=dict(evidence or {}),
+            related=tuple(related),
+            file=file,
+            key_path=key_path,
+        )
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    id: str,
+    slug: str,
+    severity: Severity,
+    step: Step,
+    *,
+    summary: str,
+    causes: Iterable[str],
+    fix: str,
+    needs_network: bool = True,
+) -> Callable[[Check], Check]:
+    """Register a check under its stable ID. IDs are never renumbered or reused."""
+
+    def register(check: Check) -> Check:
+        if id in _REGISTRY:
+            raise ValueError(f"rule {id} is registered twice")
+        if any(r.slug == slug for r in _REGISTRY.values()):
+            raise ValueError(f"rule slug {slug!r} is registered twice")
+        _REGISTRY[id] = Rule(id, slug, severity, step, summary, tuple(causes), fix,
+                             needs_network, check)
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, ordered by ID."""
+    # Importing the rule modules registers their rules; the list is explicit on purpose.
+    from driftcheck.rules import config, discovery  # noqa: F401
+
+    return sorted(_REGISTRY.values(), key=lambda r: r.id)
+
+
+def get_rule(id_or_slug: str) -> Rule | None:
+    wanted = id_or_slug.strip()
+    for candidate in all_rules():
+        if wanted.upper() == candidate.id or wanted.lower() == candidate.slug:
+            return candidate
+    return None
+
+
+def run_rules(context: RuleContext, rules: Iterable[Rule] | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    for candidate in rules if rules is not None else all_rules():
+        if candidate.needs_network and context.observations is None:
+            continue
+        findings.extend(candidate.check(candidate, context))
+    return sorted(findings, key=Finding.sort_key)

@@ -1,0 +1,134 @@
+"""The composition root of `driftcheck check`: load -> collect -> rules -> policy."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from driftcheck.collect.http import FetchPolicy
+from driftcheck.collect.live import collect_live
+from driftcheck.errors import UsageError
+from driftcheck.findings import Finding, Severity, Step
+from driftcheck.load import LoadResult, load_environments
+from driftcheck.models import Environment
+from driftcheck.observations import Observations
+from driftcheck.policy import exit_code, selected
+from driftcheck.rules import RuleContext, run_rules
+from driftcheck.urls import refusal
+
+EnvironmentState = Literal["checked", "invalid", "unreachable", "offline"]
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: Sequence[str | Path] = ("environments",)
+    environments: Sequence[str] = ()
+    """Only these environment names (all when empty)."""
+    offline: bool = False
+    fail_on: Severity = Severity.HIGH
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    fetch: FetchPolicy = field(default_factory=FetchPolicy)
+
+
+@dataclass(frozen=True)
+class EnvironmentStatus:
+    name: str
+    file: str
+    tier: str | None
+    state: EnvironmentState
+    first_failing_step: Step | None = None
+    findings: int = 0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    generated_at: float
+    environments: tuple[EnvironmentStatus, ...]
+    findings: tuple[Finding, ...]
+    fail_on: Severity
+    exit_code: int
+
+
+def _reachable(environment: Environment, observations: Observations) -> bool:
+    seen = observations.environments.get(environment.name)
+    if seen is None:
+        return False
+    for url in seen.urls():
+        response = observations.response(url)
+        if response is not None and response.ok and not refusal(url,
+                                                               environment.allow_insecure_http):
+            return True
+    return False
+
+
+def _filter(loaded: LoadResult, names: Sequence[str]) -> tuple[Environment, ...]:
+    if not names:
+        return loaded.environments
+    known = {e.name for e in loaded.environments} | {
+        p.environment for p in loaded.problems if p.environment
+    }
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(
+            f"--env {', '.join(unknown)}: no such environment (known: {', '.join(sorted(known))})"
+        )
+    return tuple(e for e in loaded.environments if e.name in names)
+
+
+def evaluate(
+    loaded: LoadResult,
+    environments: Sequence[Environment],
+    observations: Observations | None,
+    options: CheckOptions,
+) -> RunResult:
+    """Rules and policy over what was loaded and observed; no I/O."""
+    problems = tuple(
+        p for p in loaded.problems
+        if not options.environments or p.environment in options.environments
+    )
+    context = RuleContext(tuple(environments), observations, problems, now=time.time())
+    findings = selected(run_rules(context), options.select, options.ignore)
+    statuses: list[EnvironmentStatus] = []
+    for environment in environments:
+        mine = [f for f in findings if f.environment == environment.name]
+        state: EnvironmentState
+        if observations is None:
+            state = "offline"
+        elif _reachable(environment, observations):
+            state = "checked"
+        else:
+            state = "unreachable"
+        statuses.append(EnvironmentStatus(
+            name=environment.name,
+            file=environment.file,
+            tier=environment.tier,
+            state=state,
+            first_failing_step=min((f.step for f in mine), key=lambda s: s.order, default=None),
+            findings=len(mine),
+        ))
+    invalid_files = {p.loaded_file: p.environment or p.loaded_file for p in problems}
+    for problem_file, label in invalid_files.items():
+        if any(s.file == problem_file for s in statuses):
+            continue
+        statuses.append(EnvironmentStatus(
+            name=label, file=problem_file, tier=None, state="invalid",
+            first_failing_step=Step.CONFIG,
+            findings=sum(1 for f in findings if f.environment == label),
+        ))
+    nothing_checked = bool(environments) and observations is not None and all(
+        s.state == "unreachable" for s in statuses if s.state != "invalid"
+    )
+    code = exit_code(findings, options.fail_on, config_error=bool(problems),
+                     nothing_checked=nothing_checked)
+    return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code)
+
+
+def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:
+    loaded = load_environments(options.paths, variables)
+    environments = _filter(loaded, options.environments)
+    observations = None if options.offline else collect_live(environments, options.fetch)
+    return evaluate(loaded, environments, observations, options)
