@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
@@ -213,10 +214,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     else:
         console.print(f"\nexport {SANDBOX_URL_VARIABLE}={sandbox.url}   "
                       "(client secrets are not printed: use --env-file FILE)")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         sandbox.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -46,15 +46,14 @@ def _host_port(url: str) -> tuple[str, str, int | None]:
     """(host as written, scheme, port or None) of an authority."""
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]
-    if host.startswith("["):
-        host = host[: host.find("]") + 1]
-    else:
-        host = host.split(":")[0]
+    # An IPv6 literal keeps its brackets; anything else loses its ":port".
+    host = host[: host.find("]") + 1] if host.startswith("[") else host.split(":")[0]
     try:
         port = parts.port
     except ValueError:
         port = None
-    return host, parts.scheme, port
+    scheme = url.split(":", 1)[0]  # as written: urlsplit lower-cases it
+    return host, scheme, port
 
 
 def _case_scheme_port(expected: str, actual: str) -> list[str] | None:

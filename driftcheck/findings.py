@@ -6,11 +6,11 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     INFO = "info"
     LOW = "low"
     MEDIUM = "medium"
@@ -28,7 +28,7 @@ class Severity(str, Enum):
 _SEVERITY_ORDER = list(Severity)
 
 
-class Step(str, Enum):
+class Step(StrEnum):
     """Where in the checklist a finding belongs (SPEC.md's fixed vocabulary).
 
     Declaration order is report order: configuration and collection first, then the token

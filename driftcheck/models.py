@@ -120,7 +120,7 @@ class Environment:
     allow_insecure_http: bool = False
     ca_bundle: str | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
-    """Key path ("apis.orders.clock_skew") -> the file that set it (an `extends` file or this one)."""
+    """Key path ("apis.orders.clock_skew") -> the file that set it (this or an `extends` file)."""
 
     def file_of(self, key_path: str) -> str:
         """The file that declared `key_path` or its nearest declared parent."""

@@ -23,7 +23,9 @@ FailureKind = Literal[
 ]
 
 # Response headers worth keeping: clock (Date, Age), caching (Cache-Control, ETag), shape.
-RECORDED_HEADERS = ("date", "cache-control", "etag", "age", "content-type", "retry-after", "expires")
+RECORDED_HEADERS = (
+    "date", "cache-control", "etag", "age", "content-type", "retry-after", "expires",
+)
 
 
 @dataclass(frozen=True)

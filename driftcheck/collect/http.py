@@ -48,14 +48,14 @@ class _Failed(Exception):
 
 def _classify(exc: BaseException) -> tuple[str, str]:
     """Map an httpx/OS exception to a failure class and a short reason (no request data)."""
-    if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError | TimeoutError):
-        phase = {
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        phases: dict[type[BaseException], str] = {
             httpx.ConnectTimeout: "connecting",
             httpx.ReadTimeout: "reading the response",
             httpx.WriteTimeout: "sending the request",
             httpx.PoolTimeout: "waiting for a connection",
-        }.get(type(exc), "in total")
-        return "timeout", f"timed out {phase}"
+        }
+        return "timeout", f"timed out {phases.get(type(exc), 'in total')}"
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ssl.SSLCertVerificationError):
@@ -212,8 +212,8 @@ class JsonFetcher:
     def _next_hop(
         self, origin_url: str, current: str, response: httpx.Response, allow_insecure: bool
     ) -> str:
-        location = response.headers.get("location", "")
-        target = urljoin(current, location)
+        location = str(response.headers.get("location", ""))
+        target: str = urljoin(current, location)
         if not same_host(origin_url, target):
             raise _Failed(
                 "off-host-redirect", f"redirected to another host ({urlsplit(target).hostname})"

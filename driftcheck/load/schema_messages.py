@@ -23,7 +23,8 @@ _JSON_TYPES = {
 
 # Keys people write where driftcheck insists on indirection (SPEC: secrets never inline).
 _INLINE_SECRET_HINTS = {
-    "client_secret": "secrets are never inline: name an environment variable with client_secret_env",
+    "client_secret": "secrets are never inline: name an environment variable with "
+    "client_secret_env",
     "secret": "secrets are never inline: use secret_env or secret_file",
     "token": 'tokens are never inline: use source = "env", "file" or "command"',
     "password": "secrets are never inline: name an environment variable instead",
@@ -100,5 +101,6 @@ def explain(error: ValidationError) -> Iterator[tuple[str, str]]:
 
 def schema_problems(document: dict[str, Any]) -> list[tuple[str, str]]:
     """All (key path, message) pairs for `document`, sorted by key path."""
-    found = [item for error in environment_validator().iter_errors(document) for item in explain(error)]
+    errors = environment_validator().iter_errors(document)
+    found = [item for error in errors for item in explain(error)]
     return sorted(set(found))

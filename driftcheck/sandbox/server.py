@@ -63,8 +63,9 @@ class Sandbox:
         server = ThreadingHTTPServer((self._host, self._port), handler)
         server.daemon_threads = True
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="driftcheck-sandbox",
-                                        daemon=True)
+        # A short poll interval makes stop() prompt (shutdown waits for the next poll).
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="driftcheck-sandbox", daemon=True)
         self._thread.start()
         return self
 
@@ -97,7 +98,7 @@ class Sandbox:
         if self._server is None:
             raise RuntimeError("the sandbox is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def tenant_url(self, name: str) -> str:
         return f"{self.url}/tenants/{name}"
@@ -303,7 +304,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "driftcheck-sandbox"
     _clock_offset = 0.0
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         return  # quiet: the sandbox runs inside tests and the demo
 
     def date_time_string(self, timestamp: float | None = None) -> str:
@@ -344,7 +345,7 @@ class _Handler(BaseHTTPRequestHandler):
                             f"{endpoint} answers {status} (fault switched on)"})
         return True
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         tenant, parts = self._route()
         if parts and parts[0] == "unknown-tenant":
             self._send(404, {"error": "not_found", "error_description": "unknown tenant"})
@@ -377,7 +378,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(200, document, headers)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         tenant, parts = self._route()
         length = int(self.headers.get("Content-Length") or 0)
         if length > _MAX_FORM_BYTES:
