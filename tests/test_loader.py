@@ -226,3 +226,33 @@ def test_examples_need_the_sandbox_url(cli, monkeypatch):
     code, _, err = cli("validate", "environments")
     assert code == 2
     assert "${DRIFTCHECK_SANDBOX_URL} is not set" in err
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"bad.toml": 'name = "bad"\n[idp\n'}, "bad.toml:2:5: invalid TOML"),
+        ({"bad.toml": 'name = "bad"\ntier = 1\n[idp]\nissuer = "a"\n'}, "bad.toml: tier: expected"),
+        ({"bad.toml": GOOD.format(name="bad") + "colour = 1\n"},
+         "bad.toml: idp.colour: unknown key"),
+        ({"bad.toml": 'name = "bad"\n[idp]\n'}, "bad.toml: idp.issuer: missing required key"),
+        ({"bad.toml": GOOD.format(name="bad") + '[apis.a]\njwks_cache_ttl = "ten minutes"\n'},
+         "bad.toml: apis.a.jwks_cache_ttl: expected a duration"),
+        ({"bad.toml": 'name = "bad"\n[idp]\nissuer = "${NOPE_NOT_SET}"\n'},
+         "bad.toml: idp.issuer: ${NOPE_NOT_SET} is not set"),
+        ({"bad.toml": 'extends = "_loop.toml"\n' + GOOD.format(name="bad"),
+          "_loop.toml": 'extends = "_loop.toml"\n'}, "extends cycle"),
+        ({"bad.toml": GOOD.format(name="good")}, "environment name 'good' is already declared"),
+    ],
+    ids=["syntax", "type", "unknown-key", "missing-issuer", "duration", "variable", "cycle",
+         "duplicate"],
+)
+def test_each_bad_kind_exits_2_and_the_good_file_still_loads(write, tmp_path, cli, files,
+                                                             expected):
+    write("envs/good.toml", GOOD.format(name="good"))
+    for name, text in files.items():
+        write(f"envs/{name}", text)
+    code, out, err = cli("validate", str(tmp_path / "envs"))
+    assert code == 2
+    assert expected in err
+    assert out.startswith("1 environment valid, 1 file invalid")
