@@ -70,6 +70,14 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         if args.concurrency < 1:
             raise UsageError("--concurrency: expected a whole number of at least 1")
         policy = replace(policy, concurrency=args.concurrency)
+    if args.max_response_bytes is not None:
+        if args.max_response_bytes < 1:
+            raise UsageError("--max-response-bytes: expected a whole number of at least 1")
+        policy = replace(policy, max_bytes=args.max_response_bytes)
+    if args.ca_bundle is not None:
+        if not Path(args.ca_bundle).is_file():
+            raise UsageError(f"--ca-bundle {args.ca_bundle}: no such file")
+        policy = replace(policy, ca_bundle=str(Path(args.ca_bundle).resolve()))
     return CheckOptions(
         paths=tuple(args.paths or ("environments",)),
         environments=tuple(args.env or ()),
@@ -237,6 +245,11 @@ def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
                         help="only this environment (repeatable)")
     parser.add_argument("--concurrency", type=int, metavar="N",
                         help="requests in flight at once (default: 64)")
+    parser.add_argument("--ca-bundle", metavar="FILE",
+                        help="PEM CA certificates to trust for environments without their own "
+                        "ca_bundle (default: the system's trust store)")
+    parser.add_argument("--max-response-bytes", type=int, metavar="N",
+                        help="largest response body read (default: 1048576)")
 
 
 def build_parser() -> argparse.ArgumentParser:

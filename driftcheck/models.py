@@ -119,6 +119,8 @@ class Environment:
     isolation: Isolation = field(default_factory=Isolation)
     allow_insecure_http: bool = False
     ca_bundle: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+    """Hosts besides the URL's own that redirects may lead to."""
     origins: Mapping[str, str] = field(default_factory=dict)
     """Key path ("apis.orders.clock_skew") -> the file that set it (this or an `extends` file)."""
 

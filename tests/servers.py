@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -13,6 +15,7 @@ class Canned:
     status: int = 200
     body: bytes = b"{}"
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
+    delay: float = 0.0
 
 
 class StaticServer:
@@ -32,6 +35,8 @@ class StaticServer:
             def do_GET(self) -> None:
                 outer.requests.append(self.path)
                 canned = outer.routes.get(self.path, Canned(404, b'{"error":"not found"}'))
+                if canned.delay:
+                    time.sleep(canned.delay)
                 self.send_response(canned.status)
                 for name, value in canned.headers.items():
                     self.send_header(name, value)
@@ -39,7 +44,11 @@ class StaticServer:
                 self.end_headers()
                 self.wfile.write(canned.body)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                return  # a client that gave up (timeout tests) is expected
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True)
@@ -49,12 +58,33 @@ class StaticServer:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
-    def route(self, path: str, status: int = 200, body: bytes | str = b"{}",
-              **headers: str) -> str:
+    def route(self, path: str, status: int = 200, body: bytes | str | dict[str, Any] = b"{}",
+              delay: float = 0.0, **headers: str) -> str:
+        """Answer GET `path` with this; `Content_Type="x"` sets the Content-Type header."""
+        if isinstance(body, dict):
+            body = json.dumps(body)
         data = body.encode() if isinstance(body, str) else body
         self.routes[path] = Canned(status, data, {"Content-Type": "application/json", **{
-            k.replace("_", "-"): v for k, v in headers.items()}})
+            k.replace("_", "-"): v for k, v in headers.items()}}, delay)
         return self.url + path
+
+    def serve_idp(self, path: str, jwks: Any, jwks_headers: dict[str, str] | None = None,
+                  **discovery: Any) -> str:
+        """A minimal OIDC provider at `path` serving `jwks`; returns its issuer."""
+        issuer = self.url + path
+        document = {
+            "issuer": issuer,
+            "authorization_endpoint": issuer + "/authorize",
+            "token_endpoint": issuer + "/token",
+            "jwks_uri": issuer + "/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            **discovery,
+        }
+        self.route(path + "/.well-known/openid-configuration", body=document)
+        self.route(path + "/jwks", body=jwks, **(jwks_headers or {}))
+        return issuer
 
     def __enter__(self) -> StaticServer:
         self._thread.start()

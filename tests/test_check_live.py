@@ -76,7 +76,8 @@ def test_declared_jwks_404_is_dc010_http_status(sandbox, tmp_path, cli):
     code, report, _ = check(tmp_path, cli, ("dev", env_toml("dev", sandbox.tenant_url("dev"),
                                                             body)))
     assert code == 1
-    (finding,) = report["findings"]
+    assert rules_of(report) == ["DC010", "DC106"]  # fetch first, then the declared-vs-discovered
+    finding = report["findings"][0]
     assert finding["rule"] == "DC010" and finding["step"] == "fetch"
     assert finding["evidence"] == {"url": sandbox.tenant_url("dev") + "/keys",
                                    "failure": "http-status", "status": 404}
@@ -197,13 +198,15 @@ def test_select_ignore_and_fail_on(sandbox, tmp_path, cli):
     files = ("staging", env_toml("staging", sandbox.tenant_url("staging"),
                                  f'jwks_uri = "{sandbox.tenant_url("staging")}/old"'))
     _, report, _ = check(tmp_path, cli, files)
-    assert sorted(rules_of(report)) == ["DC010", "DC102"]
+    assert sorted(rules_of(report)) == ["DC010", "DC102", "DC106"]
     _, report, _ = check(tmp_path, cli, files, extra=("--select", "DC1"))
+    assert sorted(rules_of(report)) == ["DC102", "DC106"]
+    _, report, _ = check(tmp_path, cli, files, extra=("--select", "DC1", "--ignore", "DC106"))
     assert rules_of(report) == ["DC102"]
-    _, report, _ = check(tmp_path, cli, files, extra=("--ignore", "DC0,DC102"))
+    _, report, _ = check(tmp_path, cli, files, extra=("--ignore", "DC0,DC1"))
     assert rules_of(report) == []
     code, report, _ = check(tmp_path, cli, files, extra=("--fail-on", "critical"))
-    assert code == 0 and len(report["findings"]) == 2
+    assert code == 0 and len(report["findings"]) == 3
 
 
 def test_env_filter_and_unknown_env(sandbox, tmp_path, cli):

@@ -36,6 +36,9 @@ class FetchPolicy:
     """First retry delay in seconds; doubles each time."""
     max_redirects: int = 5
     concurrency: int = 64
+    ca_bundle: str | None = None
+    """A PEM file of CA certificates for every environment without its own `ca_bundle`;
+    None means the system's trust store (OpenSSL's defaults, SSL_CERT_FILE honoured)."""
 
 
 class _Failed(Exception):
@@ -82,8 +85,12 @@ def _classify(exc: BaseException) -> tuple[str, str]:
 class JsonFetcher:
     """Fetches JSON objects over one shared AsyncClient per trust configuration."""
 
-    def __init__(self, policy: FetchPolicy | None = None) -> None:
+    def __init__(
+        self, policy: FetchPolicy | None = None, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        """`transport` replaces the network, for faults no real server can produce (DNS)."""
         self.policy = policy or FetchPolicy()
+        self._transport = transport
         self._clients: dict[str | None, httpx.AsyncClient] = {}
         self._tasks: dict[str, asyncio.Task[HttpObservation]] = {}
         self._results: dict[str, HttpObservation] = {}
@@ -102,10 +109,18 @@ class JsonFetcher:
         self._clients.clear()
 
     def _client(self, ca_bundle: str | None) -> httpx.AsyncClient:
+        ca_bundle = ca_bundle or self.policy.ca_bundle
         client = self._clients.get(ca_bundle)
         if client is None:
-            context = ssl.create_default_context(cafile=ca_bundle)
+            try:
+                context = ssl.create_default_context(cafile=ca_bundle)
+            except (OSError, ssl.SSLError) as exc:
+                raise _Failed("tls", f"cannot load CA bundle {ca_bundle}: "
+                              f"{getattr(exc, 'strerror', None) or exc}") from None
             client = httpx.AsyncClient(
+                transport=self._transport,
+                # Loopback is never sent through a proxy from HTTP(S)_PROXY.
+                mounts={"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None},
                 verify=context,
                 follow_redirects=False,
                 timeout=httpx.Timeout(
@@ -122,7 +137,12 @@ class JsonFetcher:
         return client
 
     async def get(
-        self, url: str, *, allow_insecure: bool = False, ca_bundle: str | None = None
+        self,
+        url: str,
+        *,
+        allow_insecure: bool = False,
+        ca_bundle: str | None = None,
+        allowed_hosts: tuple[str, ...] = (),
     ) -> HttpObservation:
         """The observation of `url`; a URL already fetched in this run is not fetched again."""
         refused = refusal(url, allow_insecure)
@@ -132,7 +152,9 @@ class JsonFetcher:
             return observation
         task = self._tasks.get(url)
         if task is None:
-            task = asyncio.ensure_future(self._fetch_with_retries(url, allow_insecure, ca_bundle))
+            task = asyncio.ensure_future(
+                self._fetch_with_retries(url, allow_insecure, ca_bundle, allowed_hosts)
+            )
             self._tasks[url] = task
         observation = await asyncio.shield(task)
         self._results[url] = observation
@@ -143,11 +165,12 @@ class JsonFetcher:
         return dict(self._results)
 
     async def _fetch_with_retries(
-        self, url: str, allow_insecure: bool, ca_bundle: str | None
+        self, url: str, allow_insecure: bool, ca_bundle: str | None,
+        allowed_hosts: tuple[str, ...],
     ) -> HttpObservation:
         delay = self.policy.backoff
         for attempt in range(self.policy.retries + 1):
-            observation = await self._fetch_once(url, allow_insecure, ca_bundle)
+            observation = await self._fetch_once(url, allow_insecure, ca_bundle, allowed_hosts)
             failure = observation.failure
             retryable = failure is not None and (
                 failure.kind in _RETRYABLE_KINDS
@@ -164,7 +187,8 @@ class JsonFetcher:
         raise AssertionError("unreachable")
 
     async def _fetch_once(
-        self, url: str, allow_insecure: bool, ca_bundle: str | None
+        self, url: str, allow_insecure: bool, ca_bundle: str | None,
+        allowed_hosts: tuple[str, ...],
     ) -> HttpObservation:
         started = time.monotonic()
         received_at = time.time()
@@ -182,7 +206,8 @@ class JsonFetcher:
                             if name in response.headers
                         }
                         if response.is_redirect:
-                            current = self._next_hop(url, current, response, allow_insecure)
+                            current = _next_hop(url, current, response, allow_insecure,
+                                                allowed_hosts)
                             continue
                         if status >= 400:
                             raise _Failed("http-status", f"HTTP {status} {response.reason_phrase}")
@@ -209,23 +234,6 @@ class JsonFetcher:
             body=document,
         )
 
-    def _next_hop(
-        self, origin_url: str, current: str, response: httpx.Response, allow_insecure: bool
-    ) -> str:
-        location = str(response.headers.get("location", ""))
-        target: str = urljoin(current, location)
-        if not same_host(origin_url, target):
-            raise _Failed(
-                "off-host-redirect", f"redirected to another host ({urlsplit(target).hostname})"
-            )
-        if (
-            urlsplit(current).scheme == "https"
-            and urlsplit(target).scheme == "http"
-            and not allow_insecure
-        ):
-            raise _Failed("insecure-redirect", "redirected from https to plain http")
-        return target
-
     async def _read_capped(self, response: httpx.Response) -> bytes:
         cap = self.policy.max_bytes
         declared = response.headers.get("content-length", "")
@@ -239,6 +247,27 @@ class JsonFetcher:
                 raise _Failed("too-large", f"body exceeds the {cap}-byte cap")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _next_hop(
+    origin_url: str,
+    current: str,
+    response: httpx.Response,
+    allow_insecure: bool,
+    allowed_hosts: tuple[str, ...],
+) -> str:
+    """Where a redirect leads, if driftcheck may follow it: same host (or an allowed one),
+    and never from https down to http."""
+    location = str(response.headers.get("location", ""))
+    target: str = urljoin(current, location)
+    host = (urlsplit(target).hostname or "").lower()
+    if not same_host(origin_url, target) and host not in allowed_hosts:
+        raise _Failed("off-host-redirect", f"redirected to another host ({host}); list it in "
+                      "allowed_hosts to follow")
+    if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http" \
+            and not allow_insecure:
+        raise _Failed("insecure-redirect", "redirected from https to plain http")
+    return target
 
 
 def _parse_json_object(body: bytes, content_type: str) -> dict[str, Any]:

@@ -6,6 +6,8 @@ import asyncio
 import time
 from collections.abc import Sequence
 
+import httpx
+
 from driftcheck.collect.http import FetchPolicy, JsonFetcher
 from driftcheck.models import Environment
 from driftcheck.observations import EnvironmentObservation, HttpObservation, Observations
@@ -14,11 +16,13 @@ from driftcheck.observations import EnvironmentObservation, HttpObservation, Obs
 async def _collect_environment(
     fetcher: JsonFetcher, environment: Environment
 ) -> EnvironmentObservation:
-    insecure = environment.allow_insecure_http
-    ca = environment.ca_bundle
-
     async def get(url: str) -> HttpObservation:
-        return await fetcher.get(url, allow_insecure=insecure, ca_bundle=ca)
+        return await fetcher.get(
+            url,
+            allow_insecure=environment.allow_insecure_http,
+            ca_bundle=environment.ca_bundle,
+            allowed_hosts=environment.allowed_hosts,
+        )
 
     runtime_urls = {
         name: frontend.runtime_config_url
@@ -42,10 +46,12 @@ async def _collect_environment(
 
 
 async def collect_live_async(
-    environments: Sequence[Environment], policy: FetchPolicy | None = None
+    environments: Sequence[Environment],
+    policy: FetchPolicy | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> tuple[Observations, JsonFetcher]:
     started = time.time()
-    async with JsonFetcher(policy) as fetcher:
+    async with JsonFetcher(policy, transport) as fetcher:
         seen = await asyncio.gather(*(_collect_environment(fetcher, e) for e in environments))
         responses = fetcher.results()
     observations = Observations(

@@ -348,5 +348,6 @@ def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str])
         isolation=Isolation(allow_shared=tuple(doc.get("isolation", {}).get("allow_shared", ()))),
         allow_insecure_http=doc.get("allow_insecure_http", False),
         ca_bundle=_relative(declared_in("ca_bundle"), doc.get("ca_bundle")),
+        allowed_hosts=tuple(h.lower() for h in doc.get("allowed_hosts", ())),
         origins=origins,
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.jwks import JwksFacts, jwks_facts
 from driftcheck.load.problems import ConfigProblem
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
@@ -27,6 +28,21 @@ class RuleContext:
     """None when the run is offline: rules that need the network do not run."""
     problems: tuple[ConfigProblem, ...] = ()
     now: float = 0.0
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Derived facts shared by rules within one evaluation (a parsed JWKS, say)."""
+
+    def jwks_facts(self, url: str | None) -> JwksFacts | None:
+        """The parsed key set fetched from `url`, or None when it was not fetched."""
+        if url is None or self.observations is None:
+            return None
+        response = self.observations.response(url)
+        if response is None or not response.ok:
+            return None
+        key = ("jwks", url)
+        if key not in self.memo:
+            self.memo[key] = jwks_facts(response.body)
+        facts: JwksFacts = self.memo[key]
+        return facts
 
 
 Check = Callable[["Rule", RuleContext], Iterable[Finding]]
@@ -118,7 +134,7 @@ def rule(
 def all_rules() -> list[Rule]:
     """Every registered rule, ordered by ID."""
     # Importing the rule modules registers their rules; the list is explicit on purpose.
-    from driftcheck.rules import config, discovery  # noqa: F401
+    from driftcheck.rules import clock, config, discovery, keys  # noqa: F401
 
     return sorted(_REGISTRY.values(), key=lambda r: r.id)
 

@@ -16,6 +16,8 @@ import base64
 import binascii
 import hashlib
 import json
+import socket
+import ssl
 import threading
 import time
 import uuid
@@ -46,7 +48,15 @@ class OAuthError(Exception):
 class Sandbox:
     """A running (or startable) sandbox IdP. Use as a context manager in tests and the demo."""
 
-    def __init__(self, tenants: Iterable[TenantSpec], host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        tenants: Iterable[TenantSpec],
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
+    ):
+        """`ssl_context` (a server-side context with a certificate) serves https instead."""
+        self._ssl_context = ssl_context
         self._lock = threading.Lock()
         self._tenants = {t.name: t for t in tenants}
         self._keys = {name: KeyRing(name) for name in self._tenants}
@@ -60,7 +70,8 @@ class Sandbox:
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> Sandbox:
         handler = type("Handler", (_Handler,), {"sandbox": self})
-        server = ThreadingHTTPServer((self._host, self._port), handler)
+        server = _Server((self._host, self._port), handler)
+        server.ssl_context = self._ssl_context
         server.daemon_threads = True
         self._server = server
         # A short poll interval makes stop() prompt (shutdown waits for the next poll).
@@ -98,7 +109,8 @@ class Sandbox:
         if self._server is None:
             raise RuntimeError("the sandbox is not running")
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        scheme = "https" if self._ssl_context else "http"
+        return f"{scheme}://{host!s}:{port}"
 
     def tenant_url(self, name: str) -> str:
         return f"{self.url}/tenants/{name}"
@@ -296,6 +308,22 @@ def _client_credentials(form: dict[str, str], authorization: str | None) -> tupl
     if "client_id" in form and "client_secret" in form:
         return form["client_id"], form["client_secret"]
     raise OAuthError(401, "invalid_client", "no client authentication")
+
+
+class _Server(ThreadingHTTPServer):
+    ssl_context: ssl.SSLContext | None = None
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        if self.ssl_context is not None:
+            # The handshake runs on first read, in the connection's own thread, so a client
+            # that fails it (untrusted certificate) never blocks the accept loop.
+            connection = self.ssl_context.wrap_socket(
+                connection, server_side=True, do_handshake_on_connect=False)
+        return connection, address
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return  # a client that hangs up or rejects our certificate is not our error
 
 
 class _Handler(BaseHTTPRequestHandler):

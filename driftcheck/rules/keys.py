@@ -1,0 +1,410 @@
+"""The IdP's published keys (JWKS, RFC 7517): validity, exposure, strength, identification,
+pins, and cache windows against rotation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from driftcheck.durations import format_seconds
+from driftcheck.findings import Finding, Severity, Step
+from driftcheck.http_facts import cache_lifetime
+from driftcheck.jwks import STRONG_CURVES, JwksFacts, KeyFacts
+from driftcheck.models import Environment
+from driftcheck.rules.registry import Rule, RuleContext, rule
+
+
+def _key_sets(context: RuleContext) -> Iterator[tuple[Environment, JwksFacts, str]]:
+    """(environment, parsed JWKS, its URL) for every environment whose JWKS was read."""
+    observations = context.observations
+    assert observations is not None
+    for environment in context.environments:
+        seen = observations.environments.get(environment.name)
+        if seen is None:
+            continue
+        facts = context.jwks_facts(seen.jwks_url)
+        if facts is not None and seen.jwks_url is not None:
+            yield environment, facts, seen.jwks_url
+
+
+def _key_evidence(key: KeyFacts, url: str, **more: Any) -> dict[str, Any]:
+    evidence: dict[str, Any] = {"jwks_uri": url, "kid": key.kid, "kty": key.kty}
+    if key.thumbprint:
+        evidence["thumbprint"] = key.thumbprint
+    evidence.update(more)
+    return {k: v for k, v in evidence.items() if v is not None}
+
+
+def _jwks_key_path(environment: Environment) -> str:
+    return "idp.jwks_uri" if environment.idp.jwks_uri else "idp.issuer"
+
+
+@rule(
+    "DC201", "jwks-invalid", Severity.HIGH, Step.JWKS,
+    summary="The JWKS is not a key set, is empty, or holds a key that cannot be imported.",
+    causes=(
+        "the URL serves something else (an HTML page, a single JWK, a PEM certificate)",
+        "a key with missing or mis-encoded members (base64 instead of base64url)",
+        "an IdP with no active signing key",
+    ),
+    fix="Serve `{\"keys\": [...]}` with complete public JWKs (RFC 7517 §5), at least one of "
+    "them a signing key.",
+)
+def jwks_invalid(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Parses the JWKS the environment uses (the discovery document's `jwks_uri`, else the
+    declared one) with joserfc: a document without a `keys` array, an empty set, and every
+    key that cannot be imported (unknown `kty`, missing or undecodable members) is reported.
+
+    ## Why is this bad?
+    Validators skip keys they cannot import, often silently; the token's `kid` then looks
+    "not found" although it is listed.
+
+    ## Example
+    `{"kty": "RSA", "kid": "k1", "n": "…"}` without `e`: DC201 names kid `k1`.
+    """
+    for environment, facts, url in _key_sets(context):
+        key_path = _jwks_key_path(environment)
+        if facts.problem is not None:
+            yield self.finding(environment, "idp", f"The JWKS at {url} is not a key set: "
+                               f"{facts.problem}.", evidence={"jwks_uri": url},
+                               key_path=key_path)
+            continue
+        if not facts.keys:
+            yield self.finding(environment, "idp", f"The JWKS at {url} publishes no keys.",
+                               evidence={"jwks_uri": url}, key_path=key_path)
+        for key in facts.keys:
+            if key.error is not None:
+                yield self.finding(
+                    environment, "idp",
+                    f"The JWKS at {url} has an unusable key ({key.label}): {key.error}.",
+                    evidence=_key_evidence(key, url, index=key.index), key_path=key_path,
+                )
+
+
+@rule(
+    "DC202", "private-key-published", Severity.CRITICAL, Step.JWKS,
+    summary="The public JWKS contains private key material (`d`, `p`, `q`, … or `k`).",
+    causes=(
+        "the private JWK was exported instead of its public part",
+        "a hand-maintained JWKS file built from a key pair",
+    ),
+    fix="Treat the key as compromised: rotate it now, publish only public members (`n`, `e` "
+    "for RSA; `crv`, `x`, `y` for EC), and revoke tokens signed with it.",
+)
+def private_key_published(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports every key in the JWKS that carries private members: `d`, `p`, `q`, `dp`, `dq`,
+    `qi`, `oth` (RSA/EC/OKP private parts) or `k` (a symmetric secret). Only the member names
+    are reported, never their values.
+
+    ## Why is this bad?
+    Anyone who fetches the JWKS can sign tokens that every validator of this IdP accepts.
+
+    ## Example
+    `{"kty": "RSA", "kid": "k1", "n": "…", "e": "AQAB", "d": "…"}`: remove `d` and rotate.
+    """
+    for environment, facts, url in _key_sets(context):
+        for key in facts.keys:
+            if key.private_members:
+                yield self.finding(
+                    environment, "idp",
+                    f"The JWKS at {url} publishes private key material for {key.label}: "
+                    f"{', '.join(key.private_members)}.",
+                    evidence=_key_evidence(key, url, members=list(key.private_members)),
+                    key_path=_jwks_key_path(environment),
+                )
+
+
+@rule(
+    "DC203", "weak-key", Severity.HIGH, Step.JWKS,
+    summary="A published key is too weak: RSA under 2048 bits, or an unexpected curve.",
+    causes=("a legacy key never rotated", "a test key promoted to a shared environment"),
+    fix="Rotate to RSA 2048+ (3072 for long-lived keys) or an EC key on P-256/P-384/P-521 "
+    "(or Ed25519).",
+)
+def weak_key(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports RSA keys with a modulus under 2048 bits (RFC 7518 §3.3 requires 2048 for RS*)
+    and EC/OKP keys on curves other than P-256, P-384, P-521, Ed25519 and Ed448.
+
+    ## Why is this bad?
+    Short RSA moduli are factorable; many validators (joserfc, recent jose) refuse them,
+    so a key one service accepts fails in another.
+
+    ## Example
+    A 1024-bit RSA key with kid `legacy`: DC203; rotate it out.
+    """
+    for environment, facts, url in _key_sets(context):
+        for key in facts.keys:
+            if key.rsa_bits is not None and key.rsa_bits < 2048:
+                yield self.finding(
+                    environment, "idp",
+                    f"{key.label} in {url} is an RSA key of {key.rsa_bits} bits; at least 2048 "
+                    "are required.",
+                    evidence=_key_evidence(key, url, bits=key.rsa_bits),
+                    key_path=_jwks_key_path(environment),
+                )
+            elif key.kty in ("EC", "OKP") and key.error is None and key.crv not in STRONG_CURVES:
+                yield self.finding(
+                    environment, "idp",
+                    f"{key.label} in {url} uses curve {key.crv}, not one of "
+                    f"{', '.join(STRONG_CURVES)}.",
+                    evidence=_key_evidence(key, url, crv=key.crv),
+                    key_path=_jwks_key_path(environment),
+                    severity=Severity.MEDIUM,
+                )
+
+
+@rule(
+    "DC204", "duplicate-kid", Severity.MEDIUM, Step.JWKS,
+    summary="Two different keys in the JWKS share one `kid`.",
+    causes=(
+        "a rotation that reused the key ID",
+        "two key sources merged into one JWKS",
+    ),
+    fix="Give every key a unique `kid` (a thumbprint makes a good one).",
+)
+def duplicate_kid(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Groups the JWKS's keys by `kid` and reports a `kid` carried by keys with different
+    thumbprints.
+
+    ## Why is this bad?
+    Validators pick the first key with a matching `kid`; which one that is differs between
+    libraries and between fetches, so the same token verifies in one service and fails in
+    another.
+
+    ## Example
+    Two RSA keys both with `"kid": "signing"`: DC204.
+    """
+    for environment, facts, url in _key_sets(context):
+        groups: dict[str, list[KeyFacts]] = defaultdict(list)
+        for key in facts.keys:
+            if key.kid is not None:
+                groups[key.kid].append(key)
+        for kid, keys in groups.items():
+            thumbprints = sorted({k.thumbprint or f"#{k.index}" for k in keys})
+            if len(keys) > 1 and len(thumbprints) > 1:
+                yield self.finding(
+                    environment, "idp",
+                    f"The JWKS at {url} has {len(keys)} different keys with kid {kid!r}.",
+                    evidence={"jwks_uri": url, "kid": kid, "thumbprints": thumbprints},
+                    key_path=_jwks_key_path(environment),
+                )
+
+
+@rule(
+    "DC205", "missing-kid", Severity.MEDIUM, Step.JWKS,
+    summary="The JWKS has several signing keys and some have no `kid`.",
+    causes=("a JWKS assembled by hand", "an IdP that adds kids only to new keys"),
+    fix="Give every key a `kid` and make the IdP put it in each token's header.",
+)
+def missing_kid(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports keys without `kid` when the set holds more than one signature key. (One key
+    without a `kid` is unambiguous and is not reported.)
+
+    ## Why is this bad?
+    Without a `kid` a validator must try keys in turn, and many don't: they reject the token
+    or take the first key, which is wrong right after a rotation.
+
+    ## Example
+    Two RSA keys, the second without `kid`: DC205 names key #1.
+    """
+    for environment, facts, url in _key_sets(context):
+        signing = [k for k in facts.keys if k.error is None and k.can_verify]
+        if len(signing) < 2:
+            continue
+        for key in signing:
+            if key.kid is None:
+                yield self.finding(
+                    environment, "idp",
+                    f"The JWKS at {url} has {len(signing)} signing keys and {key.label} has no "
+                    "kid.",
+                    evidence=_key_evidence(key, url, index=key.index),
+                    key_path=_jwks_key_path(environment),
+                )
+
+
+@rule(
+    "DC206", "pinned-kid-missing", Severity.HIGH, Step.JWKS,
+    summary="A key ID listed in `idp.pinned_kids` is not published.",
+    causes=(
+        "the IdP rotated the key out",
+        "the pin names another environment's key",
+    ),
+    fix="Update `pinned_kids` (and every validator that pins keys) to the kids the JWKS "
+    "publishes, or restore the key if it was removed too early.",
+)
+def pinned_kid_missing(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Checks that every kid in `idp.pinned_kids` is in the JWKS.
+
+    ## Why is this bad?
+    Pins describe what validators expect. A pinned kid that vanished means a rotation
+    happened that the pinning side has not followed: its tokens or validators are about to
+    fail.
+
+    ## Example
+    ```toml
+    pinned_kids = ["2026-11"]   # the JWKS publishes only "2026-12": DC206
+    ```
+    """
+    for environment, facts, url in _key_sets(context):
+        published = set(facts.kids)
+        for kid in environment.idp.pinned_kids:
+            if kid not in published:
+                yield self.finding(
+                    environment, "idp",
+                    f"Pinned kid {kid!r} is not in the JWKS at {url} (published: "
+                    f"{', '.join(sorted(published)) or 'none'}).",
+                    evidence={"jwks_uri": url, "kid": kid, "published": sorted(published)},
+                    key_path="idp.pinned_kids",
+                )
+
+
+@rule(
+    "DC207", "symmetric-key-published", Severity.HIGH, Step.JWKS,
+    summary="The JWKS contains a symmetric (`oct`) key.",
+    causes=(
+        "an HS256 secret exported into the public key set",
+        "a JWKS shared between signing and validating services",
+    ),
+    fix="Remove `oct` keys from the public JWKS; distribute HMAC secrets out of band, or "
+    "move to an asymmetric algorithm.",
+)
+def symmetric_key_published(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports every key of type `oct` in the JWKS. (Its secret `k` is also reported by DC202.)
+
+    ## Why is this bad?
+    A symmetric key has no public half: publishing it publishes the secret, and anyone can
+    mint HS* tokens that APIs accepting HS* will trust.
+
+    ## Example
+    `{"kty": "oct", "kid": "hmac", "k": "…"}` in `/jwks`: DC207 and DC202.
+    """
+    for environment, facts, url in _key_sets(context):
+        for key in facts.keys:
+            if key.kty == "oct":
+                yield self.finding(
+                    environment, "idp",
+                    f"The JWKS at {url} publishes a symmetric key ({key.label}).",
+                    evidence=_key_evidence(key, url),
+                    key_path=_jwks_key_path(environment),
+                )
+
+
+@rule(
+    "DC208", "key-use-mismatch", Severity.LOW, Step.JWKS,
+    summary="A key's `use` or `key_ops` does not allow signature verification.",
+    causes=(
+        "encryption keys (`use: enc`) published next to signing keys",
+        "`key_ops` copied from a private key (`sign`) without `verify`",
+    ),
+    fix="Mark signing keys `\"use\": \"sig\"` (or `key_ops` with `verify`); if no key can "
+    "verify, the IdP's signing key is missing from the set.",
+)
+def key_use_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Reports keys whose `use` is not `sig` or whose `key_ops` lacks `verify` (RFC 7517 §4.2,
+    §4.3). When no key in the set can verify signatures, the finding is high.
+
+    ## Why is this bad?
+    Strict validators skip such keys; a token signed with one fails with "no matching key"
+    in some services and passes in lenient ones.
+
+    ## Example
+    The only key has `"use": "enc"`: DC208 (high), no key can verify a token.
+    """
+    for environment, facts, url in _key_sets(context):
+        usable = [k for k in facts.keys if k.error is None]
+        unusable = [k for k in usable if not k.can_verify]
+        for key in unusable:
+            yield self.finding(
+                environment, "idp",
+                f"{key.label} in {url} cannot verify signatures (use {key.use!r}, key_ops "
+                f"{list(key.key_ops) if key.key_ops is not None else None!r})"
+                + ("; no key in the set can." if len(unusable) == len(usable) else "."),
+                evidence=_key_evidence(key, url, use=key.use,
+                                       key_ops=list(key.key_ops) if key.key_ops else None),
+                key_path=_jwks_key_path(environment),
+                severity=Severity.HIGH if len(unusable) == len(usable) else None,
+            )
+
+
+@rule(
+    "DC209", "jwks-cache-outlives-rotation", Severity.MEDIUM, Step.JWKS,
+    summary="A JWKS cache window (Cache-Control or an API's jwks_cache_ttl) is longer than "
+    "the rotation overlap.",
+    causes=(
+        "a long `max-age` set on the JWKS for performance",
+        "a validator's JWKS cache TTL raised to ride out IdP outages",
+        "a rotation_overlap shortened without looking at caches",
+    ),
+    fix="Keep every JWKS cache window shorter than `idp.rotation_overlap` (publish new keys "
+    "at least one cache window before signing with them), or lengthen the overlap.",
+)
+def jwks_cache_outlives_rotation(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Compares `idp.rotation_overlap` with every cache window of the environment's key set:
+    the JWKS response's `Cache-Control` (`max-age`, or `s-maxage` when longer) and each API's
+    and gateway's `jwks_cache_ttl`. Runs only where `rotation_overlap` is declared.
+
+    ## Why is this bad?
+    After a rotation, a validator that cached the key set keeps it for its whole cache
+    window. If that window is longer than the overlap, tokens signed with the new key arrive
+    while the validator still holds the old set: "kid not found" or "invalid signature"
+    until the cache expires, the seed article's "stale JWKS cache".
+
+    ## Example
+    ```toml
+    [idp]
+    rotation_overlap = "1h"
+    [apis.orders]
+    jwks_cache_ttl = "24h"   # DC209: 24 h cache, 1 h overlap
+    ```
+    """
+    observations = context.observations
+    assert observations is not None
+    for environment in context.environments:
+        overlap = environment.idp.rotation_overlap
+        seen = observations.environments.get(environment.name)
+        if overlap is None or seen is None:
+            continue
+        windows: list[tuple[str, str, float, str]] = []
+        response = observations.response(seen.jwks_url)
+        if response is not None and response.ok:
+            lifetime = cache_lifetime(response.headers)
+            if lifetime is not None:
+                windows.append(("idp", _jwks_key_path(environment), lifetime[0],
+                                f"the JWKS response ({lifetime[1]})"))
+        for family, validators in (("apis", environment.apis), ("gateways", environment.gateways)):
+            for name, validator in validators.items():
+                if validator.jwks_cache_ttl is not None:
+                    windows.append((f"{family}.{name}", f"{family}.{name}.jwks_cache_ttl",
+                                    validator.jwks_cache_ttl, f"{family}.{name}.jwks_cache_ttl"))
+        for component, key_path, window, source in windows:
+            if window <= overlap:
+                continue
+            yield self.finding(
+                environment, component,
+                f"Key sets may be cached for {format_seconds(window)} by {source}, longer than "
+                f"idp.rotation_overlap ({format_seconds(overlap)}): after a rotation, "
+                f"validators can hold the old keys for {format_seconds(window - overlap)} past "
+                "the overlap.",
+                evidence={"cache_window_seconds": window, "rotation_overlap_seconds": overlap,
+                          "source": source, "jwks_uri": seen.jwks_url},
+                key_path=key_path,
+            )
