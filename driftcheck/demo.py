@@ -20,10 +20,14 @@ def secret_variable(tenant: str) -> str:
 
 
 def demo_sandbox() -> Sandbox:
-    """dev and prod behave; staging has the drift the seed article starts with."""
+    """prod behaves; dev and staging have the drift the seed article describes.
+
+    dev: its JWKS may be cached for 48 h (`Cache-Control`), longer than its 24 h rotation
+    overlap. staging: the issuer gained a trailing slash and the IdP's clock runs 150 s ahead.
+    """
     return Sandbox([
-        default_tenant("dev"),
-        default_tenant("staging", Faults(trailing_slash_issuer=True)),
+        default_tenant("dev", Faults(jwks_max_age=48 * 3600)),
+        default_tenant("staging", Faults(trailing_slash_issuer=True, clock_offset=150)),
         default_tenant("prod"),
     ])
 

@@ -21,14 +21,15 @@ def parse_duration(text: str) -> float:
 
 
 def format_seconds(seconds: float) -> str:
-    """Short human form: 45 s, 10 min, 2 h 5 min, 3 d."""
+    """Short human form: 45 s, 2 min 29 s, 10 min, 2 h 5 min, 3 d."""
     seconds = abs(seconds)
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     if seconds < 120:
         return f"{seconds:.0f} s"
     if seconds < 3600:
-        return f"{seconds / 60:.0f} min"
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
     if seconds < 172800:
         hours, rest = divmod(int(seconds), 3600)
         return f"{hours} h {rest // 60} min" if rest >= 60 else f"{hours} h"

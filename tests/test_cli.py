@@ -49,7 +49,10 @@ def test_demo_reports_findings_from_real_http(tmp_path):
     report = json.loads((tmp_path / "demo.json").read_text())
     found = {(f["environment"], f["rule"]) for f in report["findings"]}
     assert ("dev", "DC010") in found  # a 404 from the sandbox's real HTTP server
+    assert ("dev", "DC106") in found  # declared jwks_uri vs discovery
+    assert ("dev", "DC209") in found  # Cache-Control max-age vs rotation_overlap
     assert ("staging", "DC102") in found  # from the sandbox's real discovery document
+    assert ("staging", "DC701") in found  # the sandbox's Date header runs ahead
     assert not any(f["environment"] == "prod" for f in report["findings"])
     dc010 = next(f for f in report["findings"] if f["rule"] == "DC010")
     assert dc010["evidence"]["status"] == 404
