@@ -12,6 +12,7 @@ from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
 from driftcheck.errors import UsageError
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.jwks import KeyFacts
 from driftcheck.load import LoadResult, load_environments
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
@@ -35,6 +36,15 @@ class CheckOptions:
 
 
 @dataclass(frozen=True)
+class ObservedIdp:
+    """What the environment's IdP really publishes: for the report and audits."""
+
+    issuer: str | None
+    jwks_uri: str | None
+    keys: tuple[KeyFacts, ...] = ()
+
+
+@dataclass(frozen=True)
 class EnvironmentStatus:
     name: str
     file: str
@@ -42,6 +52,22 @@ class EnvironmentStatus:
     state: EnvironmentState
     first_failing_step: Step | None = None
     findings: int = 0
+    observed: ObservedIdp | None = None
+
+
+def _observed(environment: Environment, context: RuleContext) -> ObservedIdp | None:
+    observations = context.observations
+    if observations is None or environment.name not in observations.environments:
+        return None
+    discovery = observations.discovery(environment.name)
+    issuer = discovery.body.get("issuer") if discovery is not None and discovery.ok else None
+    jwks_url = observations.environments[environment.name].jwks_url
+    facts = context.jwks_facts(jwks_url)
+    return ObservedIdp(
+        issuer=issuer if isinstance(issuer, str) else None,
+        jwks_uri=jwks_url if facts is not None else None,
+        keys=facts.keys if facts is not None else (),
+    )
 
 
 @dataclass(frozen=True)
@@ -109,6 +135,7 @@ def evaluate(
             state=state,
             first_failing_step=min((f.step for f in mine), key=lambda s: s.order, default=None),
             findings=len(mine),
+            observed=_observed(environment, context),
         ))
     invalid_files = {p.loaded_file: p.environment or p.loaded_file for p in problems}
     for problem_file, label in invalid_files.items():

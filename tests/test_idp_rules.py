@@ -232,3 +232,20 @@ def test_dc701_idp_clock(sandbox, tmp_path, cli, offset, skew, fires, side):
         assert finding["evidence"]["offset_seconds"] == pytest.approx(offset, abs=2)
         source = "clock_skew of apis.orders" if skew else "the default threshold"
         assert finding["evidence"]["threshold_source"] == source
+
+
+def test_sandbox_extra_keys_and_observed_keys_in_the_report(sandbox, tmp_path, cli):
+    leaked = RSA.as_dict(private=True)
+    sandbox.set_faults("prod", jwks_extra_keys=(leaked,))
+    folder = tmp_path / "envs"
+    folder.mkdir()
+    (folder / "prod.toml").write_text(env_toml("prod", sandbox.tenant_url("prod")))
+    code, out, _ = cli("check", str(folder), "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    assert [f["rule"] for f in report["findings"]] == ["DC202"]
+    observed = report["environments"][0]["observed"]
+    assert observed["issuer"] == sandbox.tenant_url("prod")
+    assert [k["kid"] for k in observed["keys"]] == ["prod-rs256-1", "k1"]
+    assert observed["keys"][1]["thumbprint"] == RSA.thumbprint()
+    assert leaked["d"] not in out

@@ -10,7 +10,7 @@ from typing import Any
 
 from driftcheck._version import __version__
 from driftcheck.findings import Finding, Severity
-from driftcheck.run import RunResult
+from driftcheck.run import ObservedIdp, RunResult
 
 REPORT_VERSION = "1.0"
 
@@ -37,6 +37,19 @@ def _finding(finding: Finding) -> dict[str, Any]:
     }
 
 
+def _observed(observed: ObservedIdp | None) -> dict[str, Any] | None:
+    if observed is None:
+        return None
+    return {
+        "issuer": observed.issuer,
+        "jwks_uri": observed.jwks_uri,
+        "keys": [
+            {"kid": k.kid, "kty": k.kty, "alg": k.alg, "use": k.use, "thumbprint": k.thumbprint}
+            for k in observed.keys
+        ],
+    }
+
+
 def report_document(result: RunResult) -> dict[str, Any]:
     by_severity = Counter(f.severity.value for f in result.findings)
     states = Counter(s.state for s in result.environments)
@@ -52,6 +65,7 @@ def report_document(result: RunResult) -> dict[str, Any]:
                 "status": s.state,
                 "first_failing_step": s.first_failing_step.value if s.first_failing_step else None,
                 "findings": s.findings,
+                "observed": _observed(s.observed),
             }
             for s in result.environments
         ],

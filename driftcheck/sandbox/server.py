@@ -195,7 +195,8 @@ class Sandbox:
         return document
 
     def jwks(self, name: str) -> dict[str, Any]:
-        return {"keys": [key.as_dict(private=False) for key in self.published_keys(name)]}
+        keys = [key.as_dict(private=False) for key in self.published_keys(name)]
+        return {"keys": [*keys, *map(dict, self.tenant(name).faults.jwks_extra_keys)]}
 
     def frontend_config(self, name: str) -> dict[str, Any]:
         spec = self.tenant(name)

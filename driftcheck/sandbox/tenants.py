@@ -44,6 +44,8 @@ class Faults:
     frontend_config_overrides: Mapping[str, Any] = field(default_factory=dict)
     """Fields replaced at the top level of the frontend runtime config."""
     token_lifetime: int = 3600
+    jwks_extra_keys: tuple[Mapping[str, Any], ...] = ()
+    """JWKs appended verbatim to the published set (a weak, private or symmetric key, say)."""
 
 
 FAULT_NAMES = tuple(Faults.__dataclass_fields__)
