@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -79,6 +80,7 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
             raise UsageError(f"--ca-bundle {args.ca_bundle}: no such file")
         policy = replace(policy, ca_bundle=str(Path(args.ca_bundle).resolve()))
     return CheckOptions(
+        now=_parse_now(args.now),
         paths=tuple(args.paths or ("environments",)),
         environments=tuple(args.env or ()),
         offline=getattr(args, "offline", False),
@@ -87,6 +89,24 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         ignore=_prefixes(args.ignore),
         fetch=policy,
     )
+
+
+def _parse_now(value: str | None) -> float | None:
+    """--now: seconds since the epoch, or an ISO 8601 time (UTC when no offset is given)."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now {value!r}: expected seconds since the epoch or an ISO 8601 "
+                         "time such as 2026-11-28T22:30:00Z") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
 
 
 def _emit(result: RunResult, args: argparse.Namespace) -> int:
@@ -119,6 +139,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     code = _emit(result, args)
     # Findings are the point of the demo; only a broken demo fails.
     return code if code in (2, 3) else 0
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from driftcheck.inspect_token import inspect_in_environment, inspect_token, read_token
+    from driftcheck.report.token_view import inspection_document, render_inspection
+
+    raw = read_token(args.token)
+    now = _parse_now(args.now) or time.time()
+    if args.inspect_env:
+        inspection = inspect_in_environment(raw, args.inspect_env, _check_options(args), now)
+    else:
+        inspection = inspect_token(raw, now)
+    if args.format == "json":
+        print(json.dumps(inspection_document(inspection), indent=2, ensure_ascii=False))
+    else:
+        render_inspection(inspection, _console(), now)
+    if inspection.fatal is not None:
+        return 1
+    fail_on = Severity(args.fail_on)
+    return 1 if any(f.severity.rank >= fail_on.rank for f in inspection.token_findings) else 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -245,6 +288,9 @@ def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
                         help="only this environment (repeatable)")
     parser.add_argument("--concurrency", type=int, metavar="N",
                         help="requests in flight at once (default: 64)")
+    parser.add_argument("--now", metavar="TIME",
+                        help="judge token times at TIME (epoch seconds or ISO 8601; default: "
+                        "when the token was collected)")
     parser.add_argument("--ca-bundle", metavar="FILE",
                         help="PEM CA certificates to trust for environments without their own "
                         "ca_bundle (default: the system's trust store)")
@@ -270,6 +316,22 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="start the sandbox IdP, check the example environments, report")
     _add_check_arguments(demo, paths=False)
     demo.set_defaults(handler=cmd_demo, paths=None)
+
+    inspect = commands.add_parser(
+        "inspect", help="decode a token safely (redacted, human times); --env validates it")
+    inspect.add_argument("token", metavar="TOKEN|-|@FILE",
+                         help="the token, - for standard input, or @FILE")
+    inspect.add_argument("--env", dest="inspect_env", metavar="NAME",
+                         help="validate it as environment NAME's known-good token")
+    inspect.add_argument("--path", dest="paths", action="append", metavar="PATH",
+                         help="environment files or folders for --env (default: ./environments)")
+    inspect.add_argument("--format", choices=("console", "json"), default="console")
+    inspect.add_argument("--fail-on", choices=[s.value for s in Severity], default="high")
+    inspect.add_argument("--now", metavar="TIME")
+    inspect.add_argument("--ca-bundle", metavar="FILE")
+    inspect.add_argument("--concurrency", type=int, metavar="N")
+    inspect.add_argument("--max-response-bytes", type=int, metavar="N")
+    inspect.set_defaults(handler=cmd_inspect, select=None, ignore=None, offline=False, env=None)
 
     validate = commands.add_parser("validate", help="validate environment files (no network)")
     validate.add_argument("paths", nargs="*", metavar="PATH")

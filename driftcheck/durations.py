@@ -1,6 +1,7 @@
 """Durations as written in environment files: "90s", "10m", "24h", "1h30m", "500ms", "2d"."""
 
 import re
+from datetime import UTC, datetime
 
 _PART = re.compile(r"(\d+)(ms|s|m|h|d)")
 _WHOLE = re.compile(r"^(?:\d+(?:ms|s|m|h|d))+$")
@@ -34,3 +35,16 @@ def format_seconds(seconds: float) -> str:
         hours, rest = divmod(int(seconds), 3600)
         return f"{hours} h {rest // 60} min" if rest >= 60 else f"{hours} h"
     return f"{seconds / 86400:.0f} d"
+
+
+def describe_instant(timestamp: float, now: float) -> str:
+    """"2026-11-28 22:30:00 UTC (3 min 5 s ago)" — absolute and relative."""
+    try:
+        absolute = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, OSError, ValueError):
+        absolute = f"{timestamp:.0f} (out of range as a date)"
+    delta = timestamp - now
+    if abs(delta) < 1:
+        return f"{absolute} (now)"
+    relative = f"in {format_seconds(delta)}" if delta > 0 else f"{format_seconds(delta)} ago"
+    return f"{absolute} ({relative})"

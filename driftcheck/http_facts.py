@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import statistics
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 
-from driftcheck.observations import HttpObservation
+from driftcheck.observations import HttpObservation, Observations
 
 _DIRECTIVE = re.compile(r"(?:^|,)\s*([a-zA-Z-]+)\s*(?:=\s*\"?(\d+)\"?)?")
 
@@ -45,3 +46,14 @@ def clock_offset(response: HttpObservation) -> float | None:
     if age.isdigit():
         server_time += int(age)
     return server_time - response.received_at
+
+
+def environment_clock_offset(observations: Observations, environment: str) -> float | None:
+    """The median clock offset of the IdP over the environment's responses, or None."""
+    seen = observations.environments.get(environment)
+    if seen is None:
+        return None
+    offsets = [offset for url in seen.urls()
+               if (response := observations.response(url)) is not None
+               and (offset := clock_offset(response)) is not None]
+    return statistics.median(offsets) if offsets else None

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from driftcheck.tokens.parse import Damage
+
 FailureKind = Literal[
     "dns",
     "refused",
@@ -55,6 +57,41 @@ class HttpObservation:
 
 
 @dataclass(frozen=True)
+class TokenObservation:
+    """One known-good token of one environment, as facts. Holds no token and no signature."""
+
+    name: str
+    environment: str
+    source: str
+    for_api: str | None = None
+    failure: str | None = None
+    """Why no token could be had (DC301), already free of secrets."""
+    fingerprint: str | None = None
+    damage: tuple[Damage, ...] = ()
+    """Transport damage found and undone (DC302), in the order it was undone."""
+    fatal: Damage | None = None
+    """Why the token cannot be decoded at all, or None."""
+    header: Mapping[str, Any] | None = None
+    claims: Mapping[str, Any] | None = None
+    signature_length: int = 0
+    verified_by: tuple[str, ...] = ()
+    """Thumbprints of the keys (from any environment) the signature verifies under."""
+    checked_keys: tuple[str, ...] = ()
+    """Thumbprints of every key it was checked against."""
+    received_at: float = field(default=0.0)
+
+    @property
+    def alg(self) -> str | None:
+        alg = (self.header or {}).get("alg")
+        return alg if isinstance(alg, str) else None
+
+    @property
+    def kid(self) -> str | None:
+        kid = (self.header or {}).get("kid")
+        return kid if isinstance(kid, str) else None
+
+
+@dataclass(frozen=True)
 class EnvironmentObservation:
     """Which URLs stand for which facts of one environment (responses are shared)."""
 
@@ -65,6 +102,7 @@ class EnvironmentObservation:
     declared_jwks_url: str | None = None
     runtime_config_urls: Mapping[str, str] = field(default_factory=dict)
     """Frontend name -> runtime configuration URL."""
+    tokens: tuple[TokenObservation, ...] = ()
 
     def urls(self) -> list[str]:
         found = [self.discovery_url, self.jwks_url, self.declared_jwks_url,

@@ -18,6 +18,7 @@ from driftcheck.models import Environment
 from driftcheck.observations import Observations
 from driftcheck.policy import exit_code, selected
 from driftcheck.rules import RuleContext, run_rules
+from driftcheck.rules.token import TokenVerdict, token_verdicts
 from driftcheck.urls import refusal
 
 EnvironmentState = Literal["checked", "invalid", "unreachable", "offline"]
@@ -33,6 +34,10 @@ class CheckOptions:
     select: Sequence[str] = ()
     ignore: Sequence[str] = ()
     fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    now: float | None = None
+    """The time tokens are judged at; None means when they were collected."""
+    token_overrides: Mapping[str, str] = field(default_factory=dict)
+    """Environment name -> a token to check instead of its configured sources (inspect)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class EnvironmentStatus:
     first_failing_step: Step | None = None
     findings: int = 0
     observed: ObservedIdp | None = None
+    tokens: tuple[TokenVerdict, ...] = ()
 
 
 def _observed(environment: Environment, context: RuleContext) -> ObservedIdp | None:
@@ -116,8 +122,10 @@ def evaluate(
         p for p in loaded.problems
         if not options.environments or p.environment in options.environments
     )
-    context = RuleContext(tuple(environments), observations, problems, now=time.time())
+    now = options.now or (observations.collected_at if observations else time.time())
+    context = RuleContext(tuple(environments), observations, problems, now=now)
     findings = selected(run_rules(context), options.select, options.ignore)
+    verdicts = token_verdicts(context, findings)
     statuses: list[EnvironmentStatus] = []
     for environment in environments:
         mine = [f for f in findings if f.environment == environment.name]
@@ -136,6 +144,7 @@ def evaluate(
             first_failing_step=min((f.step for f in mine), key=lambda s: s.order, default=None),
             findings=len(mine),
             observed=_observed(environment, context),
+            tokens=tuple(verdicts.get(environment.name, ())),
         ))
     invalid_files = {p.loaded_file: p.environment or p.loaded_file for p in problems}
     for problem_file, label in invalid_files.items():
@@ -157,5 +166,6 @@ def evaluate(
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:
     loaded = load_environments(options.paths, variables)
     environments = _filter(loaded, options.environments)
-    observations = None if options.offline else collect_live(environments, options.fetch)
+    observations = None if options.offline else collect_live(
+        environments, options.fetch, options.token_overrides)
     return evaluate(loaded, environments, observations, options)

@@ -160,6 +160,44 @@ class JsonFetcher:
         self._results[url] = observation
         return observation
 
+    async def post_form(
+        self,
+        url: str,
+        form: dict[str, str],
+        headers: dict[str, str],
+        *,
+        allow_insecure: bool = False,
+        ca_bundle: str | None = None,
+    ) -> tuple[int | None, Any, FetchFailure | None]:
+        """POST a form once (no retries, no redirects): (status, JSON body or None, failure).
+
+        Never sent over plain http outside loopback, since the form or headers carry a secret.
+        """
+        refused = refusal(url, allow_insecure)
+        if refused is not None:
+            return None, None, refused
+        status: int | None = None
+        try:
+            async with self._semaphore, asyncio.timeout(self.policy.total_timeout):
+                self.requests_sent += 1
+                request = self._client(ca_bundle).stream("POST", url, data=form, headers=headers)
+                async with request as response:
+                    status = response.status_code
+                    if response.is_redirect:
+                        raise _Failed("off-host-redirect", "the token endpoint redirects; "
+                                      "configure its final URL")
+                    body = await self._read_capped(response)
+        except _Failed as failed:
+            return status, None, FetchFailure(failed.kind, failed.detail)  # type: ignore[arg-type]
+        except Exception as exc:  # transport faults become a classified failure
+            kind, detail = _classify(exc)
+            return status, None, FetchFailure(kind, detail)  # type: ignore[arg-type]
+        try:
+            document: Any = json.loads(body)
+        except (ValueError, RecursionError):
+            document = None
+        return status, document, None
+
     def results(self) -> dict[str, HttpObservation]:
         """Every URL asked for in this run and what came of it."""
         return dict(self._results)

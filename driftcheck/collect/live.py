@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import httpx
 
 from driftcheck.collect.http import FetchPolicy, JsonFetcher
+from driftcheck.collect.token_sources import Acquired, acquire
 from driftcheck.models import Environment
-from driftcheck.observations import EnvironmentObservation, HttpObservation, Observations
+from driftcheck.observations import (
+    EnvironmentObservation,
+    HttpObservation,
+    Observations,
+    TokenObservation,
+)
+from driftcheck.tokens.observe import AsymmetricKey, analyze, public_keys
 
 
 async def _collect_environment(
@@ -45,26 +53,85 @@ async def _collect_environment(
     )
 
 
+def default_api(environment: Environment, for_api: str | None) -> str | None:
+    """The API a token is checked against: the declared one, else the only API there is."""
+    if for_api is not None:
+        return for_api
+    return next(iter(environment.apis)) if len(environment.apis) == 1 else None
+
+
+async def _tokens(
+    fetcher: JsonFetcher,
+    environment: Environment,
+    seen: EnvironmentObservation,
+    override: str | None,
+) -> list[tuple[str, str, str | None, Acquired]]:
+    """(name, source kind, API, what was acquired) for each token of the environment."""
+    if override is not None:
+        first = next(iter(environment.tokens.values()), None)
+        api = default_api(environment, first.for_api if first else None)
+        return [("inspected", "inspect", api, Acquired(override))]
+    discovery = fetcher.results().get(seen.discovery_url)
+    body = discovery.body if discovery is not None and discovery.ok else None
+    sources = list(environment.tokens.values())
+    acquired = await asyncio.gather(*(acquire(s, environment, body, fetcher) for s in sources))
+    return [(s.name, s.source, default_api(environment, s.for_api), a)
+            for s, a in zip(sources, acquired, strict=True)]
+
+
+def _observe(
+    environment: str,
+    name: str,
+    source: str,
+    api: str | None,
+    acquired: Acquired,
+    keys: Mapping[str, AsymmetricKey],
+) -> TokenObservation:
+    if acquired.raw is None:
+        return TokenObservation(name=name, environment=environment, source=source, for_api=api,
+                                failure=acquired.failure, received_at=time.time())
+    return analyze(acquired.raw, name=name, environment=environment, source=source,
+                   for_api=api, keys=keys, received_at=time.time())
+
+
 async def collect_live_async(
     environments: Sequence[Environment],
     policy: FetchPolicy | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    token_overrides: Mapping[str, str] | None = None,
 ) -> tuple[Observations, JsonFetcher]:
+    """Discovery, JWKS and runtime configs of every environment, then their tokens, each
+    verified against every key any environment publishes (to name whose key signed it)."""
     started = time.time()
+    overrides = token_overrides or {}
     async with JsonFetcher(policy, transport) as fetcher:
         seen = await asyncio.gather(*(_collect_environment(fetcher, e) for e in environments))
+        acquired = await asyncio.gather(*(
+            _tokens(fetcher, e, s, overrides.get(e.name))
+            for e, s in zip(environments, seen, strict=True)))
         responses = fetcher.results()
+    key_documents = [responses[url].body for s in seen
+                     for url in (s.jwks_url, s.declared_jwks_url)
+                     if url and url in responses and responses[url].ok]
+    keys = public_keys(key_documents)
+    observed = [
+        replace(s, tokens=tuple(_observe(e.name, *item, keys=keys) for item in items))
+        for e, s, items in zip(environments, seen, acquired, strict=True)
+    ]
     observations = Observations(
         collected_at=started,
         responses=responses,
-        environments={s.environment: s for s in seen},
+        environments={s.environment: s for s in observed},
     )
     return observations, fetcher
 
 
 def collect_live(
-    environments: Sequence[Environment], policy: FetchPolicy | None = None
+    environments: Sequence[Environment],
+    policy: FetchPolicy | None = None,
+    token_overrides: Mapping[str, str] | None = None,
 ) -> Observations:
     """Fetch what every environment needs; each distinct URL once, all concurrently."""
-    observations, _ = asyncio.run(collect_live_async(environments, policy))
+    observations, _ = asyncio.run(
+        collect_live_async(environments, policy, token_overrides=token_overrides))
     return observations

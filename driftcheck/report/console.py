@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.rules.token import TokenVerdict
 from driftcheck.run import EnvironmentStatus, RunResult
 
 _SEVERITY_STYLE = {
@@ -46,7 +47,7 @@ def _evidence_lines(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
     return lines
 
 
-def _render_finding(console: Console, finding: Finding, first: bool) -> None:
+def render_finding(console: Console, finding: Finding, first: bool) -> None:
     head = Text("  ")
     head.append(f"{finding.severity.value.upper():<8}", style=_SEVERITY_STYLE[finding.severity])
     head.append(f" {finding.rule} ", style="bold")
@@ -81,10 +82,40 @@ def _render_environment(console: Console, status: EnvironmentStatus,
     if not findings:
         title.append("  ✓ no findings", style="green")
     console.print(title)
+    for verdict in status.tokens:
+        console.print(verdict_line(verdict))
     several_steps = len({f.step for f in findings}) > 1
     for index, finding in enumerate(findings):
-        _render_finding(console, finding, first=index == 0 and several_steps)
+        render_finding(console, finding, first=index == 0 and several_steps)
     console.print()
+
+
+_RESULT_MARK = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skipped": ("–", "dim")}
+
+
+def verdict_line(verdict: TokenVerdict) -> Text:
+    """`token probe fp:… → apis.orders (access): parse ✓ · algorithm ✓ · … · time ✗ …`"""
+    line = Text("  token ", style="dim")
+    line.append(verdict.name, style="bold")
+    if verdict.fingerprint:
+        line.append(f" fp:{verdict.fingerprint}", style="dim")
+    line.append(f" → {'apis.' + verdict.for_api if verdict.for_api else 'IdP'}")
+    if verdict.kind:
+        line.append(f" ({verdict.kind} token)", style="dim")
+    if verdict.unavailable:
+        line.append(": unavailable (DC301)", style="bold red")
+        return line
+    line.append(": ")
+    for index, (step, result) in enumerate(verdict.steps):
+        mark, style = _RESULT_MARK[result]
+        if index:
+            line.append(" · ", style="dim")
+        line.append(f"{step.value} ", style="dim" if result == "skipped" else None)
+        line.append(mark, style=style)
+    if verdict.first_failing_step is not None:
+        line.append(f"  (first failing step: {verdict.first_failing_step.value})",
+                    style="bold magenta")
+    return line
 
 
 def summary_line(result: RunResult) -> Text:

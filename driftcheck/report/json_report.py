@@ -10,6 +10,7 @@ from typing import Any
 
 from driftcheck._version import __version__
 from driftcheck.findings import Finding, Severity
+from driftcheck.rules.token import TokenVerdict
 from driftcheck.run import ObservedIdp, RunResult
 
 REPORT_VERSION = "1.0"
@@ -19,7 +20,7 @@ def _timestamp(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def finding_document(finding: Finding) -> dict[str, Any]:
     return {
         "rule": finding.rule,
         "slug": finding.slug,
@@ -34,6 +35,19 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "file": finding.file,
         "key_path": finding.key_path,
         "fingerprint": finding.fingerprint,
+    }
+
+
+def verdict_document(verdict: TokenVerdict) -> dict[str, Any]:
+    first = verdict.first_failing_step
+    return {
+        "name": verdict.name,
+        "api": verdict.for_api,
+        "fingerprint": verdict.fingerprint,
+        "kind": verdict.kind,
+        "unavailable": verdict.unavailable,
+        "first_failing_step": first.value if first else None,
+        "steps": {step.value: result for step, result in verdict.steps},
     }
 
 
@@ -66,10 +80,11 @@ def report_document(result: RunResult) -> dict[str, Any]:
                 "first_failing_step": s.first_failing_step.value if s.first_failing_step else None,
                 "findings": s.findings,
                 "observed": _observed(s.observed),
+                "tokens": [verdict_document(t) for t in s.tokens],
             }
             for s in result.environments
         ],
-        "findings": [_finding(f) for f in result.findings],
+        "findings": [finding_document(f) for f in result.findings],
         "summary": {
             "findings": len(result.findings),
             "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},

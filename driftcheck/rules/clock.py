@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterator
 
 from driftcheck.durations import format_seconds
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.http_facts import clock_offset
+from driftcheck.http_facts import environment_clock_offset
 from driftcheck.rules.registry import Rule, RuleContext, rule
 
 DEFAULT_SKEW_THRESHOLD = 60.0
@@ -47,18 +46,9 @@ def clock_skew_detected(self: Rule, context: RuleContext) -> Iterator[Finding]:
     observations = context.observations
     assert observations is not None
     for environment in context.environments:
-        seen = observations.environments.get(environment.name)
-        if seen is None:
+        offset = environment_clock_offset(observations, environment.name)
+        if offset is None:
             continue
-        offsets = []
-        for url in seen.urls():
-            response = observations.response(url)
-            offset = None if response is None else clock_offset(response)
-            if offset is not None:
-                offsets.append(offset)
-        if not offsets:
-            continue
-        offset = statistics.median(offsets)
         skews = [(f"{family}.{name}", v.clock_skew)
                  for family, group in (("apis", environment.apis),
                                        ("gateways", environment.gateways))
@@ -82,7 +72,6 @@ def clock_skew_detected(self: Rule, context: RuleContext) -> Iterator[Finding]:
             f"{'ahead of' if ahead else 'behind'} this machine's (from its HTTP Date headers), "
             f"more than {source} ({format_seconds(threshold)}): {consequence}.",
             evidence={"offset_seconds": round(offset, 1), "ahead": "idp" if ahead else "local",
-                      "threshold_seconds": threshold, "threshold_source": source,
-                      "responses": len(offsets)},
+                      "threshold_seconds": threshold, "threshold_source": source},
             key_path="idp.issuer",
         )

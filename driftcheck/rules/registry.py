@@ -134,7 +134,7 @@ def rule(
 def all_rules() -> list[Rule]:
     """Every registered rule, ordered by ID."""
     # Importing the rule modules registers their rules; the list is explicit on purpose.
-    from driftcheck.rules import clock, config, discovery, keys  # noqa: F401
+    from driftcheck.rules import clock, config, discovery, keys, token  # noqa: F401
 
     return sorted(_REGISTRY.values(), key=lambda r: r.id)
 

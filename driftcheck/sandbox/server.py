@@ -30,6 +30,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from joserfc import jwk, jwt
+from joserfc.jws import JWSRegistry
+from joserfc.registry import HeaderParameter
 
 from driftcheck.sandbox.keys import KeyRing, SigningKey
 from driftcheck.sandbox.tenants import Client, Faults, TenantSpec
@@ -257,6 +259,20 @@ class Sandbox:
             header["alg"] = faults.alg
             header["kid"] = key.kid
         return jwt.encode(header, claims, key)
+
+    def sign(self, tenant: str, claims: dict[str, Any], header: dict[str, Any] | None = None,
+             key_of: str | None = None) -> str:
+        """Sign arbitrary claims with a tenant's current key (or `key_of` another tenant's);
+        the header gets alg and kid unless `header` sets them. For hand-made test tokens."""
+        key = self._keys[key_of or tenant].current(self.tenant(key_of or tenant).faults.alg)
+        full = {"alg": key.as_dict(private=False).get("alg", "RS256"), "kid": key.kid,
+                **(header or {})}
+        # Header parameters named in `crit` are accepted as extensions, so that tests can
+        # mint tokens a conforming validator must reject.
+        extensions = {str(name): HeaderParameter("test extension", lambda _value: None)
+                      for name in full.get("crit", ())}
+        registry = JWSRegistry(header_registry=extensions, algorithms=[full["alg"]])
+        return jwt.encode(full, claims, key, registry=registry)
 
     def token_response(self, tenant: str, form: dict[str, str], authorization: str | None
                        ) -> dict[str, Any]:

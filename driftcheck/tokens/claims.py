@@ -1,0 +1,24 @@
+"""Facts about a token's header and claims shared by the rules and `driftcheck inspect`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+MILLISECONDS_THRESHOLD = 100_000_000_000
+"""A NumericDate above this (year 5138 in seconds) is almost surely in milliseconds."""
+
+UNSAFE_HEADERS = {
+    "jku": "a URL to fetch keys from",
+    "x5u": "a URL to fetch a certificate from",
+    "jwk": "an embedded public key",
+    "x5c": "an embedded certificate chain",
+}
+
+TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
+
+
+def time_claims(claims: Mapping[str, Any]) -> dict[str, float]:
+    """exp, nbf and iat that are numbers (booleans are not)."""
+    return {name: float(claims[name]) for name in ("exp", "nbf", "iat")
+            if isinstance(claims.get(name), int | float) and not isinstance(claims[name], bool)}

@@ -1,0 +1,119 @@
+"""Turn a raw token into a `TokenObservation`: the facts rules need, never the token.
+
+Signature checks happen here, once per token and key, because they need the raw token; the
+rules then judge which environment's keys verified it. Only asymmetric algorithms are
+verified, and only with a key of the matching type: a public key is never used as an HMAC
+secret.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, OKPKey, RSAKey
+from joserfc.jws import JWSRegistry
+from joserfc.registry import HeaderParameter
+
+from driftcheck.jwks import MAX_KEYS, PRIVATE_MEMBERS
+from driftcheck.observations import TokenObservation
+from driftcheck.tokens.parse import TokenParseError, decode, fingerprint, repair
+
+AsymmetricKey = RSAKey | ECKey | OKPKey
+
+_KEY_TYPES: dict[str, tuple[type, str | None]] = {
+    "RS256": (RSAKey, None), "RS384": (RSAKey, None), "RS512": (RSAKey, None),
+    "PS256": (RSAKey, None), "PS384": (RSAKey, None), "PS512": (RSAKey, None),
+    "ES256": (ECKey, "P-256"), "ES384": (ECKey, "P-384"), "ES512": (ECKey, "P-521"),
+    "ES256K": (ECKey, "secp256k1"), "EdDSA": (OKPKey, None), "Ed25519": (OKPKey, "Ed25519"),
+}
+ASYMMETRIC_ALGORITHMS = frozenset(_KEY_TYPES)
+
+
+def _accept(_value: Any) -> None:
+    return None
+
+
+def _compatible(alg: str, key: AsymmetricKey) -> bool:
+    kind, curve = _KEY_TYPES[alg]
+    if not isinstance(key, kind):
+        return False
+    return curve is None or key.as_dict(private=False).get("crv") == curve
+
+
+def analyze(
+    raw: str,
+    *,
+    name: str,
+    environment: str,
+    source: str,
+    for_api: str | None,
+    keys: Mapping[str, AsymmetricKey],
+    received_at: float = 0.0,
+) -> TokenObservation:
+    """Repair, decode and verify `raw` against `keys` (thumbprint -> public key)."""
+    token, damage = repair(raw)
+    base = dict(name=name, environment=environment, source=source, for_api=for_api,
+                fingerprint=fingerprint(token), received_at=received_at)
+    try:
+        decoded, decode_damage = decode(token)
+    except TokenParseError as failed:
+        return TokenObservation(**base, damage=tuple(damage), fatal=failed.damage)  # type: ignore[arg-type]
+    alg = decoded.header.get("alg")
+    verified: list[str] = []
+    checked: list[str] = []
+    if isinstance(alg, str) and alg in ASYMMETRIC_ALGORITHMS and decoded.signature_length:
+        # Only the cryptography is judged here: header parameters named in `crit` are let
+        # through (DC313 judges them), so that a valid signature is not reported as invalid.
+        crit = decoded.header.get("crit")
+        extensions = {str(name): HeaderParameter("crit extension", _accept)
+                      for name in (crit if isinstance(crit, list) else ())}
+        registry = JWSRegistry(header_registry=extensions, algorithms=[alg],
+                               strict_check_header=False)
+        for thumbprint, key in keys.items():
+            if not _compatible(alg, key):
+                continue
+            checked.append(thumbprint)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    jws.deserialize_compact(token, key, registry=registry)
+            except (JoseError, ValueError, TypeError):
+                continue
+            verified.append(thumbprint)
+    return TokenObservation(
+        **base,  # type: ignore[arg-type]
+        damage=tuple(damage + decode_damage),
+        header=decoded.header,
+        claims=decoded.claims,
+        signature_length=decoded.signature_length,
+        verified_by=tuple(verified),
+        checked_keys=tuple(checked),
+    )
+
+
+def public_keys(documents: list[Any]) -> dict[str, AsymmetricKey]:
+    """Every asymmetric key in these JWKS documents, public part only, by RFC 7638 thumbprint."""
+    from joserfc.jwk import import_key
+
+    found: dict[str, AsymmetricKey] = {}
+    for document in documents:
+        raw_keys = document.get("keys") if isinstance(document, Mapping) else None
+        if not isinstance(raw_keys, list):
+            continue
+        for raw in raw_keys[:MAX_KEYS]:
+            if not isinstance(raw, Mapping) or raw.get("kty") not in ("RSA", "EC", "OKP"):
+                continue
+            public = {k: v for k, v in raw.items() if k not in PRIVATE_MEMBERS}
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    key = import_key(public)
+            except Exception:  # an unusable key is DC201's business, not ours
+                continue
+            if isinstance(key, RSAKey | ECKey | OKPKey):
+                found.setdefault(key.thumbprint(), key)
+    return found
