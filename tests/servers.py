@@ -44,6 +44,11 @@ class StaticServer:
                 self.end_headers()
                 self.wfile.write(canned.body)
 
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)  # the body is consumed, not kept: it may hold secrets
+                self.do_GET()
+
         class Server(ThreadingHTTPServer):
             def handle_error(self, request: Any, client_address: Any) -> None:
                 return  # a client that gave up (timeout tests) is expected
