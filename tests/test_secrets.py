@@ -96,9 +96,10 @@ def test_failing_command_output_is_not_shown(sandbox, cli, tmp_path):
     folder = tmp_path / "envs"
     folder.mkdir()
     script = f"import sys; print({token!r}); print({token!r}, file=sys.stderr); sys.exit(1)"
+    command = json.dumps([sys.executable, "-c", script])
     (folder / "x.toml").write_text(env_toml("x", sandbox.tenant_url("dev"),
                                             f'[tokens.probe]\nsource = "command"\n'
-                                            f'command = {json.dumps([sys.executable, "-c", script])}\n'))
+                                            f"command = {command}\n"))
     outputs = run_every_format(cli, [str(folder)], tmp_path)
     assert "exited with code 1" in outputs[0]
     assert_clean(outputs, [token, token.split(".")[2]])
