@@ -80,6 +80,9 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
             raise UsageError(f"--ca-bundle {args.ca_bundle}: no such file")
         policy = replace(policy, ca_bundle=str(Path(args.ca_bundle).resolve()))
     return CheckOptions(
+        from_snapshots=tuple(getattr(args, "from_snapshot", None) or ()),
+        snapshot_out=getattr(args, "snapshot_out", None),
+        snapshot_in=getattr(args, "snapshot_in", None),
         now=_parse_now(args.now),
         paths=tuple(args.paths or ("environments",)),
         environments=tuple(args.env or ()),
@@ -127,6 +130,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from driftcheck.run import run_check
 
     return _emit(run_check(_check_options(args)), args)
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from driftcheck.run import run_check
+
+    options = replace(_check_options(args), snapshot_out=args.output_file)
+    result = run_check(options)
+    for problem in (f for f in result.findings if f.step.value == "config"):
+        print(problem.message, file=sys.stderr)
+    states = [s.state for s in result.environments]
+    print(f"{args.output_file}: observations of {states.count('checked')} environment(s) "
+          f"({states.count('unreachable')} unreachable, {states.count('invalid')} invalid)")
+    return 2 if "invalid" in states else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -310,12 +326,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check_arguments(check)
     check.add_argument("--offline", action="store_true",
                        help="no network: only the rules that need none")
+    check.add_argument("--from-snapshot", action="append", metavar="FILE",
+                       help="run every rule on recorded observations instead of the network "
+                       "(repeatable: shards are merged)")
+    check.add_argument("--snapshot-out", metavar="FILE",
+                       help="also write this run's observations to FILE (TOML)")
+    check.add_argument("--snapshot-in", metavar="FILE",
+                       help="a snapshot of an earlier run to compare with")
     check.set_defaults(handler=cmd_check)
 
     demo = commands.add_parser(
         "demo", help="start the sandbox IdP, check the example environments, report")
     _add_check_arguments(demo, paths=False)
     demo.set_defaults(handler=cmd_demo, paths=None)
+
+    snapshot = commands.add_parser(
+        "snapshot", help="record what is deployed (discovery, JWKS, token facts) as TOML")
+    snapshot.add_argument("paths", nargs="*", metavar="PATH")
+    snapshot.add_argument("-o", "--output", dest="output_file", required=True, metavar="FILE")
+    snapshot.add_argument("--env", action="append", metavar="NAME")
+    snapshot.add_argument("--ca-bundle", metavar="FILE")
+    snapshot.add_argument("--concurrency", type=int, metavar="N")
+    snapshot.add_argument("--max-response-bytes", type=int, metavar="N")
+    snapshot.set_defaults(handler=cmd_snapshot, select=None, ignore=None, fail_on="high",
+                          now=None)
 
     inspect = commands.add_parser(
         "inspect", help="decode a token safely (redacted, human times); --env validates it")

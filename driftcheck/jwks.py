@@ -92,18 +92,20 @@ def key_facts(index: int, raw: Any) -> KeyFacts:
     missing = [m for m in _REQUIRED[kty] if not isinstance(raw.get(m), str)]
     if missing:
         return _with(facts, error=f"{kty} key without {', '.join(missing)}")
+    if kty == "oct":
+        return facts  # no public part to import, and no thumbprint: it would hash the secret
+    public = {k: v for k, v in raw.items() if k not in PRIVATE_MEMBERS}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # joserfc warns on weak keys; DC203 reports them
-            key = jwk.import_key(dict(raw))
+            key = jwk.import_key(public)
     except Exception as exc:  # joserfc raises several types; none may carry key material out
         return _with(facts, error=f"{kty} key parameters could not be decoded "
                                   f"({type(exc).__name__})")
     bits = None
     if kty == "RSA":
         bits = int(key.raw_value.key_size)  # type: ignore[union-attr]
-    thumbprint = None if kty == "oct" else key.thumbprint()
-    return _with(facts, rsa_bits=bits, thumbprint=thumbprint)
+    return _with(facts, rsa_bits=bits, thumbprint=key.thumbprint())
 
 
 def _with(facts: KeyFacts, **changes: Any) -> KeyFacts:
@@ -119,3 +121,23 @@ def jwks_facts(document: Any) -> JwksFacts:
         tuple(key_facts(i, raw) for i, raw in enumerate(examined)),
         truncated=len(raw_keys) - len(examined),
     )
+
+
+REDACTED = "[redacted]"
+
+
+def redact_key_material(document: Any) -> Any:
+    """A JWKS document with the values of private members replaced by "[redacted]".
+
+    Collection applies this before anything else sees a JWKS, so that private keys an IdP
+    publishes by mistake reach no rule input, report or snapshot; the member names stay, so
+    DC202 still reports them.
+    """
+    if not isinstance(document, Mapping) or not isinstance(document.get("keys"), list):
+        return document
+    keys = [
+        {k: (REDACTED if k in PRIVATE_MEMBERS else v) for k, v in raw.items()}
+        if isinstance(raw, Mapping) else raw
+        for raw in document["keys"]
+    ]
+    return {**document, "keys": keys}

@@ -19,6 +19,7 @@ from driftcheck.observations import Observations
 from driftcheck.policy import exit_code, selected
 from driftcheck.rules import RuleContext, run_rules
 from driftcheck.rules.token import TokenVerdict, token_verdicts
+from driftcheck.snapshot import read_snapshots, restrict, write_snapshot
 from driftcheck.urls import refusal
 
 EnvironmentState = Literal["checked", "invalid", "unreachable", "offline"]
@@ -38,6 +39,11 @@ class CheckOptions:
     """The time tokens are judged at; None means when they were collected."""
     token_overrides: Mapping[str, str] = field(default_factory=dict)
     """Environment name -> a token to check instead of its configured sources (inspect)."""
+    from_snapshots: Sequence[str | Path] = ()
+    """Run the rules on these recorded observations instead of the network."""
+    snapshot_out: str | Path | None = None
+    snapshot_in: str | Path | None = None
+    """A snapshot of an earlier run to compare with (key rotation, drift)."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,7 @@ def evaluate(
     environments: Sequence[Environment],
     observations: Observations | None,
     options: CheckOptions,
+    previous: Observations | None = None,
 ) -> RunResult:
     """Rules and policy over what was loaded and observed; no I/O."""
     problems = tuple(
@@ -123,15 +130,16 @@ def evaluate(
         if not options.environments or p.environment in options.environments
     )
     now = options.now or (observations.collected_at if observations else time.time())
-    context = RuleContext(tuple(environments), observations, problems, now=now)
+    context = RuleContext(tuple(environments), observations, problems, now=now,
+                          previous=previous)
     findings = selected(run_rules(context), options.select, options.ignore)
     verdicts = token_verdicts(context, findings)
     statuses: list[EnvironmentStatus] = []
     for environment in environments:
         mine = [f for f in findings if f.environment == environment.name]
         state: EnvironmentState
-        if observations is None:
-            state = "offline"
+        if observations is None or environment.name not in observations.environments:
+            state = "offline"  # not collected: --offline, or absent from the snapshot
         elif _reachable(environment, observations):
             state = "checked"
         else:
@@ -155,17 +163,28 @@ def evaluate(
             first_failing_step=Step.CONFIG,
             findings=sum(1 for f in findings if f.environment == label),
         ))
-    nothing_checked = bool(environments) and observations is not None and all(
-        s.state == "unreachable" for s in statuses if s.state != "invalid"
-    )
+    states = [s.state for s in statuses]
+    nothing_checked = "unreachable" in states and "checked" not in states
     code = exit_code(findings, options.fail_on, config_error=bool(problems),
                      nothing_checked=nothing_checked)
     return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code)
 
 
+def observe(options: CheckOptions, environments: Sequence[Environment]) -> Observations | None:
+    """The observations the rules judge: recorded, none (offline), or live."""
+    if options.from_snapshots:
+        recorded = read_snapshots(options.from_snapshots)
+        return restrict(recorded, [e.name for e in environments])
+    if options.offline:
+        return None
+    return collect_live(environments, options.fetch, options.token_overrides)
+
+
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:
+    previous = read_snapshots([options.snapshot_in]) if options.snapshot_in else None
     loaded = load_environments(options.paths, variables)
     environments = _filter(loaded, options.environments)
-    observations = None if options.offline else collect_live(
-        environments, options.fetch, options.token_overrides)
-    return evaluate(loaded, environments, observations, options)
+    observations = observe(options, environments)
+    if options.snapshot_out is not None and observations is not None:
+        write_snapshot(options.snapshot_out, observations)
+    return evaluate(loaded, environments, observations, options, previous)

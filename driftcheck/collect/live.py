@@ -11,6 +11,7 @@ import httpx
 
 from driftcheck.collect.http import FetchPolicy, JsonFetcher
 from driftcheck.collect.token_sources import Acquired, acquire
+from driftcheck.jwks import redact_key_material
 from driftcheck.models import Environment
 from driftcheck.observations import (
     EnvironmentObservation,
@@ -110,6 +111,11 @@ async def collect_live_async(
             _tokens(fetcher, e, s, overrides.get(e.name))
             for e, s in zip(environments, seen, strict=True)))
         responses = fetcher.results()
+    for s in seen:
+        for url in (s.jwks_url, s.declared_jwks_url):
+            response = responses.get(url) if url else None
+            if url and response is not None and response.ok:
+                responses[url] = replace(response, body=redact_key_material(response.body))
     key_documents = [responses[url].body for s in seen
                      for url in (s.jwks_url, s.declared_jwks_url)
                      if url and url in responses and responses[url].ok]

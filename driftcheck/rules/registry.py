@@ -28,17 +28,21 @@ class RuleContext:
     """None when the run is offline: rules that need the network do not run."""
     problems: tuple[ConfigProblem, ...] = ()
     now: float = 0.0
+    previous: Observations | None = None
+    """A snapshot of an earlier run (`--snapshot-in`), for what changed since."""
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """Derived facts shared by rules within one evaluation (a parsed JWKS, say)."""
 
-    def jwks_facts(self, url: str | None) -> JwksFacts | None:
-        """The parsed key set fetched from `url`, or None when it was not fetched."""
-        if url is None or self.observations is None:
+    def jwks_facts(self, url: str | None, *, previous: bool = False) -> JwksFacts | None:
+        """The parsed key set fetched from `url` (in the previous snapshot when `previous`),
+        or None when it was not fetched."""
+        observations = self.previous if previous else self.observations
+        if url is None or observations is None:
             return None
-        response = self.observations.response(url)
+        response = observations.response(url)
         if response is None or not response.ok:
             return None
-        key = ("jwks", url)
+        key = ("jwks", previous, url)
         if key not in self.memo:
             self.memo[key] = jwks_facts(response.body)
         facts: JwksFacts = self.memo[key]

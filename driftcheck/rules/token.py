@@ -287,6 +287,25 @@ def _signed_by(signers: list[_KeyOwner], environment: Environment) -> str:
     return f" The signature verifies under {names}: environment crossover."
 
 
+def _kid_history(context: RuleContext, environment: Environment,
+                 kid: str) -> tuple[bool | None, str]:
+    """Whether the previous snapshot (`--snapshot-in`) had `kid` in this environment's JWKS
+    (None: no snapshot to tell), and a sentence saying so."""
+    previous = context.previous
+    if previous is None:
+        return None, ""
+    seen = previous.environments.get(environment.name)
+    facts = context.jwks_facts(seen.jwks_url if seen else None, previous=True)
+    if facts is None:
+        return None, " The previous snapshot has no JWKS of this environment to compare with."
+    taken = describe_instant(previous.collected_at, context.now)
+    if kid in facts.kids:
+        return True, (f" It was in the JWKS at the previous snapshot ({taken}): the key "
+                      "rotated out since; the token was minted before the rotation, or came "
+                      "through a stale cache.")
+    return False, f" It was not in the JWKS at the previous snapshot ({taken}) either."
+
+
 @rule(
     "DC304", "kid-not-found", Severity.HIGH, Step.KEY,
     summary="The token's `kid` is not in the environment's JWKS.",
@@ -326,6 +345,8 @@ def kid_not_found(self: Rule, context: RuleContext) -> Iterator[Finding]:
                             for o in owners if o.kid == kid and o.environment != environment.name})
         signers = _signers(context, token)
         where = f" It is published by {', '.join(elsewhere)}." if elsewhere else ""
+        was_published, history = _kid_history(context, environment, kid)
+        where += history
         yield _finding(
             self, environment, token,
             f"The token's kid {kid!r} is not in {environment.name}'s JWKS ({seen.jwks_url}; "
@@ -333,6 +354,7 @@ def kid_not_found(self: Rule, context: RuleContext) -> Iterator[Finding]:
             f"{_signed_by(signers, environment)}",
             evidence=_evidence(token, kid=kid, published=list(facts.kids),
                                jwks_uri=seen.jwks_url, published_by=elsewhere or None,
+                               in_previous_snapshot=was_published,
                                verifies_under=sorted({s.environment for s in signers}) or None),
             related=[e for e in elsewhere if e != environment.name],
         )

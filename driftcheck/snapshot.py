@@ -1,0 +1,196 @@
+"""Snapshots: the Observations of a run, written as TOML with tomli-w, read back exactly.
+
+TOML has no null, and JSON bodies can hold nulls anywhere, so response bodies, token headers
+and claims are stored as JSON text (`body_json`); everything else is plain TOML. A snapshot
+never holds a token, a signature or key material: collection removed them before (see
+`TokenObservation` and `jwks.redact_key_material`).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from jsonschema import Draft202012Validator
+
+from driftcheck._version import __version__
+from driftcheck.errors import SnapshotError
+from driftcheck.load.schema_messages import key_path
+from driftcheck.observations import (
+    EnvironmentObservation,
+    FetchFailure,
+    HttpObservation,
+    Observations,
+    TokenObservation,
+)
+from driftcheck.resources import load_schema
+from driftcheck.tokens.parse import Damage
+
+SNAPSHOT_VERSION = "1"
+
+
+def _compact(table: Mapping[str, Any]) -> dict[str, Any]:
+    """TOML cannot say null: absent means None."""
+    return {k: v for k, v in table.items() if v is not None and v != () and v != {}}
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _response(response: HttpObservation) -> dict[str, Any]:
+    return _compact({
+        "url": response.url,
+        "final_url": response.final_url,
+        "status": response.status,
+        "elapsed_ms": round(response.elapsed_ms, 3),
+        "received_at": response.received_at,
+        "headers": dict(response.headers),
+        "body_json": _json(response.body),
+        "failure": None if response.failure is None else {
+            "kind": response.failure.kind, "detail": response.failure.detail},
+    })
+
+
+def _token(token: TokenObservation) -> dict[str, Any]:
+    return _compact({
+        "name": token.name,
+        "source": token.source,
+        "for_api": token.for_api,
+        "failure": token.failure,
+        "fingerprint": token.fingerprint,
+        "damage": [{"kind": d.kind, "detail": d.detail} for d in token.damage],
+        "fatal": None if token.fatal is None else {"kind": token.fatal.kind,
+                                                   "detail": token.fatal.detail},
+        "header_json": _json(token.header),
+        "claims_json": _json(token.claims),
+        "signature_length": token.signature_length,
+        "verified_by": list(token.verified_by),
+        "checked_keys": list(token.checked_keys),
+        "received_at": token.received_at,
+    })
+
+
+def snapshot_document(observations: Observations) -> dict[str, Any]:
+    return {
+        "version": SNAPSHOT_VERSION,
+        "tool": f"driftcheck {__version__}",
+        "written_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "collected_at": observations.collected_at,
+        "responses": [_response(r) for _, r in sorted(observations.responses.items())],
+        "environments": {
+            name: _compact({
+                "discovery_url": seen.discovery_url,
+                "jwks_url": seen.jwks_url,
+                "declared_jwks_url": seen.declared_jwks_url,
+                "runtime_config_urls": dict(seen.runtime_config_urls),
+                "tokens": [_token(t) for t in seen.tokens],
+            })
+            for name, seen in sorted(observations.environments.items())
+        },
+    }
+
+
+def write_snapshot(path: str | Path, observations: Observations) -> None:
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(tomli_w.dumps(snapshot_document(observations)), encoding="utf-8")
+    except OSError as exc:
+        raise SnapshotError(f"{target}: cannot write the snapshot: {exc.strerror}") from None
+
+
+def _loads(text: str | None, where: str) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise SnapshotError(f"{where}: expected JSON text") from None
+
+
+def _read_one(path: Path) -> Observations:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SnapshotError(f"{path}: snapshot file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"{path}: cannot read the snapshot: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SnapshotError(f"{path}: invalid TOML: {exc}") from None
+    errors = sorted(Draft202012Validator(load_schema("snapshot.schema.json")).iter_errors(document),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        raise SnapshotError(f"{path}: {key_path(first.absolute_path) or '(top)'}: "
+                            f"{first.message} (not a driftcheck snapshot of version "
+                            f"{SNAPSHOT_VERSION}?)")
+    responses = {}
+    for index, raw in enumerate(document["responses"]):
+        failure = raw.get("failure")
+        responses[raw["url"]] = HttpObservation(
+            url=raw["url"],
+            final_url=raw.get("final_url", raw["url"]),
+            status=raw.get("status"),
+            elapsed_ms=raw.get("elapsed_ms", 0.0),
+            received_at=raw.get("received_at", 0.0),
+            headers=raw.get("headers", {}),
+            body=_loads(raw.get("body_json"), f"{path}: responses[{index}].body_json"),
+            failure=None if failure is None else FetchFailure(failure["kind"], failure["detail"]),
+        )
+    environments = {}
+    for name, raw in document["environments"].items():
+        tokens = tuple(
+            TokenObservation(
+                name=t["name"],
+                environment=name,
+                source=t["source"],
+                for_api=t.get("for_api"),
+                failure=t.get("failure"),
+                fingerprint=t.get("fingerprint"),
+                damage=tuple(Damage(d["kind"], d["detail"]) for d in t.get("damage", ())),
+                fatal=Damage(t["fatal"]["kind"], t["fatal"]["detail"]) if "fatal" in t else None,
+                header=_loads(t.get("header_json"), f"{path}: environments.{name}.tokens"),
+                claims=_loads(t.get("claims_json"), f"{path}: environments.{name}.tokens"),
+                signature_length=t.get("signature_length", 0),
+                verified_by=tuple(t.get("verified_by", ())),
+                checked_keys=tuple(t.get("checked_keys", ())),
+                received_at=t.get("received_at", 0.0),
+            )
+            for t in raw.get("tokens", ())
+        )
+        environments[name] = EnvironmentObservation(
+            environment=name,
+            discovery_url=raw["discovery_url"],
+            jwks_url=raw.get("jwks_url"),
+            declared_jwks_url=raw.get("declared_jwks_url"),
+            runtime_config_urls=raw.get("runtime_config_urls", {}),
+            tokens=tokens,
+        )
+    return Observations(document["collected_at"], responses, environments)
+
+
+def read_snapshots(paths: Iterable[str | Path]) -> Observations:
+    """One snapshot, or the union of several (shards of one run): environments and responses
+    are merged; a later file's entry for the same environment or URL wins."""
+    merged: list[Observations] = [_read_one(Path(p)) for p in paths]
+    if not merged:
+        raise SnapshotError("no snapshot files given")
+    return Observations(
+        collected_at=min(o.collected_at for o in merged),
+        responses={url: r for o in merged for url, r in o.responses.items()},
+        environments={n: e for o in merged for n, e in o.environments.items()},
+    )
+
+
+def restrict(observations: Observations, names: Sequence[str]) -> Observations:
+    """Only the named environments (and the responses they refer to)."""
+    kept = {n: e for n, e in observations.environments.items() if n in names}
+    urls = {u for e in kept.values() for u in e.urls()}
+    return Observations(observations.collected_at,
+                        {u: r for u, r in observations.responses.items() if u in urls}, kept)
