@@ -170,9 +170,10 @@ def test_each_url_fetched_once_per_run(sandbox, tmp_path):
     folder = tmp_path / "envs"
     folder.mkdir()
     for index in range(6):
-        (folder / f"e{index}.toml").write_text(env_toml(f"e{index}", sandbox.tenant_url("dev")))
+        (folder / f"e{index}.toml").write_text(env_toml(
+            f"e{index}", sandbox.tenant_url("dev"), "[isolation]\nallow_shared = ['idp.issuer']"))
     result = run_check(CheckOptions(paths=[folder]))
-    assert result.findings == ()
+    assert {(f.rule, f.severity.value) for f in result.findings} == {("DC502", "info")}
     assert sandbox.requests["GET /tenants/dev/.well-known/openid-configuration"] == 1
     assert sandbox.requests["GET /tenants/dev/jwks"] == 1
 

@@ -243,8 +243,8 @@ def test_dc303_es256_outside_the_list(sandbox, tmp_path, cli, monkeypatch):
     report = with_token(sandbox, cli, tmp_path, monkeypatch,
                         sandbox.issue_token("dev", "probe-dev"))
     assert token_rules(report) == ["DC303"]
-    assert "alg ES256 is not in apis.orders's algorithms (RS256)" in report["findings"][-1][
-        "message"]
+    (finding,) = [f for f in report["findings"] if f["rule"] == "DC303"]
+    assert "alg ES256 is not in apis.orders's algorithms (RS256)" in finding["message"]
 
 
 def test_dc304_rotated_key(sandbox, tmp_path, cli, monkeypatch):
@@ -261,12 +261,14 @@ def test_dc304_and_friends_name_the_other_environment(sandbox, secrets, tmp_path
     monkeypatch.setenv("PROBE_TOKEN", sandbox.issue_token("prod", "probe-prod"))
     report = check(cli, tmp_path, ("staging", environment(sandbox, "staging", ENV_TOKEN)),
                    ("prod", environment(sandbox, "prod", client_credentials("prod"))))
-    assert token_rules(report, "staging") == ["DC304", "DC309", "DC310"]
+    # The same crossover seen step by step (DC304, DC309, DC310) and as isolation (DC505).
+    assert token_rules(report, "staging") == ["DC304", "DC309", "DC310", "DC505", "DC505"]
     by_rule = {f["rule"]: f for f in report["findings"] if f["environment"] == "staging"}
     assert "verifies under prod's key" in by_rule["DC304"]["message"]
     assert "It is prod's issuer" in by_rule["DC309"]["message"]
     assert "it is prod's audience" in by_rule["DC310"]["message"]
     assert all(f["related"] == ["prod"] for f in by_rule.values())
+    assert by_rule["DC505"]["severity"] == "high"  # both nonprod in this test
     assert token_rules(report, "prod") == []
 
 

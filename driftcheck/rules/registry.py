@@ -138,7 +138,15 @@ def rule(
 def all_rules() -> list[Rule]:
     """Every registered rule, ordered by ID."""
     # Importing the rule modules registers their rules; the list is explicit on purpose.
-    from driftcheck.rules import clock, config, discovery, keys, token  # noqa: F401
+    from driftcheck.rules import (  # noqa: F401
+        clock,
+        config,
+        consistency,
+        discovery,
+        isolation,
+        keys,
+        token,
+    )
 
     return sorted(_REGISTRY.values(), key=lambda r: r.id)
 

@@ -1,0 +1,213 @@
+"""What identifies each environment: issuers, JWKS URLs, keys, client IDs, audiences, hosts.
+
+Built from declared config and observations, without I/O. Cross-environment rules (DC50x)
+compare these indexes; the `--matrix` view shows them side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from driftcheck.jwks import JwksFacts
+from driftcheck.models import Environment
+from driftcheck.observations import Observations
+from driftcheck.urls import DEFAULT_PORTS
+
+
+def normalized_url(url: str) -> tuple[str, str, int | None, str]:
+    """(scheme, host, port, path) with case, trailing dots, default ports and a trailing '/'
+    folded, for deciding whether a URL lies under another one."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, host, port or DEFAULT_PORTS.get(scheme), parts.path.rstrip("/")
+
+
+def host_of(url: str) -> str:
+    """`host:port`, normalized: the identity of a server, whatever the path."""
+    _, host, port, _ = normalized_url(url)
+    return f"{host}:{port}" if port else host
+
+
+def url_under(url: str, base: str) -> bool:
+    """Whether `url` is `base` or lies below it (on a path-segment boundary)."""
+    u, b = normalized_url(url), normalized_url(base)
+    if u[:3] != b[:3]:
+        return False
+    return u[3] == b[3] or u[3].startswith(b[3] + "/") or not b[3]
+
+
+def resolve_pointer(document: Any, pointer: str) -> tuple[bool, Any]:
+    """RFC 6901: (found, value) of `pointer` in `document`."""
+    if pointer == "":
+        return True, document
+    current = document
+    for raw in pointer.split("/")[1:]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(current, Mapping) and token in current:
+            current = current[token]
+        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
+            current = current[int(token)]
+        else:
+            return False, None
+    return True, current
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A value one environment points at, and where it says so."""
+
+    field: str
+    """What kind of value: issuer, audience, api_url, jwks_uri."""
+    value: str
+    component: str
+    key_path: str
+    what: str
+    """In words: "frontend `web`'s api_base_url"."""
+
+
+@dataclass(frozen=True)
+class EnvironmentIdentity:
+    name: str
+    tier: str
+    tenant: str | None
+    issuers: frozenset[str]
+    """Issuers the environment owns: declared and discovered."""
+    jwks_uris: frozenset[str]
+    thumbprints: Mapping[str, str | None]
+    """Signing key thumbprint -> kid."""
+    client_ids: Mapping[str, str]
+    """client_id -> where it is declared."""
+    audiences: Mapping[str, str]
+    """audience -> the API or gateway that accepts it."""
+    api_urls: Mapping[str, str]
+    """API or gateway base URL -> which one it is."""
+    hosts: Mapping[str, str]
+    """host:port of frontends, APIs and gateways -> which component."""
+    algorithms: frozenset[str]
+    clock_skews: Mapping[str, float | None]
+    cache_ttls: Mapping[str, float | None]
+    allow_shared: frozenset[str]
+
+
+def identity_of(environment: Environment, observations: Observations | None,
+                jwks: JwksFacts | None) -> EnvironmentIdentity:
+    issuers = {environment.idp.issuer}
+    jwks_uris = set()
+    if environment.idp.jwks_uri:
+        jwks_uris.add(environment.idp.jwks_uri)
+    if observations is not None:
+        seen = observations.environments.get(environment.name)
+        discovery = observations.discovery(environment.name)
+        if discovery is not None and discovery.ok and isinstance(discovery.body.get("issuer"),
+                                                                 str):
+            issuers.add(discovery.body["issuer"])
+        if seen is not None and seen.jwks_url:
+            jwks_uris.add(seen.jwks_url)
+    client_ids = {f.client_id: f"frontends.{n}.client_id"
+                  for n, f in environment.frontends.items() if f.client_id}
+    client_ids.update({t.client_id: f"tokens.{n}.client_id"
+                       for n, t in environment.tokens.items() if t.client_id})
+    validators = [("apis", n, a) for n, a in environment.apis.items()] + [
+        ("gateways", n, g) for n, g in environment.gateways.items()]
+    audiences = {aud: f"{family}.{name}" for family, name, v in validators for aud in v.audiences}
+    api_urls = {v.url: f"{family}.{name}" for family, name, v in validators if v.url}
+    hosts = {host_of(url): component for url, component in api_urls.items()}
+    hosts.update({host_of(f.url): f"frontends.{n}"
+                  for n, f in environment.frontends.items() if f.url})
+    return EnvironmentIdentity(
+        name=environment.name,
+        tier=environment.tier,
+        tenant=environment.idp.tenant,
+        issuers=frozenset(issuers),
+        jwks_uris=frozenset(jwks_uris),
+        thumbprints={k.thumbprint: k.kid for k in (jwks.keys if jwks else ()) if k.thumbprint},
+        client_ids=client_ids,
+        audiences=audiences,
+        api_urls=api_urls,
+        hosts=hosts,
+        algorithms=frozenset(a for _, _, v in validators for a in v.algorithms),
+        clock_skews={f"{f}.{n}": v.clock_skew for f, n, v in validators},
+        cache_ttls={f"{f}.{n}": v.jwks_cache_ttl for f, n, v in validators},
+        allow_shared=frozenset(environment.isolation.allow_shared),
+    )
+
+
+def references(environment: Environment, deployed: Mapping[str, Mapping[str, Any]]
+               ) -> Iterator[Reference]:
+    """Every value the environment points at: what its frontends call and request, what its
+    APIs and gateways accept, and what its deployed frontend configs say."""
+    for name, frontend in environment.frontends.items():
+        component = f"frontends.{name}"
+        for field, value, key in (("issuer", frontend.authority, "authority"),
+                                  ("audience", frontend.audience, "audience"),
+                                  ("api_url", frontend.api_base_url, "api_base_url")):
+            if value:
+                yield Reference(field, value, component, f"{component}.{key}",
+                                f"frontend `{name}`'s {key}")
+        for key, value in deployed.get(name, {}).items():
+            kind = {"authority": "issuer", "audience": "audience",
+                    "api_base_url": "api_url"}.get(key)
+            if kind and isinstance(value, str):
+                yield Reference(kind, value, component, f"{component}.runtime_config_url",
+                                f"frontend `{name}`'s deployed {key}")
+    validators = [("apis", "API", n, a) for n, a in environment.apis.items()] + [
+        ("gateways", "gateway", n, g) for n, g in environment.gateways.items()]
+    for family, label, name, validator in validators:
+        for issuer in validator.issuers:
+            yield Reference("issuer", issuer, f"{family}.{name}", f"{family}.{name}.issuers",
+                            f"{label} `{name}`'s accepted issuer")
+        for audience in validator.audiences:
+            yield Reference("audience", audience, f"{family}.{name}",
+                            f"{family}.{name}.audiences", f"{label} `{name}`'s accepted audience")
+    if environment.idp.jwks_uri:
+        yield Reference("jwks_uri", environment.idp.jwks_uri, "idp", "idp.jwks_uri",
+                        "the declared jwks_uri")
+
+
+RUNTIME_FIELDS = ("authority", "client_id", "api_base_url", "audience")
+
+
+def deployed_config(environment: Environment, observations: Observations | None
+                    ) -> dict[str, dict[str, Any]]:
+    """Frontend name -> {field: value found} in its fetched runtime config, through the JSON
+    Pointers of `runtime_config_map` (fields whose pointer finds nothing are left out)."""
+    found: dict[str, dict[str, Any]] = {}
+    if observations is None:
+        return found
+    seen = observations.environments.get(environment.name)
+    for name, frontend in environment.frontends.items():
+        url = seen.runtime_config_urls.get(name) if seen else None
+        response = observations.response(url)
+        if response is None or not response.ok:
+            continue
+        values = {}
+        for field in RUNTIME_FIELDS:
+            pointer = getattr(frontend.runtime_config_map, field)
+            if pointer is None:
+                continue
+            present, value = resolve_pointer(response.body, pointer)
+            if present:
+                values[field] = value
+        found[name] = values
+    return found
+
+
+def api_of(environment: Environment, frontend_name: str) -> str | None:
+    """The API a frontend calls: its explicit `api`, else the API whose URL its api_base_url
+    lies under (the longest such URL)."""
+    frontend = environment.frontends[frontend_name]
+    if frontend.api is not None:
+        return frontend.api if frontend.api in environment.apis else None
+    if not frontend.api_base_url:
+        return None
+    matches = [(len(api.url), name) for name, api in environment.apis.items()
+               if api.url and url_under(frontend.api_base_url, api.url)]
+    return max(matches)[1] if matches else None
