@@ -120,6 +120,10 @@ def _emit(result: RunResult, args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"--output {fmt}={path}: cannot write: {exc.strerror}") from None
     if args.format == "console":
+        if getattr(args, "matrix", False):
+            from driftcheck.report.matrix import render_matrix
+
+            render_matrix(result.identities, _console())
         _render(result, "console", sys.stdout)
     else:
         sys.stdout.write(_render(result, args.format) or "")
@@ -304,6 +308,8 @@ def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
                         help="only this environment (repeatable)")
     parser.add_argument("--concurrency", type=int, metavar="N",
                         help="requests in flight at once (default: 64)")
+    parser.add_argument("--matrix", action="store_true",
+                        help="also show environments side by side (console format)")
     parser.add_argument("--now", metavar="TIME",
                         help="judge token times at TIME (epoch seconds or ISO 8601; default: "
                         "when the token was collected)")

@@ -20,14 +20,20 @@ def secret_variable(tenant: str) -> str:
 
 
 def demo_sandbox() -> Sandbox:
-    """prod behaves; dev and staging have the drift the seed article describes.
+    """dev and staging have the drift the seed article describes; prod is dragged in.
 
     dev: its JWKS may be cached for 48 h (`Cache-Control`), longer than its 24 h rotation
-    overlap. staging: the issuer gained a trailing slash and the IdP's clock runs 150 s ahead.
+    overlap. staging: the issuer gained a trailing slash, the IdP's clock runs 150 s ahead,
+    it signs with prod's key, and its deployed frontend config calls prod's API.
     """
     return Sandbox([
         default_tenant("dev", Faults(jwks_max_age=48 * 3600)),
-        default_tenant("staging", Faults(trailing_slash_issuer=True, clock_offset=150)),
+        default_tenant("staging", Faults(
+            trailing_slash_issuer=True,
+            clock_offset=150,
+            shared_key_with="prod",
+            frontend_config_overrides={"apiBaseUrl": "{sandbox}/apis/prod"},
+        )),
         default_tenant("prod"),
     ])
 

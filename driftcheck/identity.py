@@ -81,6 +81,9 @@ class EnvironmentIdentity:
     issuers: frozenset[str]
     """Issuers the environment owns: declared and discovered."""
     jwks_uris: frozenset[str]
+    """JWKS URLs the environment uses: declared and discovered."""
+    own_jwks_uris: frozenset[str]
+    """The JWKS its own IdP advertises (the declared one when discovery is not known)."""
     thumbprints: Mapping[str, str | None]
     """Signing key thumbprint -> kid."""
     client_ids: Mapping[str, str]
@@ -101,6 +104,7 @@ def identity_of(environment: Environment, observations: Observations | None,
                 jwks: JwksFacts | None) -> EnvironmentIdentity:
     issuers = {environment.idp.issuer}
     jwks_uris = set()
+    discovered_jwks: str | None = None
     if environment.idp.jwks_uri:
         jwks_uris.add(environment.idp.jwks_uri)
     if observations is not None:
@@ -111,6 +115,8 @@ def identity_of(environment: Environment, observations: Observations | None,
             issuers.add(discovery.body["issuer"])
         if seen is not None and seen.jwks_url:
             jwks_uris.add(seen.jwks_url)
+            if seen.jwks_url != seen.declared_jwks_url:
+                discovered_jwks = seen.jwks_url
     client_ids = {f.client_id: f"frontends.{n}.client_id"
                   for n, f in environment.frontends.items() if f.client_id}
     client_ids.update({t.client_id: f"tokens.{n}.client_id"
@@ -128,6 +134,7 @@ def identity_of(environment: Environment, observations: Observations | None,
         tenant=environment.idp.tenant,
         issuers=frozenset(issuers),
         jwks_uris=frozenset(jwks_uris),
+        own_jwks_uris=frozenset([discovered_jwks] if discovered_jwks else jwks_uris),
         thumbprints={k.thumbprint: k.kid for k in (jwks.keys if jwks else ()) if k.thumbprint},
         client_ids=client_ids,
         audiences=audiences,

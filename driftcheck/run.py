@@ -12,12 +12,14 @@ from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
 from driftcheck.errors import UsageError
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.identity import EnvironmentIdentity
 from driftcheck.jwks import KeyFacts
 from driftcheck.load import LoadResult, load_environments
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
 from driftcheck.policy import exit_code, selected
 from driftcheck.rules import RuleContext, run_rules
+from driftcheck.rules.isolation import identities
 from driftcheck.rules.token import TokenVerdict, token_verdicts
 from driftcheck.snapshot import read_snapshots, restrict, write_snapshot
 from driftcheck.urls import refusal
@@ -89,6 +91,8 @@ class RunResult:
     findings: tuple[Finding, ...]
     fail_on: Severity
     exit_code: int
+    identities: tuple[EnvironmentIdentity, ...] = ()
+    """What identifies each checked environment (for the matrix view)."""
 
 
 def _reachable(environment: Environment, observations: Observations) -> bool:
@@ -167,7 +171,8 @@ def evaluate(
     nothing_checked = "unreachable" in states and "checked" not in states
     code = exit_code(findings, options.fail_on, config_error=bool(problems),
                      nothing_checked=nothing_checked)
-    return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code)
+    return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code,
+                     tuple(identities(context).values()))
 
 
 def observe(options: CheckOptions, environments: Sequence[Environment]) -> Observations | None:

@@ -53,7 +53,12 @@ def test_demo_reports_findings_from_real_http(tmp_path):
     assert ("dev", "DC209") in found  # Cache-Control max-age vs rotation_overlap
     assert ("staging", "DC102") in found  # from the sandbox's real discovery document
     assert ("staging", "DC701") in found  # the sandbox's Date header runs ahead
-    assert not any(f["environment"] == "prod" for f in report["findings"])
+    assert ("staging", "DC407") in found  # deployed frontend config != declared
+    assert ("staging", "DC505") in found  # ... and it calls prod's API
+    assert ("staging", "DC501") in found and ("prod", "DC501") in found  # one key, two envs
+    assert {f["severity"] for f in report["findings"] if f["rule"] in ("DC501", "DC505")} == {
+        "critical"}
+    assert {f["rule"] for f in report["findings"] if f["environment"] == "prod"} == {"DC501"}
     dc010 = next(f for f in report["findings"] if f["rule"] == "DC010")
     assert dc010["evidence"]["status"] == 404
     assert "DC102 issuer-trailing-slash" in result.stdout

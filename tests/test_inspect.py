@@ -67,9 +67,13 @@ def test_env_runs_the_full_validation(cli):
         assert code == 1
         validation = document["validation"]
         assert validation["environment"] == "staging"
-        assert [f["rule"] for f in validation["findings"]] == ["DC304", "DC309", "DC310",
-                                                               "DC505", "DC505"]
-        assert validation["tokens"][0]["first_failing_step"] == "key"
+        # The demo's staging publishes prod's signing key (DC501): a prod token passes
+        # staging's key and signature steps, and only issuer and audience stop it.
+        assert [f["rule"] for f in validation["findings"]] == ["DC309", "DC310", "DC505",
+                                                               "DC505"]
+        steps = validation["tokens"][0]["steps"]
+        assert steps["key"] == steps["signature"] == "pass"
+        assert validation["tokens"][0]["first_failing_step"] == "issuer"
         assert document["verified"] is False
         code, out, _ = cli("inspect", prod_token, "--env", "prod")
         assert code == 0

@@ -119,6 +119,7 @@ def shared_signing_key(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ),
     fix="Give each environment its own tenant or realm, or declare the sharing with "
     "`[isolation] allow_shared = [\"idp.issuer\"]`.",
+    needs_network=False,
 )
 def shared_issuer(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
@@ -262,7 +263,7 @@ def _owner(reference: Reference, mine: EnvironmentIdentity,
                         best is None or len(url) > best[0]):
                     best = (len(url), other, f"{component.replace('s.', ' `', 1)}` ({url})")
         return (best[1], best[2]) if best else None
-    owned = {"issuer": "issuers", "audience": "audiences", "jwks_uri": "jwks_uris"}[
+    owned = {"issuer": "issuers", "audience": "audiences", "jwks_uri": "own_jwks_uris"}[
         reference.field]
     if value in getattr(mine, owned):
         return None

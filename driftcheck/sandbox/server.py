@@ -208,7 +208,8 @@ class Sandbox:
                      "audience": audience},
             "apiBaseUrl": f"{self.url}/apis/{name}",
         }
-        config.update(spec.faults.frontend_config_overrides)
+        for key, value in spec.faults.frontend_config_overrides.items():
+            config[key] = value.replace("{sandbox}", self.url) if isinstance(value, str) else value
         return config
 
     def issue_token(

@@ -42,7 +42,8 @@ class Faults:
     status_overrides: Mapping[str, int] = field(default_factory=dict)
     """Endpoint ("discovery", "jwks", "token", "config") -> HTTP status to answer with."""
     frontend_config_overrides: Mapping[str, Any] = field(default_factory=dict)
-    """Fields replaced at the top level of the frontend runtime config."""
+    """Fields replaced at the top level of the frontend runtime config; "{sandbox}" in a
+    string value becomes the sandbox's base URL."""
     token_lifetime: int = 3600
     jwks_extra_keys: tuple[Mapping[str, Any], ...] = ()
     """JWKs appended verbatim to the published set (a weak, private or symmetric key, say)."""

@@ -1,0 +1,91 @@
+"""`--matrix`: environments as columns, the facts that identify them as rows.
+
+A value that another environment also has is red (a collision: isolation); a row with more
+than one value inside one environment is yellow (disagreement: consistency). URLs lose their
+scheme and the prefix every environment shares, so 8 environments fit in 120 columns.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from driftcheck.durations import format_seconds
+from driftcheck.identity import EnvironmentIdentity
+
+Row = tuple[str, Callable[[EnvironmentIdentity], list[str]], bool]
+
+
+def _seconds(values: dict[str, float | None]) -> list[str]:
+    return sorted({format_seconds(v) for v in values.values() if v is not None})
+
+
+ROWS: tuple[Row, ...] = (
+    ("tier", lambda i: [i.tier], False),
+    ("tenant", lambda i: [i.tenant] if i.tenant else [], False),
+    ("issuer", lambda i: sorted(i.issuers), True),
+    ("JWKS", lambda i: sorted(i.jwks_uris), True),
+    ("keys", lambda i: sorted(f"{kid or '-'} {tp[:8]}" for tp, kid in i.thumbprints.items()),
+     True),
+    ("client IDs", lambda i: sorted(i.client_ids), True),
+    ("audiences", lambda i: sorted(i.audiences), True),
+    ("algorithms", lambda i: sorted(i.algorithms), False),
+    ("clock skew", lambda i: _seconds(dict(i.clock_skews)), False),
+    ("JWKS cache", lambda i: _seconds(dict(i.cache_ttls)), False),
+)
+_SINGLE = {"issuer", "JWKS", "clock skew", "JWKS cache"}
+"""Rows where one environment should have exactly one value."""
+
+
+def _strip_scheme(value: str) -> str:
+    return value.split("://", 1)[1] if "://" in value else value
+
+
+def _shared_prefix(values: Sequence[str]) -> str:
+    if len(values) < 2:
+        return ""
+    # Character-wise on purpose, then cut back to the last '/': URLs are not file paths.
+    prefix = os.path.commonprefix(list(values))  # noqa: RUF071
+    return prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
+
+
+def render_matrix(identities: Sequence[EnvironmentIdentity], console: Console) -> None:
+    if not identities:
+        return
+    table = Table(title="Environments side by side", show_lines=True, title_justify="left",
+                  header_style="bold", expand=False)
+    table.add_column("", style="bold", no_wrap=True)
+    for identity in identities:
+        table.add_column(identity.name, overflow="fold", max_width=max(
+            12, (118 - 12) // len(identities) - 3))
+    for label, values_of, collide in ROWS:
+        values = {i.name: values_of(i) for i in identities}
+        urls = label in ("issuer", "JWKS")
+        shown = {n: [_strip_scheme(v) for v in vs] if urls else vs for n, vs in values.items()}
+        prefix = _shared_prefix([v for vs in shown.values() for v in vs]) if urls else ""
+        cells: list[Text] = []
+        for identity in identities:
+            cell = Text()
+            mine = values[identity.name]
+            disagree = label in _SINGLE and len(mine) > 1
+            for index, (raw, text) in enumerate(zip(mine, shown[identity.name], strict=True)):
+                others = any(raw in values[o.name] for o in identities if o.name != identity.name)
+                key = raw.split(" ")[-1] if label == "keys" else raw
+                if label == "keys":
+                    others = any(key in [v.split(" ")[-1] for v in values[o.name]]
+                                 for o in identities if o.name != identity.name)
+                style = "bold red" if collide and others else "yellow" if disagree else None
+                if index:
+                    cell.append("\n")
+                cell.append(text[len(prefix):] if prefix else text, style=style)
+            cells.append(cell if mine else Text("–", style="dim"))
+        row_label = f"{label}\n({prefix}…)" if prefix else label
+        table.add_row(row_label, *cells)
+    console.print(table)
+    console.print(Text("red: the same value in another environment · yellow: more than one "
+                       "value inside the environment", style="dim"))
+    console.print()
