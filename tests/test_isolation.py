@@ -196,3 +196,34 @@ def test_dc506_shared_jwks_uri(sandbox, cli, tmp_path):
     findings = run(cli, tmp_path, env_file(sandbox, "staging", body), env_file(sandbox, "prod"))
     assert sorted(f["environment"] for f in of(findings, "DC506")) == ["prod", "staging"]
     assert of(findings, "DC505", "staging")[0]["evidence"]["field"] == "jwks_uri"
+
+
+def test_dc404_honours_a_keys_explicit_alg(sandbox, cli, tmp_path):
+    body = '[apis.a]\nalgorithms = ["RS256", "RS384"]\n'
+    (finding,) = of(run(cli, tmp_path, env_file(sandbox, "dev", body)), "DC404")
+    assert finding["evidence"]["unusable"] == ["RS384"]  # the sandbox's key says alg RS256
+
+
+def test_dc505_nearly_another_environments_issuer(sandbox, cli, tmp_path):
+    body = f'[apis.orders]\nissuers = ["{sandbox.tenant_url("prod")}/"]\n'
+    findings = run(cli, tmp_path, env_file(sandbox, "staging", body), env_file(sandbox, "prod"))
+    (finding,) = of(findings, "DC505")
+    assert "prod's issuer" in finding["message"] and "trailing slash" in finding["message"]
+
+
+def test_matrix_fits_120_columns_with_8_environments(sandbox, cli, tmp_path):
+    files = [env_file(sandbox, f"env{i}", f'[frontends.web]\nclient_id = "web-{i % 3}"\n'
+                      '[apis.orders]\naudiences = ["api://orders"]\nclock_skew = "60s"\n',
+                      issuer=sandbox.tenant_url("dev") if i < 2 else None)
+             for i in range(8)]
+    folder = tmp_path / "envs"
+    folder.mkdir()
+    for name, text in files:
+        (folder / f"{name}.toml").write_text(text.replace(sandbox.tenant_url(name),
+                                                          sandbox.tenant_url("prod")))
+    _code, out, _ = cli("check", str(folder), "--matrix")
+    table = out.split("red: the same value")[0]
+    assert "Environments side by side" in table
+    assert max(len(line) for line in table.splitlines()) <= 120
+    for i in range(8):
+        assert f"env{i}" in table

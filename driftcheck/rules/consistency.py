@@ -182,8 +182,9 @@ def algorithms_too_broad(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Checks every API's and gateway's `algorithms`: `none` is critical; HS* next to RS*/ES*
-    is high (the key-confusion setup); an asymmetric algorithm for which the IdP's JWKS has
-    no key of that type (ES256 with only RSA keys) is medium.
+    is high (the key-confusion setup); an asymmetric algorithm no key of the IdP's JWKS can
+    sign with (ES256 with only RSA keys; RS384 when every RSA key says `"alg": "RS256"`) is
+    medium.
 
     ## Why is this bad?
     The seed article: "Accepting too many algorithms. Validation should be explicit and
@@ -197,7 +198,8 @@ def algorithms_too_broad(self: Rule, context: RuleContext) -> Iterator[Finding]:
     for environment in context.environments:
         seen = observations.environments.get(environment.name)
         facts = context.jwks_facts(seen.jwks_url if seen else None)
-        key_types = {k.kty for k in facts.keys if k.error is None} if facts else None
+        usable = [k for k in facts.keys if k.error is None and k.kty != "oct"] if facts else None
+        key_types = {k.kty for k in usable} if usable is not None else None
         validators = [("apis", n, a.algorithms) for n, a in environment.apis.items()] + [
             ("gateways", n, g.algorithms) for n, g in environment.gateways.items()]
         for family, name, algorithms in validators:
@@ -219,13 +221,18 @@ def algorithms_too_broad(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     severity=Severity.HIGH)
             if key_types is None:
                 continue
-            unusable = [a for a in public if _KEY_FAMILIES.get(a[:2]) not in key_types]
+            # A key with an explicit `alg` signs with that algorithm only (RFC 7517 §4.4).
+            unusable = [a for a in public if not any(
+                (k.alg == a) if k.alg else _KEY_FAMILIES.get(a[:2]) == k.kty
+                for k in usable or ())]
             if unusable and key_types:
                 published = sorted(t or "?" for t in key_types)
+                marked = sorted({k.alg for k in usable or () if k.alg})
                 yield self.finding(
                     environment, component,
-                    f"{component} accepts {', '.join(unusable)}, but the IdP's JWKS has no "
-                    f"key of that type (it publishes {', '.join(published)}).",
+                    f"{component} accepts {', '.join(unusable)}, but no key in the IdP's JWKS "
+                    f"can sign with it (it publishes {', '.join(published)} keys"
+                    f"{' marked ' + ', '.join(marked) if marked else ''}).",
                     evidence={"algorithms": list(algorithms), "unusable": unusable,
                               "key_types": published},
                     key_path=key_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
+from driftcheck.compare import classify_issuer
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.identity import (
     EnvironmentIdentity,
@@ -273,6 +274,14 @@ def _owner(reference: Reference, mine: EnvironmentIdentity,
                      "audience": f"audience (accepted by {other.audiences.get(value)})"}[
                 reference.field]
             return other, label
+    if reference.field == "issuer":
+        # Not exactly another environment's issuer, but nearly: say how it differs.
+        for other in index.values():
+            for issuer in sorted(other.issuers) if other.name != mine.name else ():
+                difference = classify_issuer(issuer, value)
+                if difference.kind in ("trailing-slash", "case-or-scheme") and not any(
+                        classify_issuer(own, value).kind != "other" for own in mine.issuers):
+                    return other, f"issuer {issuer!r} but for this: {difference.explanation}"
     return None
 
 
