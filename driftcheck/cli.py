@@ -21,7 +21,19 @@ from driftcheck.errors import DriftcheckError, UsageError
 from driftcheck.findings import Severity
 from driftcheck.run import CheckOptions, RunResult
 
-FORMATS = ("console", "json")
+FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
+
+# DRIFTCHECK_<FLAG> environment variables give flag defaults, for CI (flags still win).
+ENVIRONMENT_DEFAULTS = {
+    "format": "DRIFTCHECK_FORMAT",
+    "fail_on": "DRIFTCHECK_FAIL_ON",
+    "select": "DRIFTCHECK_SELECT",
+    "ignore": "DRIFTCHECK_IGNORE",
+    "output": "DRIFTCHECK_OUTPUT",
+    "baseline": "DRIFTCHECK_BASELINE",
+    "ca_bundle": "DRIFTCHECK_CA_BUNDLE",
+    "concurrency": "DRIFTCHECK_CONCURRENCY",
+}
 
 
 def _console(stream: TextIO | None = None, *, plain: bool = False) -> Console:
@@ -35,10 +47,10 @@ def _console(stream: TextIO | None = None, *, plain: bool = False) -> Console:
 
 def _render(result: RunResult, fmt: str, file: TextIO | None = None) -> str | None:
     """Render to `file` (console format, with colour when it is a terminal) or as text."""
-    if fmt == "json":
-        from driftcheck.report import render_json
+    if fmt != "console":
+        from driftcheck.report import TEXT_RENDERERS
 
-        return render_json(result)
+        return TEXT_RENDERERS[fmt](result)
     from driftcheck.report import render_console
 
     if file is not None:
@@ -49,7 +61,19 @@ def _render(result: RunResult, fmt: str, file: TextIO | None = None) -> str | No
     return buffer.getvalue()
 
 
-def _prefixes(values: Sequence[str] | None) -> list[str]:
+def _listed(values: Sequence[str] | str | None) -> list[str]:
+    """A repeatable flag's values; from an environment variable, one comma-separated string
+    (or, for --output, space-separated FORMAT=FILE pairs)."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        return values.split()
+    return list(values)
+
+
+def _prefixes(values: Sequence[str] | str | None) -> list[str]:
+    if isinstance(values, str):
+        values = [values]
     return [p.strip() for v in values or () for p in v.split(",") if p.strip()]
 
 
@@ -67,6 +91,11 @@ def _outputs(values: Sequence[str] | None) -> list[tuple[str, Path]]:
 
 def _check_options(args: argparse.Namespace) -> CheckOptions:
     policy = FetchPolicy()
+    if isinstance(args.concurrency, str):
+        if not args.concurrency.isdigit():
+            raise UsageError(f"DRIFTCHECK_CONCURRENCY={args.concurrency!r}: expected a whole "
+                             "number of at least 1")
+        args.concurrency = int(args.concurrency)
     if args.concurrency is not None:
         if args.concurrency < 1:
             raise UsageError("--concurrency: expected a whole number of at least 1")
@@ -79,7 +108,14 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         if not Path(args.ca_bundle).is_file():
             raise UsageError(f"--ca-bundle {args.ca_bundle}: no such file")
         policy = replace(policy, ca_bundle=str(Path(args.ca_bundle).resolve()))
+    if args.fail_on not in [s.value for s in Severity]:
+        raise UsageError(f"DRIFTCHECK_FAIL_ON={args.fail_on!r}: expected one of "
+                         f"{', '.join(s.value for s in Severity)}")
+    if getattr(args, "format", "console") not in FORMATS:
+        raise UsageError(f"DRIFTCHECK_FORMAT={args.format!r}: expected one of "
+                         f"{', '.join(FORMATS)}")
     return CheckOptions(
+        baseline=getattr(args, "baseline", None),
         from_snapshots=tuple(getattr(args, "from_snapshot", None) or ()),
         snapshot_out=getattr(args, "snapshot_out", None),
         snapshot_in=getattr(args, "snapshot_in", None),
@@ -113,7 +149,7 @@ def _parse_now(value: str | None) -> float | None:
 
 
 def _emit(result: RunResult, args: argparse.Namespace) -> int:
-    for fmt, path in _outputs(args.output):
+    for fmt, path in _outputs(_listed(args.output)):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(_render(result, fmt) or "", encoding="utf-8")
@@ -147,6 +183,60 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     print(f"{args.output_file}: observations of {states.count('checked')} environment(s) "
           f"({states.count('unreachable')} unreachable, {states.count('invalid')} invalid)")
     return 2 if "invalid" in states else 0
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from driftcheck.baseline import write_baseline
+    from driftcheck.run import run_check
+
+    try:
+        expires = dt.date.fromisoformat(args.expires) if args.expires else (
+            dt.date.today() + dt.timedelta(days=90))
+    except ValueError:
+        raise UsageError(f"--expires {args.expires!r}: expected a date such as 2027-01-31") \
+            from None
+    if not args.reason.strip():
+        raise UsageError("--reason: say why these findings are accepted")
+    result = run_check(replace(_check_options(args), baseline=None))
+    accepted = [f for f in result.findings if f.step.value != "config"]
+    write_baseline(args.output_file, accepted, args.reason, expires)
+    print(f"{args.output_file}: {len(accepted)} finding(s) accepted until {expires.isoformat()}")
+    return 2 if any(s.state == "invalid" for s in result.environments) else 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from driftcheck.run import run_diff
+
+    options = replace(_check_options(args), from_snapshots=(args.new,), snapshot_in=args.old,
+                      select=_prefixes(args.select) or ["DC6"])
+    return _emit(run_diff(options, args.paths), args)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from driftcheck.init_file import starter_document
+
+    policy = FetchPolicy()
+    if args.ca_bundle and not Path(args.ca_bundle).is_file():
+        raise UsageError(f"--ca-bundle {args.ca_bundle}: no such file")
+    try:
+        text = starter_document(args.name, args.issuer, tier=args.tier,
+                                allow_insecure_http=args.allow_insecure_http,
+                                ca_bundle=args.ca_bundle, policy=policy)
+    except DriftcheckError as exc:
+        print(f"driftcheck init: {exc}", file=sys.stderr)
+        return 3
+    if args.output_file in (None, "-"):
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output_file)
+    if target.exists() and not args.force:
+        raise UsageError(f"-o {target}: the file exists (use --force to replace it)")
+    target.write_text(text, encoding="utf-8")
+    print(f"{target}: starter environment {args.name!r} written; fill in audiences, frontends "
+          "and a known-good token, then run `driftcheck validate`")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -187,7 +277,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from driftcheck.load import load_environments
 
-    loaded = load_environments(args.paths or ("environments",))
+    loaded = load_environments(args.paths or ("environments",), allow_unset=args.allow_unset)
     for problem in loaded.problems:
         print(f"{problem} [{problem.rule}]", file=sys.stderr)
     count = len(loaded.environments)
@@ -308,6 +398,8 @@ def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
                         help="only this environment (repeatable)")
     parser.add_argument("--concurrency", type=int, metavar="N",
                         help="requests in flight at once (default: 64)")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="accepted findings (driftcheck baseline create): shown, not failing")
     parser.add_argument("--matrix", action="store_true",
                         help="also show environments side by side (console format)")
     parser.add_argument("--now", metavar="TIME",
@@ -357,6 +449,41 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.set_defaults(handler=cmd_snapshot, select=None, ignore=None, fail_on="high",
                           now=None)
 
+    init = commands.add_parser(
+        "init", help="write a starter environment file from a live IdP's discovery and JWKS")
+    init.add_argument("--issuer", required=True, metavar="URL")
+    init.add_argument("--name", required=True, metavar="NAME")
+    init.add_argument("--tier", choices=("prod", "nonprod"), default="nonprod")
+    init.add_argument("-o", dest="output_file", metavar="FILE",
+                      help="where to write it (default: standard output)")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.add_argument("--allow-insecure-http", action="store_true")
+    init.add_argument("--ca-bundle", metavar="FILE")
+    init.set_defaults(handler=cmd_init)
+
+    diff = commands.add_parser("diff", help="what changed at each IdP between two snapshots")
+    diff.add_argument("old", metavar="OLD.toml")
+    diff.add_argument("new", metavar="NEW.toml")
+    diff.add_argument("paths", nargs="*", metavar="PATH",
+                      help="environment files, for names, rotation overlaps and file "
+                      "locations (optional)")
+    _add_check_arguments(diff, paths=False)
+    diff.set_defaults(handler=cmd_diff, offline=False)
+
+    baseline = commands.add_parser("baseline", help="accept today's findings")
+    baseline_commands = baseline.add_subparsers(dest="baseline_command", metavar="ACTION",
+                                                required=True)
+    create = baseline_commands.add_parser(
+        "create", help="write the current findings to a baseline file, with reason and expiry")
+    create.add_argument("paths", nargs="*", metavar="PATH")
+    create.add_argument("-o", dest="output_file", required=True, metavar="FILE",
+                        help="the baseline file to write")
+    create.add_argument("--reason", required=True, help="why these findings are accepted")
+    create.add_argument("--expires", metavar="DATE",
+                        help="until when (YYYY-MM-DD; default: 90 days from today)")
+    _add_check_arguments(create, paths=False)
+    create.set_defaults(handler=cmd_baseline, offline=False)
+
     inspect = commands.add_parser(
         "inspect", help="decode a token safely (redacted, human times); --env validates it")
     inspect.add_argument("token", metavar="TOKEN|-|@FILE",
@@ -375,6 +502,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="validate environment files (no network)")
     validate.add_argument("paths", nargs="*", metavar="PATH")
+    validate.add_argument("--allow-unset", action="store_true",
+                          help="accept ${NAME} references whose variable is not set (the "
+                          "pre-commit hook uses this)")
     validate.set_defaults(handler=cmd_validate)
 
     rules = commands.add_parser("rules", help="the rule reference")
@@ -394,8 +524,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _apply_environment_defaults(parser: argparse.ArgumentParser) -> None:
+    """DRIFTCHECK_* variables become defaults of the subcommands that have the flag."""
+    defaults = {dest: os.environ[name] for dest, name in ENVIRONMENT_DEFAULTS.items()
+                if os.environ.get(name)}
+    if not defaults:
+        return
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                known = {a.dest for a in subparser._actions}
+                subparser.set_defaults(**{k: v for k, v in defaults.items() if k in known})
+                _apply_environment_defaults(subparser)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _apply_environment_defaults(parser)
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:

@@ -59,6 +59,15 @@ class Step(StrEnum):
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """A finding accepted in a baseline file: shown, but not counted for the exit code."""
+
+    reason: str
+    expires: str
+    """ISO date or time the acceptance ends."""
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem found in one environment.
 
@@ -78,12 +87,20 @@ class Finding:
     related: tuple[str, ...] = ()
     file: str | None = None
     key_path: str | None = None
+    subject: str | None = None
+    """What the finding is about when a rule reports several per place (a kid, a URL, a
+    field). With rule, environment, component and key path it makes the fingerprint."""
+    line: int | None = None
+    """The line of `key_path` in `file`, when known."""
+    suppression: Suppression | None = None
 
     @property
     def fingerprint(self) -> str:
-        """Stable across runs: the same problem in the same place hashes the same."""
+        """Stable across runs: the same problem in the same place hashes the same, whatever
+        the message says about times, offsets or token fingerprints."""
         identity = json.dumps(
-            [self.rule, self.environment, self.component, self.key_path or "", self.message],
+            [self.rule, self.environment, self.component, self.key_path or "",
+             self.subject or ""],
             separators=(",", ":"),
         )
         return hashlib.sha256(identity.encode()).hexdigest()[:16]

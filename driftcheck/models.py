@@ -123,6 +123,17 @@ class Environment:
     """Hosts besides the URL's own that redirects may lead to."""
     origins: Mapping[str, str] = field(default_factory=dict)
     """Key path ("apis.orders.clock_skew") -> the file that set it (this or an `extends` file)."""
+    lines: Mapping[str, int] = field(default_factory=dict)
+    """Key path -> its line in the file that set it."""
+
+    def line_of(self, key_path: str) -> int | None:
+        """The line of `key_path`, or of its nearest parent table, in `file_of(key_path)`."""
+        path = key_path.split("[")[0]
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path.rpartition(".")[0]
+        return None
 
     def file_of(self, key_path: str) -> str:
         """The file that declared `key_path` or its nearest declared parent."""

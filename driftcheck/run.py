@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from driftcheck.baseline import apply_baseline, read_baseline
 from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
 from driftcheck.errors import UsageError
@@ -15,7 +16,7 @@ from driftcheck.findings import Finding, Severity, Step
 from driftcheck.identity import EnvironmentIdentity
 from driftcheck.jwks import KeyFacts
 from driftcheck.load import LoadResult, load_environments
-from driftcheck.models import Environment
+from driftcheck.models import Environment, Idp
 from driftcheck.observations import Observations
 from driftcheck.policy import exit_code, selected
 from driftcheck.rules import RuleContext, run_rules
@@ -46,6 +47,8 @@ class CheckOptions:
     snapshot_out: str | Path | None = None
     snapshot_in: str | Path | None = None
     """A snapshot of an earlier run to compare with (key rotation, drift)."""
+    baseline: str | Path | None = None
+    """Accepted findings (`driftcheck baseline create`)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ class RunResult:
     exit_code: int
     identities: tuple[EnvironmentIdentity, ...] = ()
     """What identifies each checked environment (for the matrix view)."""
+    compared_with_previous: bool = False
+    used_baseline: bool = False
 
 
 def _reachable(environment: Environment, observations: Observations) -> bool:
@@ -134,9 +139,17 @@ def evaluate(
         if not options.environments or p.environment in options.environments
     )
     now = options.now or (observations.collected_at if observations else time.time())
+    baseline = read_baseline(options.baseline) if options.baseline else None
     context = RuleContext(tuple(environments), observations, problems, now=now,
-                          previous=previous)
-    findings = selected(run_rules(context), options.select, options.ignore)
+                          previous=previous, baseline=baseline)
+    observed = run_rules(context)
+    # Baselines expire in real time (or at --now), not at the time observations were made.
+    expiry_now = time.time() if options.now is None else options.now
+    judged = replace(context, findings=tuple(observed), now=expiry_now, memo=context.memo)
+    findings = selected(
+        apply_baseline(observed, baseline, expiry_now) + run_rules(judged, phase="policy"),
+        options.select, options.ignore)
+    findings.sort(key=Finding.sort_key)
     verdicts = token_verdicts(context, findings)
     statuses: list[EnvironmentStatus] = []
     for environment in environments:
@@ -169,10 +182,11 @@ def evaluate(
         ))
     states = [s.state for s in statuses]
     nothing_checked = "unreachable" in states and "checked" not in states
-    code = exit_code(findings, options.fail_on, config_error=bool(problems),
-                     nothing_checked=nothing_checked)
+    code = exit_code([f for f in findings if f.suppression is None], options.fail_on,
+                     config_error=bool(problems), nothing_checked=nothing_checked)
     return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code,
-                     tuple(identities(context).values()))
+                     tuple(identities(context).values()), previous is not None,
+                     baseline is not None)
 
 
 def observe(options: CheckOptions, environments: Sequence[Environment]) -> Observations | None:
@@ -193,3 +207,31 @@ def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None)
     if options.snapshot_out is not None and observations is not None:
         write_snapshot(options.snapshot_out, observations)
     return evaluate(loaded, environments, observations, options, previous)
+
+
+def _bare_environments(observations: Observations) -> tuple[Environment, ...]:
+    """Environments known only by name from a snapshot (for `diff` without files)."""
+    found = []
+    for name, seen in sorted(observations.environments.items()):
+        discovery = observations.response(seen.discovery_url)
+        issuer = discovery.body.get("issuer") if discovery is not None and discovery.ok else None
+        found.append(Environment(
+            name=name, file="(snapshot)", tier="nonprod",
+            idp=Idp(issuer=issuer if isinstance(issuer, str) else seen.discovery_url,
+                    discovery_url=seen.discovery_url)))
+    return tuple(found)
+
+
+def run_diff(options: CheckOptions, paths: Sequence[str | Path]) -> RunResult:
+    """Drift rules between two snapshots; environment files are optional."""
+    assert options.snapshot_in is not None
+    previous = read_snapshots([options.snapshot_in])
+    current = read_snapshots(options.from_snapshots)
+    if paths:
+        loaded = load_environments(paths)
+        environments = _filter(loaded, options.environments)
+    else:
+        environments = _bare_environments(current)
+        loaded = LoadResult(environments, ())
+    return evaluate(loaded, environments, restrict(current, [e.name for e in environments]),
+                    options, previous)

@@ -18,6 +18,7 @@ from typing import Any
 from driftcheck.durations import parse_duration
 from driftcheck.errors import UsageError
 from driftcheck.load.interpolate import interpolate
+from driftcheck.load.lines import key_lines
 from driftcheck.load.problems import ConfigProblem
 from driftcheck.load.schema_messages import schema_problems
 from driftcheck.models import (
@@ -77,13 +78,16 @@ def discover_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_environments(
-    paths: Iterable[str | Path], env: Mapping[str, str] | None = None
+    paths: Iterable[str | Path], env: Mapping[str, str] | None = None, *,
+    allow_unset: bool = False,
 ) -> LoadResult:
+    """`allow_unset` keeps unresolved `${NAME}` references as they are instead of reporting
+    them (for validating files where the variables do not exist, such as a pre-commit hook)."""
     variables = os.environ if env is None else env
     environments: list[Environment] = []
     problems: list[ConfigProblem] = []
     for file in discover_files(paths):
-        environment, file_problems = _load_file(file, variables)
+        environment, file_problems = _load_file(file, variables, allow_unset)
         problems.extend(file_problems)
         if environment is not None:
             environments.append(environment)
@@ -120,7 +124,7 @@ class _FileProblems(Exception):
         self.problems = problems
 
 
-def _read_toml(path: Path, label: str) -> dict[str, Any]:
+def _read_toml(path: Path, label: str) -> tuple[dict[str, Any], str]:
     shown = display_path(path)
     try:
         if path.stat().st_size > _MAX_FILE_BYTES:
@@ -139,7 +143,7 @@ def _read_toml(path: Path, label: str) -> dict[str, Any]:
             [ConfigProblem("DC001", shown, f"cannot read file: {reason}", environment=label)]
         ) from None
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = column = None
@@ -179,13 +183,15 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
 
 def _resolve_extends(
     path: Path, label: str, chain: tuple[Path, ...] = ()
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """The merged document of `path` and every file it extends, with each key's origin."""
-    document = _read_toml(path, label)
+) -> tuple[dict[str, Any], dict[str, str], dict[str, int]]:
+    """The merged document of `path` and every file it extends, with each key's origin file
+    and its line there."""
+    document, text = _read_toml(path, label)
+    lines = key_lines(text)
     shown = display_path(path)
     parent = document.get("extends")
     if parent is None:
-        return document, _origins(document, shown)
+        return document, _origins(document, shown), lines
     if not isinstance(parent, str):
         raise _FileProblems(
             [ConfigProblem("DC001", shown, "expected a file name such as \"_defaults.toml\"",
@@ -204,20 +210,22 @@ def _resolve_extends(
                            f"(looked for {display_path(parent_path)})", key_path="extends",
                            environment=label)]
         )
-    base, base_origins = _resolve_extends(parent_path, label, (*chain, path.resolve()))
+    base, base_origins, base_lines = _resolve_extends(parent_path, label,
+                                                      (*chain, path.resolve()))
     base.pop("extends", None)
     own = {k: v for k, v in document.items() if k != "extends"}
     origins = {**base_origins, **_origins(document, shown)}
-    return _merge(base, own), origins
+    own_lines = {k: v for k, v in lines.items() if origins.get(k) == shown}
+    return _merge(base, own), origins, {**base_lines, **own_lines}
 
 
 def _load_file(
-    path: Path, variables: Mapping[str, str]
+    path: Path, variables: Mapping[str, str], allow_unset: bool = False
 ) -> tuple[Environment | None, list[ConfigProblem]]:
     shown = display_path(path)
     label = path.stem
     try:
-        document, origins = _resolve_extends(path, label)
+        document, origins, lines = _resolve_extends(path, label)
     except _FileProblems as exc:
         return None, [replace(p, environment_file=shown) for p in exc.problems]
     if isinstance(document.get("name"), str):
@@ -229,6 +237,8 @@ def _load_file(
     problems: list[ConfigProblem] = []
 
     def missing_variable(key: str, name: str) -> None:
+        if allow_unset:
+            return
         problems.append(
             ConfigProblem("DC002", where(key), f"${{{name}}} is not set in the environment "
                           f"(set {name}, or write ${{{name}:-default}})", key_path=key,
@@ -241,7 +251,7 @@ def _load_file(
                                       environment=label, environment_file=shown))
     if problems:
         return None, problems
-    return _build(document, path, shown, origins), []
+    return _build(document, path, shown, origins, lines), []
 
 
 def _seconds(value: str | None) -> float | None:
@@ -254,7 +264,8 @@ def _relative(base: Path, value: str | None) -> str | None:
     return str((base.parent / value).resolve())
 
 
-def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str]) -> Environment:
+def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str],
+           lines: dict[str, int]) -> Environment:
     """Models from a schema-valid document; paths resolve against the file that named them."""
 
     def declared_in(key: str) -> Path:
@@ -350,4 +361,5 @@ def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str])
         ca_bundle=_relative(declared_in("ca_bundle"), doc.get("ca_bundle")),
         allowed_hosts=tuple(h.lower() for h in doc.get("allowed_hosts", ())),
         origins=origins,
+        lines=lines,
     )

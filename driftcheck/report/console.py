@@ -49,7 +49,10 @@ def _evidence_lines(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def render_finding(console: Console, finding: Finding, first: bool) -> None:
     head = Text("  ")
-    head.append(f"{finding.severity.value.upper():<8}", style=_SEVERITY_STYLE[finding.severity])
+    if finding.suppression is not None:
+        head.append("accepted ", style="dim")
+    head.append(f"{finding.severity.value.upper():<8}",
+                style="dim" if finding.suppression else _SEVERITY_STYLE[finding.severity])
     head.append(f" {finding.rule} ", style="bold")
     head.append(finding.slug)
     head.append(f"  {finding.component} · {finding.step.value}", style="dim")
@@ -68,6 +71,9 @@ def render_finding(console: Console, finding: Finding, first: bool) -> None:
     fix = Text("    fix: ", style="green")
     fix.append(finding.fix)
     console.print(fix)
+    if finding.suppression is not None:
+        console.print(Text(f"    accepted in the baseline until {finding.suppression.expires}: "
+                           f"{finding.suppression.reason}", style="dim"))
 
 
 def _render_environment(console: Console, status: EnvironmentStatus,
@@ -119,7 +125,8 @@ def verdict_line(verdict: TokenVerdict) -> Text:
 
 
 def summary_line(result: RunResult) -> Text:
-    counts = {s: sum(1 for f in result.findings if f.severity == s) for s in Severity}
+    active = [f for f in result.findings if f.suppression is None]
+    counts = {s: sum(1 for f in active if f.severity == s) for s in Severity}
     text = Text()
     states = [s.state for s in result.environments]
     text.append(f"{len(states)} environment{'s' if len(states) != 1 else ''}")
@@ -127,10 +134,12 @@ def summary_line(result: RunResult) -> Text:
              if states.count(k)]
     if extra:
         text.append(f" ({', '.join(extra)})")
-    text.append(f" · {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}")
+    text.append(f" · {len(active)} finding{'s' if len(active) != 1 else ''}")
     parts = [f"{n} {s.value}" for s, n in sorted(counts.items(), key=lambda i: -i[0].rank) if n]
     if parts:
         text.append(": " + ", ".join(parts))
+    if len(active) != len(result.findings):
+        text.append(f" ({len(result.findings) - len(active)} accepted in the baseline)")
     text.append(f" · fail-on {result.fail_on.value} → exit {result.exit_code}",
                 style="bold red" if result.exit_code else "bold green")
     return text

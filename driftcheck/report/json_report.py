@@ -35,6 +35,9 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "file": finding.file,
         "key_path": finding.key_path,
         "fingerprint": finding.fingerprint,
+        "line": finding.line,
+        "suppressed": None if finding.suppression is None else {
+            "reason": finding.suppression.reason, "expires": finding.suppression.expires},
     }
 
 
@@ -65,7 +68,8 @@ def _observed(observed: ObservedIdp | None) -> dict[str, Any] | None:
 
 
 def report_document(result: RunResult) -> dict[str, Any]:
-    by_severity = Counter(f.severity.value for f in result.findings)
+    active = [f for f in result.findings if f.suppression is None]
+    by_severity = Counter(f.severity.value for f in active)
     states = Counter(s.state for s in result.environments)
     return {
         "version": REPORT_VERSION,
@@ -86,7 +90,8 @@ def report_document(result: RunResult) -> dict[str, Any]:
         ],
         "findings": [finding_document(f) for f in result.findings],
         "summary": {
-            "findings": len(result.findings),
+            "findings": len(active),
+            "suppressed": len(result.findings) - len(active),
             "by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
             "environments": {
                 state: states.get(state, 0)

@@ -28,6 +28,8 @@ def _problems(self: Rule, context: RuleContext) -> Iterator[Finding]:
             },
             key_path=problem.key_path,
             file=problem.file,
+            line=problem.line,
+            subject=str(problem),
         )
 
 
@@ -211,4 +213,5 @@ def fetch_failed(self: Rule, context: RuleContext) -> Iterator[Finding]:
                 key_path=key_path,
                 severity=Severity.MEDIUM if what.startswith("runtime") else None,
                 fix=_FAILURE_FIX.get(failure.kind, self.fix),
+                subject=url,
             )

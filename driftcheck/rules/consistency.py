@@ -139,7 +139,8 @@ def gateway_api_disagree(self: Rule, context: RuleContext) -> Iterator[Finding]:
                         f"Gateway `{name}` forwards to `{api_name}`, which is not an API of "
                         "this environment.",
                         evidence={"upstream_api": api_name, "apis": sorted(environment.apis)},
-                        key_path=f"gateways.{name}.upstream_apis", severity=Severity.MEDIUM)
+                        key_path=f"gateways.{name}.upstream_apis", severity=Severity.MEDIUM,
+                        subject=api_name)
                     continue
                 for field in ("issuers", "audiences", "algorithms"):
                     at_gateway, at_api = getattr(gateway, field), getattr(api, field)
@@ -156,7 +157,7 @@ def gateway_api_disagree(self: Rule, context: RuleContext) -> Iterator[Finding]:
                             "fail behind it.",
                             evidence={"field": field, "gateway": list(at_gateway),
                                       "api": list(at_api), "api_name": api_name},
-                            key_path=f"gateways.{name}.{field}")
+                            key_path=f"gateways.{name}.{field}", subject=api_name)
                     if never_forwarded:
                         yield self.finding(
                             environment, f"gateways.{name}",
@@ -165,7 +166,8 @@ def gateway_api_disagree(self: Rule, context: RuleContext) -> Iterator[Finding]:
                             "rejects before forwarding.",
                             evidence={"field": field, "gateway": list(at_gateway),
                                       "api": list(at_api), "api_name": api_name},
-                            key_path=f"apis.{api_name}.{field}", severity=Severity.MEDIUM)
+                            key_path=f"apis.{api_name}.{field}", severity=Severity.MEDIUM,
+                            subject=name)
 
 
 @rule(
@@ -208,7 +210,7 @@ def algorithms_too_broad(self: Rule, context: RuleContext) -> Iterator[Finding]:
                 yield self.finding(environment, component,
                                    f"{component} accepts alg none: unsigned tokens.",
                                    evidence={"algorithms": list(algorithms)}, key_path=key_path,
-                                   severity=Severity.CRITICAL)
+                                   severity=Severity.CRITICAL, subject="none")
             hmac = [a for a in algorithms if a.startswith("HS")]
             public = [a for a in algorithms if a in ASYMMETRIC_ALGORITHMS]
             if hmac and public:
@@ -218,7 +220,7 @@ def algorithms_too_broad(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     "validator that picks the key by algorithm can be fed tokens HMAC-signed "
                     "with the public key.",
                     evidence={"algorithms": list(algorithms)}, key_path=key_path,
-                    severity=Severity.HIGH)
+                    severity=Severity.HIGH, subject="hmac-mixed")
             if key_types is None:
                 continue
             # A key with an explicit `alg` signs with that algorithm only (RFC 7517 §4.4).
@@ -235,7 +237,7 @@ def algorithms_too_broad(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     f"{' marked ' + ', '.join(marked) if marked else ''}).",
                     evidence={"algorithms": list(algorithms), "unusable": unusable,
                               "key_types": published},
-                    key_path=key_path)
+                    key_path=key_path, subject="no-key")
 
 
 @rule(

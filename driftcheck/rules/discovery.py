@@ -267,6 +267,7 @@ def insecure_endpoint(self: Rule, context: RuleContext) -> Iterator[Finding]:
                 + (" (allowed by allow_insecure_http)." if allowed else "."),
                 evidence={"field": name, "value": value, "discovery_url": url},
                 key_path="idp.issuer",
+                subject=name,
                 severity=Severity.LOW if allowed else None,
             )
 

@@ -108,6 +108,7 @@ def shared_signing_key(self: Rule, context: RuleContext) -> Iterator[Finding]:
             key_path="idp.issuer",
             severity=_severity(Severity.HIGH, mine, distinct, allowed),
             related=[o.name for o in distinct],
+            subject=thumbprint,
         )
 
 
@@ -147,6 +148,7 @@ def shared_issuer(self: Rule, context: RuleContext) -> Iterator[Finding]:
             key_path="idp.issuer",
             severity=_severity(Severity.HIGH, mine, others, allowed),
             related=[o.name for o in others],
+            subject=issuer,
         )
 
 
@@ -164,6 +166,7 @@ def _value_sharing(self: Rule, context: RuleContext, values_of: str, allow: str,
             key_path=where[value] if "." in where[value] else None,
             severity=_severity(base, mine, others, allowed),
             related=[o.name for o in others],
+            subject=value,
         )
 
 
@@ -247,6 +250,7 @@ def shared_jwks_uri(self: Rule, context: RuleContext) -> Iterator[Finding]:
             key_path="idp.jwks_uri" if environment.idp.jwks_uri else "idp.issuer",
             severity=_severity(Severity.HIGH, mine, distinct, allowed),
             related=[o.name for o in distinct],
+            subject=url,
         )
 
 
@@ -360,4 +364,5 @@ def crossover_reference(self: Rule, context: RuleContext) -> Iterator[Finding]:
                 severity=Severity.INFO if allowed else (
                     Severity.CRITICAL if _crosses_tiers(mine, [other]) else Severity.HIGH),
                 related=[other.name],
+                subject=f"{reference.what}|{reference.value}|{other.name}",
             )

@@ -74,13 +74,14 @@ def jwks_invalid(self: Rule, context: RuleContext) -> Iterator[Finding]:
             continue
         if not facts.keys:
             yield self.finding(environment, "idp", f"The JWKS at {url} publishes no keys.",
-                               evidence={"jwks_uri": url}, key_path=key_path)
+                               evidence={"jwks_uri": url}, key_path=key_path, subject="empty")
         for key in facts.keys:
             if key.error is not None:
                 yield self.finding(
                     environment, "idp",
                     f"The JWKS at {url} has an unusable key ({key.label}): {key.error}.",
                     evidence=_key_evidence(key, url, index=key.index), key_path=key_path,
+                    subject=key.label,
                 )
 
 
@@ -116,6 +117,7 @@ def private_key_published(self: Rule, context: RuleContext) -> Iterator[Finding]
                     f"{', '.join(key.private_members)}.",
                     evidence=_key_evidence(key, url, members=list(key.private_members)),
                     key_path=_jwks_key_path(environment),
+                    subject=key.label,
                 )
 
 
@@ -148,6 +150,7 @@ def weak_key(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     "are required.",
                     evidence=_key_evidence(key, url, bits=key.rsa_bits),
                     key_path=_jwks_key_path(environment),
+                    subject=key.label,
                 )
             elif key.kty in ("EC", "OKP") and key.error is None and key.crv not in STRONG_CURVES:
                 yield self.finding(
@@ -157,6 +160,7 @@ def weak_key(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     evidence=_key_evidence(key, url, crv=key.crv),
                     key_path=_jwks_key_path(environment),
                     severity=Severity.MEDIUM,
+                    subject=key.label,
                 )
 
 
@@ -196,6 +200,7 @@ def duplicate_kid(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     f"The JWKS at {url} has {len(keys)} different keys with kid {kid!r}.",
                     evidence={"jwks_uri": url, "kid": kid, "thumbprints": thumbprints},
                     key_path=_jwks_key_path(environment),
+                    subject=kid,
                 )
 
 
@@ -230,6 +235,7 @@ def missing_kid(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     "kid.",
                     evidence=_key_evidence(key, url, index=key.index),
                     key_path=_jwks_key_path(environment),
+                    subject=key.label,
                 )
 
 
@@ -268,6 +274,7 @@ def pinned_kid_missing(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     f"{', '.join(sorted(published)) or 'none'}).",
                     evidence={"jwks_uri": url, "kid": kid, "published": sorted(published)},
                     key_path="idp.pinned_kids",
+                    subject=kid,
                 )
 
 
@@ -301,6 +308,7 @@ def symmetric_key_published(self: Rule, context: RuleContext) -> Iterator[Findin
                     f"The JWKS at {url} publishes a symmetric key ({key.label}).",
                     evidence=_key_evidence(key, url),
                     key_path=_jwks_key_path(environment),
+                    subject=key.label,
                 )
 
 
@@ -340,6 +348,7 @@ def key_use_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                        key_ops=list(key.key_ops) if key.key_ops else None),
                 key_path=_jwks_key_path(environment),
                 severity=Severity.HIGH if len(unusable) == len(usable) else None,
+                subject=key.label,
             )
 
 

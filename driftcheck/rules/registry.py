@@ -12,13 +12,16 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.jwks import JwksFacts, jwks_facts
 from driftcheck.load.problems import ConfigProblem
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
+
+if TYPE_CHECKING:
+    from driftcheck.baseline import Baseline
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,9 @@ class RuleContext:
     now: float = 0.0
     previous: Observations | None = None
     """A snapshot of an earlier run (`--snapshot-in`), for what changed since."""
+    baseline: Baseline | None = None
+    findings: tuple[Finding, ...] = ()
+    """For rules of the policy phase: what the observation rules found."""
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """Derived facts shared by rules within one evaluation (a parsed JWKS, say)."""
 
@@ -50,6 +56,7 @@ class RuleContext:
 
 
 Check = Callable[["Rule", RuleContext], Iterable[Finding]]
+Phase = Literal["observe", "policy"]
 
 _SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
 
@@ -65,6 +72,9 @@ class Rule:
     fix: str
     needs_network: bool
     check: Check = field(repr=False, compare=False)
+    phase: Phase = "observe"
+    """"observe": judges declared config and observations. "policy": judges the findings
+    themselves against the baseline, after the observe phase."""
 
     @property
     def sections(self) -> Mapping[str, str]:
@@ -85,10 +95,14 @@ class Rule:
         related: Iterable[str] = (),
         fix: str | None = None,
         file: str | None = None,
+        subject: str | None = None,
+        line: int | None = None,
     ) -> Finding:
         if isinstance(environment, Environment):
             name = environment.name
             file = file or environment.file_of(key_path or component)
+            if line is None and key_path:
+                line = environment.line_of(key_path)
         else:
             name = environment
         return Finding(
@@ -104,6 +118,8 @@ class Rule:
             related=tuple(related),
             file=file,
             key_path=key_path,
+            subject=subject,
+            line=line,
         )
 
 
@@ -120,6 +136,7 @@ def rule(
     causes: Iterable[str],
     fix: str,
     needs_network: bool = True,
+    phase: Phase = "observe",
 ) -> Callable[[Check], Check]:
     """Register a check under its stable ID. IDs are never renumbered or reused."""
 
@@ -129,7 +146,7 @@ def rule(
         if any(r.slug == slug for r in _REGISTRY.values()):
             raise ValueError(f"rule slug {slug!r} is registered twice")
         _REGISTRY[id] = Rule(id, slug, severity, step, summary, tuple(causes), fix,
-                             needs_network, check)
+                             needs_network, check, phase)
         return check
 
     return register
@@ -139,10 +156,12 @@ def all_rules() -> list[Rule]:
     """Every registered rule, ordered by ID."""
     # Importing the rule modules registers their rules; the list is explicit on purpose.
     from driftcheck.rules import (  # noqa: F401
+        baseline,
         clock,
         config,
         consistency,
         discovery,
+        drift,
         isolation,
         keys,
         token,
@@ -159,10 +178,14 @@ def get_rule(id_or_slug: str) -> Rule | None:
     return None
 
 
-def run_rules(context: RuleContext, rules: Iterable[Rule] | None = None) -> list[Finding]:
+def run_rules(context: RuleContext, phase: Phase = "observe") -> list[Finding]:
     findings: list[Finding] = []
-    for candidate in rules if rules is not None else all_rules():
+    for candidate in all_rules():
+        if candidate.phase != phase:
+            continue
         if candidate.needs_network and context.observations is None:
+            continue
+        if candidate.step is Step.DRIFT and context.previous is None:
             continue
         findings.extend(candidate.check(candidate, context))
     return sorted(findings, key=Finding.sort_key)

@@ -1,0 +1,67 @@
+"""A Markdown summary for a pull-request comment or $GITHUB_STEP_SUMMARY."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from driftcheck.findings import Finding, Severity, Step
+from driftcheck.run import RunResult
+
+_MARK = {Severity.CRITICAL: "🟥", Severity.HIGH: "🔴", Severity.MEDIUM: "🟠",
+         Severity.LOW: "🔵", Severity.INFO: "⚪"}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _evidence(finding: Finding) -> str:
+    lines = [f"- `{key}`: {_cell(value)}" for key, value in finding.evidence.items()
+             if value is not None]
+    lines.append(f"- fix: {_cell(finding.fix)}")
+    return "\n".join(lines)
+
+
+def render_markdown(result: RunResult) -> str:
+    active = [f for f in result.findings if f.suppression is None]
+    counts = Counter(f.severity for f in active)
+    summary = ", ".join(f"{counts[s]} {s.value}" for s in sorted(counts, key=lambda s: -s.rank))
+    lines = [
+        f"## driftcheck: {len(result.environments)} environments · {len(active)} findings"
+        + (f" ({summary})" if summary else "")
+        + f" · fail-on {result.fail_on.value} → exit {result.exit_code}",
+        "",
+        "| environment | tier | status | first failing step | findings |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for status in result.environments:
+        mine = [f for f in active if f.environment == status.name]
+        worst = max((f.severity for f in mine), key=lambda s: s.rank, default=None)
+        badge = f"{_MARK[worst]} {len(mine)}" if worst else "✅ 0"
+        step = status.first_failing_step.value if status.first_failing_step else "–"
+        lines.append(f"| {_cell(status.name)} | {status.tier or '–'} | {status.state} | "
+                     f"{step} | {badge} |")
+    for status in result.environments:
+        invalid = status.state == "invalid"
+        mine = [f for f in result.findings if f.environment == status.name
+                and (f.step is Step.CONFIG) == invalid]
+        if not mine:
+            continue
+        lines += ["", f"### {_cell(status.name)}", ""]
+        for verdict in status.tokens:
+            steps = " · ".join(f"{s.value} {'✅' if r == 'pass' else '❌' if r == 'fail' else '–'}"
+                               for s, r in verdict.steps)
+            lines += [f"Token `{verdict.name}` → {verdict.for_api or 'IdP'}: {steps}", ""]
+        lines += ["| severity | rule | component | step | message |",
+                  "| --- | --- | --- | --- | --- |"]
+        for finding in mine:
+            accepted = " (accepted)" if finding.suppression else ""
+            lines.append(f"| {_MARK[finding.severity]} {finding.severity.value}{accepted} | "
+                         f"{finding.rule} `{finding.slug}` | `{_cell(finding.component)}` | "
+                         f"{finding.step.value} | {_cell(finding.message)} |")
+        lines += ["", "<details><summary>Evidence and fixes</summary>", ""]
+        for finding in mine:
+            lines += [f"**{finding.rule} {finding.slug}** ({_cell(finding.component)})", "",
+                      _evidence(finding), ""]
+        lines += ["</details>"]
+    return "\n".join(lines) + "\n"
