@@ -37,6 +37,30 @@ class FetchFailure:
 
 
 @dataclass(frozen=True)
+class SecretObservation:
+    """An HS* API's shared secret, as facts: never the value."""
+
+    api: str
+    source: str
+    """"secret_env NAME" or "secret_file PATH"."""
+    bits: int = 0
+    fingerprint: str | None = None
+    """Keyed per run: equal secrets within one run have equal fingerprints."""
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
+class HmacCheck:
+    """How an HS* token fared against its API's secret."""
+
+    api: str
+    verified: bool
+    transform: str | None = None
+    """The mangled form of the configured secret that verifies, when the value itself does
+    not (e.g. "base64-decoded")."""
+
+
+@dataclass(frozen=True)
 class HttpObservation:
     """One GET of one URL: where it ended, what came back, or why nothing usable did."""
 
@@ -78,6 +102,8 @@ class TokenObservation:
     """Thumbprints of the keys (from any environment) the signature verifies under."""
     checked_keys: tuple[str, ...] = ()
     """Thumbprints of every key it was checked against."""
+    hmac: HmacCheck | None = None
+    """For an HS* token whose API has a shared secret."""
     received_at: float = field(default=0.0)
 
     @property
@@ -103,6 +129,7 @@ class EnvironmentObservation:
     runtime_config_urls: Mapping[str, str] = field(default_factory=dict)
     """Frontend name -> runtime configuration URL."""
     tokens: tuple[TokenObservation, ...] = ()
+    secrets: tuple[SecretObservation, ...] = ()
 
     def urls(self) -> list[str]:
         found = [self.discovery_url, self.jwks_url, self.declared_jwks_url,

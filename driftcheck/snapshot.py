@@ -24,8 +24,10 @@ from driftcheck.load.schema_messages import key_path
 from driftcheck.observations import (
     EnvironmentObservation,
     FetchFailure,
+    HmacCheck,
     HttpObservation,
     Observations,
+    SecretObservation,
     TokenObservation,
 )
 from driftcheck.resources import load_schema
@@ -73,7 +75,15 @@ def _token(token: TokenObservation) -> dict[str, Any]:
         "verified_by": list(token.verified_by),
         "checked_keys": list(token.checked_keys),
         "received_at": token.received_at,
+        "hmac": None if token.hmac is None else _compact({
+            "api": token.hmac.api, "verified": token.hmac.verified,
+            "transform": token.hmac.transform}),
     })
+
+
+def _secret(secret: SecretObservation) -> dict[str, Any]:
+    return _compact({"api": secret.api, "source": secret.source, "bits": secret.bits,
+                     "fingerprint": secret.fingerprint, "failure": secret.failure})
 
 
 def snapshot_document(observations: Observations) -> dict[str, Any]:
@@ -90,6 +100,7 @@ def snapshot_document(observations: Observations) -> dict[str, Any]:
                 "declared_jwks_url": seen.declared_jwks_url,
                 "runtime_config_urls": dict(seen.runtime_config_urls),
                 "tokens": [_token(t) for t in seen.tokens],
+                "secrets": [_secret(s) for s in seen.secrets],
             })
             for name, seen in sorted(observations.environments.items())
         },
@@ -161,9 +172,14 @@ def _read_one(path: Path) -> Observations:
                 verified_by=tuple(t.get("verified_by", ())),
                 checked_keys=tuple(t.get("checked_keys", ())),
                 received_at=t.get("received_at", 0.0),
+                hmac=HmacCheck(t["hmac"]["api"], t["hmac"]["verified"],
+                               t["hmac"].get("transform")) if "hmac" in t else None,
             )
             for t in raw.get("tokens", ())
         )
+        secrets = tuple(SecretObservation(s["api"], s["source"], s.get("bits", 0),
+                                          s.get("fingerprint"), s.get("failure"))
+                        for s in raw.get("secrets", ()))
         environments[name] = EnvironmentObservation(
             environment=name,
             discovery_url=raw["discovery_url"],
@@ -171,6 +187,7 @@ def _read_one(path: Path) -> Observations:
             declared_jwks_url=raw.get("declared_jwks_url"),
             runtime_config_urls=raw.get("runtime_config_urls", {}),
             tokens=tokens,
+            secrets=secrets,
         )
     return Observations(document["collected_at"], responses, environments)
 

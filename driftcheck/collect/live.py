@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 
 from driftcheck.collect.http import FetchPolicy, JsonFetcher
 from driftcheck.collect.token_sources import Acquired, acquire
 from driftcheck.jwks import redact_key_material
-from driftcheck.models import Environment
+from driftcheck.models import Api, Environment
 from driftcheck.observations import (
     EnvironmentObservation,
     HttpObservation,
     Observations,
+    SecretObservation,
     TokenObservation,
 )
+from driftcheck.tokens.hmac_secrets import secret_fingerprint
 from driftcheck.tokens.observe import AsymmetricKey, analyze, public_keys
 
 
@@ -80,6 +84,43 @@ async def _tokens(
             for s, a in zip(sources, acquired, strict=True)]
 
 
+def _read_secret(api: Api) -> tuple[str | None, SecretObservation]:
+    """An HS* API's shared secret exactly as the API would read it (nothing stripped: a
+    stray newline is one of the things to find), and the facts about it."""
+    if api.secret_env:
+        source = f"secret_env {api.secret_env}"
+        value = os.environ.get(api.secret_env)
+        failure = None if value else f"environment variable {api.secret_env} is " + (
+            "empty" if value == "" else "not set")
+    else:
+        assert api.secret_file is not None
+        source = f"secret_file {api.secret_file}"
+        try:
+            value = Path(api.secret_file).read_text(encoding="utf-8")
+            failure = None if value else f"{api.secret_file} is empty"
+        except (OSError, UnicodeDecodeError) as exc:
+            value = None
+            failure = f"{api.secret_file} cannot be read: " + (
+                getattr(exc, "strerror", None) or "not UTF-8 text")
+    if not value:
+        return None, SecretObservation(api.name, source, failure=failure)
+    data = value.encode()
+    return value, SecretObservation(api.name, source, bits=len(data) * 8,
+                                    fingerprint=secret_fingerprint(data))
+
+
+def _secrets(environment: Environment) -> tuple[dict[str, str], tuple[SecretObservation, ...]]:
+    values: dict[str, str] = {}
+    facts = []
+    for name, api in environment.apis.items():
+        if api.secret_env or api.secret_file:
+            value, observed = _read_secret(api)
+            facts.append(observed)
+            if value is not None:
+                values[name] = value
+    return values, tuple(facts)
+
+
 def _observe(
     environment: str,
     name: str,
@@ -87,12 +128,14 @@ def _observe(
     api: str | None,
     acquired: Acquired,
     keys: Mapping[str, AsymmetricKey],
+    secrets: Mapping[str, str],
 ) -> TokenObservation:
     if acquired.raw is None:
         return TokenObservation(name=name, environment=environment, source=source, for_api=api,
                                 failure=acquired.failure, received_at=time.time())
     return analyze(acquired.raw, name=name, environment=environment, source=source,
-                   for_api=api, keys=keys, received_at=time.time())
+                   for_api=api, keys=keys, received_at=time.time(),
+                   hmac_secret=secrets.get(api) if api else None)
 
 
 async def collect_live_async(
@@ -120,10 +163,12 @@ async def collect_live_async(
                      for url in (s.jwks_url, s.declared_jwks_url)
                      if url and url in responses and responses[url].ok]
     keys = public_keys(key_documents)
-    observed = [
-        replace(s, tokens=tuple(_observe(e.name, *item, keys=keys) for item in items))
-        for e, s, items in zip(environments, seen, acquired, strict=True)
-    ]
+    observed = []
+    for environment, seen_one, items in zip(environments, seen, acquired, strict=True):
+        secret_values, secret_facts = _secrets(environment)
+        tokens = tuple(_observe(environment.name, *item, keys=keys, secrets=secret_values)
+                       for item in items)
+        observed.append(replace(seen_one, tokens=tokens, secrets=secret_facts))
     observations = Observations(
         collected_at=started,
         responses=responses,

@@ -9,6 +9,7 @@ from driftcheck.durations import format_seconds
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
 from driftcheck.rules.registry import Rule, RuleContext, rule
+from driftcheck.tokens.claims import lifetime
 from driftcheck.tokens.observe import ASYMMETRIC_ALGORITHMS
 
 _KEY_FAMILIES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
@@ -319,10 +320,8 @@ def clock_skew_policy(self: Rule, context: RuleContext) -> Iterator[Finding]:
     observations = context.observations
     for environment in context.environments:
         seen = observations.environments.get(environment.name) if observations else None
-        lifetimes = [float(t.claims["exp"]) - float(t.claims["iat"])
-                     for t in (seen.tokens if seen else ())
-                     if t.claims and isinstance(t.claims.get("exp"), int | float)
-                     and isinstance(t.claims.get("iat"), int | float)]
+        lifetimes = [span for t in (seen.tokens if seen else ())
+                     if (span := lifetime(t.claims)) is not None]
         shortest = min(lifetimes) if lifetimes else None
         validators = [("apis", n, a.clock_skew) for n, a in environment.apis.items()] + [
             ("gateways", n, g.clock_skew) for n, g in environment.gateways.items()]
@@ -400,3 +399,62 @@ def runtime_config_drift(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     continue
                 yield self.finding(environment, f"frontends.{name}", message,
                                    evidence=evidence, key_path=f"frontends.{name}.{field}")
+
+
+@rule(
+    "DC408", "refresh-margin", Severity.MEDIUM, Step.CONSISTENCY,
+    summary="A frontend's refresh_before_expiry is shorter than its API's clock skew, or not "
+    "shorter than the token lifetime.",
+    causes=(
+        "a refresh margin set before the token lifetime was shortened",
+        "a margin of a few seconds with browsers whose clocks drift",
+    ),
+    fix="Refresh at least one clock_skew before expiry, and well within the token's lifetime "
+    "(a few minutes before expiry for tokens of an hour).",
+)
+def refresh_margin(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Compares each frontend's `refresh_before_expiry` with its API's `clock_skew` and with the
+    lifetime of the environment's known-good token for that API.
+
+    ## Why is this bad?
+    The seed article: "ensure the client refresh logic requests a new access token before
+    protected API calls". A margin shorter than the clock skew lets a frontend whose clock
+    is behind present tokens the API already considers expired; a margin as long as the
+    token's lifetime makes every fresh token look due for refresh: a refresh loop.
+
+    ## Example
+    `refresh_before_expiry = "2h"` with 1-hour tokens: DC408 (high).
+    """
+    observations = context.observations
+    for environment in context.environments:
+        seen = observations.environments.get(environment.name) if observations else None
+        for name, frontend in environment.frontends.items():
+            margin = frontend.refresh_before_expiry
+            api_name = api_of(environment, name)
+            api = environment.apis.get(api_name) if api_name else None
+            if margin is None or api is None:
+                continue
+            spans = [span for t in (seen.tokens if seen else ()) if t.for_api == api_name
+                     and (span := lifetime(t.claims)) is not None]
+            component, key_path = f"frontends.{name}", f"frontends.{name}.refresh_before_expiry"
+            if spans and margin >= min(spans):
+                yield self.finding(
+                    environment, component,
+                    f"Frontend `{name}` refreshes {format_seconds(margin)} before expiry, but "
+                    f"tokens for `{api_name}` live {format_seconds(min(spans))}: every token "
+                    "is due for refresh as soon as it arrives (a refresh loop).",
+                    evidence={"refresh_before_expiry_seconds": margin,
+                              "token_lifetime_seconds": min(spans)},
+                    key_path=key_path, severity=Severity.HIGH, subject="loop")
+            if api.clock_skew is not None and margin < api.clock_skew:
+                yield self.finding(
+                    environment, component,
+                    f"Frontend `{name}` refreshes {format_seconds(margin)} before expiry, less "
+                    f"than `{api_name}`'s clock_skew ({format_seconds(api.clock_skew)}): with "
+                    "a browser clock that much behind, it presents tokens the API already "
+                    "counts as expired.",
+                    evidence={"refresh_before_expiry_seconds": margin,
+                              "clock_skew_seconds": api.clock_skew, "api": api_name},
+                    key_path=key_path, subject="skew")

@@ -366,3 +366,50 @@ def crossover_reference(self: Rule, context: RuleContext) -> Iterator[Finding]:
                 related=[other.name],
                 subject=f"{reference.what}|{reference.value}|{other.name}",
             )
+
+
+@rule(
+    "DC507", "shared-hmac-secret", Severity.HIGH, Step.ISOLATION,
+    summary="Two environments' HS* APIs use the same shared secret.",
+    causes=("one secret copied into every environment's secret store",),
+    fix="Generate a separate random secret per environment.",
+    needs_network=False,
+)
+def shared_hmac_secret(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Compares the APIs' shared secrets across environments by a fingerprint keyed per run
+    (never the value, never a plain hash of it). Critical when one environment is prod and
+    another is not.
+
+    ## Why is this bad?
+    Anyone who can mint or read a token in dev can mint tokens prod's API accepts.
+
+    ## Example
+    `ORDERS_HS_SECRET` holds the same value in staging and prod: DC507 (critical).
+    """
+    observations = context.observations
+    if observations is None:
+        return
+    index = identities(context)
+    owners: dict[str, list[tuple[str, str]]] = {}
+    for environment in context.environments:
+        seen = observations.environments.get(environment.name)
+        for secret in seen.secrets if seen else ():
+            if secret.fingerprint:
+                owners.setdefault(secret.fingerprint, []).append((environment.name, secret.api))
+    by_name = {e.name: e for e in context.environments}
+    for fingerprint, users in owners.items():
+        for name, api in users:
+            others = sorted({n for n, _ in users if n != name})
+            if not others:
+                continue
+            mine = index[name]
+            yield self.finding(
+                by_name[name], f"apis.{api}",
+                f"apis.{api}'s shared secret is also used by {', '.join(others)}: tokens minted "
+                "in one environment are accepted in the other.",
+                evidence={"secret_fingerprint": fingerprint, "also_in": others},
+                key_path=f"apis.{api}",
+                severity=_severity(Severity.HIGH, mine, [index[o] for o in others], False),
+                related=others, subject=fingerprint)

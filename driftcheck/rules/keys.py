@@ -13,6 +13,8 @@ from driftcheck.http_facts import cache_lifetime
 from driftcheck.jwks import STRONG_CURVES, JwksFacts, KeyFacts
 from driftcheck.models import Environment
 from driftcheck.rules.registry import Rule, RuleContext, rule
+from driftcheck.tokens.claims import lifetime
+from driftcheck.tokens.hmac_secrets import HMAC_BITS
 
 
 def _key_sets(context: RuleContext) -> Iterator[tuple[Environment, JwksFacts, str]]:
@@ -417,3 +419,111 @@ def jwks_cache_outlives_rotation(self: Rule, context: RuleContext) -> Iterator[F
                           "source": source, "jwks_uri": seen.jwks_url},
                 key_path=key_path,
             )
+
+
+@rule(
+    "DC210", "weak-hmac-secret", Severity.HIGH, Step.JWKS,
+    summary="An HS* API's shared secret is shorter than the hash (RFC 7518 §3.2).",
+    causes=("a human-chosen password used as the HMAC key",),
+    fix="Use a random secret at least as long as the hash: 32 bytes for HS256, 48 for HS384, "
+    "64 for HS512.",
+    needs_network=False,
+)
+def weak_hmac_secret(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Measures each HS* API's secret (`secret_env` or `secret_file`) in bits, without showing
+    it, against the largest HMAC algorithm the API accepts: RFC 7518 §3.2 requires a key at
+    least as long as the hash output (256 bits for HS256).
+
+    ## Why is this bad?
+    A short HMAC secret can be brute-forced from a single token, and then anyone can mint
+    tokens the API accepts. Some libraries (joserfc, jose) refuse short keys outright, so the
+    same secret works in one service and fails in another.
+
+    ## Example
+    `secret_env = "ORDERS_HS_SECRET"` holding 16 characters for HS256: DC210 (128 of 256 bits).
+    """
+    observations = context.observations
+    for environment in context.environments:
+        seen = observations.environments.get(environment.name) if observations else None
+        for secret in seen.secrets if seen else ():
+            api = environment.apis.get(secret.api)
+            needed = max((HMAC_BITS[a] for a in (api.algorithms if api else ()) if a in HMAC_BITS),
+                         default=256)
+            if secret.fingerprint is None or secret.bits >= needed:
+                continue
+            yield self.finding(
+                environment, f"apis.{secret.api}",
+                f"apis.{secret.api}'s shared secret ({secret.source}) has {secret.bits} bits; "
+                f"its HMAC algorithms need at least {needed} (RFC 7518 §3.2).",
+                evidence={"secret": secret.source, "bits": secret.bits, "required_bits": needed},
+                key_path=f"apis.{secret.api}.{secret.source.split()[0]}")
+
+
+@rule(
+    "DC211", "rotation-overlap-too-short", Severity.MEDIUM, Step.JWKS,
+    summary="rotation_overlap is shorter than the longest token lifetime plus the longest "
+    "JWKS cache window.",
+    causes=(
+        "token lifetimes raised after the rotation schedule was set",
+        "JWKS caches lengthened (Cache-Control, validator TTLs)",
+    ),
+    fix="Keep a retired key published for at least the longest token lifetime plus the "
+    "longest JWKS cache window, or shorten lifetimes and caches.",
+)
+def rotation_overlap_too_short(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Adds the longest token lifetime of the environment (its known-good tokens' `exp - iat`,
+    else the APIs' `max_token_age`) to its longest JWKS cache window (`Cache-Control` of the
+    JWKS, every API's and gateway's `jwks_cache_ttl`) and compares the sum with
+    `idp.rotation_overlap`, saying by how much it falls short.
+
+    ## Why is this bad?
+    After a key is retired, tokens signed with it stay valid until their `exp`, and
+    validators may still be working from a key set fetched a cache window ago. If the key
+    leaves the JWKS before both have run out, those tokens fail: the seed article's "whether
+    old keys remain available long enough for in-flight tokens".
+
+    ## Example
+    1-hour tokens, a 10-minute JWKS cache and `rotation_overlap = "30m"`: DC211, 40 min
+    short.
+    """
+    observations = context.observations
+    assert observations is not None
+    for environment in context.environments:
+        overlap = environment.idp.rotation_overlap
+        seen = observations.environments.get(environment.name)
+        if overlap is None or seen is None:
+            continue
+        spans = [s for t in seen.tokens if (s := lifetime(t.claims)) is not None]
+        source = "the known-good token"
+        if not spans:
+            spans = [a.max_token_age for a in environment.apis.values() if a.max_token_age]
+            source = "max_token_age"
+        if not spans:
+            continue
+        caches = [(v.jwks_cache_ttl, f"{family}.{name}.jwks_cache_ttl")
+                  for family, group in (("apis", environment.apis),
+                                        ("gateways", environment.gateways))
+                  for name, v in group.items() if v.jwks_cache_ttl is not None]
+        response = observations.response(seen.jwks_url)
+        header = cache_lifetime(response.headers) if response is not None and response.ok \
+            else None
+        if header is not None:
+            caches.append((header[0], header[1]))
+        cache, cache_source = max(caches, default=(0.0, "no cache declared"))
+        needed = max(spans) + cache
+        if overlap >= needed:
+            continue
+        yield self.finding(
+            environment, "idp",
+            f"idp.rotation_overlap ({format_seconds(overlap)}) is "
+            f"{format_seconds(needed - overlap)} short of the longest token lifetime "
+            f"({format_seconds(max(spans))}, {source}) plus "
+            f"the longest JWKS cache window ({format_seconds(cache)}, {cache_source}): tokens "
+            "signed with a retired key fail before they expire.",
+            evidence={"rotation_overlap_seconds": overlap, "token_lifetime_seconds": max(spans),
+                      "cache_window_seconds": cache, "shortfall_seconds": needed - overlap},
+            key_path="idp.rotation_overlap")

@@ -16,9 +16,10 @@ from driftcheck.durations import describe_instant, format_seconds
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.http_facts import environment_clock_offset
 from driftcheck.models import Api, Environment
-from driftcheck.observations import TokenObservation
+from driftcheck.observations import SecretObservation, TokenObservation
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import MILLISECONDS_THRESHOLD, UNSAFE_HEADERS, time_claims
+from driftcheck.tokens.hmac_secrets import HMAC_BITS
 from driftcheck.tokens.kind import KindGuess, classify
 from driftcheck.tokens.observe import ASYMMETRIC_ALGORITHMS
 
@@ -267,11 +268,20 @@ def alg_not_allowed(self: Rule, context: RuleContext) -> Iterator[Finding]:
 
 
 def _verifiable(token: TokenObservation, api: Api | None) -> bool:
-    """Whether the key and signature steps apply: an asymmetric alg the API accepts."""
+    """Whether the key and signature steps apply with public keys: an asymmetric alg the API
+    accepts."""
     alg = token.alg
     if alg is None or alg not in ASYMMETRIC_ALGORITHMS or not token.signature_length:
         return False
     return api is None or not api.algorithms or alg in api.algorithms
+
+
+def _hmac_applies(token: TokenObservation, api: Api | None) -> bool:
+    """Whether the signature is judged with the API's shared secret: an HS* alg the API
+    lists, and a secret configured for it."""
+    alg = token.alg
+    return (api is not None and alg in HMAC_BITS and alg in api.algorithms
+            and bool(api.secret_env or api.secret_file))
 
 
 def _signers(context: RuleContext, token: TokenObservation) -> list[_KeyOwner]:
@@ -391,6 +401,11 @@ def signature_invalid(self: Rule, context: RuleContext) -> Iterator[Finding]:
     assert observations is not None
     for environment, token, api, _claims in _decoded(context):
         seen = observations.environments[environment.name]
+        if _hmac_applies(token, api):
+            finding = _hmac_signature(self, environment, token, api, seen.secrets)
+            if finding is not None:
+                yield finding
+            continue
         facts = context.jwks_facts(seen.jwks_url)
         if facts is None or not _verifiable(token, api):
             continue
@@ -430,6 +445,35 @@ def signature_invalid(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                candidates=[k.thumbprint for k in candidates if k.thumbprint]),
             related=sorted({s.environment for s in signers} - {environment.name}),
         )
+
+
+def _hmac_signature(self: Rule, environment: Environment, token: TokenObservation,
+                    api: Api | None, secrets: tuple[SecretObservation, ...]) -> Finding | None:
+    assert api is not None
+    secret = next((s for s in secrets if s.api == api.name), None)
+    source = secret.source if secret else "its secret"
+    key_path = f"apis.{api.name}.{'secret_env' if api.secret_env else 'secret_file'}"
+    if secret is None or secret.failure is not None:
+        reason = secret.failure if secret and secret.failure else "it is not configured"
+        return _finding(self, environment, token,
+                        f"The {token.alg} signature cannot be checked: {api.name}'s shared "
+                        f"secret ({source}) is unavailable: {reason}.",
+                        key_path=key_path, severity=Severity.MEDIUM,
+                        evidence=_evidence(token, alg=token.alg, secret=source))
+    check = token.hmac
+    if check is None or check.verified:
+        return None
+    if check.transform is not None:
+        message = (f"The {token.alg} signature does not verify with {api.name}'s secret as "
+                   f"configured ({source}), but verifies when the secret is "
+                   f"{check.transform}: the IdP and the API read the same secret differently.")
+    else:
+        message = (f"The {token.alg} signature does not verify with {api.name}'s secret "
+                   f"({source}), as configured or in any usual mangled form (whitespace, "
+                   "quotes, base64, hex, text encoding): the secrets differ.")
+    return _finding(self, environment, token, message, key_path=key_path,
+                    evidence=_evidence(token, alg=token.alg, secret=source,
+                                       verifies_when=check.transform))
 
 
 def _skew(api: Api | None) -> tuple[float, str]:
@@ -861,7 +905,10 @@ def token_verdicts(context: RuleContext, findings: list[Finding]) -> dict[str, l
             seen = context.observations.environments[environment.name]
             keys_known = context.jwks_facts(seen.jwks_url) is not None
             skipped: set[Step] = set()
-            if Step.ALGORITHM in failed or not _verifiable(token, api) or not keys_known:
+            if _hmac_applies(token, api) and Step.ALGORITHM not in failed:
+                if token.hmac is None:  # no secret to check with
+                    skipped.add(Step.KEY)
+            elif Step.ALGORITHM in failed or not _verifiable(token, api) or not keys_known:
                 skipped |= {Step.KEY, Step.SIGNATURE}
             if Step.KEY in failed:
                 skipped.add(Step.SIGNATURE)
@@ -878,3 +925,60 @@ def token_verdicts(context: RuleContext, findings: list[Finding]) -> dict[str, l
             kind=guess.kind if guess else None, steps=tuple(steps),
             unavailable=token.failure))
     return verdicts
+
+
+REQUIRES_EXP = {"strict"}
+"""Validator profiles known to reject a token without exp (profiles grow with issue 7)."""
+
+
+@rule(
+    "DC314", "token-lifetime", Severity.MEDIUM, Step.TIME,
+    summary="The token lives longer than the API's max_token_age, or has no exp where the "
+    "API needs one.",
+    causes=(
+        "an IdP access-token lifetime raised for convenience",
+        "a client or tenant policy that differs between environments",
+        "custom token minting without exp",
+    ),
+    fix="Align the IdP's access-token lifetime with the API's max_token_age; always set exp.",
+    needs_network=True,
+)
+def token_lifetime(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Compares the known-good token's lifetime (`exp - iat`) with the API's `max_token_age`,
+    and reports a token without `exp` at an API whose validator requires one (the default
+    `strict` profile does).
+
+    ## Why is this bad?
+    A token that outlives the API's limit is rejected long before it expires by the IdP's
+    reckoning ("token too old"), and a token without `exp` is valid forever wherever it is
+    accepted.
+
+    ## Example
+    A 24 h token at an API with `max_token_age = "1h"`: DC314.
+    """
+    for environment, token, api, claims in _decoded(context):
+        if api is None:
+            continue
+        times = time_claims(claims)
+        exp, iat = times.get("exp"), times.get("iat")
+        if "exp" not in claims and api.validator in REQUIRES_EXP:
+            yield _finding(self, environment, token,
+                           f"The token has no exp; {_api_label(token)} ({api.validator} "
+                           "validator) requires one, and elsewhere it would never expire.",
+                           key_path=f"apis.{api.name}.validator", severity=Severity.HIGH,
+                           evidence=_evidence(token, validator=api.validator))
+            continue
+        if exp is None or iat is None or api.max_token_age is None or exp <= iat:
+            continue
+        lifetime = exp - iat
+        if lifetime > api.max_token_age:
+            yield _finding(self, environment, token,
+                           f"The token lives {format_seconds(lifetime)} (exp - iat), longer "
+                           f"than {_api_label(token)}'s max_token_age "
+                           f"({format_seconds(api.max_token_age)}): it is rejected "
+                           f"{format_seconds(lifetime - api.max_token_age)} before it expires.",
+                           key_path=f"apis.{api.name}.max_token_age",
+                           evidence=_evidence(token, lifetime_seconds=lifetime,
+                                              max_token_age_seconds=api.max_token_age))

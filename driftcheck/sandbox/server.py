@@ -21,6 +21,7 @@ import ssl
 import threading
 import time
 import uuid
+import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
@@ -156,6 +157,10 @@ class Sandbox:
     def hmac_secret(self, tenant: str) -> bytes:
         return self._keys[tenant].hmac_secret
 
+    def set_hmac_secret(self, tenant: str, secret: bytes) -> None:
+        """The bytes the tenant signs HS256 tokens with (the `hs256` fault)."""
+        self._keys[tenant].hmac_secret = secret
+
     def _signing_key(self, name: str) -> SigningKey:
         faults = self.tenant(name).faults
         owner = faults.shared_key_with or name
@@ -183,7 +188,8 @@ class Sandbox:
             "jwks_uri": f"{base}/jwks",
             "response_types_supported": ["code", "id_token", "code id_token"],
             "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": [faults.alg],
+            "id_token_signing_alg_values_supported": ["HS256", faults.alg] if faults.hs256
+            else [faults.alg],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "grant_types_supported": ["authorization_code", "client_credentials"],
             "scopes_supported": ["openid", "orders.read", "orders.write"],
@@ -254,7 +260,9 @@ class Sandbox:
         key: SigningKey | jwk.OctKey
         if faults.hs256:
             header["alg"] = "HS256"
-            key = jwk.OctKey.import_key(self.hmac_secret(tenant))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a short secret is a fault tests switch on
+                key = jwk.OctKey.import_key(self.hmac_secret(tenant))
         else:
             key = self._signing_key(tenant)
             header["alg"] = faults.alg

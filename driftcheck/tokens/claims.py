@@ -22,3 +22,12 @@ def time_claims(claims: Mapping[str, Any]) -> dict[str, float]:
     """exp, nbf and iat that are numbers (booleans are not)."""
     return {name: float(claims[name]) for name in ("exp", "nbf", "iat")
             if isinstance(claims.get(name), int | float) and not isinstance(claims[name], bool)}
+
+
+def lifetime(claims: Mapping[str, Any] | None) -> float | None:
+    """exp - iat in seconds, when both are sane numbers in seconds."""
+    times = time_claims(claims or {})
+    exp, iat = times.get("exp"), times.get("iat")
+    if exp is None or iat is None or exp <= iat or exp >= MILLISECONDS_THRESHOLD:
+        return None
+    return exp - iat

@@ -19,7 +19,8 @@ from joserfc.jws import JWSRegistry
 from joserfc.registry import HeaderParameter
 
 from driftcheck.jwks import MAX_KEYS, PRIVATE_MEMBERS
-from driftcheck.observations import TokenObservation
+from driftcheck.observations import HmacCheck, TokenObservation
+from driftcheck.tokens.hmac_secrets import HMAC_BITS, matching_form
 from driftcheck.tokens.parse import TokenParseError, decode, fingerprint, repair
 
 AsymmetricKey = RSAKey | ECKey | OKPKey
@@ -53,8 +54,10 @@ def analyze(
     for_api: str | None,
     keys: Mapping[str, AsymmetricKey],
     received_at: float = 0.0,
+    hmac_secret: str | None = None,
 ) -> TokenObservation:
-    """Repair, decode and verify `raw` against `keys` (thumbprint -> public key)."""
+    """Repair, decode and verify `raw` against `keys` (thumbprint -> public key), or, for
+    an HS* token, against `for_api`'s shared secret (as configured, then mangled forms)."""
     token, damage = repair(raw)
     base = dict(name=name, environment=environment, source=source, for_api=for_api,
                 fingerprint=fingerprint(token), received_at=received_at)
@@ -84,8 +87,13 @@ def analyze(
             except (JoseError, ValueError, TypeError):
                 continue
             verified.append(thumbprint)
+    hmac_check = None
+    if isinstance(alg, str) and alg in HMAC_BITS and hmac_secret is not None and for_api:
+        verified_as_is, transform = matching_form(token, hmac_secret, alg)
+        hmac_check = HmacCheck(for_api, verified_as_is, transform)
     return TokenObservation(
         **base,  # type: ignore[arg-type]
+        hmac=hmac_check,
         damage=tuple(damage + decode_damage),
         header=decoded.header,
         claims=decoded.claims,
