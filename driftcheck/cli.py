@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -100,6 +101,10 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         if args.concurrency < 1:
             raise UsageError("--concurrency: expected a whole number of at least 1")
         policy = replace(policy, concurrency=args.concurrency)
+    if getattr(args, "timeout", None) is not None:
+        if args.timeout <= 0:
+            raise UsageError("--timeout: expected a number of seconds above 0")
+        policy = replace(policy, deadline=args.timeout)
     if args.max_response_bytes is not None:
         if args.max_response_bytes < 1:
             raise UsageError("--max-response-bytes: expected a whole number of at least 1")
@@ -398,6 +403,11 @@ def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
                         help="only this environment (repeatable)")
     parser.add_argument("--concurrency", type=int, metavar="N",
                         help="requests in flight at once (default: 64)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="deadline for the whole run's network work; what is unfinished "
+                        "then is reported, the rest judged")
+    parser.add_argument("--verbose", action="store_true",
+                        help="log each request (URL, status, time) to standard error")
     parser.add_argument("--baseline", metavar="FILE",
                         help="accepted findings (driftcheck baseline create): shown, not failing")
     parser.add_argument("--matrix", action="store_true",
@@ -546,6 +556,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    if getattr(args, "verbose", False):
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                            format="driftcheck: %(message)s")
     try:
         return handler(args)
     except DriftcheckError as exc:

@@ -22,6 +22,8 @@ FailureKind = Literal[
     "redirect-loop",
     "insecure-url",
     "invalid-url",
+    "off-host-url",
+    "deadline",
 ]
 
 # Response headers worth keeping: clock (Date, Age), caching (Cache-Control, ETag), shape.

@@ -58,3 +58,21 @@ def refusal(url: str, allow_insecure_http: bool) -> FetchFailure | None:
             "for this environment to allow it)",
         )
     return None
+
+
+def named_hosts(*urls: str | None, allowed: tuple[str, ...] = ()) -> frozenset[str]:
+    """Hosts a configuration names: those of its own URLs, and its `allowed_hosts`."""
+    hosts = {(urlsplit(u).hostname or "").rstrip(".").lower() for u in urls if u}
+    return frozenset(hosts | {h.split(":")[0].lower() for h in allowed}) - {""}
+
+
+def off_host(url: str, hosts: frozenset[str]) -> FetchFailure | None:
+    """Why a URL that a fetched document (not the configuration) points at is not followed."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host in hosts:
+        return None
+    return FetchFailure(
+        "off-host-url",
+        f"the discovery document points at another host ({host}), which the configuration "
+        "does not name: not fetched (list it in allowed_hosts to allow it)",
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import logging
 import socket
 import ssl
 import time
@@ -23,6 +24,8 @@ from driftcheck.observations import RECORDED_HEADERS, FetchFailure, HttpObservat
 from driftcheck.urls import refusal, same_host
 
 _RETRYABLE_KINDS = {"refused", "connection"}
+log = logging.getLogger("driftcheck.collect")
+"""One line per request: method, URL, outcome, time. Never a body or a header value."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class FetchPolicy:
     ca_bundle: str | None = None
     """A PEM file of CA certificates for every environment without its own `ca_bundle`;
     None means the system's trust store (OpenSSL's defaults, SSL_CERT_FILE honoured)."""
+    deadline: float | None = None
+    """Seconds for the whole collection (`--timeout`); what is unfinished then is reported
+    as such and the rest is judged."""
 
 
 class _Failed(Exception):
@@ -104,6 +110,10 @@ class JsonFetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
+        pending = [task for task in self._tasks.values() if not task.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         for client in self._clients.values():
             await client.aclose()
         self._clients.clear()
@@ -192,11 +202,16 @@ class JsonFetcher:
         except Exception as exc:  # transport faults become a classified failure
             kind, detail = _classify(exc)
             return status, None, FetchFailure(kind, detail)  # type: ignore[arg-type]
+        log.info("POST %s -> %s", url, status)
         try:
             document: Any = json.loads(body)
         except (ValueError, RecursionError):
             document = None
         return status, document, None
+
+    def record_refusal(self, url: str, failure: FetchFailure) -> None:
+        """A URL deliberately not fetched (and why), unless something fetched it."""
+        self._results.setdefault(url, _failure(url, failure.kind, failure.detail))
 
     def results(self) -> dict[str, HttpObservation]:
         """Every URL asked for in this run and what came of it."""
@@ -257,11 +272,14 @@ class JsonFetcher:
                     )
             document = _parse_json_object(body, headers.get("content-type", ""))
         except _Failed as failed:
+            log.info("GET %s -> %s (%s)", url, failed.kind, failed.detail)
             return _failure(url, failed.kind, failed.detail, current, status, headers,
                             started, received_at)
         except Exception as exc:  # every transport fault becomes a classified failure
             kind, detail = _classify(exc)
+            log.info("GET %s -> %s (%s)", url, kind, detail)
             return _failure(url, kind, detail, current, status, headers, started, received_at)
+        log.info("GET %s -> %s in %.0f ms", url, status, (time.monotonic() - started) * 1000)
         return HttpObservation(
             url=url,
             final_url=current,

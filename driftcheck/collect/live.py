@@ -17,6 +17,7 @@ from driftcheck.jwks import redact_key_material
 from driftcheck.models import Api, Environment
 from driftcheck.observations import (
     EnvironmentObservation,
+    FetchFailure,
     HttpObservation,
     Observations,
     SecretObservation,
@@ -24,6 +25,7 @@ from driftcheck.observations import (
 )
 from driftcheck.tokens.hmac_secrets import secret_fingerprint
 from driftcheck.tokens.observe import AsymmetricKey, analyze, public_keys
+from driftcheck.urls import named_hosts, off_host
 
 
 async def _collect_environment(
@@ -48,7 +50,18 @@ async def _collect_environment(
     discovered = discovery.body.get("jwks_uri") if discovery.ok else None
     discovered_jwks = discovered if isinstance(discovered, str) and discovered else None
     declared_jwks = environment.idp.jwks_uri
-    await asyncio.gather(*(get(u) for u in {discovered_jwks, declared_jwks} if u))
+    if discovered_jwks and discovered_jwks != declared_jwks:
+        # A URL the IdP's document names is followed only onto a host the configuration
+        # names: a tampered or misrouted discovery document cannot steer driftcheck.
+        refused = off_host(discovered_jwks, configured_hosts(environment))
+        if refused is not None:
+            fetcher.record_refusal(discovered_jwks, refused)
+            discovered_jwks_fetch = None
+        else:
+            discovered_jwks_fetch = discovered_jwks
+    else:
+        discovered_jwks_fetch = discovered_jwks
+    await asyncio.gather(*(get(u) for u in {discovered_jwks_fetch, declared_jwks} if u))
     return EnvironmentObservation(
         environment=environment.name,
         discovery_url=discovery_url,
@@ -56,6 +69,11 @@ async def _collect_environment(
         declared_jwks_url=declared_jwks,
         runtime_config_urls=runtime_urls,
     )
+
+
+def configured_hosts(environment: Environment) -> frozenset[str]:
+    return named_hosts(environment.idp.issuer, environment.idp.discovery_url,
+                       environment.idp.jwks_uri, allowed=environment.allowed_hosts)
 
 
 def default_api(environment: Environment, for_api: str | None) -> str | None:
@@ -138,6 +156,28 @@ def _observe(
                    hmac_secret=secrets.get(api) if api else None)
 
 
+def _unfinished(fetcher: JsonFetcher, environment: Environment, deadline: float) -> tuple[
+        EnvironmentObservation, list[tuple[str, str, str | None, Acquired]]]:
+    """What an environment still lacked at the deadline is recorded as not fetched."""
+    failure = FetchFailure("deadline", f"not finished within the run's --timeout of "
+                           f"{deadline:g} s")
+    results = fetcher.results()
+    discovery = results.get(environment.idp.discovery_url)
+    discovered = discovery.body.get("jwks_uri") if discovery is not None and discovery.ok \
+        else None
+    jwks = discovered if isinstance(discovered, str) else environment.idp.jwks_uri
+    for url in (environment.idp.discovery_url, jwks, environment.idp.jwks_uri):
+        if url and url not in results:
+            fetcher.record_refusal(url, failure)
+    seen = EnvironmentObservation(
+        environment=environment.name, discovery_url=environment.idp.discovery_url,
+        jwks_url=jwks, declared_jwks_url=environment.idp.jwks_uri)
+    tokens: list[tuple[str, str, str | None, Acquired]] = [
+        (t.name, str(t.source), default_api(environment, t.for_api),
+         Acquired(None, failure.detail)) for t in environment.tokens.values()]
+    return seen, tokens
+
+
 async def collect_live_async(
     environments: Sequence[Environment],
     policy: FetchPolicy | None = None,
@@ -149,10 +189,27 @@ async def collect_live_async(
     started = time.time()
     overrides = token_overrides or {}
     async with JsonFetcher(policy, transport) as fetcher:
-        seen = await asyncio.gather(*(_collect_environment(fetcher, e) for e in environments))
-        acquired = await asyncio.gather(*(
-            _tokens(fetcher, e, s, overrides.get(e.name))
-            for e, s in zip(environments, seen, strict=True)))
+
+        async def pipeline(environment: Environment) -> tuple[
+                EnvironmentObservation, list[tuple[str, str, str | None, Acquired]]]:
+            seen = await _collect_environment(fetcher, environment)
+            return seen, await _tokens(fetcher, environment, seen,
+                                       overrides.get(environment.name))
+
+        tasks = [asyncio.ensure_future(pipeline(e)) for e in environments]
+        deadline = fetcher.policy.deadline
+        if tasks:
+            await asyncio.wait(tasks, timeout=deadline)
+        outcomes = []
+        for environment, task in zip(environments, tasks, strict=True):
+            if task.done() and not task.cancelled() and task.exception() is None:
+                outcomes.append(task.result())
+            else:
+                task.cancel()
+                outcomes.append(_unfinished(fetcher, environment, deadline or 0.0))
+        await asyncio.gather(*tasks, return_exceptions=True)
+        seen = [outcome[0] for outcome in outcomes]
+        acquired = [outcome[1] for outcome in outcomes]
         responses = fetcher.results()
     for s in seen:
         for url in (s.jwks_url, s.declared_jwks_url):

@@ -17,6 +17,7 @@ from urllib.parse import quote_plus
 
 from driftcheck.collect.http import JsonFetcher
 from driftcheck.models import Environment, TokenSource
+from driftcheck.urls import named_hosts, off_host
 
 MAX_TOKEN_FILE_BYTES = 64 * 1024
 MAX_DESCRIPTION = 200
@@ -58,6 +59,11 @@ async def _client_credentials(
     if not isinstance(endpoint, str):
         return Acquired(None, "no token_endpoint: the discovery document could not be read "
                         "or does not name one")
+    refused = off_host(endpoint, named_hosts(
+        environment.idp.issuer, environment.idp.discovery_url,
+        allowed=environment.allowed_hosts))
+    if refused is not None:  # never send a client secret where the configuration did not say
+        return Acquired(None, f"token_endpoint {endpoint}: {refused.detail}")
     form = {"grant_type": "client_credentials"}
     for name in ("scope", "resource", "audience"):
         value = getattr(source, name)
@@ -122,6 +128,10 @@ async def _from_command(source: TokenSource) -> Acquired:
             process.kill()
         await process.wait()
         return Acquired(None, f"command {argv[0]} did not finish within {source.timeout:g} s")
+    except asyncio.CancelledError:  # the run's deadline: leave no process behind
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        raise
     if process.returncode != 0:
         return Acquired(None, f"command {argv[0]} exited with code {process.returncode} "
                         "(its output is not shown: it may hold secrets)")

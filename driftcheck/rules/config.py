@@ -158,6 +158,9 @@ _FAILURE_FIX = {
     "redirect-loop": "The server redirects in a loop: fix the redirect chain.",
     "insecure-url": "Use https, or set `allow_insecure_http = true` for a test environment.",
     "invalid-url": "Write an absolute http(s) URL.",
+    "off-host-url": "If that host is really the IdP's, list it in the environment's "
+    "allowed_hosts; otherwise find out why discovery points elsewhere.",
+    "deadline": "Raise --timeout, or check fewer environments per run (--env, --shard).",
     "connection": "The connection failed: check the network path to the server.",
 }
 

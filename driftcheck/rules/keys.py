@@ -77,6 +77,13 @@ def jwks_invalid(self: Rule, context: RuleContext) -> Iterator[Finding]:
         if not facts.keys:
             yield self.finding(environment, "idp", f"The JWKS at {url} publishes no keys.",
                                evidence={"jwks_uri": url}, key_path=key_path, subject="empty")
+        if facts.truncated:
+            yield self.finding(
+                environment, "idp",
+                f"The JWKS at {url} publishes {len(facts.keys) + facts.truncated} keys; only "
+                f"the first {len(facts.keys)} were examined. No IdP needs that many.",
+                evidence={"jwks_uri": url, "keys": len(facts.keys) + facts.truncated},
+                key_path=key_path, severity=Severity.MEDIUM, subject="too-many")
         for key in facts.keys:
             if key.error is not None:
                 yield self.finding(
