@@ -41,6 +41,14 @@ def test_demo_outputs_carry_no_client_secret_or_token(cli, tmp_path):
             outputs = run_every_format(cli, [str(data_dir("environments"))], tmp_path)
             _code, out, err = cli("validate", str(data_dir("environments")))
             outputs += [out, err]
+            _code, out, err = cli("baseline", "create", str(data_dir("environments")), "-o",
+                                  f"{tmp_path}/baseline.toml", "--reason", "leak test")
+            outputs += [out, err, (tmp_path / "baseline.toml").read_text()]
+            _code, out, err = cli("snapshot", str(data_dir("environments")), "-o",
+                                  f"{tmp_path}/snapshot.toml")
+            outputs += [out, err, (tmp_path / "snapshot.toml").read_text()]
+            _code, out, err = cli("check", str(data_dir("environments")), "--verbose")
+            outputs += [out, err]
             for token in tokens:
                 for fmt in ("console", "json"):
                     _code, out, err = cli("inspect", token, "--env", "staging",

@@ -55,7 +55,7 @@ class _Failed(Exception):
         self.status = status
 
 
-def _classify(exc: BaseException) -> tuple[str, str]:
+def _classify(exc: BaseException, url: str = "") -> tuple[str, str]:
     """Map an httpx/OS exception to a failure class and a short reason (no request data)."""
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         phases: dict[type[BaseException], str] = {
@@ -78,6 +78,11 @@ def _classify(exc: BaseException) -> tuple[str, str]:
         ):
             return "refused", "connection refused"
         cause = cause.__cause__ or cause.__context__
+    if isinstance(exc, httpx.ConnectError) and url.lower().startswith("https://"):
+        # TCP was accepted (not refused) and the connection died before any HTTP: the TLS
+        # handshake was cut short (a server that does not speak TLS there, or one that drops
+        # clients it rejects).
+        return "tls", "the server closed the connection during the TLS handshake"
     text = str(exc)
     if "Name or service not known" in text or "nodename nor servname" in text:
         return "dns", "host name could not be resolved"
@@ -200,7 +205,7 @@ class JsonFetcher:
         except _Failed as failed:
             return status, None, FetchFailure(failed.kind, failed.detail)  # type: ignore[arg-type]
         except Exception as exc:  # transport faults become a classified failure
-            kind, detail = _classify(exc)
+            kind, detail = _classify(exc, url)
             return status, None, FetchFailure(kind, detail)  # type: ignore[arg-type]
         log.info("POST %s -> %s", url, status)
         try:
@@ -276,7 +281,7 @@ class JsonFetcher:
             return _failure(url, failed.kind, failed.detail, current, status, headers,
                             started, received_at)
         except Exception as exc:  # every transport fault becomes a classified failure
-            kind, detail = _classify(exc)
+            kind, detail = _classify(exc, current)
             log.info("GET %s -> %s (%s)", url, kind, detail)
             return _failure(url, kind, detail, current, status, headers, started, received_at)
         log.info("GET %s -> %s in %.0f ms", url, status, (time.monotonic() - started) * 1000)

@@ -16,6 +16,8 @@ from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import lifetime
 from driftcheck.tokens.hmac_secrets import HMAC_BITS
 
+MAX_RSA_BITS = 8192
+
 
 def _key_sets(context: RuleContext) -> Iterator[tuple[Environment, JwksFacts, str]]:
     """(environment, parsed JWKS, its URL) for every environment whose JWKS was read."""
@@ -132,7 +134,8 @@ def private_key_published(self: Rule, context: RuleContext) -> Iterator[Finding]
 
 @rule(
     "DC203", "weak-key", Severity.HIGH, Step.JWKS,
-    summary="A published key is too weak: RSA under 2048 bits, or an unexpected curve.",
+    summary="A published key is too weak (RSA under 2048 bits, an unexpected curve) or "
+    "absurdly large (RSA over 8192 bits).",
     causes=("a legacy key never rotated", "a test key promoted to a shared environment"),
     fix="Rotate to RSA 2048+ (3072 for long-lived keys) or an EC key on P-256/P-384/P-521 "
     "(or Ed25519).",
@@ -141,7 +144,8 @@ def weak_key(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports RSA keys with a modulus under 2048 bits (RFC 7518 §3.3 requires 2048 for RS*)
-    and EC/OKP keys on curves other than P-256, P-384, P-521, Ed25519 and Ed448.
+    and EC/OKP keys on curves other than P-256, P-384, P-521, Ed25519 and Ed448; RSA keys
+    over 8192 bits are reported at medium (slow, and refused by many libraries).
 
     ## Why is this bad?
     Short RSA moduli are factorable; many validators (joserfc, recent jose) refuse them,
@@ -159,6 +163,16 @@ def weak_key(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     "are required.",
                     evidence=_key_evidence(key, url, bits=key.rsa_bits),
                     key_path=_jwks_key_path(environment),
+                    subject=key.label,
+                )
+            elif key.rsa_bits is not None and key.rsa_bits > MAX_RSA_BITS:
+                yield self.finding(
+                    environment, "idp",
+                    f"{key.label} in {url} is an RSA key of {key.rsa_bits} bits: every "
+                    "verification is slow, and many libraries and HSMs refuse keys over "
+                    f"{MAX_RSA_BITS} bits.",
+                    evidence=_key_evidence(key, url, bits=key.rsa_bits),
+                    key_path=_jwks_key_path(environment), severity=Severity.MEDIUM,
                     subject=key.label,
                 )
             elif key.kty in ("EC", "OKP") and key.error is None and key.crv not in STRONG_CURVES:

@@ -1,0 +1,238 @@
+"""A hostile HTTP server for tests: each path is one way a server can misbehave.
+
+Requests are parsed by the standard library; responses are written as raw bytes where the
+fault needs it (a reset mid-body, a drip, a gzip bomb). Every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import socket
+import ssl
+import struct
+import threading
+import time
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from joserfc import jwk
+
+MAX_SECONDS = 8.0
+
+
+@cache
+def gzip_bomb() -> bytes:
+    """100 MB of zeros, about 100 KB compressed."""
+    return gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
+
+
+@cache
+def many_keys_jwks() -> bytes:
+    key = jwk.RSAKey.generate_key(2048).as_dict(private=False)
+    return json.dumps({"keys": [{**key, "kid": f"k{i}"} for i in range(10_000)]}).encode()
+
+
+def absurd_keys_jwks() -> bytes:
+    huge = (1 << 16383) | 1  # a 16384-bit odd modulus (not a real key: nobody can factor it)
+    tiny = 15
+    def b64(number: int) -> str:
+        import base64
+
+        raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return json.dumps({"keys": [
+        {"kty": "RSA", "kid": "huge", "n": b64(huge), "e": "AQAB"},
+        {"kty": "RSA", "kid": "tiny", "n": b64(tiny), "e": "AQAB"},
+    ]}).encode()
+
+
+class HostileServer:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.requests: list[str] = []
+        self.tls = tls
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def do_GET(self) -> None:
+                outer.requests.append(self.path)
+                try:
+                    outer.respond(self)
+                except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+                    self.close_connection = True
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def get_request(self) -> tuple[socket.socket, Any]:
+                connection, address = super().get_request()
+                if outer.tls is not None:
+                    connection = outer.tls.wrap_socket(connection, server_side=True,
+                                                       do_handshake_on_connect=False)
+                return connection, address
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                return
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"{'https' if self.tls else 'http'}://{host!s}:{port}"
+
+    def __enter__(self) -> HostileServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def discovery(self, prefix: str) -> bytes:
+        issuer = self.url + prefix
+        return json.dumps({
+            "issuer": issuer, "authorization_endpoint": issuer + "/authorize",
+            "token_endpoint": issuer + "/token", "jwks_uri": issuer + "/jwks",
+            "response_types_supported": ["code"], "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"]}).encode()
+
+    @staticmethod
+    def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes,
+              content_type: str = "application/json", **headers: str) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            handler.send_header(name.replace("_", "-"), value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def respond(self, handler: BaseHTTPRequestHandler) -> None:
+        parts = handler.path.strip("/").split("/")
+        fault, rest = parts[0], "/".join(parts[1:])
+        if rest.endswith(".well-known/openid-configuration") and fault in (
+                "many-keys", "absurd-keys", "text-plain", "off-host-jwks"):
+            body = self.discovery(f"/{fault}")
+            if fault == "text-plain":
+                return self._send(handler, 200, body, "text/plain")
+            if fault == "off-host-jwks":
+                document = json.loads(body)
+                document["jwks_uri"] = "http://localhost:9/stolen-keys"
+                return self._send(handler, 200, json.dumps(document).encode())
+            return self._send(handler, 200, body)
+        if rest == "jwks" and fault == "many-keys":
+            return self._send(handler, 200, many_keys_jwks())
+        if rest == "jwks" and fault == "absurd-keys":
+            return self._send(handler, 200, absurd_keys_jwks())
+        if rest == "jwks" and fault in ("text-plain", "off-host-jwks"):
+            return self._send(handler, 200, b'{"keys": []}', "text/plain")
+        if fault == "reset":
+            handler.send_response(200)
+            handler.send_header("Content-Length", "100000")
+            handler.end_headers()
+            handler.wfile.write(b'{"issuer": "')
+            handler.wfile.flush()
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                          struct.pack("ii", 1, 0))
+            handler.connection.shutdown(socket.SHUT_RDWR)  # the file objects hold the socket
+            handler.close_connection = True
+            return None
+        if fault == "slow-headers":
+            time.sleep(MAX_SECONDS / 2)
+            return self._send(handler, 200, b"{}")
+        if fault == "drip":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", "100000")
+            handler.end_headers()
+            started = time.monotonic()
+            handler.wfile.write(b"{")
+            while time.monotonic() - started < MAX_SECONDS:
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+                time.sleep(0.05)
+            return None
+        if fault == "loop":
+            return self._send(handler, 302, b"", Location=handler.path)
+        if fault == "off-host":
+            return self._send(handler, 302, b"", Location="http://localhost:9/elsewhere")
+        if fault == "to-http":
+            target = self.url.replace("https://", "http://") + "/plain"
+            return self._send(handler, 302, b"", Location=target)
+        if fault == "unavailable":
+            return self._send(handler, 503, b"{}", Retry_After="3600")
+        if fault == "not-found-html":
+            return self._send(handler, 404, b"<html><h1>Not Found</h1></html>", "text/html")
+        if fault == "invalid-json":
+            return self._send(handler, 200, b'{"issuer": "x",,}')
+        if fault == "json-array":
+            return self._send(handler, 200, b"[1, 2, 3]")
+        if fault == "huge":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(50 * 1024 * 1024))
+            handler.end_headers()
+            chunk = b" " * 65536
+            for _ in range(50 * 16):
+                handler.wfile.write(chunk)
+            return None
+        if fault == "huge-chunked":  # no Content-Length: the cap must hold while streaming
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Transfer-Encoding", "chunked")
+            handler.end_headers()
+            chunk = b" " * 65536
+            for _ in range(50 * 16):
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            handler.wfile.write(b"0\r\n\r\n")
+            return None
+        if fault == "gzip-bomb":
+            return self._send(handler, 200, gzip_bomb(), Content_Encoding="gzip")
+        return self._send(handler, 404, b'{"error": "no such fault"}')
+
+
+class BrokenTlsServer:
+    """Accepts TCP, reads the ClientHello, and hangs up: a handshake cut short."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(8)
+        self._socket.settimeout(0.2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._socket.getsockname()
+        return f"https://{host}:{port}"
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                with contextlib.suppress(OSError):
+                    connection.recv(64)
+
+    def __enter__(self) -> BrokenTlsServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self._socket.close()
