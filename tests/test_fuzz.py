@@ -174,3 +174,44 @@ def test_variable_loops_do_not_expand():
     assert interpolate("${A}" * 1000, variables, lambda *_: None) == "${B}" * 1000
     assert os.environ is not None
     assert Path(".").exists()
+
+
+def _pipeline_context(token_observation):  # type: ignore[no-untyped-def]
+    from driftcheck.models import Api, Environment, Frontend, Idp
+    from driftcheck.observations import EnvironmentObservation, HttpObservation, Observations
+    from driftcheck.rules import RuleContext
+
+    issuer = "https://idp.test"
+    environment = Environment(
+        name="e", file="e.toml", tier="nonprod",
+        idp=Idp(issuer=issuer, discovery_url=issuer + "/.well-known/openid-configuration"),
+        apis={"orders": Api(name="orders", issuers=(issuer,), audiences=("api",),
+                            algorithms=("RS256", "HS256"), clock_skew=60,
+                            required_claims=("sub",), secret_env="NOT_SET")},
+        frontends={"web": Frontend(name="web", client_id="web")})
+    discovery = HttpObservation(environment.idp.discovery_url, environment.idp.discovery_url,
+                                200, 1.0, 0.0, {}, {"issuer": issuer, "jwks_uri": issuer + "/k"})
+    keys = HttpObservation(issuer + "/k", issuer + "/k", 200, 1.0, 0.0, {},
+                           {"keys": [KEY.as_dict(private=False)]})
+    seen = EnvironmentObservation("e", discovery.url, keys.url, tokens=(token_observation,))
+    observations = Observations(0.0, {discovery.url: discovery, keys.url: keys}, {"e": seen})
+    return RuleContext((environment,), observations, now=1_800_000_000.0)
+
+
+@FAST
+@given(st.dictionaries(st.sampled_from(["alg", "kid", "typ", "crit", "jku"]), JSON_VALUES,
+                       max_size=5),
+       st.dictionaries(st.sampled_from(["iss", "aud", "exp", "nbf", "iat", "sub", "nonce",
+                                        "scope", "token_use"]), JSON_VALUES, max_size=9))
+def test_every_rule_survives_any_token(header, claims):
+    from dataclasses import replace
+
+    from driftcheck.rules import run_rules
+    from driftcheck.rules.token import token_verdicts
+
+    token = replace(analyze(f"{b64(header)}.{b64(claims)}.c2ln", name="t", environment="e",
+                            source="env", for_api="orders", keys=PUBLIC), for_api="orders")
+    context = _pipeline_context(token)
+    findings = run_rules(context)
+    token_verdicts(context, findings)
+    assert all(f.message for f in findings)
