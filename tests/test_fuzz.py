@@ -215,3 +215,15 @@ def test_every_rule_survives_any_token(header, claims):
     findings = run_rules(context)
     token_verdicts(context, findings)
     assert all(f.message for f in findings)
+
+
+@pytest.mark.parametrize("payload", ['{"exp": Infinity}', '{"exp": NaN}',
+                                     '{"exp": 1' + "0" * 400 + "}"])
+def test_numbers_json_does_not_have_or_no_date_can_hold(payload):
+    token = observe(f"{b64({'alg': 'RS256'})}."
+                    f"{base64.urlsafe_b64encode(payload.encode()).rstrip(b'=').decode()}.c2ln")
+    assert token.fatal is not None or token.claims is not None
+    if token.claims is not None:
+        from driftcheck.rules import run_rules
+
+        run_rules(_pipeline_context(token))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,8 +21,17 @@ TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
 
 def time_claims(claims: Mapping[str, Any]) -> dict[str, float]:
     """exp, nbf and iat that are numbers (booleans are not)."""
-    return {name: float(claims[name]) for name in ("exp", "nbf", "iat")
-            if isinstance(claims.get(name), int | float) and not isinstance(claims[name], bool)}
+    found = {}
+    for name in ("exp", "nbf", "iat"):
+        value = claims.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                number = float(value)
+            except OverflowError:  # an integer beyond any date
+                continue
+            if math.isfinite(number):
+                found[name] = number
+    return found
 
 
 def lifetime(claims: Mapping[str, Any] | None) -> float | None:

@@ -76,7 +76,16 @@ def analyze(
                       for name in (crit if isinstance(crit, list) else ())}
         registry = JWSRegistry(header_registry=extensions, algorithms=[alg],
                                strict_check_header=False)
-        for thumbprint, key in keys.items():
+        # Keys with the token's kid (in any environment) are the ones that should have signed
+        # it; the others are tried only when none of those verifies (to name whose key did).
+        # A healthy run over N environments costs N verifications, not N².
+        kid = decoded.header.get("kid")
+        likely = [tp for tp, key in keys.items() if kid is not None and key.kid == kid]
+        rest = [tp for tp in keys if tp not in likely]
+        for thumbprint in likely + rest:
+            if verified and thumbprint in rest:
+                break
+            key = keys[thumbprint]
             if not _compatible(alg, key):
                 continue
             checked.append(thumbprint)

@@ -134,6 +134,10 @@ class TokenParseError(Exception):
         self.damage = damage
 
 
+def _reject_constant(constant: str) -> Any:
+    raise ValueError(constant)
+
+
 def _depth(value: Any, level: int = 0) -> int:
     if level > MAX_JSON_DEPTH:
         return level
@@ -150,8 +154,12 @@ def _json_object(data: bytes, name: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise TokenParseError(Damage("not-json", f"the {name} is not UTF-8 text")) from None
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            what = f"uses {exc}, which JSON (RFC 8259) does not have" if str(exc) in (
+                "NaN", "Infinity", "-Infinity") else "has a number too long to read"
+            raise TokenParseError(Damage("not-json", f"the {name} {what}")) from None
         # An object that does not end with '}' was cut off (even when the decoder trips at
         # the start of the unterminated string rather than at the end of the input).
         if text.lstrip().startswith("{") and not text.rstrip().endswith("}"):
