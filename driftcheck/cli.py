@@ -12,17 +12,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
-
-from rich.console import Console
+from typing import TYPE_CHECKING, TextIO
 
 from driftcheck._version import __version__
-from driftcheck.collect.http import FetchPolicy
 from driftcheck.errors import DriftcheckError, UsageError
-from driftcheck.findings import Severity
-from driftcheck.run import CheckOptions, RunResult
+
+# Heavy modules (httpx, rich, jsonschema, joserfc) are imported where a command needs them,
+# so that `driftcheck --version` and `driftcheck rules` start fast.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from driftcheck.run import CheckOptions, RunResult
 
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
+SEVERITIES = ("info", "low", "medium", "high", "critical")  # = driftcheck.findings.Severity
 
 # DRIFTCHECK_<FLAG> environment variables give flag defaults, for CI (flags still win).
 ENVIRONMENT_DEFAULTS = {
@@ -39,6 +42,8 @@ ENVIRONMENT_DEFAULTS = {
 
 def _console(stream: TextIO | None = None, *, plain: bool = False) -> Console:
     """Colour on a terminal (rich honours NO_COLOR); plain, unwrapped text anywhere else."""
+    from rich.console import Console
+
     stream = stream or sys.stdout
     if not plain and stream.isatty():
         return Console(file=stream, highlight=False)
@@ -49,10 +54,10 @@ def _console(stream: TextIO | None = None, *, plain: bool = False) -> Console:
 def _render(result: RunResult, fmt: str, file: TextIO | None = None) -> str | None:
     """Render to `file` (console format, with colour when it is a terminal) or as text."""
     if fmt != "console":
-        from driftcheck.report import TEXT_RENDERERS
+        from driftcheck.report import text_renderer
 
-        return TEXT_RENDERERS[fmt](result)
-    from driftcheck.report import render_console
+        return text_renderer(fmt)(result)
+    from driftcheck.report.console import render_console
 
     if file is not None:
         render_console(result, _console(file))
@@ -91,6 +96,10 @@ def _outputs(values: Sequence[str] | None) -> list[tuple[str, Path]]:
 
 
 def _check_options(args: argparse.Namespace) -> CheckOptions:
+    from driftcheck.collect.http import FetchPolicy
+    from driftcheck.findings import Severity
+    from driftcheck.run import CheckOptions
+
     policy = FetchPolicy()
     if isinstance(args.concurrency, str):
         if not args.concurrency.isdigit():
@@ -113,9 +122,9 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         if not Path(args.ca_bundle).is_file():
             raise UsageError(f"--ca-bundle {args.ca_bundle}: no such file")
         policy = replace(policy, ca_bundle=str(Path(args.ca_bundle).resolve()))
-    if args.fail_on not in [s.value for s in Severity]:
+    if args.fail_on not in SEVERITIES:
         raise UsageError(f"DRIFTCHECK_FAIL_ON={args.fail_on!r}: expected one of "
-                         f"{', '.join(s.value for s in Severity)}")
+                         f"{', '.join(SEVERITIES)}")
     if getattr(args, "format", "console") not in FORMATS:
         raise UsageError(f"DRIFTCHECK_FORMAT={args.format!r}: expected one of "
                          f"{', '.join(FORMATS)}")
@@ -220,6 +229,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from driftcheck.collect.http import FetchPolicy
     from driftcheck.init_file import starter_document
 
     policy = FetchPolicy()
@@ -275,6 +285,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         render_inspection(inspection, _console(), now)
     if inspection.fatal is not None:
         return 1
+    from driftcheck.findings import Severity
+
     fail_on = Severity(args.fail_on)
     return 1 if any(f.severity.rank >= fail_on.rank for f in inspection.token_findings) else 0
 
@@ -393,7 +405,7 @@ def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
                         help="what to print on standard output (default: console)")
     parser.add_argument("--output", action="append", metavar="FORMAT=FILE",
                         help="also write FORMAT to FILE (repeatable)")
-    parser.add_argument("--fail-on", choices=[s.value for s in Severity], default="high",
+    parser.add_argument("--fail-on", choices=SEVERITIES, default="high",
                         help="exit 1 when a finding is at or above this severity (default: high)")
     parser.add_argument("--select", action="append", metavar="CODE-PREFIX",
                         help="only rules whose ID starts with this (repeatable, comma-separated)")
@@ -503,7 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--path", dest="paths", action="append", metavar="PATH",
                          help="environment files or folders for --env (default: ./environments)")
     inspect.add_argument("--format", choices=("console", "json"), default="console")
-    inspect.add_argument("--fail-on", choices=[s.value for s in Severity], default="high")
+    inspect.add_argument("--fail-on", choices=SEVERITIES, default="high")
     inspect.add_argument("--now", metavar="TIME")
     inspect.add_argument("--ca-bundle", metavar="FILE")
     inspect.add_argument("--concurrency", type=int, metavar="N")

@@ -12,7 +12,7 @@ from driftcheck.collect.live import collect_live
 from driftcheck.errors import CollectError
 from driftcheck.jwks import jwks_facts
 from driftcheck.models import Environment, Idp
-from driftcheck.tokens.observe import ASYMMETRIC_ALGORITHMS
+from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS
 
 HEADER = """\
 #:schema ../schemas/environment.schema.json

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from joserfc import jwk
-
 # RFC 7518 §6.3.2 (RSA), §6.2.2 (EC), RFC 8037 §2 (OKP), RFC 7518 §6.4 (oct)
 PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 _REQUIRED = {"RSA": ("n", "e"), "EC": ("crv", "x", "y"), "OKP": ("crv", "x"), "oct": ("k",)}
@@ -95,6 +93,8 @@ def key_facts(index: int, raw: Any) -> KeyFacts:
     if kty == "oct":
         return facts  # no public part to import, and no thumbprint: it would hash the secret
     public = {k: v for k, v in raw.items() if k not in PRIVATE_MEMBERS}
+    from joserfc import jwk  # here, not at import: `driftcheck rules` should start fast
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # joserfc warns on weak keys; DC203 reports them

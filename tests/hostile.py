@@ -70,6 +70,7 @@ class HostileServer:
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
+            request_queue_size = 256
 
             def get_request(self) -> tuple[socket.socket, Any]:
                 connection, address = super().get_request()

@@ -50,6 +50,8 @@ class StaticServer:
                 self.do_GET()
 
         class Server(ThreadingHTTPServer):
+            request_queue_size = 256
+
             def handle_error(self, request: Any, client_address: Any) -> None:
                 return  # a client that gave up (timeout tests) is expected
 

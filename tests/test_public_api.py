@@ -17,3 +17,10 @@ def test_exported_names():
 def test_error_tree():
     for name in ("CollectError", "ConfigError", "SnapshotError", "UsageError"):
         assert issubclass(getattr(driftcheck, name), driftcheck.DriftcheckError)
+
+
+def test_severity_choices_match_the_enum():
+    from driftcheck.cli import SEVERITIES
+    from driftcheck.findings import Severity
+
+    assert tuple(s.value for s in Severity) == SEVERITIES

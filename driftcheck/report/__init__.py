@@ -1,22 +1,29 @@
-"""Renderers: each turns a RunResult into one output format. They compute no findings."""
+"""Renderers: each turns a RunResult into one output format. They compute no findings.
+
+Modules are imported on use (`text_renderer`), so a command that renders one format does not
+pay for all of them.
+"""
+
+from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from driftcheck.report.console import render_console
-from driftcheck.report.github import render_github
-from driftcheck.report.json_report import REPORT_VERSION, render_json, report_document
-from driftcheck.report.junit import render_junit
-from driftcheck.report.markdown import render_markdown
-from driftcheck.report.sarif import render_sarif
-from driftcheck.run import RunResult
+if TYPE_CHECKING:
+    from driftcheck.run import RunResult
 
-TEXT_RENDERERS: dict[str, Callable[[RunResult], str]] = {
-    "json": render_json,
-    "sarif": render_sarif,
-    "junit": render_junit,
-    "markdown": render_markdown,
-    "github": render_github,
+_TEXT_RENDERERS = {
+    "json": ("driftcheck.report.json_report", "render_json"),
+    "sarif": ("driftcheck.report.sarif", "render_sarif"),
+    "junit": ("driftcheck.report.junit", "render_junit"),
+    "markdown": ("driftcheck.report.markdown", "render_markdown"),
+    "github": ("driftcheck.report.github", "render_github"),
 }
+TEXT_FORMATS = tuple(_TEXT_RENDERERS)
 
-__all__ = ["REPORT_VERSION", "TEXT_RENDERERS", "render_console", "render_json",
-           "report_document"]
+
+def text_renderer(fmt: str) -> Callable[[RunResult], str]:
+    module, name = _TEXT_RENDERERS[fmt]
+    renderer: Callable[[RunResult], str] = getattr(import_module(module), name)
+    return renderer

@@ -9,8 +9,7 @@ from driftcheck.durations import format_seconds
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
 from driftcheck.rules.registry import Rule, RuleContext, rule
-from driftcheck.tokens.claims import lifetime
-from driftcheck.tokens.observe import ASYMMETRIC_ALGORITHMS
+from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
 
 _KEY_FAMILIES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
 

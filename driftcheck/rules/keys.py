@@ -13,8 +13,7 @@ from driftcheck.http_facts import cache_lifetime
 from driftcheck.jwks import STRONG_CURVES, JwksFacts, KeyFacts
 from driftcheck.models import Environment
 from driftcheck.rules.registry import Rule, RuleContext, rule
-from driftcheck.tokens.claims import lifetime
-from driftcheck.tokens.hmac_secrets import HMAC_BITS
+from driftcheck.tokens.claims import HMAC_BITS, lifetime
 
 MAX_RSA_BITS = 8192
 

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.jwks import JwksFacts, jwks_facts
-from driftcheck.load.problems import ConfigProblem
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
 
 if TYPE_CHECKING:
     from driftcheck.baseline import Baseline
+    from driftcheck.load.problems import ConfigProblem
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,14 @@ from driftcheck.http_facts import environment_clock_offset
 from driftcheck.models import Api, Environment
 from driftcheck.observations import SecretObservation, TokenObservation
 from driftcheck.rules.registry import Rule, RuleContext, rule
-from driftcheck.tokens.claims import MILLISECONDS_THRESHOLD, UNSAFE_HEADERS, time_claims
-from driftcheck.tokens.hmac_secrets import HMAC_BITS
+from driftcheck.tokens.claims import (
+    ASYMMETRIC_ALGORITHMS,
+    HMAC_BITS,
+    MILLISECONDS_THRESHOLD,
+    UNSAFE_HEADERS,
+    time_claims,
+)
 from driftcheck.tokens.kind import KindGuess, classify
-from driftcheck.tokens.observe import ASYMMETRIC_ALGORITHMS
 
 SIGNATURE_BYTES = {"ES256": 64, "ES384": 96, "ES512": 132}
 UNDERSTOOD_CRIT: frozenset[str] = frozenset()

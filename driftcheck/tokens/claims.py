@@ -18,6 +18,12 @@ UNSAFE_HEADERS = {
 
 TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
 
+ASYMMETRIC_ALGORITHMS = frozenset({
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K",
+    "EdDSA", "Ed25519",
+})
+HMAC_BITS = {"HS256": 256, "HS384": 384, "HS512": 512}
+
 
 def time_claims(claims: Mapping[str, Any]) -> dict[str, float]:
     """exp, nbf and iat that are numbers (booleans are not)."""

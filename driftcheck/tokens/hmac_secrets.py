@@ -20,7 +20,6 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
-HMAC_BITS = {"HS256": 256, "HS384": 384, "HS512": 512}
 _RUN_KEY = secrets.token_bytes(32)
 
 

@@ -20,7 +20,8 @@ from joserfc.registry import HeaderParameter
 
 from driftcheck.jwks import MAX_KEYS, PRIVATE_MEMBERS
 from driftcheck.observations import HmacCheck, TokenObservation
-from driftcheck.tokens.hmac_secrets import HMAC_BITS, matching_form
+from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, HMAC_BITS
+from driftcheck.tokens.hmac_secrets import matching_form
 from driftcheck.tokens.parse import TokenParseError, decode, fingerprint, repair
 
 AsymmetricKey = RSAKey | ECKey | OKPKey
@@ -31,7 +32,7 @@ _KEY_TYPES: dict[str, tuple[type, str | None]] = {
     "ES256": (ECKey, "P-256"), "ES384": (ECKey, "P-384"), "ES512": (ECKey, "P-521"),
     "ES256K": (ECKey, "secp256k1"), "EdDSA": (OKPKey, None), "Ed25519": (OKPKey, "Ed25519"),
 }
-ASYMMETRIC_ALGORITHMS = frozenset(_KEY_TYPES)
+assert frozenset(_KEY_TYPES) == ASYMMETRIC_ALGORITHMS
 
 
 def _accept(_value: Any) -> None:
