@@ -128,7 +128,17 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
     if getattr(args, "format", "console") not in FORMATS:
         raise UsageError(f"DRIFTCHECK_FORMAT={args.format!r}: expected one of "
                          f"{', '.join(FORMATS)}")
+    shard = None
+    if getattr(args, "shard", None):
+        index, sep, count = args.shard.partition("/")
+        if not (sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            raise UsageError(f"--shard {args.shard!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+        if not getattr(args, "snapshot_out", None):
+            raise UsageError("--shard needs --snapshot-out FILE: the shards' snapshots are "
+                             "merged with --from-snapshot for the cross-environment rules")
+        shard = (int(index), int(count))
     return CheckOptions(
+        shard=shard,
         baseline=getattr(args, "baseline", None),
         from_snapshots=tuple(getattr(args, "from_snapshot", None) or ()),
         snapshot_out=getattr(args, "snapshot_out", None),
@@ -453,6 +463,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also write this run's observations to FILE (TOML)")
     check.add_argument("--snapshot-in", metavar="FILE",
                        help="a snapshot of an earlier run to compare with")
+    check.add_argument("--shard", metavar="K/N",
+                       help="check only slice K of N (by a hash of each environment's name) "
+                       "and write its snapshot; merge the shards with --from-snapshot")
     check.set_defaults(handler=cmd_check)
 
     demo = commands.add_parser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,6 +50,8 @@ class CheckOptions:
     """A snapshot of an earlier run to compare with (key rotation, drift)."""
     baseline: str | Path | None = None
     """Accepted findings (`driftcheck baseline create`)."""
+    shard: tuple[int, int] | None = None
+    """(K, N): check only the K-th of N deterministic slices of the environments."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,18 @@ def _reachable(environment: Environment, observations: Observations) -> bool:
     return False
 
 
-def _filter(loaded: LoadResult, names: Sequence[str]) -> tuple[Environment, ...]:
+def in_shard(name: str, shard: tuple[int, int]) -> bool:
+    """Whether environment `name` belongs to slice K of N: by a hash of the name, so that
+    adding or removing environments does not move the others between shards."""
+    index, count = shard
+    digest = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big")
+    return digest % count == index - 1
+
+
+def _filter(loaded: LoadResult, names: Sequence[str],
+            shard: tuple[int, int] | None = None) -> tuple[Environment, ...]:
+    if shard is not None:
+        return tuple(e for e in _filter(loaded, names) if in_shard(e.name, shard))
     if not names:
         return loaded.environments
     known = {e.name for e in loaded.environments} | {
@@ -202,7 +216,7 @@ def observe(options: CheckOptions, environments: Sequence[Environment]) -> Obser
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:
     previous = read_snapshots([options.snapshot_in]) if options.snapshot_in else None
     loaded = load_environments(options.paths, variables)
-    environments = _filter(loaded, options.environments)
+    environments = _filter(loaded, options.environments, options.shard)
     observations = observe(options, environments)
     if options.snapshot_out is not None and observations is not None:
         write_snapshot(options.snapshot_out, observations)

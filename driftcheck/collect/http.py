@@ -39,6 +39,10 @@ class FetchPolicy:
     """First retry delay in seconds; doubles each time."""
     max_redirects: int = 5
     concurrency: int = 64
+    keepalive: int = 8
+    """Idle connections kept for reuse. Few on purpose: httpcore's pool polls every idle
+    connection's socket on each request it schedules (encode/httpcore#924), so hundreds of
+    idle connections make a large run quadratic; each URL is fetched once anyway."""
     ca_bundle: str | None = None
     """A PEM file of CA certificates for every environment without its own `ca_bundle`;
     None means the system's trust store (OpenSSL's defaults, SSL_CERT_FILE honoured)."""
@@ -143,7 +147,8 @@ class JsonFetcher:
                 ),
                 limits=httpx.Limits(
                     max_connections=self.policy.concurrency,
-                    max_keepalive_connections=self.policy.concurrency,
+                    max_keepalive_connections=min(self.policy.keepalive,
+                                                  self.policy.concurrency),
                 ),
                 headers={"Accept": "application/json", "User-Agent": "driftcheck"},
                 trust_env=True,

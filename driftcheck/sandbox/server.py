@@ -6,6 +6,7 @@ Per tenant `/tenants/NAME/...`:
     token                              client_credentials (client_secret_basic or _post)
     authorize                          listed in discovery; answers that it is not interactive
 and `/apps/NAME/config.json`, the runtime configuration a frontend of that tenant deploys.
+`/_requests` counts the requests served so far by method and path (benchmarks use it).
 
 Built on the standard library's ThreadingHTTPServer: no hand-written HTTP parsing.
 """
@@ -358,6 +359,9 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     sandbox: Sandbox
     protocol_version = "HTTP/1.1"
+    # Headers and body are separate writes; with Nagle's algorithm the body waits for the
+    # client's delayed ACK of the headers (~40 ms per response on a kept-alive connection).
+    disable_nagle_algorithm = True
     server_version = "driftcheck-sandbox"
     _clock_offset = 0.0
 
@@ -409,6 +413,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif tenant is None and not parts:
             self._send(200, {"tenants": {n: self.sandbox.tenant_url(n)
                                          for n in self.sandbox.tenant_names}})
+        elif tenant is None and parts == ["_requests"]:
+            self._send(200, {"requests": dict(self.sandbox.requests)})
         elif tenant and parts == ["tenants", ".well-known", "openid-configuration"]:
             if not self._status_override(tenant, "discovery"):
                 self._send(200, self.sandbox.discovery(tenant))
