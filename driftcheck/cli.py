@@ -318,20 +318,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from driftcheck.report.rule_reference import print_rule, print_rule_table, rules_markdown
+    from driftcheck.report.rule_reference import print_rule, rule_table_text, rules_markdown
     from driftcheck.rules import get_rule
 
     if args.markdown:
         sys.stdout.write(rules_markdown())
         return 0
-    console = _console()
-    if args.id:
-        found = get_rule(args.id)
-        if found is None:
-            raise UsageError(f"no rule {args.id!r}; `driftcheck rules` lists them all")
-        print_rule(console, found)
-    else:
-        print_rule_table(console)
+    if not args.id:
+        sys.stdout.write(rule_table_text())
+        return 0
+    found = get_rule(args.id)
+    if found is None:
+        raise UsageError(f"no rule {args.id!r}; `driftcheck rules` lists them all")
+    print_rule(_console(), found)
     return 0
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from driftcheck.rules import Rule, all_rules
 
@@ -54,16 +52,24 @@ def rules_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def print_rule_table(console: Console) -> None:
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for column in ("ID", "slug", "severity", "step", "summary"):
-        table.add_column(column, overflow="fold")
-    for rule in all_rules():
-        table.add_row(rule.id, rule.slug, rule.severity.value, rule.step.value, rule.summary)
-    console.print(table)
+def rule_table_text() -> str:
+    """The rule list as aligned plain text (no rich: `driftcheck rules` should start fast)."""
+    rows = [("ID", "slug", "severity", "step", "summary")] + [
+        (r.id, r.slug, r.severity.value, r.step.value, r.summary) for r in all_rules()]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
+        + "  " + row[4] + "\n"
+        for row in rows)
+
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def print_rule(console: Console, rule: Rule) -> None:
+    from rich.text import Text
+
     title = Text(f"{rule.id} {rule.slug}", style="bold")
     title.append(f"  ({rule.severity.value}, step {rule.step.value})", style="dim")
     console.print(title)

@@ -1,0 +1,46 @@
+"""Start-up cost of the commands people run most, against the interpreter's own.
+
+    python -m benchmarks.startup [--runs 15]
+
+Target (issue 11): `driftcheck --version` and `driftcheck rules` within 1.5 x the time of
+`python -c pass` + 100 ms. Prints the median of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+COMMANDS = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "driftcheck --version": [sys.executable, "-m", "driftcheck", "--version"],
+    "driftcheck rules": [sys.executable, "-m", "driftcheck", "rules"],
+}
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.startup")
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args(argv)
+    results = {name: median_seconds(command, args.runs) for name, command in COMMANDS.items()}
+    budget = 1.5 * results["python -c pass"] + 0.1
+    for name, seconds in results.items():
+        verdict = "" if name.startswith("python") else (
+            "  within budget" if seconds <= budget else f"  over the {budget * 1000:.0f} ms budget")
+        print(f"{name:24} {seconds * 1000:6.0f} ms{verdict}")
+
+
+if __name__ == "__main__":
+    main()
