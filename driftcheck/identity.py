@@ -14,20 +14,14 @@ from urllib.parse import urlsplit
 from driftcheck.jwks import JwksFacts
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
-from driftcheck.urls import DEFAULT_PORTS
+from driftcheck.urls import origin
 
 
 def normalized_url(url: str) -> tuple[str, str, int | None, str]:
     """(scheme, host, port, path) with case, trailing dots, default ports and a trailing '/'
     folded, for deciding whether a URL lies under another one."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return scheme, host, port or DEFAULT_PORTS.get(scheme), parts.path.rstrip("/")
+    url = url.strip()
+    return (*origin(url), urlsplit(url).path.rstrip("/"))
 
 
 def host_of(url: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from driftcheck.baseline import apply_baseline, read_baseline
+from driftcheck.baseline import Baseline, apply_baseline, read_baseline
 from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
 from driftcheck.errors import UsageError
@@ -146,6 +146,7 @@ def evaluate(
     observations: Observations | None,
     options: CheckOptions,
     previous: Observations | None = None,
+    baseline: Baseline | None = None,
 ) -> RunResult:
     """Rules and policy over what was loaded and observed; no I/O."""
     problems = tuple(
@@ -153,7 +154,6 @@ def evaluate(
         if not options.environments or p.environment in options.environments
     )
     now = options.now or (observations.collected_at if observations else time.time())
-    baseline = read_baseline(options.baseline) if options.baseline else None
     context = RuleContext(tuple(environments), observations, problems, now=now,
                           previous=previous, baseline=baseline)
     observed = run_rules(context)
@@ -220,7 +220,8 @@ def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None)
     observations = observe(options, environments)
     if options.snapshot_out is not None and observations is not None:
         write_snapshot(options.snapshot_out, observations)
-    return evaluate(loaded, environments, observations, options, previous)
+    return evaluate(loaded, environments, observations, options, previous,
+                    read_baseline(options.baseline) if options.baseline else None)
 
 
 def _bare_environments(observations: Observations) -> tuple[Environment, ...]:
@@ -248,4 +249,5 @@ def run_diff(options: CheckOptions, paths: Sequence[str | Path]) -> RunResult:
         environments = _bare_environments(current)
         loaded = LoadResult(environments, ())
     return evaluate(loaded, environments, restrict(current, [e.name for e in environments]),
-                    options, previous)
+                    options, previous,
+                    read_baseline(options.baseline) if options.baseline else None)

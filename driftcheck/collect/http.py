@@ -223,6 +223,10 @@ class JsonFetcher:
         """A URL deliberately not fetched (and why), unless something fetched it."""
         self._results.setdefault(url, _failure(url, failure.kind, failure.detail))
 
+    def result(self, url: str) -> HttpObservation | None:
+        """What came of `url` so far in this run, if it was asked for."""
+        return self._results.get(url)
+
     def results(self) -> dict[str, HttpObservation]:
         """Every URL asked for in this run and what came of it."""
         return dict(self._results)

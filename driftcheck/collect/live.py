@@ -94,7 +94,7 @@ async def _tokens(
         first = next(iter(environment.tokens.values()), None)
         api = default_api(environment, first.for_api if first else None)
         return [("inspected", "inspect", api, Acquired(override))]
-    discovery = fetcher.results().get(seen.discovery_url)
+    discovery = fetcher.result(seen.discovery_url)
     body = discovery.body if discovery is not None and discovery.ok else None
     sources = list(environment.tokens.values())
     acquired = await asyncio.gather(*(acquire(s, environment, body, fetcher) for s in sources))
@@ -161,13 +161,12 @@ def _unfinished(fetcher: JsonFetcher, environment: Environment, deadline: float)
     """What an environment still lacked at the deadline is recorded as not fetched."""
     failure = FetchFailure("deadline", f"not finished within the run's --timeout of "
                            f"{deadline:g} s")
-    results = fetcher.results()
-    discovery = results.get(environment.idp.discovery_url)
+    discovery = fetcher.result(environment.idp.discovery_url)
     discovered = discovery.body.get("jwks_uri") if discovery is not None and discovery.ok \
         else None
     jwks = discovered if isinstance(discovered, str) else environment.idp.jwks_uri
     for url in (environment.idp.discovery_url, jwks, environment.idp.jwks_uri):
-        if url and url not in results:
+        if url and fetcher.result(url) is None:
             fetcher.record_refusal(url, failure)
     seen = EnvironmentObservation(
         environment=environment.name, discovery_url=environment.idp.discovery_url,

@@ -37,6 +37,17 @@ def _discovery(observations: Observations, name: str) -> dict[str, Any] | None:
     return response.body if response is not None and response.ok else None
 
 
+def _discoveries(context: RuleContext) -> Iterator[
+        tuple[str, Environment | None, dict[str, Any], dict[str, Any]]]:
+    """(name, environment, previous discovery document, current one) where both were read."""
+    assert context.previous is not None and context.observations is not None
+    for name, environment in _pairs(context):
+        before = _discovery(context.previous, name)
+        after = _discovery(context.observations, name)
+        if before is not None and after is not None:
+            yield name, environment, before, after
+
+
 def _target(environment: Environment | None, name: str) -> Environment | str:
     return environment if environment is not None else name
 
@@ -141,12 +152,7 @@ def issuer_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## Example
     `https://tenant.idp.example/` became `https://login.example.com/`: DC602.
     """
-    assert context.previous is not None and context.observations is not None
-    for name, environment in _pairs(context):
-        before = _discovery(context.previous, name)
-        after = _discovery(context.observations, name)
-        if before is None or after is None:
-            continue
+    for name, environment, before, after in _discoveries(context):
         old, new = before.get("issuer"), after.get("issuer")
         if not isinstance(old, str) or not isinstance(new, str) or old == new:
             continue
@@ -182,12 +188,7 @@ def discovery_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## Example
     `jwks_uri` moved from `/keys` to `/discovery/v2.0/keys`: DC603.
     """
-    assert context.previous is not None and context.observations is not None
-    for name, environment in _pairs(context):
-        before = _discovery(context.previous, name)
-        after = _discovery(context.observations, name)
-        if before is None or after is None:
-            continue
+    for name, environment, before, after in _discoveries(context):
         for field in ENDPOINT_FIELDS[1:]:
             old, new = before.get(field), after.get(field)
             if old == new:
