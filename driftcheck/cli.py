@@ -301,6 +301,35 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 1 if any(f.severity.rank >= fail_on.rank for f in inspection.token_findings) else 0
 
 
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from driftcheck.diagnose import diagnose
+    from driftcheck.diagnose.report import diagnosis_document, diagnosis_text, runbook
+    from driftcheck.inspect_token import read_token
+
+    text = sys.stdin.read() if args.message == "-" else args.message
+    if not text.strip():
+        raise UsageError("no error message given (pass it quoted, or - for standard input)")
+    diagnosis = diagnose(text)
+    token_check = None
+    if args.token:
+        from driftcheck.diagnose.token_check import check_with_token
+
+        now = _parse_now(args.now) or time.time()
+        token_check = check_with_token(diagnosis, read_token(args.token), args.inspect_env,
+                                       _check_options(args), now)
+    if args.runbook:
+        sys.stdout.write(runbook(diagnosis, token_check))
+    elif args.format == "json":
+        print(json.dumps(diagnosis_document(diagnosis, token_check), indent=2,
+                         ensure_ascii=False))
+    else:
+        sys.stdout.write(diagnosis_text(diagnosis, token_check))
+    return 0 if diagnosis.known else 1
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from driftcheck.load import load_environments
 
@@ -533,6 +562,23 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--concurrency", type=int, metavar="N")
     inspect.add_argument("--max-response-bytes", type=int, metavar="N")
     inspect.set_defaults(handler=cmd_inspect, select=None, ignore=None, offline=False, env=None)
+
+    diagnose = commands.add_parser(
+        "diagnose", help="from a validator's error message to the step that failed")
+    diagnose.add_argument("message", metavar="ERROR-TEXT",
+                          help="the error message as logged (quoted), or - for standard input")
+    diagnose.add_argument("--token", metavar="TOKEN|-|@FILE",
+                          help="the token that failed: confirm the diagnosis or point elsewhere")
+    diagnose.add_argument("--env", dest="inspect_env", metavar="NAME",
+                          help="with --token: validate it in this environment")
+    diagnose.add_argument("--path", dest="paths", action="append", metavar="PATH")
+    diagnose.add_argument("--runbook", action="store_true",
+                          help="print the incident record as Markdown")
+    diagnose.add_argument("--format", choices=("console", "json"), default="console")
+    diagnose.add_argument("--now", metavar="TIME")
+    diagnose.set_defaults(handler=cmd_diagnose, select=None, ignore=None, offline=False,
+                          env=None, fail_on="high", concurrency=None, ca_bundle=None,
+                          max_response_bytes=None)
 
     validate = commands.add_parser("validate", help="validate environment files (no network)")
     validate.add_argument("paths", nargs="*", metavar="PATH")

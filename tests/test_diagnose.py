@@ -1,0 +1,123 @@
+"""`driftcheck diagnose`: every catalogue entry recognises its real message, unrelated text
+is not claimed, and a token confirms the diagnosis or points elsewhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from driftcheck.demo import demo_sandbox, exported, sandbox_variables
+from driftcheck.diagnose import diagnose, entries
+from driftcheck.findings import Step
+from driftcheck.rules import get_rule
+
+
+@pytest.mark.parametrize("entry", entries(), ids=lambda e: e.id)
+def test_every_entry_recognises_its_example(entry):
+    diagnosis = diagnose(entry.example)
+    assert diagnosis.known
+    matched = [m for m in diagnosis.matches if m.entry.id == entry.id]
+    assert matched, [m.entry.id for m in diagnosis.matches]
+    assert matched[0].step in {s.value for s in Step}
+    assert get_rule(matched[0].rule) is not None
+    assert entry.source and entry.library and entry.versions
+
+
+@pytest.mark.parametrize("entry", [e for e in entries() if not e.generic], ids=lambda e: e.id)
+def test_specific_messages_come_before_generic_readings(entry):
+    assert not diagnose(entry.example).matches[0].entry.generic
+
+
+@pytest.mark.parametrize("message", [
+    "connection refused", "database is locked", "Your order has shipped",
+    "java.lang.NullPointerException at com.example.Orders.list(Orders.java:42)",
+    "404 Not Found", "ImportError: No module named requests", "",
+])
+def test_unrelated_messages_are_not_claimed(message):
+    diagnosis = diagnose(message)
+    assert not diagnosis.known and diagnosis.candidate_steps == []
+
+
+@pytest.mark.parametrize(("message", "step", "rule", "captured"), [
+    ("JsonWebTokenError: jwt audience invalid. expected: api://orders-prod or api://billing",
+     "audience", "DC310", {"expected": "api://orders-prod or api://billing"}),
+    ("An error occurred while attempting to decode the Jwt: The aud claim is not valid",
+     "audience", "DC310", {"claim": "aud"}),
+    ('joserfc.errors.InvalidClaimError: invalid_claim: Invalid claim: "typ"', "token-type",
+     "DC312", {"claim": "typ"}),
+    ("IDX10214: Audience validation failed. Audiences: 'web-staging'. Did not match: "
+     "validationParameters.ValidAudience: 'api://orders-staging' or "
+     "validationParameters.ValidAudiences: 'null'.", "audience", "DC310",
+     {"actual": "web-staging", "expected": "api://orders-staging"}),
+])
+def test_captured_values_and_claim_specific_steps(message, step, rule, captured):
+    match = diagnose(message).matches[0]
+    assert (match.step, match.rule) == (step, rule)
+    assert captured.items() <= match.captured.items()
+
+
+def test_ambiguous_message_lists_candidates(cli):
+    code, out, _ = cli("diagnose", "Jwks doesn't have key to match kid or alg from Jwt",
+                       "--format", "json")
+    document = json.loads(out)
+    assert code == 0 and document["known"] is True
+    assert document["candidate_steps"] == ["key", "algorithm"]
+    (match,) = document["matches"]
+    assert {"library", "step", "rule", "captured", "misleading"} <= set(match)
+    assert "JWKS cache" in match["misleading"]
+
+
+def test_issuer_difference_is_classified(cli):
+    code, out, _ = cli("diagnose", "IDX10205: Issuer validation failed. Issuer: "
+                       "'https://login.example.com/t/'. Did not match: "
+                       "validationParameters.ValidIssuer: 'https://login.example.com/t' or "
+                       "validationParameters.ValidIssuers: 'null'.")
+    assert code == 0
+    assert "actual    https://login.example.com/t[/]" in out
+    assert "differ only by a trailing slash" in out
+
+
+def test_unknown_message_exits_1_and_guesses_nothing(cli):
+    code, out, _ = cli("diagnose", "the database is on fire", "--format", "json")
+    document = json.loads(out)
+    assert code == 1 and document["known"] is False and document["matches"] == []
+    code, out, _ = cli("diagnose", "Jwt verification failed badly")
+    assert code == 1 and "no diagnosis is offered" in out
+
+
+def test_token_shows_the_expiry_is_really_clock_skew(sandbox, cli):
+    fresh = sandbox.issue_token("dev", "probe-dev")
+    _code, out, _ = cli("diagnose", "TokenExpiredError: jwt expired", "--token", fresh,
+                       "--format", "json")
+    check = json.loads(out)["token"]
+    assert check["confirms"] is False and "clock skew, not an expired token" in check["verdict"]
+    sandbox.set_faults("dev", expired_tokens=True)
+    stale = sandbox.issue_token("dev", "probe-dev")
+    _, out, _ = cli("diagnose", "TokenExpiredError: jwt expired", "--token", stale,
+                    "--format", "json")
+    assert json.loads(out)["token"]["confirms"] is True
+    assert fresh not in out and stale not in out
+
+
+def test_token_in_an_environment_points_elsewhere(cli):
+    sandbox = demo_sandbox()
+    with sandbox, exported(sandbox_variables(sandbox)):
+        prod_token = sandbox.issue_token("prod", "probe-prod")
+        code, out, _ = cli("diagnose", "IDX10223: Lifetime validation failed. The token is "
+                           "expired. ValidTo: '11/28/2026 21:30:00', Current time: "
+                           "'11/28/2026 22:15:03'.", "--token", prod_token, "--env", "staging",
+                           "--format", "json")
+    check = json.loads(out)["token"]
+    assert code == 0 and check["confirms"] is False
+    assert check["first_failing_step"] == "issuer"
+    assert "points elsewhere" in check["verdict"] and "prod's issuer" in check["verdict"]
+
+
+def test_runbook(cli):
+    code, out, _ = cli("diagnose", "Jwt issuer is not configured", "--runbook")
+    assert code == 0
+    assert out.startswith("## Auth incident record")
+    for part in ("Exact error string", "Failing step and claim:** issuer", "Root cause",
+                 "Environment-specific fix", "What exposed it fastest"):
+        assert part in out
