@@ -67,3 +67,19 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
 
 
 __all__ = ["Faults", "env_toml"]
+
+
+def check_folder(cli: Callable[..., tuple[int, str, str]], tmp_path: Path,
+                 *files: tuple[str, str], extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Write `files` (name, TOML text) as the only environments of tmp_path/envs, run
+    `driftcheck check --format json` on them, and return the report (exit 0 or 1 expected)."""
+    folder = tmp_path / "envs"
+    folder.mkdir(exist_ok=True)
+    for stale in folder.glob("*.toml"):
+        stale.unlink()
+    for name, text in files:
+        (folder / f"{name}.toml").write_text(text)
+    code, out, err = cli("check", str(folder), "--format", "json", *extra)
+    assert code in (0, 1), err
+    report: dict[str, Any] = json.loads(out)
+    return report

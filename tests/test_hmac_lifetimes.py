@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 import json
 import time
-from pathlib import Path
 
 import pytest
 
 from driftcheck.sandbox import Sandbox
+from tests.conftest import check_folder
 
 SECRET = b"orders-hs256-shared-secret-of-40-bytes!!"
 
@@ -32,17 +32,7 @@ for_api = "orders"
 {extra}"""
 
 
-def run(cli, tmp_path: Path, *files: tuple[str, str], extra: tuple[str, ...] = ()) -> dict:
-    folder = tmp_path / "envs"
-    folder.mkdir(exist_ok=True)
-    for stale in folder.glob("*.toml"):
-        stale.unlink()
-    for name, text in files:
-        (folder / f"{name}.toml").write_text(text)
-    code, out, err = cli("check", str(folder), "--format", "json", *extra)
-    assert code in (0, 1), err
-    report: dict = json.loads(out)
-    return report
+run = check_folder
 
 
 def hs_token(sandbox: Sandbox, monkeypatch, name: str = "dev", secret: bytes = SECRET) -> str:

@@ -13,20 +13,12 @@ from joserfc import jwk
 from joserfc.jwk import SecurityWarning
 
 from driftcheck.sandbox import Sandbox
-from tests.conftest import env_toml
+from tests.conftest import check_folder, env_toml
 from tests.servers import StaticServer
 
 
 def run(cli, tmp_path: Path, *envs: tuple[str, str], extra: tuple[str, ...] = ()) -> list[dict]:
-    folder = tmp_path / "envs"
-    folder.mkdir(exist_ok=True)
-    for stale in folder.glob("*.toml"):
-        stale.unlink()
-    for name, text in envs:
-        (folder / f"{name}.toml").write_text(text)
-    code, out, err = cli("check", str(folder), "--format", "json", *extra)
-    assert code in (0, 1), err
-    findings: list[dict] = json.loads(out)["findings"]
+    findings: list[dict] = check_folder(cli, tmp_path, *envs, extra=extra)["findings"]
     return findings
 
 

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from driftcheck.sandbox import Sandbox
+from tests.conftest import check_folder
 
 
 def env_file(sandbox: Sandbox | None, name: str, body: str = "", tier: str = "nonprod",
@@ -18,16 +18,8 @@ def env_file(sandbox: Sandbox | None, name: str, body: str = "", tier: str = "no
 
 
 def run(cli, tmp_path: Path, *files: tuple[str, str], offline: bool = False) -> list[dict]:
-    folder = tmp_path / "envs"
-    folder.mkdir(exist_ok=True)
-    for stale in folder.glob("*.toml"):
-        stale.unlink()
-    for name, text in files:
-        (folder / f"{name}.toml").write_text(text)
-    code, out, err = cli("check", str(folder), "--format", "json",
-                         *(["--offline"] if offline else []))
-    assert code in (0, 1), err
-    findings: list[dict] = json.loads(out)["findings"]
+    findings: list[dict] = check_folder(cli, tmp_path, *files,
+                                        extra=("--offline",) if offline else ())["findings"]
     return findings
 
 

@@ -7,14 +7,13 @@ import base64
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 from joserfc import jwk, jwt
 
 from driftcheck.sandbox import Sandbox
-from tests.conftest import env_toml
+from tests.conftest import check_folder, env_toml
 
 API = """
 [apis.orders]
@@ -45,17 +44,7 @@ def client_credentials(name: str, **extra: str) -> str:
 ENV_TOKEN = '[tokens.probe]\nsource = "env"\nenv = "PROBE_TOKEN"\nfor_api = "orders"\n'
 
 
-def check(cli, tmp_path: Path, *files: tuple[str, str], extra: tuple[str, ...] = ()) -> dict:
-    folder = tmp_path / "envs"
-    folder.mkdir(exist_ok=True)
-    for stale in folder.glob("*.toml"):
-        stale.unlink()
-    for name, text in files:
-        (folder / f"{name}.toml").write_text(text)
-    code, out, err = cli("check", str(folder), "--format", "json", *extra)
-    assert code in (0, 1), err
-    report: dict = json.loads(out)
-    return report
+check = check_folder
 
 
 def token_rules(report: dict, environment: str = "dev") -> list[str]:
