@@ -9,15 +9,18 @@ Target (issue 11): `driftcheck --version` and `driftcheck rules` within 1.5 x th
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 
+# The installed console script, as users run it (falls back to `python -m driftcheck`).
+DRIFTCHECK = shutil.which("driftcheck") or f"{sys.executable} -m driftcheck"
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
-    "driftcheck --version": [sys.executable, "-m", "driftcheck", "--version"],
-    "driftcheck rules": [sys.executable, "-m", "driftcheck", "rules"],
+    "driftcheck --version": [DRIFTCHECK, "--version"],
+    "driftcheck rules": [DRIFTCHECK, "rules"],
 }
 
 
@@ -25,7 +28,8 @@ def median_seconds(command: list[str], runs: int) -> float:
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(command if " " not in command[0] else [*command[0].split(), *command[1:]],
+                       stdout=subprocess.DEVNULL, check=True)
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
 

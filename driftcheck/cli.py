@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import fields, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -62,6 +57,8 @@ def _render(result: RunResult, fmt: str, file: TextIO | None = None) -> str | No
     if file is not None:
         render_console(result, _console(file))
         return None
+    import io
+
     buffer = io.StringIO()
     render_console(result, _console(buffer, plain=True))
     return buffer.getvalue()
@@ -96,6 +93,8 @@ def _outputs(values: Sequence[str] | None) -> list[tuple[str, Path]]:
 
 
 def _check_options(args: argparse.Namespace) -> CheckOptions:
+    from dataclasses import replace
+
     from driftcheck.collect.http import FetchPolicy
     from driftcheck.findings import Severity
     from driftcheck.run import CheckOptions
@@ -156,8 +155,11 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
 
 def _parse_now(value: str | None) -> float | None:
     """--now: seconds since the epoch, or an ISO 8601 time (UTC when no offset is given)."""
+
     if value is None:
         return None
+    from datetime import UTC, datetime
+
     try:
         return float(value)
     except ValueError:
@@ -197,6 +199,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from driftcheck.run import run_check
 
     options = replace(_check_options(args), snapshot_out=args.output_file)
@@ -211,6 +215,7 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 def cmd_baseline(args: argparse.Namespace) -> int:
     import datetime as dt
+    from dataclasses import replace
 
     from driftcheck.baseline import write_baseline
     from driftcheck.run import run_check
@@ -231,6 +236,8 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from driftcheck.run import run_diff
 
     options = replace(_check_options(args), from_snapshots=(args.new,), snapshot_in=args.old,
@@ -364,6 +371,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _fault_value(name: str, raw: str | None) -> object:
+    from dataclasses import fields
+
     from driftcheck.sandbox.tenants import Faults
 
     kinds = {f.name: f.type for f in fields(Faults)}
@@ -430,6 +439,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     else:
         console.print(f"\nexport {SANDBOX_URL_VARIABLE}={sandbox.url}   "
                       "(client secrets are not printed: use --env-file FILE)")
+    import contextlib
+
     with contextlib.suppress(KeyboardInterrupt):
         sandbox.serve_forever()
     return 0
@@ -627,6 +638,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     if getattr(args, "verbose", False):
+        import logging
+
         logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                             format="driftcheck: %(message)s")
     try:
