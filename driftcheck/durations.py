@@ -10,10 +10,6 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 DURATION_HINT = 'a duration such as "90s", "10m", "24h" or "1h30m"'
 
 
-def is_duration(text: str) -> bool:
-    return bool(_WHOLE.match(text))
-
-
 def parse_duration(text: str) -> float:
     """Return the duration in seconds; raise ValueError naming the expected form."""
     if not _WHOLE.match(text):

@@ -110,7 +110,6 @@ class JsonFetcher:
         self._tasks: dict[str, asyncio.Task[HttpObservation]] = {}
         self._results: dict[str, HttpObservation] = {}
         self._semaphore = asyncio.Semaphore(self.policy.concurrency)
-        self.requests_sent = 0
 
     async def __aenter__(self) -> JsonFetcher:
         return self
@@ -199,7 +198,6 @@ class JsonFetcher:
         status: int | None = None
         try:
             async with self._semaphore, asyncio.timeout(self.policy.total_timeout):
-                self.requests_sent += 1
                 request = self._client(ca_bundle).stream("POST", url, data=form, headers=headers)
                 async with request as response:
                     status = response.status_code
@@ -263,7 +261,6 @@ class JsonFetcher:
         try:
             async with self._semaphore, asyncio.timeout(self.policy.total_timeout):
                 for _hop in range(self.policy.max_redirects + 1):
-                    self.requests_sent += 1
                     async with self._client(ca_bundle).stream("GET", current) as response:
                         received_at = time.time()
                         status = response.status_code

@@ -20,7 +20,6 @@ _TEXT_RENDERERS = {
     "markdown": ("driftcheck.report.markdown", "render_markdown"),
     "github": ("driftcheck.report.github", "render_github"),
 }
-TEXT_FORMATS = tuple(_TEXT_RENDERERS)
 
 
 def text_renderer(fmt: str) -> Callable[[RunResult], str]:
