@@ -12,7 +12,9 @@ import pytest
 import trustme
 
 from driftcheck.collect.http import FetchPolicy
-from driftcheck.run import CheckOptions, run_check
+from driftcheck.collect.live import collect_live
+from driftcheck.load import load_environments
+from driftcheck.run import CheckOptions, evaluate
 from tests.conftest import env_toml
 from tests.hostile import BrokenTlsServer, HostileServer, gzip_bomb, many_keys_jwks
 
@@ -78,8 +80,15 @@ def test_fault_matrix(sandbox, static_server, closed_port, tls, tmp_path, capsys
                 fault, issuer, **({"ca_bundle": str(ca_file)} if trusted else {})))
         (folder / "healthy.toml").write_text(env_toml("healthy", sandbox.tenant_url("dev")))
         started = time.monotonic()
-        result = run_check(CheckOptions(paths=[folder], fetch=POLICY))
+        loaded = load_environments([folder])
+        observations = collect_live(loaded.environments, POLICY)
+        result = evaluate(loaded, loaded.environments, observations, CheckOptions())
         wall = time.monotonic() - started
+
+        def seconds(environment: str) -> float:
+            seen = observations.environments[environment]
+            return max((r.elapsed_ms for url in seen.urls()
+                        if (r := observations.response(url)) is not None), default=0.0) / 1000
         rows = []
         for fault, (rule, failure) in EXPECTED.items():
             mine = [f for f in result.findings if f.environment == fault]
@@ -91,15 +100,15 @@ def test_fault_matrix(sandbox, static_server, closed_port, tls, tmp_path, capsys
             detail = first.message.split(": ", 1)[-1] if first.rule == "DC010" else \
                 first.message.split(f"{first.evidence.get('jwks_uri', '')} ", 1)[-1]
             rows.append((fault, f"{first.rule} {first.evidence.get('failure', first.slug)}",
-                         detail[:100]))
+                         f"{seconds(fault):.2f} s", detail[:100]))
     healthy = next(s for s in result.environments if s.name == "healthy")
     assert healthy.state == "checked" and healthy.findings == 0
     assert "/elsewhere" not in plain.requests and "/plain" not in secure.requests
     with capsys.disabled():
         print(f"\n{len(rows)} faults and one healthy environment in one run: {wall:.1f} s")
-        print("| fault | finding | detail |\n| --- | --- | --- |")
-        for fault, finding, detail in rows:
-            print(f"| {fault} | {finding} | {detail} |")
+        print("| fault | finding | time | detail |\n| --- | --- | ---: | --- |")
+        for fault, finding, elapsed, detail in rows:
+            print(f"| {fault} | {finding} | {elapsed} | {detail} |")
 
 
 def test_off_host_jwks_and_token_endpoint_are_never_contacted(static_server, tmp_path, cli,
