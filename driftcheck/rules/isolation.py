@@ -52,12 +52,15 @@ def _shared(context: RuleContext, values_of: str
             ) -> Iterator[tuple[Environment, EnvironmentIdentity, str, list[EnvironmentIdentity]]]:
     """(environment, its identity, a value, the other environments that own the same value)."""
     index = identities(context)
+    owners: dict[str, list[EnvironmentIdentity]] = {}
+    for identity in index.values():  # value -> who has it, built once: O(N), not O(N²)
+        for value in getattr(identity, values_of):
+            owners.setdefault(value, []).append(identity)
     for environment in context.environments:
         mine = index[environment.name]
         values: Iterable[str] = getattr(mine, values_of)
         for value in sorted(values):
-            others = [other for other in index.values()
-                      if other.name != mine.name and value in getattr(other, values_of)]
+            others = [other for other in owners[value] if other.name != mine.name]
             if others:
                 yield environment, mine, value, others
 
