@@ -17,7 +17,6 @@ create`; applied by `check --baseline FILE`.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,6 +26,7 @@ import tomli_w
 
 from driftcheck.errors import ConfigError
 from driftcheck.findings import Finding, Suppression
+from driftcheck.toml_files import read_toml_file
 
 BASELINE_VERSION = "1"
 
@@ -62,14 +62,7 @@ class Baseline:
 
 def read_baseline(path: str | Path) -> Baseline:
     file = Path(path)
-    try:
-        document = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{file}: baseline file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: cannot read the baseline: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file}: invalid TOML: {exc}") from None
+    document = read_toml_file(file, "baseline", ConfigError)
     if document.get("version") != BASELINE_VERSION:
         raise ConfigError(f"{file}: version: expected \"{BASELINE_VERSION}\"")
     entries = []

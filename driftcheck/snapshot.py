@@ -9,7 +9,6 @@ never holds a token, a signature or key material: collection removed them before
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +31,7 @@ from driftcheck.observations import (
 )
 from driftcheck.resources import load_schema
 from driftcheck.tokens.parse import Damage
+from driftcheck.toml_files import read_toml_file
 
 SNAPSHOT_VERSION = "1"
 
@@ -126,14 +126,7 @@ def _loads(text: str | None, where: str) -> Any:
 
 
 def _read_one(path: Path) -> Observations:
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SnapshotError(f"{path}: snapshot file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{path}: cannot read the snapshot: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SnapshotError(f"{path}: invalid TOML: {exc}") from None
+    document = read_toml_file(path, "snapshot", SnapshotError)
     errors = sorted(Draft202012Validator(load_schema("snapshot.schema.json")).iter_errors(document),
                     key=lambda e: list(e.absolute_path))
     if errors:

@@ -10,15 +10,15 @@ import contextlib
 import gzip
 import json
 import socket
-import ssl
 import struct
 import threading
 import time
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 
 from joserfc import jwk
+
+from tests.servers import LoopbackServer
 
 MAX_SECONDS = 8.0
 
@@ -49,55 +49,11 @@ def absurd_keys_jwks() -> bytes:
     ]}).encode()
 
 
-class HostileServer:
-    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
-        self.requests: list[str] = []
-        self.tls = tls
-        outer = self
+class HostileServer(LoopbackServer):
+    """Each path's first segment names the fault it serves."""
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-            def do_GET(self) -> None:
-                outer.requests.append(self.path)
-                try:
-                    outer.respond(self)
-                except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
-                    self.close_connection = True
-
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-            request_queue_size = 256
-
-            def get_request(self) -> tuple[socket.socket, Any]:
-                connection, address = super().get_request()
-                if outer.tls is not None:
-                    connection = outer.tls.wrap_socket(connection, server_side=True,
-                                                       do_handshake_on_connect=False)
-                return connection, address
-
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                return
-
-        self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"{'https' if self.tls else 'http'}://{host!s}:{port}"
-
-    def __enter__(self) -> HostileServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+    def handle_get(self, handler: BaseHTTPRequestHandler) -> None:
+        self.respond(handler)
 
     def discovery(self, prefix: str) -> bytes:
         issuer = self.url + prefix

@@ -1,13 +1,16 @@
-"""Small real HTTP servers for tests: fixed responses per path, on loopback."""
+"""Small real HTTP servers for tests, on loopback: a base that records requests, and one that
+answers fixed responses per path."""
 
 from __future__ import annotations
 
 import json
+import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass
@@ -18,12 +21,13 @@ class Canned:
     delay: float = 0.0
 
 
-class StaticServer:
-    """Answers each GET path with a canned response; records every request line."""
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (https with `tls`) that records every request path
+    and hands each GET (and POST, body discarded) to `handle_get`."""
 
-    def __init__(self) -> None:
-        self.routes: dict[str, Canned] = {}
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[str] = []
+        self.tls = tls
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,15 +38,10 @@ class StaticServer:
 
             def do_GET(self) -> None:
                 outer.requests.append(self.path)
-                canned = outer.routes.get(self.path, Canned(404, b'{"error":"not found"}'))
-                if canned.delay:
-                    time.sleep(canned.delay)
-                self.send_response(canned.status)
-                for name, value in canned.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(canned.body)))
-                self.end_headers()
-                self.wfile.write(canned.body)
+                try:
+                    outer.handle_get(self)
+                except (ssl.SSLError, OSError):  # the client hung up or rejected us
+                    self.close_connection = True
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -50,20 +49,57 @@ class StaticServer:
                 self.do_GET()
 
         class Server(ThreadingHTTPServer):
+            daemon_threads = True
             request_queue_size = 256
+
+            def get_request(self) -> tuple[socket.socket, Any]:
+                connection, address = super().get_request()
+                if outer.tls is not None:
+                    connection = outer.tls.wrap_socket(connection, server_side=True,
+                                                       do_handshake_on_connect=False)
+                return connection, address
 
             def handle_error(self, request: Any, client_address: Any) -> None:
                 return  # a client that gave up (timeout tests) is expected
 
         self._server = Server(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever,
                                         kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def handle_get(self, handler: BaseHTTPRequestHandler) -> None:
+        raise NotImplementedError
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host!s}:{port}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class StaticServer(LoopbackServer):
+    """Answers each path with a canned response (404 JSON for unknown paths)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.routes: dict[str, Canned] = {}
+
+    def handle_get(self, handler: BaseHTTPRequestHandler) -> None:
+        canned = self.routes.get(handler.path, Canned(404, b'{"error":"not found"}'))
+        if canned.delay:
+            time.sleep(canned.delay)
+        handler.send_response(canned.status)
+        for name, value in canned.headers.items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(canned.body)))
+        handler.end_headers()
+        handler.wfile.write(canned.body)
 
     def route(self, path: str, status: int = 200, body: bytes | str | dict[str, Any] = b"{}",
               delay: float = 0.0, **headers: str) -> str:
@@ -92,11 +128,3 @@ class StaticServer:
         self.route(path + "/.well-known/openid-configuration", body=document)
         self.route(path + "/jwks", body=jwks, **(jwks_headers or {}))
         return issuer
-
-    def __enter__(self) -> StaticServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
