@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -370,6 +371,27 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from driftcheck.profiles import profiles
+    from driftcheck.profiles.reference import profile_text, profiles_markdown, profiles_table_text
+
+    if args.markdown:
+        sys.stdout.write(profiles_markdown())
+        return 0
+    if not args.name:
+        sys.stdout.write(profiles_table_text())
+        return 0
+    found = profiles().get(args.name.strip().lower())
+    if found is None:
+        close = [n for n in profiles() if n.startswith(args.name.strip().lower())] or \
+            difflib.get_close_matches(args.name, list(profiles()), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UsageError(f"no validator profile {args.name!r}{hint}; `driftcheck profiles` "
+                         "lists them all")
+    sys.stdout.write(profile_text(found))
+    return 0
+
+
 def _fault_value(name: str, raw: str | None) -> object:
     from dataclasses import fields
 
@@ -602,6 +624,12 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("id", nargs="?", metavar="ID", help="a rule ID or slug")
     rules.add_argument("--markdown", action="store_true", help="print docs/rules.md")
     rules.set_defaults(handler=cmd_rules)
+
+    profile = commands.add_parser(
+        "profiles", help="validator profiles: what each framework enforces, with sources")
+    profile.add_argument("name", nargs="?", metavar="NAME", help="a profile name")
+    profile.add_argument("--markdown", action="store_true", help="print docs/profiles.md")
+    profile.set_defaults(handler=cmd_profiles)
 
     sandbox = commands.add_parser("sandbox", help="run the sandbox IdP in the foreground")
     sandbox.add_argument("--port", type=int, default=0, help="port (default: a free one)")

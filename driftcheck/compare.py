@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -101,6 +102,9 @@ def classify_issuer(expected: str, actual: str) -> IssuerDifference:
         return IssuerDifference(
             "case-or-scheme", "; ".join(details), expected_marked, actual_marked
         )
+    entra = entra_version_confusion(expected, actual)
+    if entra:
+        return IssuerDifference("other", entra, expected_marked, actual_marked)
     e, a = urlsplit(expected), urlsplit(actual)
     if (e.hostname or "").lower() != (a.hostname or "").lower():
         explanation = (
@@ -120,3 +124,62 @@ def classify_issuer(expected: str, actual: str) -> IssuerDifference:
     else:
         explanation = "the values differ"
     return IssuerDifference("other", explanation, expected_marked, actual_marked)
+
+
+def normalized_url(url: str) -> str:
+    """The URL as a WHATWG URL parser's `href` would write it: scheme and host in lower case,
+    a default port dropped, an empty path written as "/". Other parts are kept as written."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return url
+    host, scheme, port = _host_port(url)
+    scheme = scheme.lower()
+    netloc = host.lower()
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
+    path = parts.path or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"{scheme}://{netloc}{path}{query}{fragment}"
+
+
+def issuer_accepted(comparison: str, expected: str, actual: str) -> bool:
+    """Whether a validator comparing issuers the `comparison` way accepts `actual`."""
+    if expected == actual:
+        return True
+    if comparison == "strip-trailing-slash":
+        return expected.removesuffix("/") == actual.removesuffix("/")
+    if comparison == "url-normalized":
+        return normalized_url(expected) == normalized_url(actual)
+    return False
+
+
+TENANT_PLACEHOLDER = "{tenantid}"
+
+# Microsoft Entra ID issuers: v1.0 tokens carry https://sts.windows.net/{tid}/, v2.0 tokens
+# https://login.microsoftonline.com/{tid}/v2.0 (and the sovereign clouds' equivalents).
+_ENTRA_V1 = re.compile(r"^https://sts\.(?:windows\.net|chinacloudapi\.cn)/([^/]+)/$")
+_ENTRA_V2 = re.compile(
+    r"^https://login\.(?:microsoftonline\.(?:com|us)|partner\.microsoftonline\.cn|"
+    r"chinacloudapi\.cn)/([^/]+)/v2\.0$")
+
+
+def entra_issuer(issuer: str) -> tuple[str, str] | None:
+    """("v1" | "v2", tenant) for a Microsoft Entra ID issuer (or template), else None."""
+    for version, pattern in (("v1", _ENTRA_V1), ("v2", _ENTRA_V2)):
+        match = pattern.match(issuer)
+        if match:
+            return version, match.group(1)
+    return None
+
+
+def entra_version_confusion(expected: str, actual: str) -> str | None:
+    """An explanation when `expected` and `actual` are the v1 and v2 issuers of Entra ID."""
+    e, a = entra_issuer(expected), entra_issuer(actual)
+    if e is None or a is None or e[0] == a[0]:
+        return None
+    return (f"a {a[0]}.0 Entra ID token where the {e[0]}.0 issuer is expected: the token "
+            "version follows the API's app registration (accessTokenAcceptedVersion "
+            f"{'2' if a[0] == 'v2' else 'null or 1'}), not the endpoint the client used; set "
+            f"accessTokenAcceptedVersion to {'2' if e[0] == 'v2' else '1'} in the API's app "
+            f"manifest, or accept the {a[0]}.0 issuer")

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from driftcheck.jwks import JwksFacts
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
+from driftcheck.profiles.effective import EffectiveValidator, seconds_text, validators_of
 from driftcheck.urls import origin
 
 
@@ -89,13 +90,28 @@ class EnvironmentIdentity:
     hosts: Mapping[str, str]
     """host:port of frontends, APIs and gateways -> which component."""
     algorithms: frozenset[str]
-    clock_skews: Mapping[str, float | None]
-    cache_ttls: Mapping[str, float | None]
+    validators: Mapping[str, str]
+    """component -> its validator profile."""
+    clock_skews: Mapping[str, str]
+    """component -> effective clock skew and where it comes from ("60 s, spring-security
+    default")."""
+    rotation_leads: Mapping[str, str]
+    """component -> how long before first use a new key must be published, and why."""
     allow_shared: frozenset[str]
+
+
+def _lead(validator: EffectiveValidator) -> str:
+    lead = validator.rotation_lead
+    if lead is None:
+        return "manual (keys configured)"
+    why = (validator.refetch_on_unknown_kid if validator.refetch_on_unknown_kid.value
+           else validator.jwks_cache)
+    return f"{seconds_text(lead)}, {'declared' if why.declared else why.origin}"
 
 
 def identity_of(environment: Environment, observations: Observations | None,
                 jwks: JwksFacts | None) -> EnvironmentIdentity:
+    effective = list(validators_of(environment))
     issuers = {environment.idp.issuer}
     jwks_uris = set()
     discovered_jwks: str | None = None
@@ -135,8 +151,9 @@ def identity_of(environment: Environment, observations: Observations | None,
         api_urls=api_urls,
         hosts=hosts,
         algorithms=frozenset(a for _, _, v in validators for a in v.algorithms),
-        clock_skews={f"{f}.{n}": v.clock_skew for f, n, v in validators},
-        cache_ttls={f"{f}.{n}": v.jwks_cache_ttl for f, n, v in validators},
+        validators={v.component: v.profile.name for v in effective},
+        clock_skews={v.component: v.clock_skew.brief(seconds_text) for v in effective},
+        rotation_leads={v.component: _lead(v) for v in effective},
         allow_shared=frozenset(environment.isolation.allow_shared),
     )
 

@@ -64,6 +64,12 @@ class Api:
     required_claims: tuple[str, ...] = ()
     accepts: TokenKind = "access"
     validator: str = "strict"
+    issuer_template: str | None = None
+    """An issuer with `{tenantid}`, matched against the token's `tid` (Entra ID multi-tenant)."""
+    issuer_comparison: str | None = None
+    """Overrides the validator profile's issuer comparison."""
+    refetch_on_unknown_kid: bool | None = None
+    require_exp: bool | None = None
     max_token_age: float | None = None
     secret_env: str | None = None
     secret_file: str | None = None
@@ -80,6 +86,12 @@ class Gateway:
     clock_skew: float | None = None
     jwks_cache_ttl: float | None = None
     validator: str = "strict"
+    issuer_template: str | None = None
+    """An issuer with `{tenantid}`, matched against the token's `tid` (Entra ID multi-tenant)."""
+    issuer_comparison: str | None = None
+    """Overrides the validator profile's issuer comparison."""
+    refetch_on_unknown_kid: bool | None = None
+    require_exp: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -194,8 +194,10 @@ def test_dc209_cache_windows_against_rotation_overlap(sandbox, tmp_path, cli):
     body = 'rotation_overlap = "1h"\n[apis.orders]\njwks_cache_ttl = "2h"\n[apis.billing]\n' \
            'jwks_cache_ttl = "5m"'
     findings = only(run(cli, tmp_path, sandbox_env(sandbox, body=body)), "DC209")
-    assert [(f["component"], f["evidence"]["cache_window_seconds"]) for f in findings] == [
-        ("apis.orders", 7200.0), ("idp", 86400.0)]
+    assert [(f["component"], f["evidence"].get("rotation_lead_seconds",
+                                                f["evidence"].get("cache_window_seconds")))
+            for f in findings] == [("apis.orders", 7200.0), ("idp", 86400.0)]
+    assert "at least 2 h before first use for apis.orders (strict)" in findings[0]["message"]
     idp = findings[1]
     assert "Cache-Control: public, max-age=86400" in idp["message"]
     assert "1 h" in idp["message"] and "23 h" in idp["message"]
@@ -222,8 +224,12 @@ def test_dc701_idp_clock(sandbox, tmp_path, cli, offset, skew, fires, side):
         (finding,) = findings
         assert side in finding["message"]
         assert finding["evidence"]["offset_seconds"] == pytest.approx(offset, abs=2)
-        source = "clock_skew of apis.orders" if skew else "the default threshold"
+        source = (f"the clock skew apis.orders (strict) allows ({skew[:-1]} "
+                  f"{'s' if skew.endswith('s') else 'min'}, apis.orders.clock_skew)"
+                  if skew else "the default threshold")
         assert finding["evidence"]["threshold_source"] == source
+        if skew:  # apis.slow allows 5 min: spared, and said so
+            assert "Within the clock skew apis.slow (strict) allows (5 min" in finding["message"]
 
 
 def test_sandbox_extra_keys_and_observed_keys_in_the_report(sandbox, tmp_path, cli):

@@ -114,7 +114,8 @@ def test_dc406_clock_skew_policy(sandbox, cli, tmp_path, monkeypatch):
     findings = of(run(cli, tmp_path, env_file(sandbox, "dev", body)), "DC406")
     assert sorted(f["component"] for f in findings) == ["apis.huge", "apis.zero"]
     zero = next(f for f in findings if f["component"] == "apis.zero")
-    assert "allows no clock skew while tokens live 5 min" in zero["message"]
+    assert "allows no clock skew (0 s, apis.zero.clock_skew) while tokens live 5 min" in \
+        zero["message"]
 
 
 def test_dc407_runtime_config_drift(sandbox, cli, tmp_path):

@@ -87,7 +87,13 @@ def explain(error: ValidationError) -> Iterator[tuple[str, str]]:
     elif kind in ("enum", "const"):
         options = error.validator_value if kind == "enum" else [error.validator_value]
         expected = description or "one of " + ", ".join(repr(o) for o in options)
-        yield path, f"expected {expected}, got {_describe(error.instance)}"
+        hint = ""
+        if len(options) > 4 and isinstance(error.instance, str):  # name the closest option
+            text = [str(o) for o in options]
+            close = [o for o in text if o.startswith(error.instance)] or \
+                difflib.get_close_matches(error.instance, text, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+        yield path, f"expected {expected}, got {_describe(error.instance)}{hint}"
     elif kind == "pattern":
         expected = description or f"a string matching {error.validator_value}"
         yield path, f"expected {expected}, got {_describe(error.instance)}"

@@ -8,20 +8,20 @@ scheme and the prefix every environment shares, so 8 environments fit in 120 col
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from driftcheck.durations import format_seconds
 from driftcheck.identity import EnvironmentIdentity
 
 Row = tuple[str, Callable[[EnvironmentIdentity], list[str]], bool]
 
 
-def _seconds(values: dict[str, float | None]) -> list[str]:
-    return sorted({format_seconds(v) for v in values.values() if v is not None})
+def _per_component(values: Mapping[str, str]) -> list[str]:
+    """"value (component)", one line per component, so the origin of each value shows."""
+    return [f"{value} ({component})" for component, value in sorted(values.items())]
 
 
 ROWS: tuple[Row, ...] = (
@@ -34,10 +34,11 @@ ROWS: tuple[Row, ...] = (
     ("client IDs", lambda i: sorted(i.client_ids), True),
     ("audiences", lambda i: sorted(i.audiences), True),
     ("algorithms", lambda i: sorted(i.algorithms), False),
-    ("clock skew", lambda i: _seconds(dict(i.clock_skews)), False),
-    ("JWKS cache", lambda i: _seconds(dict(i.cache_ttls)), False),
+    ("validators", lambda i: _per_component(i.validators), False),
+    ("clock skew", lambda i: _per_component(i.clock_skews), False),
+    ("key lead time", lambda i: _per_component(i.rotation_leads), False),
 )
-_SINGLE = {"issuer", "JWKS", "clock skew", "JWKS cache"}
+_SINGLE = {"issuer", "JWKS"}
 """Rows where one environment should have exactly one value."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from driftcheck.profiles.reference import aspect_table_markdown, aspect_table_text
 from driftcheck.rules import Rule, all_rules
 
 _HEADER = """# driftcheck rule reference
@@ -49,6 +50,11 @@ def rules_markdown() -> str:
         lines += ["", "### Fix", "", rule.fix]
         if "Example" in sections:
             lines += ["", "### Example", "", sections["Example"]]
+        behaviour = aspect_table_markdown(rule.id)
+        if behaviour:
+            lines += ["", "### How validators behave", "",
+                      "The validator profile of each API decides the outcome "
+                      "([docs/profiles.md](profiles.md)):", "", *behaviour]
     return "\n".join(lines) + "\n"
 
 
@@ -91,3 +97,8 @@ def print_rule(console: Console, rule: Rule) -> None:
         console.print()
         console.print(Text("Example", style="bold"))
         console.print(Text(sections["Example"]))
+    behaviour = aspect_table_text(rule.id)
+    if behaviour:
+        console.print()
+        console.print(Text("How validators behave (driftcheck profiles NAME)", style="bold"))
+        console.print(Text(behaviour.rstrip("\n")))

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from driftcheck.durations import format_seconds
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.http_facts import environment_clock_offset
+from driftcheck.profiles.effective import seconds_text, validators_of
 from driftcheck.rules.registry import Rule, RuleContext, rule
+from driftcheck.rules.verdicts import skew_text, skew_verdicts
 
 DEFAULT_SKEW_THRESHOLD = 60.0
-"""Used when no API or gateway of the environment declares `clock_skew`."""
+"""Used when the environment declares no API or gateway."""
 DATE_RESOLUTION = 1.0
 """`Date` has one-second resolution: offsets within this are noise."""
 
@@ -32,8 +34,10 @@ def clock_skew_detected(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## What it does
     Estimates the IdP's clock offset from the `Date` (plus `Age`) headers of the responses
     collected for the environment, relative to when each response arrived, and compares it
-    with the smallest `clock_skew` of the environment's APIs and gateways (60 s when none is
-    declared). It says which side is ahead.
+    with each API's and gateway's effective clock skew: its declared `clock_skew`, else its
+    validator profile's default (0 s for PyJWT and jose, 60 s for Spring and Envoy, 300 s
+    for Microsoft.IdentityModel); 60 s when the environment declares none. It says which
+    side is ahead and which validators reject fresh tokens because of it.
 
     ## Why is this bad?
     Tokens carry the IdP's time. If the IdP runs ahead by more than a validator's skew, fresh
@@ -49,29 +53,35 @@ def clock_skew_detected(self: Rule, context: RuleContext) -> Iterator[Finding]:
         offset = environment_clock_offset(observations, environment.name)
         if offset is None:
             continue
-        skews = [(f"{family}.{name}", v.clock_skew)
-                 for family, group in (("apis", environment.apis),
-                                       ("gateways", environment.gateways))
-                 for name, v in group.items() if v.clock_skew is not None]
-        if skews:
-            source, threshold = min(skews, key=lambda item: item[1])
-            source = f"clock_skew of {source}"
-        else:
-            source, threshold = "the default threshold", DEFAULT_SKEW_THRESHOLD
-        if abs(offset) - DATE_RESOLUTION <= threshold:
-            continue
         ahead = offset > 0
+        validators = list(validators_of(environment))
+        if validators:
+            beyond, within = skew_verdicts(environment, offset, DATE_RESOLUTION)
+            if not beyond:
+                continue
+            threshold = min(v.clock_skew.value for v in beyond)
+            source = "the clock skew " + "; ".join(skew_text(v) for v in beyond)
+            spared = (f" Within the clock skew {'; '.join(skew_text(v) for v in within)}."
+                      if within else "")
+        else:
+            threshold, source, spared = DEFAULT_SKEW_THRESHOLD, "the default threshold", ""
+            if abs(offset) - DATE_RESOLUTION <= threshold:
+                continue
+        gap = abs(offset) - threshold
         consequence = (
-            f"fresh tokens look not yet valid for about {format_seconds(abs(offset) - threshold)}"
-            " after they are issued" if ahead else
-            f"tokens look expired about {format_seconds(abs(offset) - threshold)} before their exp"
+            f"fresh tokens look not yet valid for about {format_seconds(gap)} after they are "
+            "issued" if ahead else
+            f"tokens look expired about {format_seconds(gap)} before their exp"
         )
         yield self.finding(
             environment, "idp",
             f"The IdP's clock is {format_seconds(offset)} "
             f"{'ahead of' if ahead else 'behind'} this machine's (from its HTTP Date headers), "
-            f"more than {source} ({format_seconds(threshold)}): {consequence}.",
+            f"more than {source}: {consequence}.{spared}",
             evidence={"offset_seconds": round(offset, 1), "ahead": "idp" if ahead else "local",
-                      "threshold_seconds": threshold, "threshold_source": source},
+                      "threshold_seconds": threshold, "threshold_source": source,
+                      "validators": [{"component": v.component, "validator": v.profile.name,
+                                      "clock_skew": v.clock_skew.describe(seconds_text),
+                                      "rejects": v in beyond} for v in validators]},
             key_path="idp.issuer",
         )

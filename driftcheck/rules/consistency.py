@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from driftcheck.compare import classify_issuer, mark_difference
 from driftcheck.durations import format_seconds
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.http_facts import environment_clock_offset
 from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
+from driftcheck.profiles import DEFAULT_PROFILE
+from driftcheck.profiles.effective import seconds_text, validators_of
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
 
@@ -304,9 +307,11 @@ MAX_SKEW = 300.0
 def clock_skew_policy(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
-    Flags an API or gateway with `clock_skew = "0s"` when the environment's known-good token
-    lives less than 10 minutes (normal NTP jitter then rejects fresh tokens), and any
-    `clock_skew` above 5 minutes (expired tokens stay accepted that much longer).
+    Flags an API or gateway whose effective clock skew (declared `clock_skew`, else its
+    validator profile's default: 0 s for PyJWT, jose, jsonwebtoken, golang-jwt) is 0 s when
+    the environment's known-good token lives less than 10 minutes (normal NTP jitter then
+    rejects fresh tokens), and any effective skew above 5 minutes (expired tokens stay
+    accepted that much longer).
 
     ## Why is this bad?
     The seed article: "Short-lived tokens make even small NTP issues visible." Zero
@@ -322,25 +327,31 @@ def clock_skew_policy(self: Rule, context: RuleContext) -> Iterator[Finding]:
         lifetimes = [span for t in (seen.tokens if seen else ())
                      if (span := lifetime(t.claims)) is not None]
         shortest = min(lifetimes) if lifetimes else None
-        validators = [("apis", n, a.clock_skew) for n, a in environment.apis.items()] + [
-            ("gateways", n, g.clock_skew) for n, g in environment.gateways.items()]
-        for family, name, skew in validators:
-            if skew is None:
-                continue
-            component = f"{family}.{name}"
+        offset = (environment_clock_offset(observations, environment.name)
+                  if observations else None)
+        for validator in validators_of(environment):
+            skew = validator.clock_skew.value
+            component = validator.component
+            if validator.profile.name == DEFAULT_PROFILE and validator.clock_skew.source:
+                continue  # strict's 0 s is an assumption for judging tokens, not a setting
+            described = validator.clock_skew.describe(seconds_text)
             if skew == 0 and shortest is not None and 0 < shortest < SHORT_LIVED:
-                message = (f"{component} allows no clock skew while tokens live "
-                           f"{format_seconds(shortest)}: any drift between IdP and API rejects "
-                           "fresh tokens.")
+                measured = (f" The IdP's clock is measured {format_seconds(offset)} "
+                            f"{'ahead' if offset > 0 else 'behind'} right now."
+                            if offset is not None and abs(offset) >= 1 else "")
+                message = (f"{component} allows no clock skew ({described}) while tokens "
+                           f"live {format_seconds(shortest)}: any drift between IdP and API "
+                           f"rejects fresh tokens.{measured}")
             elif skew > MAX_SKEW:
-                message = (f"{component} allows {format_seconds(skew)} of clock skew: expired "
-                           "tokens stay accepted that long.")
+                message = (f"{component} allows {described} of clock skew: expired tokens "
+                           "stay accepted that long.")
             else:
                 continue
             yield self.finding(environment, component, message,
                                evidence={"clock_skew_seconds": skew,
+                                         "clock_skew": described,
                                          "token_lifetime_seconds": shortest},
-                               key_path=f"{component}.clock_skew")
+                               key_path=validator.clock_skew.key_path)
 
 
 @rule(

@@ -8,6 +8,7 @@ from driftcheck.compare import DifferenceKind, IssuerDifference, classify_issuer
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
 from driftcheck.rules.registry import Rule, RuleContext, rule
+from driftcheck.rules.verdicts import issuer_verdicts
 from driftcheck.urls import is_loopback
 
 
@@ -38,19 +39,25 @@ def _issuer_findings(
         if difference.kind != kind:
             continue
         seen = observations.environments[environment.name]
+        graded = issuer_verdicts(environment, discovered)
+        severity = graded.severity
+        if severity is Severity.INFO and kind == "other":
+            severity = Severity.MEDIUM  # another tenant or host: idp.issuer is still wrong
         yield self.finding(
             environment,
             "idp",
             f"The discovery document's issuer is {discovered!r} but the environment expects "
-            f"{configured!r}: {difference.explanation}.",
+            f"{configured!r}: {difference.explanation}.{graded.sentence}",
             evidence={
                 "expected": configured,
                 "actual": discovered,
                 "expected_marked": difference.expected_marked,
                 "actual_marked": difference.actual_marked,
                 "discovery_url": seen.discovery_url,
+                **graded.evidence,
             },
             key_path="idp.issuer",
+            severity=severity,
         )
 
 

@@ -12,6 +12,7 @@ from driftcheck.findings import Finding, Severity, Step
 from driftcheck.http_facts import cache_lifetime
 from driftcheck.jwks import STRONG_CURVES, JwksFacts, KeyFacts
 from driftcheck.models import Environment
+from driftcheck.profiles.effective import EffectiveValidator, seconds_text, validators_of
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import HMAC_BITS, lifetime
 
@@ -376,69 +377,148 @@ def key_use_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
 
 @rule(
     "DC209", "jwks-cache-outlives-rotation", Severity.MEDIUM, Step.JWKS,
-    summary="A JWKS cache window (Cache-Control or an API's jwks_cache_ttl) is longer than "
-    "the rotation overlap.",
+    summary="A validator needs a new signing key published longer before first use than the "
+    "rotation allows (its JWKS cache, Cache-Control, no refetch on an unknown kid).",
     causes=(
+        "a validator that caches the key set and does not refetch on an unknown kid (Envoy, "
+        "Istio, API Gateway), or keys configured by hand (Kong, joserfc, golang-jwt)",
         "a long `max-age` set on the JWKS for performance",
         "a validator's JWKS cache TTL raised to ride out IdP outages",
         "a rotation_overlap shortened without looking at caches",
     ),
-    fix="Keep every JWKS cache window shorter than `idp.rotation_overlap` (publish new keys "
-    "at least one cache window before signing with them), or lengthen the overlap.",
+    fix="Publish new keys at least the longest rotation lead time before signing with them "
+    "(lengthen `idp.rotation_overlap`), shorten the caches, or use validators that refetch "
+    "on an unknown kid.",
 )
 def jwks_cache_outlives_rotation(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
-    Compares `idp.rotation_overlap` with every cache window of the environment's key set:
-    the JWKS response's `Cache-Control` (`max-age`, or `s-maxage` when longer) and each API's
-    and gateway's `jwks_cache_ttl`. Runs only where `rotation_overlap` is declared.
+    Computes each API's and gateway's rotation lead time, how long before its first use a
+    new signing key must be in the JWKS: the cooldown for a validator that refetches on an
+    unknown kid (jose 30 s, Microsoft.IdentityModel 5 min), else its whole cache window
+    (Envoy 10 min, Istio 20 min, API Gateway 2 h), from the declared `jwks_cache_ttl` and
+    `refetch_on_unknown_kid` or the validator profile's defaults. It reports:
+    - a lead time (or the JWKS response's `Cache-Control` window) longer than
+      `idp.rotation_overlap`;
+    - with `--snapshot-in`, a known-good token signed with a kid that was not in the previous
+      key set: per validator, whether it picks the new key up or holds the old set.
 
     ## Why is this bad?
     After a rotation, a validator that cached the key set keeps it for its whole cache
-    window. If that window is longer than the overlap, tokens signed with the new key arrive
-    while the validator still holds the old set: "kid not found" or "invalid signature"
-    until the cache expires, the seed article's "stale JWKS cache".
+    window. Tokens signed with the new key arrive while it still holds the old set: "kid not
+    found" or "invalid signature" until the cache expires, the seed article's "stale JWKS
+    cache". Validators differ by hours here; the same rotation is invisible to jose and an
+    outage behind Envoy.
 
     ## Example
     ```toml
     [idp]
-    rotation_overlap = "1h"
+    rotation_overlap = "5m"
     [apis.orders]
-    jwks_cache_ttl = "24h"   # DC209: 24 h cache, 1 h overlap
+    validator = "envoy-jwt-authn"   # DC209: new keys must be published >= 10 min ahead
     ```
     """
     observations = context.observations
     assert observations is not None
     for environment in context.environments:
-        overlap = environment.idp.rotation_overlap
         seen = observations.environments.get(environment.name)
-        if overlap is None or seen is None:
+        if seen is None:
             continue
-        windows: list[tuple[str, str, float, str]] = []
-        response = observations.response(seen.jwks_url)
-        if response is not None and response.ok:
-            lifetime = cache_lifetime(response.headers)
-            if lifetime is not None:
-                windows.append(("idp", _jwks_key_path(environment), lifetime[0],
-                                f"the JWKS response ({lifetime[1]})"))
-        for family, validators in (("apis", environment.apis), ("gateways", environment.gateways)):
-            for name, validator in validators.items():
-                if validator.jwks_cache_ttl is not None:
-                    windows.append((f"{family}.{name}", f"{family}.{name}.jwks_cache_ttl",
-                                    validator.jwks_cache_ttl, f"{family}.{name}.jwks_cache_ttl"))
-        for component, key_path, window, source in windows:
-            if window <= overlap:
-                continue
-            yield self.finding(
-                environment, component,
-                f"Key sets may be cached for {format_seconds(window)} by {source}, longer than "
-                f"idp.rotation_overlap ({format_seconds(overlap)}): after a rotation, "
-                f"validators can hold the old keys for {format_seconds(window - overlap)} past "
-                "the overlap.",
-                evidence={"cache_window_seconds": window, "rotation_overlap_seconds": overlap,
-                          "source": source, "jwks_uri": seen.jwks_url},
-                key_path=key_path,
-            )
+        validators = list(validators_of(environment))
+        overlap = environment.idp.rotation_overlap
+        if overlap is not None:
+            response = observations.response(seen.jwks_url)
+            lifetime = cache_lifetime(response.headers) if response and response.ok else None
+            if lifetime is not None and lifetime[0] > overlap:
+                yield self.finding(
+                    environment, "idp",
+                    f"Key sets may be cached for {format_seconds(lifetime[0])} by the JWKS "
+                    f"response ({lifetime[1]}), longer than idp.rotation_overlap "
+                    f"({format_seconds(overlap)}): after a rotation, caches can hold the old "
+                    f"keys for {format_seconds(lifetime[0] - overlap)} past the overlap.",
+                    evidence={"cache_window_seconds": lifetime[0],
+                              "rotation_overlap_seconds": overlap,
+                              "source": f"the JWKS response ({lifetime[1]})",
+                              "jwks_uri": seen.jwks_url},
+                    key_path=_jwks_key_path(environment))
+            for validator in validators:
+                lead = validator.rotation_lead
+                if lead is None or lead <= overlap:
+                    continue
+                yield self.finding(
+                    environment, validator.component,
+                    f"New signing keys must be published at least {format_seconds(lead)} "
+                    f"before first use for {validator.label}: it "
+                    f"{validator.rotation_lead_reason()}. idp.rotation_overlap is "
+                    f"{format_seconds(overlap)}, so tokens signed with a new key fail there "
+                    f"for up to {format_seconds(lead - overlap)}.",
+                    evidence={"rotation_lead_seconds": lead,
+                              "rotation_overlap_seconds": overlap,
+                              "validator": validator.profile.name,
+                              "jwks_cache": validator.jwks_cache.describe(seconds_text),
+                              "refetch_on_unknown_kid":
+                                  validator.refetch_on_unknown_kid.describe(),
+                              "jwks_uri": seen.jwks_url},
+                    key_path=validator.jwks_cache.key_path)
+        yield from _new_key_in_use(self, context, environment, validators)
+
+
+def _new_kids_in_use(context: RuleContext, environment: Environment) -> list[str]:
+    """kids of known-good tokens that the current key set has and the previous one lacked."""
+    observations, previous = context.observations, context.previous
+    if observations is None or previous is None:
+        return []
+    seen = observations.environments.get(environment.name)
+    before = previous.environments.get(environment.name)
+    if seen is None or before is None:
+        return []
+    now_facts = context.jwks_facts(seen.jwks_url)
+    old_facts = context.jwks_facts(before.jwks_url, previous=True)
+    if now_facts is None or old_facts is None:
+        return []
+    current = {k.kid for k in now_facts.keys if k.kid}
+    earlier = {k.kid for k in old_facts.keys if k.kid}
+    kids = [str(t.header.get("kid")) for t in seen.tokens if t.header and t.header.get("kid")]
+    return sorted({kid for kid in kids if kid in current and kid not in earlier})
+
+
+def _new_key_in_use(self: Rule, context: RuleContext, environment: Environment,
+                    validators: list[EffectiveValidator]) -> Iterator[Finding]:
+    kids = _new_kids_in_use(context, environment)
+    if not kids or not validators:
+        return
+    holding, delayed, fine = [], [], []
+    for validator in validators:
+        lead = validator.rotation_lead
+        if lead is None or (lead > 0 and not validator.refetch_on_unknown_kid.value):
+            holding.append(validator)
+        elif lead > 0:
+            delayed.append(validator)
+        else:
+            fine.append(validator)
+    parts = []
+    if holding:
+        parts.append("may still hold the old key set and reject these tokens: " + "; ".join(
+            f"{v.label} for up to {seconds_text(v.rotation_lead)} ({v.rotation_lead_reason()})"
+            for v in holding))
+    if delayed:
+        parts.append("pick the key up after a failed lookup, within " + "; ".join(
+            f"{v.label} {seconds_text(v.rotation_lead)} ({v.rotation_lead_reason()})"
+            for v in delayed))
+    if fine:
+        parts.append("pick the key up at once: " + ", ".join(v.label for v in fine))
+    severity = Severity.HIGH if holding else Severity.LOW if delayed else Severity.INFO
+    yield self.finding(
+        environment, "idp",
+        f"The known-good token is signed with kid {', '.join(map(repr, kids))}, which was not "
+        f"in the previous snapshot's key set (a rotation). Validators here "
+        + "; ".join(parts) + ".",
+        evidence={"kids": kids, "validators": [
+            {"component": v.component, "validator": v.profile.name,
+             "rotation_lead_seconds": v.rotation_lead,
+             "refetch_on_unknown_kid": v.refetch_on_unknown_kid.describe()}
+            for v in validators]},
+        key_path=_jwks_key_path(environment), severity=severity, subject="new-kid")
 
 
 @rule(
@@ -524,10 +604,9 @@ def rotation_overlap_too_short(self: Rule, context: RuleContext) -> Iterator[Fin
             source = "max_token_age"
         if not spans:
             continue
-        caches = [(v.jwks_cache_ttl, f"{family}.{name}.jwks_cache_ttl")
-                  for family, group in (("apis", environment.apis),
-                                        ("gateways", environment.gateways))
-                  for name, v in group.items() if v.jwks_cache_ttl is not None]
+        caches = [(v.jwks_cache.value, v.jwks_cache.origin if v.jwks_cache.key_path ==
+                   v.jwks_cache.origin else f"{v.component}, {v.jwks_cache.origin}")
+                  for v in validators_of(environment) if v.jwks_cache.value is not None]
         response = observations.response(seen.jwks_url)
         header = cache_lifetime(response.headers) if response is not None and response.ok \
             else None

@@ -11,13 +11,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from driftcheck.compare import classify_issuer
+from driftcheck.compare import classify_issuer, entra_version_confusion
 from driftcheck.durations import describe_instant, format_seconds
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.http_facts import environment_clock_offset
 from driftcheck.models import Api, Environment
 from driftcheck.observations import SecretObservation, TokenObservation
+from driftcheck.profiles import get_profile
+from driftcheck.profiles.effective import api_validator, effective, seconds_text
 from driftcheck.rules.registry import Rule, RuleContext, rule
+from driftcheck.rules.verdicts import issuer_verdicts
 from driftcheck.tokens.claims import (
     ASYMMETRIC_ALGORITHMS,
     HMAC_BITS,
@@ -480,10 +483,13 @@ def _hmac_signature(self: Rule, environment: Environment, token: TokenObservatio
                                        verifies_when=check.transform))
 
 
-def _skew(api: Api | None) -> tuple[float, str]:
-    if api is not None and api.clock_skew is not None:
-        return api.clock_skew, f"apis.{api.name}.clock_skew"
-    return 0.0, "no clock_skew declared (0 s)"
+def _skew(environment: Environment, api: Api | None) -> tuple[float, str]:
+    """The API's effective clock skew and where it comes from ("60 s, spring-security
+    default"); 0 s for a token not bound to an API."""
+    validator = api_validator(environment, api)
+    if validator is None:
+        return 0.0, "no API named (0 s)"
+    return validator.clock_skew.value, validator.clock_skew.origin
 
 
 def _clock_note(context: RuleContext, environment: Environment, gap: float, ahead: bool) -> str:
@@ -530,10 +536,14 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
         exp = times.get("exp")
         if exp is None or exp >= MILLISECONDS_THRESHOLD:
             continue
-        skew, skew_source = _skew(api)
+        skew, skew_source = _skew(environment, api)
         now = context.now
         if exp + skew >= now:
             continue
+        profile = get_profile(api.validator) if api is not None else None
+        unchecked = (f" {profile.name} does not check exp by default "
+                     f"({profile.exp_checked.source}): this API accepts it anyway."
+                     if profile is not None and not profile.exp_checked.value else "")
         iat = times.get("iat")
         issued = f" It was issued {describe_instant(iat, now)}, lifetime " \
                  f"{format_seconds(exp - iat)}." if iat is not None and iat < exp else ""
@@ -541,7 +551,7 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
             self, environment, token,
             f"The token expired {format_seconds(now - exp)} ago (exp "
             f"{describe_instant(exp, now)}); {_api_label(token)} allows "
-            f"{format_seconds(skew)} of skew ({skew_source}).{issued}"
+            f"{seconds_text(skew)} of skew ({skew_source}).{issued}{unchecked}"
             f"{_clock_note(context, environment, now - exp, ahead=False)}",
             evidence=_evidence(token, exp=int(exp), now=int(now), skew_seconds=skew),
         )
@@ -572,22 +582,30 @@ def token_not_yet_valid(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     for environment, token, api, claims in _decoded(context):
         times = time_claims(claims)
-        skew, skew_source = _skew(api)
+        skew, skew_source = _skew(environment, api)
         now = context.now
+        profile = get_profile(api.validator) if api is not None else None
         for name in ("nbf", "iat"):
             value = times.get(name)
             if value is None or value >= MILLISECONDS_THRESHOLD or value - skew <= now:
                 continue
+            checked = profile is None or (profile.nbf_checked if name == "nbf"
+                                          else profile.iat_checked).value
+            consequence = "" if checked else (
+                f" {api.validator if api else ''} does not check {name}, so this API accepts "
+                "it; validators that do reject it.")
             yield _finding(
                 self, environment, token,
                 f"The token is not valid yet: {name} is {describe_instant(value, now)}, "
                 f"{format_seconds(value - now)} ahead; {_api_label(token)} allows "
-                f"{format_seconds(skew)} of skew ({skew_source})."
+                f"{seconds_text(skew)} of skew ({skew_source}).{consequence}"
                 f"{_clock_note(context, environment, value - now, ahead=True)}",
                 evidence=_evidence(token, claim=name, value=int(value), now=int(now),
-                                   skew_seconds=skew),
+                                   skew_seconds=skew, checked=checked),
+                severity=None if checked else Severity.LOW,
             )
-            break  # nbf explains it; iat would say the same thing again
+            if checked:
+                break  # nbf explains it; iat would say the same thing again
 
 
 @rule(
@@ -651,7 +669,8 @@ def iss_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
     issuer".
     """
     for environment, token, api, claims in _decoded(context):
-        expected = list(api.issuers) if api and api.issuers else [environment.idp.issuer]
+        validator = api_validator(environment, api)
+        expected = validator.expected_issuers(claims) if validator else [environment.idp.issuer]
         key_path = f"apis.{api.name}.issuers" if api and api.issuers else "idp.issuer"
         iss = claims.get("iss")
         if not isinstance(iss, str):
@@ -661,7 +680,17 @@ def iss_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
             continue
         if iss in expected:
             continue
-        difference = min((classify_issuer(e, iss) for e in expected),
+        template_note = ""
+        if api is not None and api.issuer_template:
+            if validator is not None and not validator.profile.issuer_template.value:
+                template_note = (f" {api.validator} cannot fill {{tenantid}} from tid: "
+                                 "issuer_template has no effect there.")
+            elif "tid" not in claims:
+                template_note = " The token has no tid claim to fill {tenantid} with."
+            if "tid" not in claims or template_note:
+                expected = [*expected, api.issuer_template]
+        entra = [e for e in expected if entra_version_confusion(e, iss)]
+        difference = min((classify_issuer(e, iss) for e in entra or expected),
                          key=lambda d: ["trailing-slash", "case-or-scheme", "other"].index(
                              d.kind) if d.kind != "equal" else -1)
         others = _others_matching(context, environment, {iss}, "issuer")
@@ -673,16 +702,21 @@ def iss_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
                      "configuration is what differs.")
         else:
             whose = ""
+        graded = issuer_verdicts(environment, iss, claims, [validator]) if validator else None
+        verdict = graded.sentence if graded else ""
         yield _finding(
             self, environment, token,
-            f"The token's iss {iss!r} is not accepted by {_api_label(token)} (expects "
-            f"{', '.join(map(repr, expected))}): {difference.explanation}.{whose}",
+            f"The token's iss {iss!r} is not among the issuers of {_api_label(token)} "
+            f"({', '.join(map(repr, expected))}): {difference.explanation}.{whose}{template_note}"
+            f"{verdict}",
             key_path=key_path,
             evidence=_evidence(token, expected=expected, actual=iss,
                                expected_marked=difference.expected_marked,
                                actual_marked=difference.actual_marked,
-                               matches_environment=others or None),
+                               matches_environment=others or None,
+                               **(dict(graded.evidence) if graded else {})),
             related=others,
+            severity=graded.severity if graded else None,
         )
 
 
@@ -702,7 +736,10 @@ def aud_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Compares `aud` (a string or an array) with the API's `audiences` and names the
-    environment whose audience it is. APIs without declared audiences are not judged.
+    environment whose audience it is. An API without declared audiences is judged by its
+    validator profile: PyJWT, Microsoft.IdentityModel and API Gateway then reject any token
+    that carries `aud`; a validator that never checks `aud` (Kong's jwt plugin) makes
+    declared audiences decorative (info).
 
     ## Why is this bad?
     The audience says which resource a token is for; an API that accepts another resource's
@@ -713,7 +750,25 @@ def aud_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
     DC310, "it is prod's audience".
     """
     for environment, token, api, claims in _decoded(context):
-        if api is None or not api.audiences:
+        if api is None:
+            continue
+        handling = get_profile(api.validator).audience
+        if not api.audiences:
+            if handling.value == "required" and "aud" in claims:
+                yield _finding(
+                    self, environment, token,
+                    f"{_api_label(token)} declares no audiences, and {api.validator} then "
+                    f"rejects every token that carries aud ({handling.source}).",
+                    key_path=f"apis.{api.name}.audiences",
+                    evidence=_evidence(token, validator=api.validator, audience=handling.value))
+            continue
+        if handling.value == "not-checked":
+            yield _finding(
+                self, environment, token,
+                f"{_api_label(token)} declares audiences, but {api.validator} does not check "
+                f"aud ({handling.source}): any audience is accepted there.",
+                key_path=f"apis.{api.name}.validator", severity=Severity.INFO,
+                evidence=_evidence(token, validator=api.validator, audience=handling.value))
             continue
         aud = claims.get("aud")
         audiences = [aud] if isinstance(aud, str) else [a for a in aud if isinstance(a, str)] \
@@ -898,8 +953,9 @@ def token_verdicts(context: RuleContext, findings: list[Finding]) -> dict[str, l
         return {}
     verdicts: dict[str, list[TokenVerdict]] = {}
     for environment, token, api in _tokens(context):
-        failed = {f.step for f in findings
-                  if f.environment == environment.name and f.component == _component(token)}
+        failed = {f.step for f in findings  # info findings say a step passes, leniently
+                  if f.environment == environment.name and f.component == _component(token)
+                  and f.severity is not Severity.INFO}
         guess = token_kind(environment, token)
         if token.failure is not None or token.claims is None:
             steps: list[tuple[Step, StepResult]] = [
@@ -929,10 +985,6 @@ def token_verdicts(context: RuleContext, findings: list[Finding]) -> dict[str, l
             kind=guess.kind if guess else None, steps=tuple(steps),
             unavailable=token.failure))
     return verdicts
-
-
-REQUIRES_EXP = {"strict"}
-"""Validator profiles known to reject a token without exp (profiles grow with issue 7)."""
 
 
 @rule(
@@ -967,12 +1019,18 @@ def token_lifetime(self: Rule, context: RuleContext) -> Iterator[Finding]:
             continue
         times = time_claims(claims)
         exp, iat = times.get("exp"), times.get("iat")
-        if "exp" not in claims and api.validator in REQUIRES_EXP:
-            yield _finding(self, environment, token,
-                           f"The token has no exp; {_api_label(token)} ({api.validator} "
-                           "validator) requires one, and elsewhere it would never expire.",
-                           key_path=f"apis.{api.name}.validator", severity=Severity.HIGH,
-                           evidence=_evidence(token, validator=api.validator))
+        if "exp" not in claims:
+            required = effective(environment, "apis", api).exp_required
+            yield _finding(
+                self, environment, token,
+                f"The token has no exp; {_api_label(token)} "
+                + (f"rejects it (exp required: {required.origin})." if required.value else
+                   f"accepts it ({api.validator} does not require exp: {required.origin}), so "
+                   "it never expires there; validators that require exp reject it."),
+                key_path=required.key_path,
+                severity=Severity.HIGH if required.value else Severity.MEDIUM,
+                evidence=_evidence(token, validator=api.validator,
+                                   exp_required=required.describe()))
             continue
         if exp is None or iat is None or api.max_token_age is None or exp <= iat:
             continue
