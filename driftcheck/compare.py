@@ -164,9 +164,20 @@ _ENTRA_V2 = re.compile(
     r"chinacloudapi\.cn)/([^/]+)/v2\.0$")
 
 
-def entra_issuer(issuer: str) -> tuple[str, str] | None:
-    """("v1" | "v2", tenant) for a Microsoft Entra ID issuer (or template), else None."""
-    for version, pattern in (("v1", _ENTRA_V1), ("v2", _ENTRA_V2)):
+# The same shapes on any host (a proxy, a sovereign cloud, a test double): a tenant GUID
+# path, with "/v2.0" for v2. Only trusted when both sides name the same tenant GUID.
+_GUID = r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+_SHAPED_V1 = re.compile(rf"^https?://[^/]+/{_GUID}/$")
+_SHAPED_V2 = re.compile(rf"^https?://[^/]+/{_GUID}/v2\.0$")
+
+
+def entra_issuer(issuer: str, *, shaped: bool = False) -> tuple[str, str] | None:
+    """("v1" | "v2", tenant) for a Microsoft Entra ID issuer (or template), else None.
+    `shaped`: also accept Entra-shaped issuers on other hosts."""
+    patterns = [("v1", _ENTRA_V1), ("v2", _ENTRA_V2)]
+    if shaped:
+        patterns += [("v1", _SHAPED_V1), ("v2", _SHAPED_V2)]
+    for version, pattern in patterns:
         match = pattern.match(issuer)
         if match:
             return version, match.group(1)
@@ -176,7 +187,11 @@ def entra_issuer(issuer: str) -> tuple[str, str] | None:
 def entra_version_confusion(expected: str, actual: str) -> str | None:
     """An explanation when `expected` and `actual` are the v1 and v2 issuers of Entra ID."""
     e, a = entra_issuer(expected), entra_issuer(actual)
-    if e is None or a is None or e[0] == a[0]:
+    if e is None or a is None:
+        e, a = entra_issuer(expected, shaped=True), entra_issuer(actual, shaped=True)
+        if e is None or a is None or e[1].lower() != a[1].lower():
+            return None
+    if e[0] == a[0]:
         return None
     return (f"a {a[0]}.0 Entra ID token where the {e[0]}.0 issuer is expected: the token "
             "version follows the API's app registration (accessTokenAcceptedVersion "

@@ -165,6 +165,14 @@ _FAILURE_FIX = {
 }
 
 
+def _provider_hint(url: str, status: int | None) -> str:
+    """A known provider's URL-layout change behind a 404."""
+    if status == 404 and "/auth/realms/" in url:
+        return (" Keycloak 17 and later serve realms at /realms/NAME, without the /auth "
+                "prefix of older releases (unless started with --http-relative-path=/auth).")
+    return ""
+
+
 @rule(
     "DC010", "fetch-failed", Severity.HIGH, Step.FETCH,
     summary="A discovery document, JWKS or runtime config could not be fetched.",
@@ -211,7 +219,8 @@ def fetch_failed(self: Rule, context: RuleContext) -> Iterator[Finding]:
             yield self.finding(
                 environment,
                 key_path.rsplit(".", 1)[0] if key_path.startswith("frontends.") else "idp",
-                f"Could not fetch the {what} at {url}: {failure.detail} ({failure.kind}).",
+                f"Could not fetch the {what} at {url}: {failure.detail} ({failure.kind})."
+                + _provider_hint(url, response.status if response else None),
                 evidence=evidence,
                 key_path=key_path,
                 severity=Severity.MEDIUM if what.startswith("runtime") else None,

@@ -553,7 +553,8 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
             f"{describe_instant(exp, now)}); {_api_label(token)} allows "
             f"{seconds_text(skew)} of skew ({skew_source}).{issued}{unchecked}"
             f"{_clock_note(context, environment, now - exp, ahead=False)}",
-            evidence=_evidence(token, exp=int(exp), now=int(now), skew_seconds=skew),
+            evidence=_evidence(token, exp=int(exp), now=int(now), skew_seconds=skew,
+                               validator_accepts=bool(unchecked) or None),
         )
 
 
@@ -601,7 +602,7 @@ def token_not_yet_valid(self: Rule, context: RuleContext) -> Iterator[Finding]:
                 f"{seconds_text(skew)} of skew ({skew_source}).{consequence}"
                 f"{_clock_note(context, environment, value - now, ahead=True)}",
                 evidence=_evidence(token, claim=name, value=int(value), now=int(now),
-                                   skew_seconds=skew, checked=checked),
+                                   skew_seconds=skew, validator_accepts=not checked or None),
                 severity=None if checked else Severity.LOW,
             )
             if checked:
@@ -623,12 +624,15 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext) -> Iterator[Find
 
     ## Why is this bad?
     Read as seconds, such an `exp` never expires (a token valid forever), and `nbf`/`iat`
-    make a token that is never valid yet; validators disagree on which they reject.
+    make a token that is never valid yet; validators disagree on which they reject: PyJWT
+    and joserfc reject a future `iat`, jose and jsonwebtoken do not look at it and accept a
+    token that then never expires. The message says which applies to the token's API; the
+    finding stays high either way.
 
     ## Example
     `"exp": 1764369000000` is 2025-11-28 22:30 UTC in milliseconds: DC308.
     """
-    for environment, token, _api, claims in _decoded(context):
+    for environment, token, api, claims in _decoded(context):
         times = time_claims(claims)
         large = {name: value for name, value in times.items()
                  if value >= MILLISECONDS_THRESHOLD}
@@ -637,9 +641,25 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext) -> Iterator[Find
         described = "; ".join(
             f"{name} {int(value)} is {describe_instant(value / 1000, context.now)} as "
             "milliseconds" for name, value in large.items())
+        # Read as seconds, exp lies in the far future (accepted); nbf and iat lie there too,
+        # and reject the token wherever the validator checks them.
+        profile = get_profile(api.validator) if api is not None else None
+        rejecting = [name for name in large if name in ("nbf", "iat") and (
+            profile is None or (profile.nbf_checked if name == "nbf"
+                                else profile.iat_checked).value)]
+        if profile is None:
+            verdict = ""
+        elif rejecting:
+            verdict = (f" {profile.name} rejects it ({', '.join(rejecting)} in the far future).")
+        else:
+            verdict = (f" {profile.name} accepts it, and it never expires there: "
+                       f"{'exp is far in the future' if 'exp' in large else 'nothing expires'}"
+                       f"{'' if 'iat' not in large else ' and iat is not checked'}.")
         yield _finding(self, environment, token,
-                       f"Time claims are in milliseconds, not seconds: {described}.",
-                       evidence=_evidence(token, **{k: int(v) for k, v in large.items()}))
+                       f"Time claims are in milliseconds, not seconds: {described}.{verdict}",
+                       evidence=_evidence(token, **{k: int(v) for k, v in large.items()},
+                                          validator_accepts=(bool(profile) and not rejecting)
+                                          or None))
 
 
 @rule(
@@ -953,9 +973,12 @@ def token_verdicts(context: RuleContext, findings: list[Finding]) -> dict[str, l
         return {}
     verdicts: dict[str, list[TokenVerdict]] = {}
     for environment, token, api in _tokens(context):
-        failed = {f.step for f in findings  # info findings say a step passes, leniently
+        # Info findings, and findings whose evidence says the API's validator accepts the
+        # token anyway, describe a step that passes (leniently), not one that fails.
+        failed = {f.step for f in findings
                   if f.environment == environment.name and f.component == _component(token)
-                  and f.severity is not Severity.INFO}
+                  and f.severity is not Severity.INFO
+                  and not f.evidence.get("validator_accepts")}
         guess = token_kind(environment, token)
         if token.failure is not None or token.claims is None:
             steps: list[tuple[Step, StepResult]] = [
