@@ -355,14 +355,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from driftcheck.report.rule_reference import print_rule, rule_table_text, rules_markdown
+    if not args.id and not args.markdown:  # from the generated index: no rule imports
+        from driftcheck.rule_index import table_text
+
+        sys.stdout.write(table_text())
+        return 0
+    from driftcheck.report.rule_reference import print_rule, rules_markdown
     from driftcheck.rules import get_rule
 
     if args.markdown:
         sys.stdout.write(rules_markdown())
-        return 0
-    if not args.id:
-        sys.stdout.write(rule_table_text())
         return 0
     found = get_rule(args.id)
     if found is None:

@@ -44,3 +44,10 @@ def describe_instant(timestamp: float, now: float) -> str:
         return f"{absolute} (now)"
     relative = f"in {format_seconds(delta)}" if delta > 0 else f"{format_seconds(delta)} ago"
     return f"{absolute} ({relative})"
+
+
+def seconds_text(value: float | None) -> str:
+    """format_seconds, with 0 as "0 s" and None (keys never fetched) said in words."""
+    if value is None:
+        return "never fetched"
+    return "0 s" if value == 0 else format_seconds(value)

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from driftcheck.durations import seconds_text
 from driftcheck.jwks import JwksFacts
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
-from driftcheck.profiles.effective import EffectiveValidator, seconds_text, validators_of
+from driftcheck.profiles.effective import EffectiveValidator, validators_of
 from driftcheck.urls import origin
 
 
@@ -92,6 +93,8 @@ class EnvironmentIdentity:
     algorithms: frozenset[str]
     validators: Mapping[str, str]
     """component -> its validator profile."""
+    issuer_comparisons: Mapping[str, str]
+    """component -> effective issuer comparison and where it comes from."""
     clock_skews: Mapping[str, str]
     """component -> effective clock skew and where it comes from ("60 s, spring-security
     default")."""
@@ -152,6 +155,7 @@ def identity_of(environment: Environment, observations: Observations | None,
         hosts=hosts,
         algorithms=frozenset(a for _, _, v in validators for a in v.algorithms),
         validators={v.component: v.profile.name for v in effective},
+        issuer_comparisons={v.component: v.issuer_comparison.brief() for v in effective},
         clock_skews={v.component: v.clock_skew.brief(seconds_text) for v in effective},
         rotation_leads={v.component: _lead(v) for v in effective},
         allow_shared=frozenset(environment.isolation.allow_shared),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from driftcheck.findings import Step
 from driftcheck.report.rule_reference import rules_markdown
+from driftcheck.rule_index import INDEX, generated
 from driftcheck.rules import all_rules, get_rule
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
@@ -36,6 +37,13 @@ def test_lookup_by_id_or_slug():
 def test_docs_rules_md_is_generated_from_the_registry():
     assert DOCS.read_text(encoding="utf-8") == rules_markdown(), (
         "docs/rules.md is out of date: run `driftcheck rules --markdown > docs/rules.md`"
+    )
+
+
+def test_rule_index_is_generated_from_the_registry():
+    assert INDEX.read_text(encoding="utf-8") == generated(), (
+        "driftcheck/rule_index.json is out of date: run `python -m driftcheck.rule_index "
+        "--write`"
     )
 
 

@@ -11,17 +11,11 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from driftcheck.compare import TENANT_PLACEHOLDER, issuer_accepted
-from driftcheck.durations import format_seconds
+from driftcheck.durations import seconds_text
 from driftcheck.models import Api, Environment, Gateway
 from driftcheck.profiles import Profile, Sourced, get_profile, rotation_lead
 
 T = TypeVar("T")
-
-
-def seconds_text(value: float | None) -> str:
-    if value is None:
-        return "never fetched"
-    return "0 s" if value == 0 else format_seconds(value)
 
 
 @dataclass(frozen=True)

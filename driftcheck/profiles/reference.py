@@ -4,8 +4,8 @@ these commands should start fast."""
 
 from __future__ import annotations
 
+from driftcheck.durations import seconds_text
 from driftcheck.profiles import Profile, profiles
-from driftcheck.profiles.effective import seconds_text
 
 LABELS = {
     "issuer_comparison": "issuer comparison",
@@ -83,6 +83,11 @@ def profiles_table_text() -> str:
         ("profile", "issuer", "skew", "JWKS cache", "refetch", "exp req.", "audience",
          "key lead")]
     rows += [(p.name, *(cell(p, f) for f in _SUMMARY), _lead(p)) for p in profiles().values()]
+    return _aligned(rows)
+
+
+def _aligned(rows: list[tuple[str, ...]]) -> str:
+    """Rows as plain text in columns two spaces apart."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
                    + "\n" for row in rows)
@@ -107,9 +112,7 @@ def aspect_table_text(rule_id: str) -> str:
     rows: list[tuple[str, ...]] = [
         ("validator", *(LABELS.get(a, "new key lead time") for a in aspects))]
     rows += [(p.name, *(cell(p, a) for a in aspects)) for p in profiles().values()]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                   + "\n" for row in rows)
+    return _aligned(rows)
 
 
 _DOC_HEADER = """# Validator profiles

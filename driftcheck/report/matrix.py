@@ -35,6 +35,7 @@ ROWS: tuple[Row, ...] = (
     ("audiences", lambda i: sorted(i.audiences), True),
     ("algorithms", lambda i: sorted(i.algorithms), False),
     ("validators", lambda i: _per_component(i.validators), False),
+    ("issuer comparison", lambda i: _per_component(i.issuer_comparisons), False),
     ("clock skew", lambda i: _per_component(i.clock_skews), False),
     ("key lead time", lambda i: _per_component(i.rotation_leads), False),
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from driftcheck.profiles.reference import aspect_table_markdown, aspect_table_text
 from driftcheck.rules import Rule, all_rules
 
 _HEADER = """# driftcheck rule reference
@@ -25,6 +24,7 @@ def anchor(rule: Rule) -> str:
 
 
 def rules_markdown() -> str:
+    from driftcheck.profiles.reference import aspect_table_markdown
     rules = all_rules()
     lines = [_HEADER.rstrip("\n")]
     for rule in rules:
@@ -58,23 +58,14 @@ def rules_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def rule_table_text() -> str:
-    """The rule list as aligned plain text (no rich: `driftcheck rules` should start fast)."""
-    rows = [("ID", "slug", "severity", "step", "summary")] + [
-        (r.id, r.slug, r.severity.value, r.step.value, r.summary) for r in all_rules()]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
-        + "  " + row[4] + "\n"
-        for row in rows)
-
-
 if TYPE_CHECKING:
     from rich.console import Console
 
 
 def print_rule(console: Console, rule: Rule) -> None:
     from rich.text import Text
+
+    from driftcheck.profiles.reference import aspect_table_text
 
     title = Text(f"{rule.id} {rule.slug}", style="bold")
     title.append(f"  ({rule.severity.value}, step {rule.step.value})", style="dim")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from driftcheck.durations import format_seconds
+from driftcheck.durations import format_seconds, seconds_text
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.http_facts import environment_clock_offset
-from driftcheck.profiles.effective import seconds_text, validators_of
+from driftcheck.profiles.effective import validators_of
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import skew_text, skew_verdicts
 

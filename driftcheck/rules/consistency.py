@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from driftcheck.compare import classify_issuer, mark_difference
-from driftcheck.durations import format_seconds
+from driftcheck.durations import format_seconds, seconds_text
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.http_facts import environment_clock_offset
 from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
 from driftcheck.profiles import DEFAULT_PROFILE
-from driftcheck.profiles.effective import seconds_text, validators_of
+from driftcheck.profiles.effective import validators_of
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
 

@@ -109,7 +109,11 @@ def discovery_issuer_mismatch(self: Rule, context: RuleContext) -> Iterator[Find
 def issuer_trailing_slash(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
-    Reports an issuer that differs from the discovered one only by a trailing `/`.
+    Reports an issuer that differs from the discovered one only by a trailing `/`, and says
+    which APIs and gateways of the environment reject tokens carrying the discovered issuer
+    under their validator's issuer comparison (`validator`, `issuer_comparison`): high when
+    any does (an exact comparison, the default and what Spring Security, PyJWT, jose,
+    Envoy and Microsoft.IdentityModel do), info when every one accepts it.
 
     ## Why is this bad?
     It is the commonest issuer failure. Most validators compare `iss` as an exact string
@@ -139,7 +143,8 @@ def issuer_case_or_scheme(self: Rule, context: RuleContext) -> Iterator[Finding]
     """
     ## What it does
     Reports an issuer that equals the discovered one after URL normalization (scheme and host
-    in lower case, default port dropped) but not as a string.
+    in lower case, default port dropped) but not as a string. High when any API's validator
+    compares exactly; info when all of them normalise URLs (openid-client does).
 
     ## Why is this bad?
     Most validators compare issuers as strings, so `https://Login.example.com` and

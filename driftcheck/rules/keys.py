@@ -7,12 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from driftcheck.durations import format_seconds
+from driftcheck.durations import format_seconds, seconds_text
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.http_facts import cache_lifetime
 from driftcheck.jwks import STRONG_CURVES, JwksFacts, KeyFacts
 from driftcheck.models import Environment
-from driftcheck.profiles.effective import EffectiveValidator, seconds_text, validators_of
+from driftcheck.profiles.effective import EffectiveValidator, validators_of
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import HMAC_BITS, lifetime
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from driftcheck.compare import classify_issuer, entra_version_confusion
-from driftcheck.durations import describe_instant, format_seconds
+from driftcheck.durations import describe_instant, format_seconds, seconds_text
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.http_facts import environment_clock_offset
 from driftcheck.models import Api, Environment
 from driftcheck.observations import SecretObservation, TokenObservation
 from driftcheck.profiles import get_profile
-from driftcheck.profiles.effective import api_validator, effective, seconds_text
+from driftcheck.profiles.effective import api_validator, effective
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import issuer_verdicts
 from driftcheck.tokens.claims import (
@@ -676,9 +676,12 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext) -> Iterator[Find
 def iss_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
-    Compares `iss` exactly with the API's `issuers` (or `idp.issuer` when the API declares
-    none), classifies the difference like DC101-DC103 (trailing slash; scheme, host case or
-    default port; another tenant or host), and names the environment whose issuer it is.
+    Compares `iss` with the API's `issuers` (or `idp.issuer` when the API declares none),
+    plus its `issuer_template` filled with the token's `tid` where the validator does that
+    (Microsoft.IdentityModel, openid-client). It classifies the difference like DC101-DC103
+    (trailing slash; scheme, host case or default port; Entra ID v1.0 vs v2.0; another
+    tenant or host), names the environment whose issuer it is, and grades it by the API's
+    validator: high when its issuer comparison rejects the token, info when it accepts it.
 
     ## Why is this bad?
     Issuer validation is an exact string comparison in most validators: one character

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from driftcheck.durations import seconds_text
 from driftcheck.findings import Severity
 from driftcheck.models import Environment
-from driftcheck.profiles.effective import EffectiveValidator, seconds_text, validators_of
+from driftcheck.profiles.effective import EffectiveValidator, validators_of
 
 COMPARISONS = {
     "exact": "exact string comparison",
