@@ -487,7 +487,7 @@ def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
     parser.add_argument("--env", action="append", metavar="NAME",
                         help="only this environment (repeatable)")
     parser.add_argument("--concurrency", type=int, metavar="N",
-                        help="requests in flight at once (default: 64)")
+                        help="requests in flight at once (default: 128)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="deadline for the whole run's network work; what is unfinished "
                         "then is reported, the rest judged")

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import jsonschema
 import pytest
+from joserfc import jwk
 
 from driftcheck.resources import load_schema
 from driftcheck.run import CheckOptions, run_check
 from tests.conftest import env_toml
+from tests.servers import StaticServer
 
 
 def check(tmp_path: Path, cli, *files: tuple[str, str], extra: tuple[str, ...] = ()):
@@ -245,3 +250,47 @@ def test_bad_output_flag_is_a_usage_error(tmp_path, cli):
     code, _, err = cli("check", "--output", "yaml=x.yaml")
     assert code == 2
     assert "--output 'yaml=x.yaml': expected FORMAT=FILE" in err
+
+
+class _InFlight(StaticServer):
+    """Counts requests being served at once; each takes 50 ms."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = self.peak = 0
+        self._lock = threading.Lock()
+
+    def handle_get(self, handler: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        try:
+            time.sleep(0.05)
+            super().handle_get(handler)
+        finally:
+            with self._lock:
+                self.now -= 1
+
+
+def test_concurrency_bounds_requests_in_flight_and_never_changes_the_result(tmp_path, cli):
+    with _InFlight() as server:
+        keys = {"keys": [jwk.RSAKey.generate_key(2048, parameters={"kid": "k"}).as_dict(
+            private=False)]}
+        folder = tmp_path / "envs"
+        folder.mkdir()
+        for index in range(8):
+            issuer = server.serve_idp(f"/t{index}", keys)
+            (folder / f"e{index}.toml").write_text(env_toml(f"e{index}", issuer))
+        reports = {}
+        for concurrency in ("1", "3", "128"):
+            server.peak = 0
+            _, out, _ = cli("check", str(folder), "--format", "json", "--concurrency",
+                            concurrency)
+            reports[concurrency] = sorted(
+                (f["environment"], f["rule"], f["component"], f["message"])
+                for f in json.loads(out)["findings"])
+            assert server.peak <= int(concurrency)
+            if concurrency == "3":
+                assert server.peak == 3  # 16 requests, 50 ms each: the bound is reached
+        assert reports["1"] == reports["3"] == reports["128"]
+        assert {r[1] for r in reports["1"]} == {"DC501"}  # the one key is shared by all

@@ -38,11 +38,11 @@ class FetchPolicy:
     backoff: float = 0.2
     """First retry delay in seconds; doubles each time."""
     max_redirects: int = 5
-    concurrency: int = 64
-    keepalive: int = 8
-    """Idle connections kept for reuse. Few on purpose: httpcore's pool polls every idle
-    connection's socket on each request it schedules (encode/httpcore#924), so hundreds of
-    idle connections make a large run quadratic; each URL is fetched once anyway."""
+    concurrency: int = 128
+    keepalive: int = 2
+    """Connections per client lane (see JsonFetcher._client): httpcore's pool polls every
+    idle connection's socket on each request it schedules (encode/httpcore#924), so pools
+    stay this small and a run uses concurrency / keepalive of them."""
     ca_bundle: str | None = None
     """A PEM file of CA certificates for every environment without its own `ca_bundle`;
     None means the system's trust store (OpenSSL's defaults, SSL_CERT_FILE honoured)."""
@@ -106,7 +106,9 @@ class JsonFetcher:
         """`transport` replaces the network, for faults no real server can produce (DNS)."""
         self.policy = policy or FetchPolicy()
         self._transport = transport
-        self._clients: dict[str | None, httpx.AsyncClient] = {}
+        self._clients: dict[str | None, list[httpx.AsyncClient]] = {}
+        self._contexts: dict[str | None, ssl.SSLContext] = {}
+        self._turn = 0
         self._tasks: dict[str, asyncio.Task[HttpObservation]] = {}
         self._results: dict[str, HttpObservation] = {}
         self._semaphore = asyncio.Semaphore(self.policy.concurrency)
@@ -122,38 +124,51 @@ class JsonFetcher:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        for client in self._clients.values():
-            await client.aclose()
+        for lanes in self._clients.values():
+            for client in lanes:
+                await client.aclose()
         self._clients.clear()
 
     def _client(self, ca_bundle: str | None) -> httpx.AsyncClient:
+        """The next of the clients ("lanes") for this trust configuration, round robin.
+
+        httpcore's pool polls every idle connection's socket each time it schedules a
+        request (encode/httpcore#924), so one pool with many kept-alive connections turns a
+        large run quadratic, and one with few closes and reopens connections all the time.
+        Lanes of `keepalive` connections each keep every connection alive and every poll
+        short; the semaphore still bounds the whole run to `concurrency` requests."""
         ca_bundle = ca_bundle or self.policy.ca_bundle
-        client = self._clients.get(ca_bundle)
-        if client is None:
+        lanes = self._clients.setdefault(ca_bundle, [])
+        wanted = max(1, -(-self.policy.concurrency // max(1, self.policy.keepalive)))
+        if len(lanes) < wanted:
+            lanes.append(self._new_client(ca_bundle, lanes[0] if lanes else None))
+            return lanes[-1]
+        self._turn = (self._turn + 1) % len(lanes)
+        return lanes[self._turn]
+
+    def _new_client(self, ca_bundle: str | None, sibling: httpx.AsyncClient | None
+                    ) -> httpx.AsyncClient:
+        if sibling is not None:
+            context = self._contexts[ca_bundle]
+        else:
             try:
                 context = ssl.create_default_context(cafile=ca_bundle)
             except (OSError, ssl.SSLError) as exc:
                 raise _Failed("tls", f"cannot load CA bundle {ca_bundle}: "
                               f"{getattr(exc, 'strerror', None) or exc}") from None
-            client = httpx.AsyncClient(
-                transport=self._transport,
-                # Loopback is never sent through a proxy from HTTP(S)_PROXY.
-                mounts={"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None},
-                verify=context,
-                follow_redirects=False,
-                timeout=httpx.Timeout(
-                    self.policy.read_timeout, connect=self.policy.connect_timeout
-                ),
-                limits=httpx.Limits(
-                    max_connections=self.policy.concurrency,
-                    max_keepalive_connections=min(self.policy.keepalive,
-                                                  self.policy.concurrency),
-                ),
-                headers={"Accept": "application/json", "User-Agent": "driftcheck"},
-                trust_env=True,
-            )
-            self._clients[ca_bundle] = client
-        return client
+            self._contexts[ca_bundle] = context
+        lane = max(1, min(self.policy.keepalive, self.policy.concurrency))
+        return httpx.AsyncClient(
+            transport=self._transport,
+            # Loopback is never sent through a proxy from HTTP(S)_PROXY.
+            mounts={"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None},
+            verify=context,
+            follow_redirects=False,
+            timeout=httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout),
+            limits=httpx.Limits(max_connections=lane, max_keepalive_connections=lane),
+            headers={"Accept": "application/json", "User-Agent": "driftcheck"},
+            trust_env=True,
+        )
 
     async def get(
         self,

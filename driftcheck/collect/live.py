@@ -24,7 +24,7 @@ from driftcheck.observations import (
     TokenObservation,
 )
 from driftcheck.tokens.hmac_secrets import secret_fingerprint
-from driftcheck.tokens.observe import AsymmetricKey, analyze, public_keys
+from driftcheck.tokens.observe import AsymmetricKey, analyze, kid_index, public_keys
 from driftcheck.urls import named_hosts, off_host
 
 
@@ -147,12 +147,13 @@ def _observe(
     acquired: Acquired,
     keys: Mapping[str, AsymmetricKey],
     secrets: Mapping[str, str],
+    kids: Mapping[str, Sequence[str]] | None = None,
 ) -> TokenObservation:
     if acquired.raw is None:
         return TokenObservation(name=name, environment=environment, source=source, for_api=api,
                                 failure=acquired.failure, received_at=time.time())
     return analyze(acquired.raw, name=name, environment=environment, source=source,
-                   for_api=api, keys=keys, received_at=time.time(),
+                   for_api=api, keys=keys, kids=kids, received_at=time.time(),
                    hmac_secret=secrets.get(api) if api else None)
 
 
@@ -219,10 +220,12 @@ async def collect_live_async(
                      for url in (s.jwks_url, s.declared_jwks_url)
                      if url and url in responses and responses[url].ok]
     keys = public_keys(key_documents)
+    kids = kid_index(keys)  # once: every token looks its kid up here
     observed = []
     for environment, seen_one, items in zip(environments, seen, acquired, strict=True):
         secret_values, secret_facts = _secrets(environment)
-        tokens = tuple(_observe(environment.name, *item, keys=keys, secrets=secret_values)
+        tokens = tuple(_observe(environment.name, *item, keys=keys, secrets=secret_values,
+                                kids=kids)
                        for item in items)
         observed.append(replace(seen_one, tokens=tokens, secrets=secret_facts))
     observations = Observations(

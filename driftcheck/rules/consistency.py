@@ -332,7 +332,7 @@ def clock_skew_policy(self: Rule, context: RuleContext) -> Iterator[Finding]:
         for validator in validators_of(environment):
             skew = validator.clock_skew.value
             component = validator.component
-            if validator.profile.name == DEFAULT_PROFILE and validator.clock_skew.source:
+            if validator.profile.name == DEFAULT_PROFILE and not validator.clock_skew.declared:
                 continue  # strict's 0 s is an assumption for judging tokens, not a setting
             described = validator.clock_skew.describe(seconds_text)
             if skew == 0 and shortest is not None and 0 < shortest < SHORT_LIVED:

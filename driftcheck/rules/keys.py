@@ -604,8 +604,8 @@ def rotation_overlap_too_short(self: Rule, context: RuleContext) -> Iterator[Fin
             source = "max_token_age"
         if not spans:
             continue
-        caches = [(v.jwks_cache.value, v.jwks_cache.origin if v.jwks_cache.key_path ==
-                   v.jwks_cache.origin else f"{v.component}, {v.jwks_cache.origin}")
+        caches = [(v.jwks_cache.value, v.jwks_cache.origin if v.jwks_cache.declared
+                   else f"{v.component}, {v.jwks_cache.origin}")
                   for v in validators_of(environment) if v.jwks_cache.value is not None]
         response = observations.response(seen.jwks_url)
         header = cache_lifetime(response.headers) if response is not None and response.ok \

@@ -7,7 +7,7 @@ into a severity, a sentence naming who rejects and who accepts, and evidence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,8 @@ def comparison_text(validator: EffectiveValidator) -> str:
     return f"{COMPARISONS.get(comparison.value, comparison.value)}, {comparison.origin}"
 
 
-def _names(validators: list[EffectiveValidator], detail: Any) -> str:
+def _names(validators: list[EffectiveValidator],
+           detail: Callable[[EffectiveValidator], str]) -> str:
     return "; ".join(f"{v.label}: {detail(v)}" for v in validators)
 
 

@@ -9,7 +9,7 @@ secret.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from joserfc.errors import JoseError
@@ -34,6 +34,15 @@ _KEY_TYPES: dict[str, tuple[type, str | None]] = {
 assert frozenset(_KEY_TYPES) == ASYMMETRIC_ALGORITHMS
 
 
+def kid_index(keys: Mapping[str, AsymmetricKey]) -> dict[str, list[str]]:
+    """kid -> thumbprints of the keys published under it (in any environment)."""
+    index: dict[str, list[str]] = {}
+    for thumbprint, key in keys.items():
+        if key.kid is not None:
+            index.setdefault(key.kid, []).append(thumbprint)
+    return index
+
+
 def _compatible(alg: str, key: AsymmetricKey) -> bool:
     kind, curve = _KEY_TYPES[alg]
     if not isinstance(key, kind):
@@ -51,9 +60,11 @@ def analyze(
     keys: Mapping[str, AsymmetricKey],
     received_at: float = 0.0,
     hmac_secret: str | None = None,
+    kids: Mapping[str, Sequence[str]] | None = None,
 ) -> TokenObservation:
     """Repair, decode and verify `raw` against `keys` (thumbprint -> public key), or, for
-    an HS* token, against `for_api`'s shared secret (as configured, then mangled forms)."""
+    an HS* token, against `for_api`'s shared secret (as configured, then mangled forms).
+    `kids` (kid -> thumbprints, from `kid_index(keys)`) saves rebuilding it per token."""
     token, damage = repair(raw)
     base = dict(name=name, environment=environment, source=source, for_api=for_api,
                 fingerprint=fingerprint(token), received_at=received_at)
@@ -79,7 +90,9 @@ def analyze(
         # it; the others are tried only when none of those verifies (to name whose key did).
         # A healthy run over N environments costs N verifications, not N².
         kid = decoded.header.get("kid")
-        likely = [tp for tp, key in keys.items() if kid is not None and key.kid == kid]
+        if kids is None:
+            kids = kid_index(keys)
+        likely = list(kids.get(kid, ())) if isinstance(kid, str) else []
         rest = [tp for tp in keys if tp not in likely]
         for thumbprint in likely + rest:
             if verified and thumbprint in rest:
