@@ -27,7 +27,7 @@ def test_every_required_profile_exists_and_every_value_has_a_source():
     assert sorted(NAMES) == sorted(REQUIRED)
     for profile in profiles().values():
         values = profile.values()
-        assert len(values) == 14, profile.name
+        assert len(values) == 15, profile.name
         for field, sourced in values.items():
             assert len(sourced.source) > 10, (profile.name, field)
         assert profile.issuer_comparison.value in ISSUER_COMPARISONS
@@ -285,3 +285,25 @@ def test_issuer_template_filled_from_tid(sandbox, cli, tmp_path, monkeypatch, va
     else:
         (finding,) = dc309
         assert expected in finding["message"]
+
+
+@pytest.mark.parametrize(("validator", "rejects"), [
+    ("spring-security", True), ("aws-apigw-jwt", True), ("kong-jwt", True),
+    ("joserfc", False), ("panva-jose", False), ("envoy-jwt-authn", False), ("strict", False)])
+def test_default_algorithms_of_the_profile_judge_an_es256_token(sandbox, cli, tmp_path,
+                                                                  monkeypatch, validator, rejects):
+    """No `algorithms` declared: Spring Security accepts RS256 only, API Gateway RSA only,
+    a Kong credential HS256; joserfc's recommended list includes ES256; jose and Envoy take
+    whatever the key allows."""
+    sandbox.set_faults("dev", alg="ES256")
+    monkeypatch.setenv("PROBE_TOKEN", sandbox.issue_token("dev", "probe-dev",
+                                                          audience="api://orders-dev"))
+    snapshot = _record(cli, tmp_path, sandbox, "es256")
+    findings = _judge(cli, tmp_path, sandbox, snapshot, validator)
+    dc303 = [f for f in findings if f["rule"] == "DC303"]
+    if rejects:
+        (finding,) = dc303
+        assert f"{validator} default" in finding["message"]
+        assert finding["key_path"] == "apis.orders.validator"
+    else:
+        assert dc303 == []

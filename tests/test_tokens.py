@@ -233,7 +233,8 @@ def test_dc303_es256_outside_the_list(sandbox, tmp_path, cli, monkeypatch):
                         sandbox.issue_token("dev", "probe-dev"))
     assert token_rules(report) == ["DC303"]
     (finding,) = [f for f in report["findings"] if f["rule"] == "DC303"]
-    assert "alg ES256 is not in apis.orders's algorithms (RS256)" in finding["message"]
+    assert ("alg ES256 is not among the algorithms apis.orders accepts (RS256; "
+            "apis.orders.algorithms)") in finding["message"]
 
 
 def test_dc304_rotated_key(sandbox, tmp_path, cli, monkeypatch):

@@ -50,6 +50,8 @@ class Profile:
     nbf_checked: Sourced[bool]
     iat_checked: Sourced[bool]
     algorithms: Sourced[str]
+    default_algorithms: Sourced[tuple[str, ...]]
+    """What it accepts when the API declares no `algorithms`; empty: whatever the keys allow."""
     typ: Sourced[str]
 
     def values(self) -> Mapping[str, Sourced[object]]:
@@ -83,6 +85,8 @@ def _sourced(name: str, field: str, raw: object) -> Sourced[object]:
     value = raw["value"]
     if field == "jwks_cache":
         value = None if value == "static" else float(value)
+    elif field == "default_algorithms":
+        value = tuple(str(a) for a in value)
     elif field in ("clock_skew", "refetch_cooldown"):
         value = float(value)
     elif field == "issuer_comparison" and value not in ISSUER_COMPARISONS:

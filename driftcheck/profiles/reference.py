@@ -21,6 +21,7 @@ LABELS = {
     "nbf_checked": "nbf checked",
     "iat_checked": "future iat rejected",
     "algorithms": "algorithms",
+    "default_algorithms": "accepted algorithms by default",
     "typ": "typ",
 }
 
@@ -37,7 +38,7 @@ RULE_ASPECTS: dict[str, tuple[str, ...]] = {
     "DC211": ("jwks_cache",),
     "DC406": ("clock_skew",),
     "DC701": ("clock_skew",),
-    "DC303": ("algorithms",),
+    "DC303": ("default_algorithms",),
     "DC312": ("typ",),
 }
 """Which profile values decide each rule's outcome for a given API."""
@@ -48,6 +49,8 @@ def value_text(field: str, value: object) -> str:
         return "not fetched" if value is None else seconds_text(float(str(value)))
     if field in ("clock_skew", "refetch_cooldown"):
         return seconds_text(float(str(value)))
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else "any the keys allow"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)

@@ -79,8 +79,15 @@ def _finding(self: Rule, environment: Environment, token: TokenObservation, mess
                         key_path=key_path or _token_key_path(environment, token), **kwargs)
 
 
-def _allowed_algorithms(environment: Environment, api: Api | None) -> tuple[str, ...]:
-    return api.algorithms if api is not None else ()
+def _allowed_algorithms(api: Api | None) -> tuple[tuple[str, ...], str]:
+    """The algorithms the API accepts, and where that comes from: its `algorithms`, else its
+    validator profile's default (Spring Security: RS256 only); () means any."""
+    if api is None:
+        return (), "no API named"
+    if api.algorithms:
+        return api.algorithms, f"apis.{api.name}.algorithms"
+    default = get_profile(api.validator).default_algorithms.value
+    return default, f"{api.validator} default"
 
 
 # -- cross-environment indexes (pure, memoized per evaluation) --------------------------------
@@ -247,8 +254,9 @@ def alg_not_allowed(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     for environment, token, api, _claims in _decoded(context):
         alg = token.alg
-        allowed = _allowed_algorithms(environment, api)
-        key_path = f"apis.{api.name}.algorithms" if api else None
+        allowed, origin = _allowed_algorithms(api)
+        key_path = (f"apis.{api.name}.algorithms" if api.algorithms else
+                    f"apis.{api.name}.validator") if api else None
         if alg is None:
             message, severity = "The token's header has no alg.", Severity.HIGH
         elif alg.lower() == "none":
@@ -264,11 +272,13 @@ def alg_not_allowed(self: Rule, context: RuleContext) -> Iterator[Finding]:
             continue
         elif alg.startswith("HS") and all(a in ASYMMETRIC_ALGORITHMS for a in allowed):
             message, severity = (f"The token is HMAC-signed ({alg}) but {_api_label(token)} "
-                                 f"accepts only {', '.join(allowed)}: the key-confusion pattern "
-                                 "(a public key used as an HMAC secret)."), Severity.HIGH
+                                 f"accepts only {', '.join(allowed)} ({origin}): the "
+                                 "key-confusion pattern (a public key used as an HMAC "
+                                 "secret)."), Severity.HIGH
         else:
-            message, severity = (f"The token's alg {alg} is not in {_api_label(token)}'s "
-                                 f"algorithms ({', '.join(allowed)})."), Severity.HIGH
+            message, severity = (f"The token's alg {alg} is not among the algorithms "
+                                 f"{_api_label(token)} accepts ({', '.join(allowed)}; "
+                                 f"{origin})."), Severity.HIGH
         yield _finding(self, environment, token, message, key_path=key_path,
                        evidence=_evidence(token, alg=alg, allowed=list(allowed) or None),
                        severity=severity)
@@ -280,7 +290,8 @@ def _verifiable(token: TokenObservation, api: Api | None) -> bool:
     alg = token.alg
     if alg is None or alg not in ASYMMETRIC_ALGORITHMS or not token.signature_length:
         return False
-    return api is None or not api.algorithms or alg in api.algorithms
+    allowed, _ = _allowed_algorithms(api)
+    return not allowed or alg in allowed
 
 
 def _hmac_applies(token: TokenObservation, api: Api | None) -> bool:
