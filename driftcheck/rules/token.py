@@ -565,6 +565,7 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
             f"{seconds_text(skew)} of skew ({skew_source}).{issued}{unchecked}"
             f"{_clock_note(context, environment, now - exp, ahead=False)}",
             evidence=_evidence(token, exp=int(exp), now=int(now), skew_seconds=skew,
+                               clock_skew=f"{seconds_text(skew)}, {skew_source}",
                                validator_accepts=bool(unchecked) or None),
         )
 
@@ -613,7 +614,9 @@ def token_not_yet_valid(self: Rule, context: RuleContext) -> Iterator[Finding]:
                 f"{seconds_text(skew)} of skew ({skew_source}).{consequence}"
                 f"{_clock_note(context, environment, value - now, ahead=True)}",
                 evidence=_evidence(token, claim=name, value=int(value), now=int(now),
-                                   skew_seconds=skew, validator_accepts=not checked or None),
+                                   skew_seconds=skew,
+                                   clock_skew=f"{seconds_text(skew)}, {skew_source}",
+                                   validator_accepts=not checked or None),
                 severity=None if checked else Severity.LOW,
             )
             if checked:
