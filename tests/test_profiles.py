@@ -224,13 +224,14 @@ def test_rotation_lead_against_rotation_overlap(sandbox, cli, tmp_path, monkeypa
     (envoy,) = lead_findings("envoy-jwt-authn")
     assert "at least 10 min before first use for apis.orders (envoy-jwt-authn)" in envoy[
         "message"]
-    assert "caches the key set for 10 min, envoy-jwt-authn default" in envoy["message"]
+    assert ("caches the key set for 10 min and does not refetch on an unknown kid, "
+            "envoy-jwt-authn default") in envoy["message"]
     assert envoy["key_path"] == "apis.orders.validator"
     assert lead_findings("panva-jose") == []  # refetches after a 30 s cooldown
     (declared,) = lead_findings("panva-jose", "refetch_on_unknown_kid = false")
     assert "at least 10 min" in declared["message"]
     assert declared["evidence"]["refetch_on_unknown_kid"] == (
-        "False, apis.orders.refetch_on_unknown_kid")
+        "no, apis.orders.refetch_on_unknown_kid")
 
 
 def test_matrix_shows_effective_values_and_their_origin(sandbox, cli, tmp_path, monkeypatch):

@@ -18,24 +18,28 @@ from driftcheck.profiles import Profile, Sourced, get_profile, rotation_lead
 T = TypeVar("T")
 
 
+def yes_no(value: object) -> str:
+    """Booleans as words; anything else as text."""
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+
 @dataclass(frozen=True)
 class Effective(Generic[T]):
     value: T
     origin: str
     """A key path ("apis.orders.clock_skew") when declared, else "<profile> default"."""
     key_path: str
-    """Where to change it: the declared key, or the component's `validator`."""
-    source: str = ""
-    """The profile's source for a default; empty when declared."""
+    """Where to change it: the declared key, or the component's `validator`. (The profile's
+    source for a default is in `driftcheck profiles NAME`.)"""
 
     @property
     def declared(self) -> bool:
         return self.key_path == self.origin
 
-    def describe(self, render: Callable[[T], str] = str) -> str:
+    def describe(self, render: Callable[[T], str] = lambda v: yes_no(v)) -> str:
         return f"{render(self.value)}, {self.origin}"
 
-    def brief(self, render: Callable[[T], str] = str) -> str:
+    def brief(self, render: Callable[[T], str] = lambda v: yes_no(v)) -> str:
         """"60 s, declared" or "60 s, spring-security default": for narrow tables."""
         return f"{render(self.value)}, {'declared' if self.declared else self.origin}"
 
@@ -66,15 +70,18 @@ class EffectiveValidator:
                              self.refetch_cooldown.value)
 
     def rotation_lead_reason(self) -> str:
-        if self.refetch_on_unknown_kid.value:
+        refetch, cache = self.refetch_on_unknown_kid, self.jwks_cache
+        if refetch.value:
             cooldown = self.refetch_cooldown.value
             return ("refetches on an unknown kid" + (
                 f" at most every {seconds_text(cooldown)}" if cooldown else " at once")
-                + f" ({self.refetch_on_unknown_kid.origin})")
-        if self.jwks_cache.value is None:
-            return f"keys are configured, never fetched ({self.jwks_cache.origin})"
-        return (f"caches the key set for {self.jwks_cache.describe(seconds_text)} and does not "
-                f"refetch on an unknown kid ({self.refetch_on_unknown_kid.origin})")
+                + f", {refetch.origin}")
+        if cache.value is None:
+            return f"keys are configured, never fetched, {cache.origin}"
+        origins = cache.origin if cache.origin == refetch.origin else (
+            f"{cache.origin}; {refetch.origin}")
+        return (f"caches the key set for {seconds_text(cache.value)} and does not refetch on "
+                f"an unknown kid, {origins}")
 
     def expected_issuers(self, claims: Mapping[str, object] | None = None) -> list[str]:
         """Configured issuers, plus the template filled in from the token's `tid`."""
@@ -95,8 +102,7 @@ def _pick(component: str, profile: Profile, key: str, declared: T | None,
     if declared is not None:
         path = f"{component}.{key}"
         return Effective(declared, path, path)
-    return Effective(default.value, f"{profile.name} default", f"{component}.validator",
-                     default.source)
+    return Effective(default.value, f"{profile.name} default", f"{component}.validator")
 
 
 def effective(environment: Environment, family: str, validator: Api | Gateway) -> (

@@ -459,7 +459,9 @@ def jwks_cache_outlives_rotation(self: Rule, context: RuleContext) -> Iterator[F
                               "refetch_on_unknown_kid":
                                   validator.refetch_on_unknown_kid.describe(),
                               "jwks_uri": seen.jwks_url},
-                    key_path=validator.jwks_cache.key_path)
+                    key_path=(validator.refetch_on_unknown_kid if
+                              validator.refetch_on_unknown_kid.value else
+                              validator.jwks_cache).key_path)
         yield from _new_key_in_use(self, context, environment, validators)
 
 
@@ -499,8 +501,10 @@ def _new_key_in_use(self: Rule, context: RuleContext, environment: Environment,
     parts = []
     if holding:
         parts.append("may still hold the old key set and reject these tokens: " + "; ".join(
-            f"{v.label} for up to {seconds_text(v.rotation_lead)} ({v.rotation_lead_reason()})"
-            for v in holding))
+            f"{v.label} " + ("until its configuration gets the new key"
+                             if v.rotation_lead is None else
+                             f"for up to {seconds_text(v.rotation_lead)}")
+            + f" ({v.rotation_lead_reason()})" for v in holding))
     if delayed:
         parts.append("pick the key up after a failed lookup, within " + "; ".join(
             f"{v.label} {seconds_text(v.rotation_lead)} ({v.rotation_lead_reason()})"
