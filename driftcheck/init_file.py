@@ -18,8 +18,10 @@ HEADER = """\
 #:schema ../schemas/environment.schema.json
 # Written by `driftcheck init` from {discovery_url}.
 # issuer, jwks_uri, pinned_kids and algorithms are what the IdP publishes today.
-# Still to fill in: each API's audiences, your frontends and gateways, and a
-# [tokens.NAME] known-good token (see the README). Then: driftcheck validate FILE
+# Still to fill in: each API's audiences and `validator` (the framework that checks its
+# tokens: `driftcheck profiles` lists them; its defaults then apply), your frontends and
+# gateways, and a [tokens.NAME] known-good token (see the README).
+# Then: driftcheck validate FILE
 """
 
 
