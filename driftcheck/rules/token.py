@@ -17,7 +17,7 @@ from driftcheck.findings import Finding, Severity, Step
 from driftcheck.http_facts import environment_clock_offset
 from driftcheck.models import Api, Environment
 from driftcheck.observations import SecretObservation, TokenObservation
-from driftcheck.profiles import get_profile
+from driftcheck.profiles import Profile, get_profile
 from driftcheck.profiles.effective import api_validator, effective
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import issuer_verdicts
@@ -77,6 +77,11 @@ def _finding(self: Rule, environment: Environment, token: TokenObservation, mess
              key_path: str | None = None, **kwargs: Any) -> Finding:
     return self.finding(environment, _component(token), message,
                         key_path=key_path or _token_key_path(environment, token), **kwargs)
+
+
+def _profile(api: Api | None) -> Profile | None:
+    """The API's validator profile; None for a token not bound to an API."""
+    return get_profile(api.validator) if api is not None else None
 
 
 def _allowed_algorithms(api: Api | None) -> tuple[tuple[str, ...], str]:
@@ -551,7 +556,7 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
         now = context.now
         if exp + skew >= now:
             continue
-        profile = get_profile(api.validator) if api is not None else None
+        profile = _profile(api)
         unchecked = (f" {profile.name} does not check exp by default "
                      f"({profile.exp_checked.source}): this API accepts it anyway."
                      if profile is not None and not profile.exp_checked.value else "")
@@ -597,7 +602,7 @@ def token_not_yet_valid(self: Rule, context: RuleContext) -> Iterator[Finding]:
         times = time_claims(claims)
         skew, skew_source = _skew(environment, api)
         now = context.now
-        profile = get_profile(api.validator) if api is not None else None
+        profile = _profile(api)
         for name in ("nbf", "iat"):
             value = times.get(name)
             if value is None or value >= MILLISECONDS_THRESHOLD or value - skew <= now:
@@ -657,7 +662,7 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext) -> Iterator[Find
             "milliseconds" for name, value in large.items())
         # Read as seconds, exp lies in the far future (accepted); nbf and iat lie there too,
         # and reject the token wherever the validator checks them.
-        profile = get_profile(api.validator) if api is not None else None
+        profile = _profile(api)
         rejecting = [name for name in large if name in ("nbf", "iat") and (
             profile is None or (profile.nbf_checked if name == "nbf"
                                 else profile.iat_checked).value)]
