@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-# RFC 7518 §6.3.2 (RSA), §6.2.2 (EC), RFC 8037 §2 (OKP), RFC 7518 §6.4 (oct)
-PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
+from driftcheck.redact import PRIVATE_MEMBERS
+
 _REQUIRED = {"RSA": ("n", "e"), "EC": ("crv", "x", "y"), "OKP": ("crv", "x"), "oct": ("k",)}
 STRONG_CURVES = ("P-256", "P-384", "P-521", "Ed25519", "Ed448")
 MAX_KEYS = 1000
@@ -121,23 +121,3 @@ def jwks_facts(document: Any) -> JwksFacts:
         tuple(key_facts(i, raw) for i, raw in enumerate(examined)),
         truncated=len(raw_keys) - len(examined),
     )
-
-
-REDACTED = "[redacted]"
-
-
-def redact_key_material(document: Any) -> Any:
-    """A JWKS document with the values of private members replaced by "[redacted]".
-
-    Collection applies this before anything else sees a JWKS, so that private keys an IdP
-    publishes by mistake reach no rule input, report or snapshot; the member names stay, so
-    DC202 still reports them.
-    """
-    if not isinstance(document, Mapping) or not isinstance(document.get("keys"), list):
-        return document
-    keys = [
-        {k: (REDACTED if k in PRIVATE_MEMBERS else v) for k, v in raw.items()}
-        if isinstance(raw, Mapping) else raw
-        for raw in document["keys"]
-    ]
-    return {**document, "keys": keys}

@@ -3,7 +3,7 @@
 TOML has no null, and JSON bodies can hold nulls anywhere, so response bodies, token headers
 and claims are stored as JSON text (`body_json`); everything else is plain TOML. A snapshot
 never holds a token, a signature or key material: collection removed them before (see
-`TokenObservation` and `jwks.redact_key_material`).
+`TokenObservation` and `redact.redact_private_members`).
 """
 
 from __future__ import annotations

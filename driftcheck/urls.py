@@ -42,6 +42,44 @@ def same_host(a: str, b: str) -> bool:
     return origin(a)[1] == origin(b)[1]
 
 
+Origin = tuple[str, str, int | None]
+
+
+def has_userinfo(url: str) -> bool:
+    """Whether `url` carries user information (`user:pass@`), or a backslash or `@` in its
+    authority that some parsers read as such (`http://localhost\\@127.0.0.1:8080/`)."""
+    netloc = urlsplit(url).netloc
+    return "@" in netloc or "\\" in netloc
+
+
+def allowed_origins(entry: str) -> frozenset[Origin]:
+    """The origins an `allowed_hosts` entry stands for: `host:port` that port over http and
+    https; a bare `host` the default ports (80 for http, 443 for https)."""
+    host, _, port = entry.partition(":")
+    host = host.rstrip(".").lower()
+    if port.isdigit():
+        return frozenset({("http", host, int(port)), ("https", host, int(port))})
+    return frozenset({("http", host, 80), ("https", host, 443)})
+
+
+def named_origins(*urls: str | None, allowed: tuple[str, ...] = ()) -> frozenset[Origin]:
+    """Origins (scheme, host, port) a configuration names: those of its own URLs, and its
+    `allowed_hosts`."""
+    found = {origin(u) for u in urls if u and urlsplit(u).hostname}
+    for entry in allowed:
+        found |= allowed_origins(entry)
+    return frozenset(found)
+
+
+def same_origin_hop(source: str, target: str) -> bool:
+    """Whether a redirect from `source` to `target` stays on the same origin, or only
+    upgrades the same host from http to https on the default ports."""
+    a, b = origin(source), origin(target)
+    if a == b:
+        return True
+    return a == ("http", b[1], 80) and b == ("https", a[1], 443)
+
+
 def refusal(url: str, allow_insecure_http: bool) -> FetchFailure | None:
     """Why driftcheck will not fetch `url` for an environment, or None when it will.
 
@@ -51,6 +89,9 @@ def refusal(url: str, allow_insecure_http: bool) -> FetchFailure | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return FetchFailure("invalid-url", "expected an absolute http(s) URL")
+    if has_userinfo(url):
+        return FetchFailure("invalid-url", "URLs with user information (user:password@) are "
+                            "never fetched: credentials do not belong in URLs")
     if parts.scheme == "http" and not allow_insecure_http and not is_loopback_host(parts.hostname):
         return FetchFailure(
             "insecure-url",
@@ -60,19 +101,19 @@ def refusal(url: str, allow_insecure_http: bool) -> FetchFailure | None:
     return None
 
 
-def named_hosts(*urls: str | None, allowed: tuple[str, ...] = ()) -> frozenset[str]:
-    """Hosts a configuration names: those of its own URLs, and its `allowed_hosts`."""
-    hosts = {(urlsplit(u).hostname or "").rstrip(".").lower() for u in urls if u}
-    return frozenset(hosts | {h.split(":")[0].lower() for h in allowed}) - {""}
-
-
-def off_host(url: str, hosts: frozenset[str]) -> FetchFailure | None:
-    """Why a URL that a fetched document (not the configuration) points at is not followed."""
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
-    if host in hosts:
+def off_origin(url: str, origins: frozenset[Origin]) -> FetchFailure | None:
+    """Why a URL that a fetched document (not the configuration) points at is not followed:
+    its origin (scheme, host and port) must be one the configuration names."""
+    if has_userinfo(url):
+        return FetchFailure("off-host-url", "the discovery document points at a URL with user "
+                            "information (user:password@): not followed")
+    scheme, host, port = origin(url)
+    if (scheme, host, port) in origins:
         return None
+    where = f"{host}:{port}" if port is not None else host
     return FetchFailure(
         "off-host-url",
-        f"the discovery document points at another host ({host}), which the configuration "
-        "does not name: not fetched (list it in allowed_hosts to allow it)",
+        f"the discovery document points at an origin ({scheme}://{where}) that the "
+        "configuration does not name: not fetched (list the host, with its port if it is not "
+        "the default, in allowed_hosts to allow it)",
     )

@@ -168,7 +168,11 @@ def test_redirect_to_an_allowed_host(static_server, sandbox, tmp_path, cli):
     text = env_toml("x", sandbox.tenant_url("dev"),
                     f'discovery_url = "{static_server.url}/t/.well-known/openid-configuration"')
     assert failures(check_json(cli, tmp_path, text)) == ["off-host-redirect"]
-    allowed = text.replace('name = "x"', 'name = "x"\nallowed_hosts = ["localhost"]')
+    # A bare host stands for its default ports only: the sandbox's port must be named.
+    bare = text.replace('name = "x"', 'name = "x"\nallowed_hosts = ["localhost"]')
+    assert failures(check_json(cli, tmp_path, bare)) == ["off-host-redirect"]
+    port = location.split(":")[2].split("/")[0]
+    allowed = text.replace('name = "x"', f'name = "x"\nallowed_hosts = ["localhost:{port}"]')
     assert failures(check_json(cli, tmp_path, allowed)) == []
 
 

@@ -127,8 +127,13 @@ def test_off_host_jwks_and_token_endpoint_are_never_contacted(static_server, tmp
     messages = " ".join(f["message"] for f in report["findings"])
     assert "off-host-url" in messages and "not fetched" in messages
     assert "token_endpoint http://localhost" in messages
-    # Listing the host in allowed_hosts lets both through.
+    # A bare host stands for its default ports: the other port stays refused.
     (tmp_path / "x.toml").write_text(env_toml("x", issuer, allowed_hosts=["localhost"]))
+    cli("check", str(tmp_path / "x.toml"), "--format", "json")
+    assert "/keys" not in static_server.requests
+    # Listing the host with its port lets it through.
+    port = elsewhere.rsplit(":", 1)[1]
+    (tmp_path / "x.toml").write_text(env_toml("x", issuer, allowed_hosts=[f"localhost:{port}"]))
     cli("check", str(tmp_path / "x.toml"), "--format", "json")
     assert "/keys" in static_server.requests
 

@@ -20,8 +20,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from driftcheck.json_limits import MAX_DEPTH, too_deep
 from driftcheck.observations import RECORDED_HEADERS, FetchFailure, HttpObservation
-from driftcheck.urls import refusal, same_host
+from driftcheck.redact import Redactor
+from driftcheck.urls import Origin, has_userinfo, origin, refusal, same_origin_hop
 
 _RETRYABLE_KINDS = {"refused", "connection"}
 log = logging.getLogger("driftcheck.collect")
@@ -112,6 +114,8 @@ class JsonFetcher:
         self._tasks: dict[str, asyncio.Task[HttpObservation]] = {}
         self._results: dict[str, HttpObservation] = {}
         self._semaphore = asyncio.Semaphore(self.policy.concurrency)
+        self.redactor = Redactor()
+        """Every secret this run sends, in every form: scrubbed from whatever comes back."""
 
     async def __aenter__(self) -> JsonFetcher:
         return self
@@ -176,7 +180,7 @@ class JsonFetcher:
         *,
         allow_insecure: bool = False,
         ca_bundle: str | None = None,
-        allowed_hosts: tuple[str, ...] = (),
+        allowed: frozenset[Origin] = frozenset(),
     ) -> HttpObservation:
         """The observation of `url`; a URL already fetched in this run is not fetched again."""
         refused = refusal(url, allow_insecure)
@@ -187,7 +191,7 @@ class JsonFetcher:
         task = self._tasks.get(url)
         if task is None:
             task = asyncio.ensure_future(
-                self._fetch_with_retries(url, allow_insecure, ca_bundle, allowed_hosts)
+                self._fetch_with_retries(url, allow_insecure, ca_bundle, allowed)
             )
             self._tasks[url] = task
         observation = await asyncio.shield(task)
@@ -225,10 +229,12 @@ class JsonFetcher:
         except Exception as exc:  # transport faults become a classified failure
             kind, detail = _classify(exc, url)
             return status, None, FetchFailure(kind, detail)  # type: ignore[arg-type]
-        log.info("POST %s -> %s", url, status)
+        log.info("POST %s -> %s", self.redactor.text(url), status)
         try:
             document: Any = json.loads(body)
         except (ValueError, RecursionError):
+            document = None
+        if too_deep(document):
             document = None
         return status, document, None
 
@@ -246,11 +252,11 @@ class JsonFetcher:
 
     async def _fetch_with_retries(
         self, url: str, allow_insecure: bool, ca_bundle: str | None,
-        allowed_hosts: tuple[str, ...],
+        allowed: frozenset[Origin],
     ) -> HttpObservation:
         delay = self.policy.backoff
         for attempt in range(self.policy.retries + 1):
-            observation = await self._fetch_once(url, allow_insecure, ca_bundle, allowed_hosts)
+            observation = await self._fetch_once(url, allow_insecure, ca_bundle, allowed)
             failure = observation.failure
             retryable = failure is not None and (
                 failure.kind in _RETRYABLE_KINDS
@@ -268,7 +274,7 @@ class JsonFetcher:
 
     async def _fetch_once(
         self, url: str, allow_insecure: bool, ca_bundle: str | None,
-        allowed_hosts: tuple[str, ...],
+        allowed: frozenset[Origin],
     ) -> HttpObservation:
         started = time.monotonic()
         received_at = time.time()
@@ -286,7 +292,7 @@ class JsonFetcher:
                         }
                         if response.is_redirect:
                             current = _next_hop(url, current, response, allow_insecure,
-                                                allowed_hosts)
+                                                allowed)
                             continue
                         if status >= 400:
                             raise _Failed("http-status", f"HTTP {status} {response.reason_phrase}")
@@ -336,19 +342,25 @@ def _next_hop(
     current: str,
     response: httpx.Response,
     allow_insecure: bool,
-    allowed_hosts: tuple[str, ...],
+    allowed: frozenset[Origin],
 ) -> str:
-    """Where a redirect leads, if driftcheck may follow it: same host (or an allowed one),
-    and never from https down to http."""
+    """Where a redirect leads, if driftcheck may follow it: the same origin (scheme, host and
+    port; or http upgraded to https on the same host), or an origin the environment file names
+    (`allowed`); never from https down to http, never to a URL with user information."""
     location = str(response.headers.get("location", ""))
     target: str = urljoin(current, location)
-    host = (urlsplit(target).hostname or "").lower()
-    if not same_host(origin_url, target) and host not in allowed_hosts:
-        raise _Failed("off-host-redirect", f"redirected to another host ({host}); list it in "
-                      "allowed_hosts to follow")
     if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http" \
             and not allow_insecure:
         raise _Failed("insecure-redirect", "redirected from https to plain http")
+    if has_userinfo(target):
+        raise _Failed("off-host-redirect", "redirected to a URL with user information "
+                      "(user:password@): not followed")
+    if not same_origin_hop(current, target) and not same_origin_hop(origin_url, target) \
+            and origin(target) not in allowed:
+        scheme, host, port = origin(target)
+        raise _Failed("off-host-redirect", f"redirected to another origin ({scheme}://{host}:"
+                      f"{port}) that the configuration does not name; list it in "
+                      "allowed_hosts to follow")
     return target
 
 
@@ -360,6 +372,8 @@ def _parse_json_object(body: bytes, content_type: str) -> dict[str, Any]:
         raise _Failed("not-json", f"response is not JSON ({shown})") from None
     if not isinstance(document, dict):
         raise _Failed("not-json", f"expected a JSON object, got a JSON {type(document).__name__}")
+    if too_deep(document):
+        raise _Failed("not-json", f"the JSON nests deeper than {MAX_DEPTH} levels")
     return document
 
 

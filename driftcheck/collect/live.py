@@ -13,7 +13,6 @@ import httpx
 
 from driftcheck.collect.http import FetchPolicy, JsonFetcher
 from driftcheck.collect.token_sources import Acquired, acquire
-from driftcheck.jwks import redact_key_material
 from driftcheck.models import Api, Environment
 from driftcheck.observations import (
     EnvironmentObservation,
@@ -23,20 +22,25 @@ from driftcheck.observations import (
     SecretObservation,
     TokenObservation,
 )
+from driftcheck.redact import redact_private_members
 from driftcheck.tokens.hmac_secrets import secret_fingerprint
 from driftcheck.tokens.observe import AsymmetricKey, analyze, kid_index, public_keys
-from driftcheck.urls import named_hosts, off_host
+from driftcheck.urls import Origin, named_origins, off_origin
 
 
 async def _collect_environment(
     fetcher: JsonFetcher, environment: Environment
 ) -> EnvironmentObservation:
+    # Redirects may lead to any origin the file names for this environment, and no other.
+    redirect_origins = configured_origins(environment) | named_origins(
+        *(f.runtime_config_url for f in environment.frontends.values()))
+
     async def get(url: str) -> HttpObservation:
         return await fetcher.get(
             url,
             allow_insecure=environment.allow_insecure_http,
             ca_bundle=environment.ca_bundle,
-            allowed_hosts=environment.allowed_hosts,
+            allowed=redirect_origins,
         )
 
     runtime_urls = {
@@ -53,7 +57,7 @@ async def _collect_environment(
     if discovered_jwks and discovered_jwks != declared_jwks:
         # A URL the IdP's document names is followed only onto a host the configuration
         # names: a tampered or misrouted discovery document cannot steer driftcheck.
-        refused = off_host(discovered_jwks, configured_hosts(environment))
+        refused = off_origin(discovered_jwks, configured_origins(environment))
         if refused is not None:
             fetcher.record_refusal(discovered_jwks, refused)
             discovered_jwks_fetch = None
@@ -71,8 +75,9 @@ async def _collect_environment(
     )
 
 
-def configured_hosts(environment: Environment) -> frozenset[str]:
-    return named_hosts(environment.idp.issuer, environment.idp.discovery_url,
+def configured_origins(environment: Environment) -> frozenset[Origin]:
+    """The origins the environment file names for its IdP (and its `allowed_hosts`)."""
+    return named_origins(environment.idp.issuer, environment.idp.discovery_url,
                        environment.idp.jwks_uri, allowed=environment.allowed_hosts)
 
 
@@ -211,11 +216,15 @@ async def collect_live_async(
         seen = [outcome[0] for outcome in outcomes]
         acquired = [outcome[1] for outcome in outcomes]
         responses = fetcher.results()
-    for s in seen:
-        for url in (s.jwks_url, s.declared_jwks_url):
-            response = responses.get(url) if url else None
-            if url and response is not None and response.ok:
-                responses[url] = replace(response, body=redact_key_material(response.body))
+    # Private key members go before anything else sees a document, in any shape: key sets
+    # and discovery documents (which may embed a `jwks`) wholly, other documents where an
+    # object looks like a JWK.
+    key_material = {u for s in seen for u in (s.discovery_url, s.jwks_url, s.declared_jwks_url)
+                    if u}
+    for url, response in responses.items():
+        if response.ok:
+            responses[url] = replace(response, body=redact_private_members(
+                response.body, everywhere=url in key_material))
     key_documents = [responses[url].body for s in seen
                      for url in (s.jwks_url, s.declared_jwks_url)
                      if url and url in responses and responses[url].ok]
@@ -233,7 +242,8 @@ async def collect_live_async(
         responses=responses,
         environments={s.environment: s for s in observed},
     )
-    return observations, fetcher
+    # Whatever a server echoed of a secret this run sent is gone before rules or snapshots.
+    return fetcher.redactor.value(observations), fetcher
 
 
 def collect_live(

@@ -17,7 +17,8 @@ from urllib.parse import quote_plus
 
 from driftcheck.collect.http import JsonFetcher
 from driftcheck.models import Environment, TokenSource
-from driftcheck.urls import named_hosts, off_host
+from driftcheck.redact import Redactor, truncated
+from driftcheck.urls import named_origins, off_origin
 
 MAX_TOKEN_FILE_BYTES = 64 * 1024
 MAX_DESCRIPTION = 200
@@ -29,22 +30,16 @@ class Acquired:
     failure: str | None = None
 
 
-def scrub(text: str, *secrets: str | None) -> str:
-    """`text` with every given secret replaced; for text a server or command wrote."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    return text
-
-
-def _oauth_error(status: int | None, body: Any, secret: str | None) -> str:
+def _oauth_error(status: int | None, body: Any, redactor: Redactor) -> str:
+    """The OAuth error a token endpoint answered, scrubbed of every form of the secret
+    before it is cut to length (an echoed secret must not survive the cut in part)."""
     detail = f"HTTP {status}" if status is not None else "no response"
     if isinstance(body, dict) and isinstance(body.get("error"), str):
-        detail += f": {body['error']}"
+        detail += f": {truncated(body['error'], MAX_DESCRIPTION, redactor)}"
         description = body.get("error_description")
         if isinstance(description, str) and description:
-            detail += f" ({description[:MAX_DESCRIPTION]})"
-    return scrub(f"the token endpoint answered {detail}", secret)
+            detail += f" ({truncated(description, MAX_DESCRIPTION, redactor)})"
+    return redactor.text(f"the token endpoint answered {detail}")
 
 
 async def _client_credentials(
@@ -59,11 +54,13 @@ async def _client_credentials(
     if not isinstance(endpoint, str):
         return Acquired(None, "no token_endpoint: the discovery document could not be read "
                         "or does not name one")
-    refused = off_host(endpoint, named_hosts(
+    refused = off_origin(endpoint, named_origins(
         environment.idp.issuer, environment.idp.discovery_url,
         allowed=environment.allowed_hosts))
     if refused is not None:  # never send a client secret where the configuration did not say
         return Acquired(None, f"token_endpoint {endpoint}: {refused.detail}")
+    redactor = fetcher.redactor
+    redactor.add(secret, source.client_id)  # before it is sent: whatever comes back is scrubbed
     form = {"grant_type": "client_credentials"}
     for name in ("scope", "resource", "audience"):
         value = getattr(source, name)
@@ -79,10 +76,10 @@ async def _client_credentials(
         endpoint, form, headers,
         allow_insecure=environment.allow_insecure_http, ca_bundle=environment.ca_bundle)
     if failure is not None:
-        return Acquired(None, scrub(f"POST {endpoint} failed: {failure.detail} "
-                                    f"({failure.kind})", secret))
+        return Acquired(None, redactor.text(f"POST {endpoint} failed: {failure.detail} "
+                                            f"({failure.kind})"))
     if status != 200:
-        return Acquired(None, _oauth_error(status, body, secret))
+        return Acquired(None, _oauth_error(status, body, redactor))
     token = body.get("access_token") if isinstance(body, dict) else None
     if not isinstance(token, str) or not token:
         return Acquired(None, f"the token endpoint answered HTTP {status} without an "

@@ -21,6 +21,7 @@ from driftcheck.load.interpolate import interpolate
 from driftcheck.load.lines import key_lines
 from driftcheck.load.problems import ConfigProblem
 from driftcheck.load.schema_messages import schema_problems
+from driftcheck.load.secret_names import substituted_secret_names
 from driftcheck.models import (
     Api,
     Environment,
@@ -245,6 +246,11 @@ def _load_file(
                           environment=label, environment_file=shown)
         )
 
+    for key, message in substituted_secret_names(document):
+        problems.append(ConfigProblem("DC001", where(key), message, key_path=key,
+                                      environment=label, environment_file=shown))
+    if problems:  # never substitute a secret into a key whose messages print it
+        return None, problems
     document = interpolate(document, variables, missing_variable)
     for key, message in schema_problems(document):
         problems.append(ConfigProblem("DC001", where(key), message, key_path=key or None,

@@ -13,6 +13,7 @@ from driftcheck.http_facts import cache_lifetime
 from driftcheck.jwks import STRONG_CURVES, JwksFacts, KeyFacts
 from driftcheck.models import Environment
 from driftcheck.profiles.effective import EffectiveValidator, validators_of
+from driftcheck.redact import PRIVATE_MEMBERS, private_member_sites
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import HMAC_BITS, lifetime
 
@@ -129,6 +130,38 @@ def private_key_published(self: Rule, context: RuleContext) -> Iterator[Finding]
                     evidence=_key_evidence(key, url, members=list(key.private_members)),
                     key_path=_jwks_key_path(environment),
                     subject=key.label,
+                )
+    yield from _private_keys_in_other_shapes(self, context)
+
+
+def _private_keys_in_other_shapes(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """DC202 for private JWKs outside a standard key set: a JWKS URL serving a single JWK,
+    `keys` as an object or a nested list, a discovery document embedding a `jwks`."""
+    observations = context.observations
+    assert observations is not None
+    for environment in context.environments:
+        seen = observations.environments.get(environment.name)
+        if seen is None:
+            continue
+        documents = {seen.discovery_url: "discovery document",
+                     **{u: "JWKS" for u in (seen.jwks_url, seen.declared_jwks_url) if u}}
+        for url, what in documents.items():
+            response = observations.response(url)
+            if response is None or not response.ok:
+                continue
+            for path, member in private_member_sites(response.body):
+                kid = member.get("kid")
+                label = f"kid {kid!r}" if isinstance(kid, str) else f"the key at {path}"
+                names = [m for m in PRIVATE_MEMBERS if m in member]
+                yield self.finding(
+                    environment, "idp",
+                    f"The {what} at {url} publishes private key material for {label} "
+                    f"(at {path}): {', '.join(names)}.",
+                    evidence={"url": url, "json_path": path, "members": names,
+                              **({"kid": kid} if isinstance(kid, str) else {})},
+                    key_path="idp.discovery_url" if what == "discovery document"
+                    else _jwks_key_path(environment),
+                    subject=f"{url}#{path}",
                 )
 
 

@@ -17,8 +17,9 @@ from joserfc.jwk import ECKey, OKPKey, RSAKey
 from joserfc.jws import JWSRegistry
 from joserfc.util import urlsafe_b64decode
 
-from driftcheck.jwks import MAX_KEYS, PRIVATE_MEMBERS
+from driftcheck.jwks import MAX_KEYS
 from driftcheck.observations import HmacCheck, TokenObservation
+from driftcheck.redact import PRIVATE_MEMBERS
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, HMAC_BITS
 from driftcheck.tokens.hmac_secrets import matching_form
 from driftcheck.tokens.parse import TokenParseError, decode, fingerprint, repair
