@@ -26,6 +26,7 @@ import tomli_w
 
 from driftcheck.errors import ConfigError
 from driftcheck.findings import Finding, Suppression
+from driftcheck.output_files import write_whole
 from driftcheck.toml_files import read_toml_file
 
 BASELINE_VERSION = "1"
@@ -100,12 +101,8 @@ def baseline_document(findings: Iterable[Finding], reason: str,
 
 def write_baseline(path: str | Path, findings: Sequence[Finding], reason: str,
                    expires: dt.date) -> None:
-    target = Path(path)
-    try:
-        target.write_text(tomli_w.dumps(baseline_document(findings, reason, expires)),
-                          encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{target}: cannot write the baseline: {exc.strerror}") from None
+    write_whole(path, tomli_w.dumps(baseline_document(findings, reason, expires)),
+                what="baseline")
 
 
 def apply_baseline(findings: Sequence[Finding], baseline: Baseline | None,

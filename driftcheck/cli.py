@@ -176,12 +176,23 @@ def _parse_now(value: str | None) -> float | None:
 
 
 def _emit(result: RunResult, args: argparse.Namespace) -> int:
+    from driftcheck.output_files import OutputError, write_whole
+
+    # Every output is attempted and the report is printed even when a file cannot be
+    # written; the failures follow it, and the exit code says so.
+    failures = list(result.write_errors)
     for fmt, path in _outputs(_listed(args.output)):
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(_render(result, fmt) or "", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--output {fmt}={path}: cannot write: {exc.strerror}") from None
+            write_whole(path, _render(result, fmt) or "", what=f"{fmt} report")
+        except OutputError as exc:
+            failures.append(f"--output {fmt}={path}: {exc}")
+    _print_report(result, args)
+    for failure in failures:
+        print(f"driftcheck: error: {failure}", file=sys.stderr)
+    return 2 if failures else result.exit_code
+
+
+def _print_report(result: RunResult, args: argparse.Namespace) -> None:
     if args.format == "console":
         if getattr(args, "matrix", False):
             from driftcheck.report.matrix import render_matrix
@@ -190,7 +201,6 @@ def _emit(result: RunResult, args: argparse.Namespace) -> int:
         _render(result, "console", sys.stdout)
     else:
         sys.stdout.write(_render(result, args.format) or "")
-    return result.exit_code
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -208,6 +218,10 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     result = run_check(options)
     for problem in (f for f in result.findings if f.step.value == "config"):
         print(problem.message, file=sys.stderr)
+    for failure in result.write_errors:
+        print(f"driftcheck snapshot: error: {failure}", file=sys.stderr)
+    if result.write_errors:
+        return 2
     states = [s.state for s in result.environments]
     print(f"{args.output_file}: observations of {states.count('checked')} environment(s) "
           f"({states.count('unreachable')} unreachable, {states.count('invalid')} invalid)")
@@ -263,10 +277,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.output_file in (None, "-"):
         sys.stdout.write(text)
         return 0
+    from driftcheck.output_files import write_whole
+
     target = Path(args.output_file)
     if target.exists() and not args.force:
         raise UsageError(f"-o {target}: the file exists (use --force to replace it)")
-    target.write_text(text, encoding="utf-8")
+    write_whole(target, text, what="starter environment file")
     print(f"{target}: starter environment {args.name!r} written; fill in audiences, frontends "
           "and a known-good token, then run `driftcheck validate`")
     return 0
@@ -454,10 +470,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         console.print(f"  frontend   {sandbox.frontend_config_url(name)}")
     variables = sandbox_variables(sandbox)
     if args.env_file:
+        from driftcheck.output_files import write_whole
+
         path = Path(args.env_file)
-        path.touch(mode=0o600, exist_ok=True)
-        os.chmod(path, 0o600)
-        path.write_text("".join(f"{k}={v}\n" for k, v in variables.items()), encoding="utf-8")
+        write_whole(path, "".join(f"{k}={v}\n" for k, v in variables.items()), mode=0o600,
+                    what="sandbox variables file")
         console.print(f"\nURL and client secrets written to {path} (mode 600); load them with "
                       f"`set -a; . {path}; set +a`")
     else:
@@ -659,6 +676,10 @@ def _apply_environment_defaults(parser: argparse.ArgumentParser) -> None:
                 _apply_environment_defaults(subparser)
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     _apply_environment_defaults(parser)
@@ -667,6 +688,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    import contextlib
+    import signal
+
+    # SIGTERM unwinds like Ctrl-C: output files being written are left whole, children end.
+    with contextlib.suppress(ValueError):  # only the main thread may set handlers
+        signal.signal(signal.SIGTERM, _terminated)
     if getattr(args, "verbose", False):
         import logging
 

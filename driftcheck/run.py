@@ -19,6 +19,7 @@ from driftcheck.jwks import KeyFacts
 from driftcheck.load import LoadResult, load_environments
 from driftcheck.models import Environment, Idp
 from driftcheck.observations import Observations
+from driftcheck.output_files import OutputError
 from driftcheck.policy import exit_code, selected
 from driftcheck.rules import RuleContext, run_rules
 from driftcheck.rules.isolation import identities
@@ -101,6 +102,8 @@ class RunResult:
     """What identifies each checked environment (for the matrix view)."""
     compared_with_previous: bool = False
     used_baseline: bool = False
+    write_errors: tuple[str, ...] = ()
+    """Files the run could not write (--snapshot-out): reported after the report, exit 2."""
 
 
 def _reachable(environment: Environment, observations: Observations) -> bool:
@@ -218,10 +221,15 @@ def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None)
     loaded = load_environments(options.paths, variables)
     environments = _filter(loaded, options.environments, options.shard)
     observations = observe(options, environments)
+    write_errors: tuple[str, ...] = ()
     if options.snapshot_out is not None and observations is not None:
-        write_snapshot(options.snapshot_out, observations)
-    return evaluate(loaded, environments, observations, options, previous,
-                    read_baseline(options.baseline) if options.baseline else None)
+        try:
+            write_snapshot(options.snapshot_out, observations)
+        except OutputError as exc:  # the run is still judged and reported
+            write_errors = (f"--snapshot-out: {exc}",)
+    result = evaluate(loaded, environments, observations, options, previous,
+                      read_baseline(options.baseline) if options.baseline else None)
+    return replace(result, write_errors=write_errors)
 
 
 def _bare_environments(observations: Observations) -> tuple[Environment, ...]:

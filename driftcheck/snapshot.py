@@ -29,6 +29,7 @@ from driftcheck.observations import (
     SecretObservation,
     TokenObservation,
 )
+from driftcheck.output_files import write_whole
 from driftcheck.resources import load_schema
 from driftcheck.tokens.parse import Damage
 from driftcheck.toml_files import read_toml_file
@@ -108,12 +109,7 @@ def snapshot_document(observations: Observations) -> dict[str, Any]:
 
 
 def write_snapshot(path: str | Path, observations: Observations) -> None:
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(tomli_w.dumps(snapshot_document(observations)), encoding="utf-8")
-    except OSError as exc:
-        raise SnapshotError(f"{target}: cannot write the snapshot: {exc.strerror}") from None
+    write_whole(path, tomli_w.dumps(snapshot_document(observations)), what="snapshot")
 
 
 def _loads(text: str | None, where: str) -> Any:
