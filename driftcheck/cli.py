@@ -18,6 +18,7 @@ from driftcheck.errors import DriftcheckError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from driftcheck.load.trust import Trust
     from driftcheck.run import CheckOptions, RunResult
 
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
@@ -33,6 +34,8 @@ ENVIRONMENT_DEFAULTS = {
     "baseline": "DRIFTCHECK_BASELINE",
     "ca_bundle": "DRIFTCHECK_CA_BUNDLE",
     "concurrency": "DRIFTCHECK_CONCURRENCY",
+    "untrusted": "DRIFTCHECK_UNTRUSTED",
+    "allow_env": "DRIFTCHECK_ALLOW_ENV",
 }
 
 
@@ -47,8 +50,17 @@ def _console(stream: TextIO | None = None, *, plain: bool = False) -> Console:
                    force_terminal=False, width=120)
 
 
+HUMAN_FORMATS = ("console", "markdown", "github", "junit")
+"""Formats a person reads (or XML, which cannot hold control characters): server text in them
+is escaped (report.printable)."""
+
+
 def _render(result: RunResult, fmt: str, file: TextIO | None = None) -> str | None:
     """Render to `file` (console format, with colour when it is a terminal) or as text."""
+    if fmt in HUMAN_FORMATS:
+        from driftcheck.report.printable import for_humans
+
+        result = for_humans(result)
     if fmt != "console":
         from driftcheck.report import text_renderer
 
@@ -138,6 +150,7 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
                              "merged with --from-snapshot for the cross-environment rules")
         shard = (int(index), int(count))
     return CheckOptions(
+        trust=_trust(args),
         shard=shard,
         baseline=getattr(args, "baseline", None),
         from_snapshots=tuple(getattr(args, "from_snapshot", None) or ()),
@@ -196,8 +209,9 @@ def _print_report(result: RunResult, args: argparse.Namespace) -> None:
     if args.format == "console":
         if getattr(args, "matrix", False):
             from driftcheck.report.matrix import render_matrix
+            from driftcheck.report.printable import for_humans
 
-            render_matrix(result.identities, _console())
+            render_matrix(for_humans(result.identities), _console())
         _render(result, "console", sys.stdout)
     else:
         sys.stdout.write(_render(result, args.format) or "")
@@ -316,7 +330,9 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(inspection_document(inspection), indent=2, ensure_ascii=False))
     else:
-        render_inspection(inspection, _console(), now)
+        from driftcheck.report.printable import for_humans
+
+        render_inspection(for_humans(inspection), _console(), now)
     if inspection.fatal is not None:
         return 1
     from driftcheck.findings import Severity
@@ -357,7 +373,8 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from driftcheck.load import load_environments
 
-    loaded = load_environments(args.paths or ("environments",), allow_unset=args.allow_unset)
+    loaded = load_environments(args.paths or ("environments",), allow_unset=args.allow_unset,
+                               trust=_trust(args))
     for problem in loaded.problems:
         print(f"{problem} [{problem.rule}]", file=sys.stderr)
     count = len(loaded.environments)
@@ -522,6 +539,36 @@ def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True)
                         "ca_bundle (default: the system's trust store)")
     parser.add_argument("--max-response-bytes", type=int, metavar="N",
                         help="largest response body read (default: 1048576)")
+    _add_trust_arguments(parser)
+
+
+def _add_trust_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--untrusted", action="store_true",
+                        help="the files come from an untrusted source (a pull request from a "
+                        "fork): run no commands, read only allow-listed variables and files "
+                        "inside the checked folders (SECURITY.md)")
+    parser.add_argument("--allow-env", action="append", metavar="NAME",
+                        help="with --untrusted: a variable the files may read (repeatable, "
+                        "comma-separated)")
+
+
+def _trust(args: argparse.Namespace) -> Trust:
+    """--untrusted / DRIFTCHECK_UNTRUSTED and --allow-env / DRIFTCHECK_ALLOW_ENV."""
+    from driftcheck.load.trust import Trust
+
+    untrusted = getattr(args, "untrusted", False)
+    if isinstance(untrusted, str):  # from DRIFTCHECK_UNTRUSTED
+        word = untrusted.strip().lower()
+        if word not in ("1", "true", "yes", "0", "false", "no"):
+            raise UsageError(f"DRIFTCHECK_UNTRUSTED={untrusted!r}: expected true or false")
+        untrusted = word in ("1", "true", "yes")
+    allowed = getattr(args, "allow_env", None) or []
+    if isinstance(allowed, str):
+        allowed = [allowed]
+    names = frozenset(n.strip() for v in allowed for n in v.replace(",", " ").split())
+    if names and not untrusted:
+        raise UsageError("--allow-env only means something with --untrusted")
+    return Trust(untrusted=bool(untrusted), allowed_variables=names)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -637,6 +684,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--allow-unset", action="store_true",
                           help="accept ${NAME} references whose variable is not set (the "
                           "pre-commit hook uses this)")
+    _add_trust_arguments(validate)
     validate.set_defaults(handler=cmd_validate)
 
     rules = commands.add_parser("rules", help="the rule reference")
@@ -697,8 +745,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "verbose", False):
         import logging
 
-        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                            format="driftcheck: %(message)s")
+        from driftcheck.report.printable import VisibleFormatter
+
+        handler_ = logging.StreamHandler(sys.stderr)
+        handler_.setFormatter(VisibleFormatter("driftcheck: %(message)s"))
+        logging.basicConfig(level=logging.INFO, handlers=[handler_])
     try:
         return handler(args)
     except DriftcheckError as exc:

@@ -73,6 +73,8 @@ class Api:
     max_token_age: float | None = None
     secret_env: str | None = None
     secret_file: str | None = None
+    secret_refused: str | None = None
+    """Why the shared secret is not read in this run (untrusted mode), or None."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class TokenSource:
     path: str | None = None
     command: tuple[str, ...] = ()
     timeout: float = 30.0
+    refused: str | None = None
+    """Why this source is not used in this run (untrusted mode), or None."""
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ import base64
 import html
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import fields, is_dataclass, replace
 from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus
+
+from driftcheck.deep_strings import map_strings
 
 REDACTED = "[redacted]"
 MIN_SECRET_LENGTH = 4
@@ -86,22 +87,7 @@ class Redactor:
         every string scrubbed; other values unchanged."""
         if not self._forms:
             return value
-        return self._walk(value)  # type: ignore[no-any-return]
-
-    def _walk(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, Mapping):
-            return {self._walk(k): self._walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._walk(item) for item in value]
-        if isinstance(value, tuple):
-            return tuple(self._walk(item) for item in value)
-        if is_dataclass(value) and not isinstance(value, type):
-            changes = {f.name: self._walk(getattr(value, f.name)) for f in fields(value)
-                       if f.init}
-            return replace(value, **changes)
-        return value
+        return map_strings(value, self.text)
 
 
 def truncated(text: str, limit: int, redactor: Redactor | None = None) -> str:

@@ -17,6 +17,7 @@ from driftcheck.findings import Finding, Severity, Step
 from driftcheck.identity import EnvironmentIdentity
 from driftcheck.jwks import KeyFacts
 from driftcheck.load import LoadResult, load_environments
+from driftcheck.load.trust import TRUSTED, Trust
 from driftcheck.models import Environment, Idp
 from driftcheck.observations import Observations
 from driftcheck.output_files import OutputError
@@ -53,6 +54,8 @@ class CheckOptions:
     """Accepted findings (`driftcheck baseline create`)."""
     shard: tuple[int, int] | None = None
     """(K, N): check only the K-th of N deterministic slices of the environments."""
+    trust: Trust = TRUSTED
+    """What the environment files may read and run (--untrusted)."""
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,7 @@ def observe(options: CheckOptions, environments: Sequence[Environment]) -> Obser
 
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:
     previous = read_snapshots([options.snapshot_in]) if options.snapshot_in else None
-    loaded = load_environments(options.paths, variables)
+    loaded = load_environments(options.paths, variables, trust=options.trust)
     environments = _filter(loaded, options.environments, options.shard)
     observations = observe(options, environments)
     write_errors: tuple[str, ...] = ()
@@ -251,7 +254,7 @@ def run_diff(options: CheckOptions, paths: Sequence[str | Path]) -> RunResult:
     previous = read_snapshots([options.snapshot_in])
     current = read_snapshots(options.from_snapshots)
     if paths:
-        loaded = load_environments(paths)
+        loaded = load_environments(paths, trust=options.trust)
         environments = _filter(loaded, options.environments)
     else:
         environments = _bare_environments(current)

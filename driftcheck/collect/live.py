@@ -110,6 +110,9 @@ async def _tokens(
 def _read_secret(api: Api) -> tuple[str | None, SecretObservation]:
     """An HS* API's shared secret exactly as the API would read it (nothing stripped: a
     stray newline is one of the things to find), and the facts about it."""
+    if api.secret_refused is not None:
+        return None, SecretObservation(api.name, f"secret_env {api.secret_env}",
+                                       failure=api.secret_refused)
     if api.secret_env:
         source = f"secret_env {api.secret_env}"
         value = os.environ.get(api.secret_env)

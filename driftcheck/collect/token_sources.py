@@ -139,6 +139,8 @@ async def _from_command(source: TokenSource) -> Acquired:
 async def acquire(
     source: TokenSource, environment: Environment, discovery: Any, fetcher: JsonFetcher
 ) -> Acquired:
+    if source.refused is not None:
+        return Acquired(None, source.refused)
     if source.source == "client_credentials":
         return await _client_credentials(source, environment, discovery, fetcher)
     if source.source == "env":

@@ -22,6 +22,7 @@ from driftcheck.load.lines import key_lines
 from driftcheck.load.problems import ConfigProblem
 from driftcheck.load.schema_messages import schema_problems
 from driftcheck.load.secret_names import substituted_secret_names
+from driftcheck.load.trust import TRUSTED, Trust, restrict, roots_of
 from driftcheck.models import (
     Api,
     Environment,
@@ -80,15 +81,23 @@ def discover_files(paths: Iterable[str | Path]) -> list[Path]:
 
 def load_environments(
     paths: Iterable[str | Path], env: Mapping[str, str] | None = None, *,
-    allow_unset: bool = False,
+    allow_unset: bool = False, trust: Trust = TRUSTED,
 ) -> LoadResult:
     """`allow_unset` keeps unresolved `${NAME}` references as they are instead of reporting
-    them (for validating files where the variables do not exist, such as a pre-commit hook)."""
-    variables = os.environ if env is None else env
+    them (for validating files where the variables do not exist, such as a pre-commit hook).
+    `trust`: what an untrusted file may read and run (load.trust)."""
+    paths = list(paths)
+    variables = trust.variables(os.environ if env is None else env)
+    roots = roots_of(paths)
     environments: list[Environment] = []
     problems: list[ConfigProblem] = []
     for file in discover_files(paths):
         environment, file_problems = _load_file(file, variables, allow_unset)
+        if environment is not None:
+            environment, refused = restrict(environment, trust, roots)
+            file_problems = file_problems + refused
+            if refused:
+                environment = None
         problems.extend(file_problems)
         if environment is not None:
             environments.append(environment)
