@@ -21,7 +21,7 @@ from driftcheck.load.interpolate import interpolate
 from driftcheck.load.lines import key_lines
 from driftcheck.load.problems import ConfigProblem
 from driftcheck.load.schema_messages import schema_problems
-from driftcheck.load.secret_names import substituted_secret_names
+from driftcheck.load.secret_names import credentials_in_urls, substituted_secret_names
 from driftcheck.load.trust import TRUSTED, Trust, restrict, roots_of
 from driftcheck.models import (
     Api,
@@ -261,6 +261,11 @@ def _load_file(
     if problems:  # never substitute a secret into a key whose messages print it
         return None, problems
     document = interpolate(document, variables, missing_variable)
+    for key, message in credentials_in_urls(document):
+        problems.append(ConfigProblem("DC001", where(key), message, key_path=key,
+                                      environment=label, environment_file=shown))
+    if problems and any(p.rule == "DC001" for p in problems):
+        return None, problems
     for key, message in schema_problems(document):
         problems.append(ConfigProblem("DC001", where(key), message, key_path=key or None,
                                       environment=label, environment_file=shown))
