@@ -18,6 +18,7 @@ from driftcheck.errors import DriftcheckError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from driftcheck.models import Environment
     from driftcheck.run import CheckOptions, RunResult
 
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
@@ -344,14 +345,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_environments(args.paths or ("environments",), allow_unset=args.allow_unset)
     for problem in loaded.problems:
         print(f"{problem} [{problem.rule}]", file=sys.stderr)
+    unreadable = _unreadable_artifacts(loaded.environments)
     count = len(loaded.environments)
     files = len({p.loaded_file for p in loaded.problems})
     summary = f"{count} environment{'s' if count != 1 else ''} valid"
     if loaded.problems:
         summary += f", {files} file{'s' if files != 1 else ''} invalid"
         summary += f" ({len(loaded.problems)} problem{'s' if len(loaded.problems) != 1 else ''})"
+    if unreadable:
+        summary += f", {unreadable} deployed artifact problem{'s' if unreadable != 1 else ''}"
     print(summary)
-    return 2 if loaded.problems else 0
+    return 2 if loaded.problems or unreadable else 0
+
+
+def _unreadable_artifacts(environments: Sequence[Environment]) -> int:
+    """Deployed artifacts are local files: `validate` reads them and reports what it cannot
+    read (DC410), without judging their values."""
+    from driftcheck.deployed.read import read_deployments
+
+    count = 0
+    for name, readings in read_deployments(environments).items():
+        for reading in readings:
+            for problem in reading.problems:
+                where = problem.file + (f":{problem.line}" if problem.line else "") + (
+                    f":{problem.column}" if problem.line and problem.column else "")
+                print(f"{where}: {name}: {reading.component}.deployed ({reading.kind}): "
+                      f"{problem.message} [DC410]", file=sys.stderr)
+                count += 1
+    return count
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

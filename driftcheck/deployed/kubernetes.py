@@ -119,8 +119,12 @@ def container_env(files: ArtifactFiles, patterns: Iterable[str], select: str | N
     container name) designate; None with a problem when there is not exactly one."""
     patterns = list(patterns)
     manifests = load_manifests(files, patterns)
-    candidates = [(m, c) for m, c in containers(manifests)
-                  if select is None or select in (m.name, str(c.get("name", "")))]
+    candidates = list(containers(manifests))
+    if select is not None:
+        # A container's own name first (a workload "orders" with container "orders" and a
+        # sidecar), else every container of the workload named so.
+        by_container = [(m, c) for m, c in candidates if str(c.get("name", "")) == select]
+        candidates = by_container or [(m, c) for m, c in candidates if m.name == select]
     label = ", ".join(patterns)
     if len(candidates) != 1:
         names = sorted({f"{m.kind}/{m.name} container {c.get('name')}"

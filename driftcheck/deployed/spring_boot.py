@@ -179,7 +179,8 @@ class SpringBootReader:
         notes += [f"{s} is another profile's file; not applied" for s in skipped]
         sources = [*_file_sources(files, ordered, profiles), env_source]
         settings, disabled = self._settings(sources)
-        if not any(k.startswith(canon(PREFIX)) for s in sources for k in s.entries):
+        if ordered and not files.problems and not any(
+                k.startswith(canon(PREFIX)) for s in sources for k in s.entries):
             files.problem(", ".join(shown(p) for p in ordered) or ", ".join(ref.paths),
                           f"no {PREFIX}* setting in these files or the container's "
                           "environment")
