@@ -441,3 +441,267 @@ def test_missing_files_oversized_files_and_empty_globs(write: Write, tmp_path: P
     found = reading(write, "apis.orders", 'kind = "spring-boot"\n'
                     'paths = ["../app/application.yml"]')
     assert "larger than" in found.problems[0].message
+
+
+# Envoy ---------------------------------------------------------------------------------------
+
+ENVOY = """\
+static_resources:
+  listeners:
+    - name: ingress
+      filter_chains:
+        - filters:
+            - name: envoy.filters.network.http_connection_manager
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                http_filters:
+                  - name: envoy.filters.http.jwt_authn
+                    typed_config:
+                      "@type": type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication
+                      providers:
+                        idp:
+                          issuer: https://idp.example.com/prod
+                          audiences: [api://orders]
+                          clock_skew_seconds: 30
+                          remote_jwks:
+                            http_uri: {uri: https://idp.example.com/prod/keys, cluster: idp}
+                            cache_duration: 300s
+                      rules:
+                        - match: {prefix: /}
+                          requires: {provider_name: idp}
+                  - name: envoy.filters.http.router
+"""
+
+
+def test_envoy_provider_inside_the_connection_manager(write: Write):
+    write("envoy/envoy.yaml", ENVOY)
+    found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
+    assert not found.problems and not found.disabled
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    assert where(found, "issuers").startswith("envoy/envoy.yaml:15")
+    assert value(found, "audiences") == ("api://orders",)
+    assert value(found, "clock_skew") == 30.0
+    assert value(found, "jwks_cache_ttl") == 300.0
+    assert value(found, "jwks_uri") == "https://idp.example.com/prod/keys"
+
+
+def test_envoy_empty_issuer_audiences_and_allow_missing(write: Write):
+    text = ENVOY.replace("issuer: https://idp.example.com/prod", "issuer: ''").replace(
+        "audiences: [api://orders]", "audiences: []").replace(
+        "requires: {provider_name: idp}",
+        "requires: {requires_any: {requirements: [{provider_name: idp}, {allow_missing: {}}]}}")
+    write("envoy/envoy.yaml", text)
+    found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
+    assert {d.check for d in found.disabled} == {"issuer", "audience", "principal"}
+
+
+# Kong ----------------------------------------------------------------------------------------
+
+KONG = """\
+_format_version: "3.0"
+services:
+  - name: orders
+    url: http://orders.internal:8080
+    routes:
+      - name: orders-route
+        paths: [/orders]
+    plugins:
+      - name: jwt
+        config:
+          key_claim_name: iss
+          claims_to_verify: [exp]
+consumers:
+  - username: idp-prod
+    jwt_secrets:
+      - key: https://idp.example.com/prod
+        algorithm: RS256
+        rsa_public_key: |
+          -----BEGIN PUBLIC KEY-----
+          MIIB
+          -----END PUBLIC KEY-----
+"""
+
+
+def test_kong_jwt_plugin_and_credentials(write: Write):
+    write("kong/kong.yml", KONG)
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    assert where(found, "issuers").startswith("kong/kong.yml:16")
+    assert value(found, "algorithms") == ("RS256",)
+    assert [d.check for d in found.disabled] == ["audience"]  # jwt never reads aud
+
+
+def test_kong_jwt_without_exp_and_default_hs256(write: Write):
+    write("kong/kong.yml", KONG.replace("claims_to_verify: [exp]", "claims_to_verify: [nbf]")
+          .replace("        algorithm: RS256\n", ""))
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert {d.check for d in found.disabled} == {"audience", "exp"}
+    algorithms = found.setting("algorithms")
+    assert algorithms is not None and algorithms.value == ("HS256",)
+
+
+def test_kong_openid_connect(write: Write):
+    write("kong/kong.yml", """\
+        _format_version: "3.0"
+        plugins:
+          - name: openid-connect
+            config:
+              issuer: https://idp.example.com/prod/.well-known/openid-configuration
+              audience_required: [api://orders]
+              leeway: 5
+        """)
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    assert value(found, "audiences") == ("api://orders",)
+    assert value(found, "clock_skew") == 5.0
+
+
+# oauth2-proxy ----------------------------------------------------------------------------------
+
+def test_oauth2_proxy_file_and_environment(write: Write):
+    write("proxy/oauth2-proxy.cfg", """\
+        provider = "oidc"
+        oidc_issuer_url = "https://idp.example.com/staging"
+        client_id = "proxy"
+        skip_jwt_bearer_tokens = true
+        extra_jwt_issuers = ["https://idp.example.com/other=api://other"]
+        """)
+    write("k8s/proxy.yaml", """\
+        kind: Deployment
+        metadata: {name: proxy}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: oauth2-proxy
+                  env:
+                    - name: OAUTH2_PROXY_OIDC_ISSUER_URL
+                      value: https://idp.example.com/prod
+                    - name: OAUTH2_PROXY_CLIENT_SECRET
+                      valueFrom: {secretKeyRef: {name: proxy, key: secret}}
+        """)
+    found = reading(write, "gateways.edge", 'kind = "oauth2-proxy"\n'
+                    'paths = ["../proxy/oauth2-proxy.cfg"]\nmanifests = ["../k8s/proxy.yaml"]')
+    assert value(found, "issuers") == ("https://idp.example.com/prod",
+                                       "https://idp.example.com/other")
+    assert where(found, "issuers").startswith("k8s/proxy.yaml:10")
+    assert value(found, "audiences") == ("proxy", "api://other")
+
+
+# AWS API Gateway ------------------------------------------------------------------------------
+
+SAM = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String}
+Resources:
+  OrdersApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: OrdersJwt
+        Authorizers:
+          OrdersJwt:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration:
+              issuer: https://idp.example.com/prod
+              audience:
+                - !Sub "api://orders-${Stage}"
+  Legacy:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref OrdersApi
+      AuthorizerType: JWT
+      Name: legacy
+      JwtConfiguration:
+        Issuer: https://idp.example.com/prod
+        Audience: [api://legacy]
+"""
+
+
+def test_cloudformation_intrinsics_parse_and_are_reported_unresolved(write: Write):
+    write("infra/template.yaml", SAM)
+    found = reading(write, "gateways.edge", 'kind = "aws-apigw"\n'
+                    'paths = ["../infra/template.yaml"]\nselect = "OrdersJwt"')
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    assert where(found, "issuers").startswith("infra/template.yaml:15")
+    [problem] = found.problems
+    assert problem.unresolved and "!Sub" in problem.message and problem.line == 16
+    found = reading(write, "gateways.edge", 'kind = "aws-apigw"\n'
+                    'paths = ["../infra/template.yaml"]\nselect = "legacy"')
+    assert value(found, "audiences") == ("api://legacy",) and not found.problems
+    found = reading(write, "gateways.edge", 'kind = "aws-apigw"\n'
+                    'paths = ["../infra/template.yaml"]')
+    assert "several JWT authorizers" in found.problems[0].message
+
+
+TERRAFORM = """\
+variable "issuer" {
+  type    = string
+  default = "https://idp.example.com/dev"
+}
+
+variable "audience" {
+  type = string
+}
+
+resource "aws_apigatewayv2_authorizer" "orders" {
+  api_id           = aws_apigatewayv2_api.orders.id
+  authorizer_type  = "JWT"
+  identity_sources = ["$request.header.Authorization"]
+  name             = "orders"
+
+  jwt_configuration {
+    issuer   = var.issuer
+    audience = [var.audience, "api://orders-${var.stage}"]
+  }
+}
+"""
+
+
+def test_terraform_variables_from_tfvars_and_unresolved_references(write: Write):
+    write("tf/main.tf", TERRAFORM)
+    write("tf/prod.tfvars", 'issuer = "https://idp.example.com/prod"\n'
+          'audience = "api://orders-prod"\nstage = "prod"\n')
+    found = reading(write, "gateways.edge", 'kind = "aws-apigw"\n'
+                    'paths = ["../tf/*.tf", "../tf/prod.tfvars"]')
+    assert not found.problems
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    assert where(found, "issuers").startswith("tf/main.tf:17")
+    assert value(found, "audiences") == ("api://orders-prod", "api://orders-prod")
+    found = reading(write, "gateways.edge", 'kind = "aws-apigw"\npaths = ["../tf/*.tf"]')
+    assert value(found, "issuers") == ("https://idp.example.com/dev",)  # the default
+    [problem] = found.problems
+    assert problem.unresolved and problem.line == 18
+
+
+def test_terraform_syntax_error_has_line_and_column(write: Write):
+    write("tf/main.tf", 'resource "aws_apigatewayv2_authorizer" "x" {\n  name = \n}\n')
+    found = reading(write, "gateways.edge", 'kind = "aws-apigw"\npaths = ["../tf/main.tf"]')
+    assert found.problems[0].line == 2 and found.problems[0].column is not None
+
+
+# express-oauth2-jwt-bearer -----------------------------------------------------------------------
+
+def test_express_env_file_and_manifest_override(write: Write):
+    write("svc/.env", "ISSUER_BASE_URL=https://idp.example.com/dev\nAUDIENCE=api://svc\n"
+          "TOKEN_SIGNING_ALG=RS256\n")
+    write("k8s/svc.yaml", """\
+        kind: Deployment
+        metadata: {name: svc}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: svc
+                  env:
+                    - {name: ISSUER_BASE_URL, value: "https://idp.example.com/prod"}
+        """)
+    found = reading(write, "apis.svc", 'kind = "express-oauth2-jwt-bearer"\n'
+                    'paths = ["../svc/.env"]\nmanifests = ["../k8s/svc.yaml"]')
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    setting = found.setting("issuers")
+    assert setting is not None and setting.overrode[0].file == "svc/.env"
+    assert value(found, "audiences") == ("api://svc",)
+    assert value(found, "algorithms") == ("RS256",)

@@ -127,7 +127,7 @@ def test_dc410_parse_error_with_line_and_column_in_sarif_and_github(write: Write
     location = results[0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "app/application-prod.yml"
     assert location["region"] == {"startLine": 3, "startColumn": 4}
-    code, out, _ = cli("check", "envs", "--offline", "--format", "github")
+    _, out, _ = cli("check", "envs", "--offline", "--format", "github")
     assert "::error file=app/application-prod.yml,line=3,col=4,title=DC410" in out
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from driftcheck.deployed.interface import Reading, Setting
+from driftcheck.deployed.interface import Reading
 from driftcheck.models import Api, Environment, Frontend, Gateway
 
 # Component fields a deployed setting can stand in for, and the profile each kind implies.
@@ -35,10 +35,6 @@ def declared(environment: Environment, key_path: str) -> bool:
     return key_path in environment.origins and key_path not in environment.deployed_paths
 
 
-def _value(setting: Setting) -> Any:
-    return setting.value
-
-
 def with_deployed(environment: Environment, readings: tuple[Reading, ...]) -> Environment:
     """The environment with every undeclared field that a reading sets filled in; origins
     and lines of those key paths point at the artifact."""
@@ -60,6 +56,8 @@ def with_deployed(environment: Environment, readings: tuple[Reading, ...]) -> En
             key_path = f"{reading.component}.{setting.field}"
             if setting.field not in FIELDS[family] or declared(environment, key_path):
                 continue
+            if setting.origin.file is None:
+                continue  # a framework default: the validator profile already says it
             value = setting.value
             if isinstance(getattr(component, setting.field), tuple) and isinstance(value, str):
                 value = (value,)

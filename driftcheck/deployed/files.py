@@ -37,8 +37,8 @@ class ArtifactFiles:
         self.problems: list[ArtifactProblem] = []
 
     def problem(self, file: str | Path, message: str, line: int | None = None,
-                column: int | None = None) -> None:
-        self.problems.append(ArtifactProblem(shown(file), message, line, column))
+                column: int | None = None, *, unresolved: bool = False) -> None:
+        self.problems.append(ArtifactProblem(shown(file), message, line, column, unresolved))
 
     def expand(self, patterns: Iterable[str], *, required: bool = True) -> list[Path]:
         """The files the patterns name, in the order given (a glob's matches sorted), each

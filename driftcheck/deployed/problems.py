@@ -13,3 +13,6 @@ class ArtifactProblem:
     message: str
     line: int | None = None
     column: int | None = None
+    unresolved: bool = False
+    """The file is fine, but a value is decided only at deploy time (a CloudFormation
+    intrinsic, a Terraform reference with no value given): not compared, not guessed."""

@@ -12,13 +12,20 @@ from driftcheck.models import DeployedRef, Environment
 def readers() -> dict[str, Reader]:
     """kind -> its reader: the explicit list of reader modules."""
     from driftcheck.deployed.aspnetcore import AspNetCoreReader, IdentityWebReader
+    from driftcheck.deployed.aws_apigw import AwsApiGatewayReader
+    from driftcheck.deployed.envoy import EnvoyReader
+    from driftcheck.deployed.express_jwt import ExpressJwtBearerReader
     from driftcheck.deployed.frontend import DotenvFrontendReader, JsonRuntimeConfigReader
     from driftcheck.deployed.istio import IstioReader
+    from driftcheck.deployed.kong import KongReader
+    from driftcheck.deployed.oauth2_proxy import OAuth2ProxyReader
     from driftcheck.deployed.spring_boot import SpringBootReader
 
     found: dict[str, Reader] = {}
-    for reader in (SpringBootReader(), AspNetCoreReader(), IdentityWebReader(), IstioReader(),
-                   DotenvFrontendReader(), JsonRuntimeConfigReader()):
+    for reader in (SpringBootReader(), AspNetCoreReader(), IdentityWebReader(), EnvoyReader(),
+                   IstioReader(), KongReader(), OAuth2ProxyReader(), AwsApiGatewayReader(),
+                   ExpressJwtBearerReader(), DotenvFrontendReader(),
+                   JsonRuntimeConfigReader()):
         for kind in reader.kinds:
             found[kind] = reader
     return found

@@ -34,7 +34,8 @@ def _reading(reading: Reading) -> dict[str, Any]:
         "disabled": [{"check": d.check, "message": d.message, "origin": _origin(d.origin)}
                      for d in reading.disabled],
         "problems": [_compact({"file": p.file, "message": p.message, "line": p.line,
-                               "column": p.column}) for p in reading.problems],
+                               "column": p.column, "unresolved": p.unresolved or None})
+                     for p in reading.problems],
         "notes": list(reading.notes),
     })
 
@@ -69,7 +70,7 @@ def readings_from(document: Mapping[str, Any], where: str) -> dict[str, tuple[Re
                                              _origin_from(d.get("origin", {})))
                                for d in r.get("disabled", ())),
                 problems=tuple(ArtifactProblem(p["file"], p["message"], p.get("line"),
-                                               p.get("column"))
+                                               p.get("column"), p.get("unresolved", False))
                                for p in r.get("problems", ())),
                 notes=tuple(r.get("notes", ())),
             )

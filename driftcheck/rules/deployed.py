@@ -177,7 +177,8 @@ def deployed_config_unreadable(self: Rule, context: RuleContext) -> Iterator[Fin
     a glob matching nothing, a parse error (with line and column), a `select` that matches
     no object or several, a file larger than the cap, or one that resolves (through a
     symlink) outside the folders the environment file names. `driftcheck validate` reports
-    the same.
+    the same. A value decided only at deploy time (a CloudFormation `!Sub`/`!Ref`, a
+    Terraform reference no `*.tfvars` file gives) is reported low: named, never guessed.
 
     ## Why is this bad?
     The deployed values cannot be compared, so drift there goes unseen; a syntax error in
@@ -198,6 +199,7 @@ def deployed_config_unreadable(self: Rule, context: RuleContext) -> Iterator[Fin
                 evidence={"kind": reading.kind, "file": problem.file, "line": problem.line,
                           "column": problem.column, "problem": problem.message},
                 key_path=f"{reading.component}.deployed",
+                severity=Severity.LOW if problem.unresolved else None,
                 file=problem.file, line=problem.line, column=problem.column,
                 subject=f"{problem.file}|{problem.message}",
             )
