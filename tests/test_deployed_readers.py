@@ -453,11 +453,11 @@ static_resources:
         - filters:
             - name: envoy.filters.network.http_connection_manager
               typed_config:
-                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                "@type": {HCM}
                 http_filters:
                   - name: envoy.filters.http.jwt_authn
                     typed_config:
-                      "@type": type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication
+                      "@type": {JWT_AUTHN}
                       providers:
                         idp:
                           issuer: https://idp.example.com/prod
@@ -470,7 +470,10 @@ static_resources:
                         - match: {prefix: /}
                           requires: {provider_name: idp}
                   - name: envoy.filters.http.router
-"""
+""".replace("{HCM}", "type.googleapis.com/envoy.extensions.filters.network."
+            "http_connection_manager.v3.HttpConnectionManager").replace(
+    "{JWT_AUTHN}", "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3."
+    "JwtAuthentication")
 
 
 def test_envoy_provider_inside_the_connection_manager(write: Write):

@@ -122,7 +122,7 @@ def test_dc410_parse_error_with_line_and_column_in_sarif_and_github(write: Write
     [finding] = [f for f in report["findings"] if f["rule"] == "DC410"]
     assert (finding["file"], finding["line"], finding["column"]) == (
         "app/application-prod.yml", 3, 4)
-    code, out, _ = cli("check", "envs", "--offline", "--format", "sarif")
+    _, out, _ = cli("check", "envs", "--offline", "--format", "sarif")
     results = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "DC410"]
     location = results[0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "app/application-prod.yml"
