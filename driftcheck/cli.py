@@ -247,9 +247,31 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return _emit(run_diff(options, args.paths), args)
 
 
+def cmd_init_from_deployment(args: argparse.Namespace) -> int:
+    """`init --from-deployment DIR`: one environment file per environment the repository's
+    deployment artifacts name (driftcheck/deployed/discover.py)."""
+    from driftcheck.deployed.init_files import init_from_deployment
+
+    result = init_from_deployment(args.from_deployment, args.output_file or "environments",
+                                  force=args.force)
+    for file in result.written:
+        name = file.stem
+        print(f"{file}: environment {name!r}, issuer {result.issuers[name]}")
+    for item in result.not_placed:
+        print(f"not placed: {item}")
+    print(f"{len(result.written)} environment file(s) written; check them with "
+          f"`driftcheck check {args.output_file or 'environments'} --offline`")
+    return 0 if result.written else 2
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from driftcheck.collect.http import FetchPolicy
     from driftcheck.init_file import starter_document
+
+    if args.from_deployment:
+        return cmd_init_from_deployment(args)
+    if not args.issuer or not args.name:
+        raise UsageError("init needs --issuer URL and --name NAME (or --from-deployment DIR)")
 
     policy = FetchPolicy()
     if args.ca_bundle and not Path(args.ca_bundle).is_file():
@@ -570,8 +592,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser(
         "init", help="write a starter environment file from a live IdP's discovery and JWKS")
-    init.add_argument("--issuer", required=True, metavar="URL")
-    init.add_argument("--name", required=True, metavar="NAME")
+    init.add_argument("--issuer", metavar="URL")
+    init.add_argument("--name", metavar="NAME")
+    init.add_argument("--from-deployment", metavar="DIR",
+                      help="environment files from a repository's deployment artifacts "
+                      "(-o names the output folder, default ./environments)")
     init.add_argument("--tier", choices=("prod", "nonprod"), default="nonprod")
     init.add_argument("-o", dest="output_file", metavar="FILE",
                       help="where to write it (default: standard output)")

@@ -210,3 +210,62 @@ def test_example_repository_finds_exactly_its_deliberate_drifts(cli: Cli,
         ("prod", "DC412", "apis.orders",
          "examples/deployment/deploy/k8s/overlays/prod/rendered.yaml"),
     ]
+
+
+def test_init_from_deployment_writes_files_check_accepts(cli: Cli, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    repository = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples/deployment", repository,
+                    ignore=shutil.ignore_patterns("environments"))
+    (repository / "charts/orders").mkdir(parents=True)
+    (repository / "charts/orders/values-prod.yaml").write_text("image: {tag: 1.0}\n")
+    code, out, err = cli("init", "--from-deployment", str(repository), "-o", "generated")
+    assert code == 0, err
+    assert sorted(p.name for p in Path("generated").glob("*.toml")) == [
+        "dev.toml", "prod.toml", "staging.toml"]
+    assert "not placed: charts/orders/values-prod.yaml: Helm values" in out
+    assert "not placed: deploy/k8s/overlays/prod/env-patch.yaml: a kustomize input" in out
+    prod = Path("generated/prod.toml").read_text()
+    assert 'issuer = "https://login.example.com/tenants/prod"' in prod
+    assert 'tier = "prod"' in prod and 'profile = "Production"' in prod
+    code, out, err = cli("check", "generated", "--offline", "--format", "json")
+    assert code == 1, err  # findings, not a configuration error
+    report = json.loads(out)
+    found = {(f["environment"], f["rule"]) for f in report["findings"]}
+    assert ("prod", "DC412") in found
+    assert not {rule for _, rule in found} & {"DC001", "DC002", "DC410"}
+    assert not [f for f in report["findings"] if f["environment"] != "prod"]
+    code, _, err = cli("init", "--from-deployment", str(repository), "-o", "generated")
+    assert code == 2 and "exists" in err
+
+
+def test_dc411_istio_without_principal_policy_and_kong_without_exp(write: Write, cli: Cli):
+    write("istio/jwt.yaml", """\
+        apiVersion: security.istio.io/v1
+        kind: RequestAuthentication
+        metadata: {name: edge, namespace: istio-system}
+        spec:
+          selector: {matchLabels: {istio: ingressgateway}}
+          jwtRules:
+            - issuer: https://idp.example.com/tenants/prod
+              audiences: [api://edge]
+        """)
+    write("kong/kong.yml", """\
+        _format_version: "3.0"
+        plugins:
+          - name: jwt
+            config: {claims_to_verify: [nbf]}
+        """)
+    _, report = check(cli, ("prod", env_toml("prod", f"{IDP}/prod", """
+        [gateways.edge.deployed]
+        kind = "istio"
+        paths = ["../istio/jwt.yaml"]
+        [gateways.partner.deployed]
+        kind = "kong"
+        paths = ["../kong/kong.yml"]
+        """, tier="prod")))
+    checks = sorted((f["component"], f["evidence"]["check"], f["severity"], f["line"])
+                    for f in report["findings"] if f["rule"] == "DC411")
+    assert checks == [("gateways.edge", "principal", "high", 1),
+                      ("gateways.partner", "audience", "medium", 3),
+                      ("gateways.partner", "exp", "high", 4)]
