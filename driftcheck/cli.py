@@ -382,7 +382,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _unreadable_artifacts(environments: Sequence[Environment]) -> int:
     """Deployed artifacts are local files: `validate` reads them and reports what it cannot
-    read (DC410), without judging their values."""
+    read (DC410) and what is worth knowing (a value from a Secret, not inspected; a key the
+    framework does not bind), without judging their values."""
     from driftcheck.deployed.read import read_deployments
 
     count = 0
@@ -394,6 +395,8 @@ def _unreadable_artifacts(environments: Sequence[Environment]) -> int:
                 print(f"{where}: {name}: {reading.component}.deployed ({reading.kind}): "
                       f"{problem.message} [DC410]", file=sys.stderr)
                 count += 1
+            for note in reading.notes:
+                print(f"note: {name}: {reading.component}.deployed ({reading.kind}): {note}")
     return count
 
 

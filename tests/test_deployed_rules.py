@@ -269,3 +269,34 @@ def test_dc411_istio_without_principal_policy_and_kong_without_exp(write: Write,
     assert checks == [("gateways.edge", "principal", "high", 1),
                       ("gateways.partner", "audience", "medium", 3),
                       ("gateways.partner", "exp", "high", 4)]
+
+
+def test_build_time_env_disagreeing_with_the_served_runtime_config(write: Write):
+    from driftcheck.observations import EnvironmentObservation, HttpObservation
+    from driftcheck.run import evaluate
+
+    write("web/.env.production", "VITE_OIDC_AUTHORITY=https://idp.example.com/tenants/prod\n"
+          "VITE_OIDC_CLIENT_ID=web\n")
+    write("envs/prod.toml", env_toml("prod", f"{IDP}/prod", """
+        [frontends.web]
+        runtime_config_url = "https://app.example.com/config.json"
+        runtime_config_map = { authority = "/authority", client_id = "/clientId" }
+        [frontends.web.deployed]
+        kind = "vite"
+        paths = ["../web/.env*"]
+        map = { authority = "VITE_OIDC_AUTHORITY", client_id = "VITE_OIDC_CLIENT_ID" }
+        """, tier="prod"))
+    loaded = load_environments(["envs"])
+    url = "https://app.example.com/config.json"
+    observations = Observations(
+        collected_at=0.0,
+        responses={url: HttpObservation(url, url, 200, 1.0, 0.0, body={
+            "authority": f"{IDP}/staging", "clientId": "web"})},
+        environments={"prod": EnvironmentObservation("prod", f"{IDP}/prod/.well-known/x",
+                                                     runtime_config_urls={"web": url})})
+    result = evaluate(loaded, loaded.environments, observations, CheckOptions(),
+                      deployed=read_deployments(loaded.environments))
+    [finding] = [f for f in result.findings if f.rule == "DC409"]
+    assert "inlined at build time" in finding.message
+    assert finding.file == "web/.env.production" and finding.line == 1
+    assert finding.evidence["runtime"] == f"{IDP}/staging"

@@ -11,7 +11,7 @@ from driftcheck.deployed.apply import FIELDS, declared
 from driftcheck.deployed.interface import Origin, Reading, Setting
 from driftcheck.durations import seconds_text
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.identity import url_under
+from driftcheck.identity import deployed_config, url_under
 from driftcheck.models import Environment
 from driftcheck.rules.isolation import identities
 from driftcheck.rules.registry import Rule, RuleContext, rule
@@ -109,6 +109,8 @@ def deployed_config_drift(self: Rule, context: RuleContext) -> Iterator[Finding]
             wanted = getattr(component, setting.field)
             if wanted is None or wanted == () or _same(setting.field, wanted, setting.value):
                 continue
+            if setting.origin.file is None:
+                continue  # a framework default: code may override it, the file cannot tell
             if setting.origin.default is not None and _subset(wanted, setting.value):
                 continue  # a derived default that accepts what is declared (and more)
             origin = setting.origin
@@ -122,12 +124,47 @@ def deployed_config_drift(self: Rule, context: RuleContext) -> Iterator[Finding]
                 evidence={"field": setting.field, "declared": _plain(wanted),
                           "deployed": _plain(setting.value), "deployed_at": str(origin),
                           "overrode": [str(o) for o in setting.overrode],
-                          "declared_in": environment.file_of(key_path)},
+                          "declared_in": environment.file_of(key_path),
+                          **({"notes": list(reading.notes)} if reading.notes else {})},
                 key_path=key_path,
                 severity=Severity.MEDIUM if setting.field in _MINOR_FIELDS else None,
                 file=origin.file or environment.file_of(key_path),
                 line=origin.line if origin.file else environment.line_of(key_path),
                 subject=setting.field,
+            )
+    yield from _build_time_against_runtime(self, context)
+
+
+_BUILD_TIME = {"vite", "nextjs", "create-react-app"}
+
+
+def _build_time_against_runtime(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """A bundler inlines `.env` values at build time; when the frontend also serves a runtime
+    configuration that says otherwise, the two disagree in the running app."""
+    for environment, reading in _readings(context):
+        family, _, name = reading.component.partition(".")
+        if family != "frontends" or reading.kind not in _BUILD_TIME:
+            continue
+        runtime = deployed_config(environment, context.observations).get(name, {})
+        url = environment.frontends[name].runtime_config_url
+        for setting in reading.settings:
+            served = runtime.get(setting.field)
+            if served is None or served == setting.value:
+                continue
+            yield self.finding(
+                environment, reading.component,
+                f"{reading.component}'s {setting.field} is inlined at build time as "
+                f"{setting.value} ({setting.origin}), but its runtime configuration ({url}) "
+                f"says {served}.",
+                evidence={"field": setting.field, "build_time": setting.value,
+                          "runtime": served, "runtime_config_url": url,
+                          "deployed_at": str(setting.origin)},
+                key_path=f"{reading.component}.{setting.field}",
+                file=setting.origin.file, line=setting.origin.line,
+                subject=f"runtime|{setting.field}",
+                fix="Make the build-time value and the runtime configuration agree (rebuild "
+                "with the right .env, or fix the served configuration); keep only one source "
+                "if you can.",
             )
 
 
@@ -253,7 +290,8 @@ def deployed_check_disabled(self: Rule, context: RuleContext) -> Iterator[Findin
                 f"{reading.component} ({reading.kind}): {check.message} ({origin})"
                 + (f"; the environment file relies on it ({key_path})." if field and relied
                    else "."),
-                evidence={"check": check.check, "at": str(origin), "relied_on": relied},
+                evidence={"check": check.check, "at": str(origin), "relied_on": relied,
+                          **({"notes": list(reading.notes)} if reading.notes else {})},
                 key_path=key_path,
                 severity=None if relied else Severity.MEDIUM,
                 file=origin.file or environment.file_of(f"{reading.component}.deployed"),
