@@ -708,3 +708,22 @@ def test_express_env_file_and_manifest_override(write: Write):
     assert setting is not None and setting.overrode[0].file == "svc/.env"
     assert value(found, "audiences") == ("api://svc",)
     assert value(found, "algorithms") == ("RS256",)
+
+
+# Parse errors with their line, per format -------------------------------------------------------
+
+@pytest.mark.parametrize(("kind", "file", "text", "line"), [
+    ("oauth2-proxy", "proxy/oauth2-proxy.cfg", 'client_id = "a"\noidc_issuer_url = \n', 2),
+    ("kong", "kong/kong.yml", "_format_version: '3.0'\nplugins:\n  - name: jwt\n   bad\n", 4),
+    ("envoy", "envoy/envoy.yaml", "static_resources:\n  listeners: [\n", 3),
+    ("express-oauth2-jwt-bearer", "svc/.env", "ISSUER_BASE_URL=https://x\nnot a line\n", 2),
+    ("vite", "web/.env.production", "VITE_A=1\n=broken\n", 2),
+])
+def test_parse_errors_name_their_line(write: Write, kind: str, file: str, text: str,
+                                      line: int):
+    write(file, text)
+    extra = '\nmap = { authority = "VITE_A" }' if kind == "vite" else ""
+    family = "frontends.web" if kind == "vite" else "gateways.edge"
+    found = reading(write, family, f'kind = "{kind}"\npaths = ["../{file}"]{extra}')
+    problem = next(p for p in found.problems if p.line is not None)
+    assert (problem.file, problem.line) == (file, line)

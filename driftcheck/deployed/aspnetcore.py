@@ -21,8 +21,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import json5
-
 from driftcheck.deployed.files import ArtifactFiles, shown
 from driftcheck.deployed.interface import (
     DisabledCheck,
@@ -30,29 +28,14 @@ from driftcheck.deployed.interface import (
     ReaderOutput,
     Setting,
 )
+from driftcheck.deployed.jsonc import json_key_line, read_json_with_comments
 from driftcheck.deployed.kubernetes import ContainerEnv, container_env
 from driftcheck.deployed.sources import Entry
 from driftcheck.models import DeployedRef
 
-_JSON5_ERROR = re.compile(r"^<string>:(?P<line>\d+) (?P<message>.*?)(?: at column (?P<col>\d+))?$")
 _APPSETTINGS = re.compile(r"^appsettings(?:\.(?P<env>[^.]+))?\.json$", re.IGNORECASE)
 SOURCE = "JwtBearerConfigureOptions (dotnet/aspnetcore, .NET 8)"
 IDENTITY_WEB_SOURCE = "Microsoft.Identity.Web MicrosoftIdentityOptions"
-
-
-def _key_lines(text: str, path: list[str]) -> int | None:
-    """The line of a key path in JSON text: each segment's `"name":` searched after the
-    previous one (json5 parses; it does not report positions)."""
-    position = 0
-    for segment in path:
-        if segment.isdigit():
-            continue
-        match = re.compile(r'["\']?' + re.escape(segment) + r'["\']?\s*:', re.IGNORECASE
-                           ).search(text, position)
-        if match is None:
-            return None
-        position = match.start()
-    return text.count("\n", 0, position) + 1
 
 
 def _flatten(value: Any, prefix: list[str], text: str, file: str,
@@ -67,28 +50,7 @@ def _flatten(value: Any, prefix: list[str], text: str, file: str,
         key = ":".join(prefix)
         shown_value = value if not isinstance(value, bool) else str(value).lower()
         found[key.lower()] = Entry(key, None if value is None else str(shown_value),
-                                   Origin(file, _key_lines(text, prefix), detail=key))
-
-
-def read_json_with_comments(files: ArtifactFiles, path: Path) -> tuple[Any, str] | None:
-    """A JSON file that may hold comments and trailing commas (as .NET's JSON configuration
-    provider accepts), parsed by json5; a syntax error is a problem with line and column."""
-    text = files.read_text(path)
-    if text is None:
-        return None
-    try:
-        return json5.loads(text), text
-    except ValueError as exc:
-        match = _JSON5_ERROR.match(str(exc))
-        if match:
-            files.problem(path, f"invalid JSON: {match['message']}", int(match["line"]),
-                          int(match["col"]) if match["col"] else None)
-        else:
-            files.problem(path, f"invalid JSON: {exc}")
-        return None
-    except RecursionError:
-        files.problem(path, "invalid JSON: nested too deeply")
-        return None
+                                   Origin(file, json_key_line(text, prefix), detail=key))
 
 
 class _Configuration:

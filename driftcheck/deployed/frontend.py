@@ -18,9 +18,9 @@ from pathlib import Path
 
 from dotenv.parser import parse_stream
 
-from driftcheck.deployed.aspnetcore import _key_lines, read_json_with_comments
 from driftcheck.deployed.files import ArtifactFiles, shown
 from driftcheck.deployed.interface import Origin, ReaderOutput, Setting
+from driftcheck.deployed.jsonc import json_key_line, read_json_with_comments
 from driftcheck.identity import resolve_pointer
 from driftcheck.models import DeployedRef
 
@@ -113,7 +113,7 @@ class JsonRuntimeConfigReader:
                     continue
                 segments = [s.replace("~1", "/").replace("~0", "~")
                             for s in pointer.split("/")[1:]]
-                origin = Origin(shown(path), _key_lines(text, segments), detail=pointer)
+                origin = Origin(shown(path), json_key_line(text, segments), detail=pointer)
                 earlier = settings.get(field)
                 settings[field] = Setting(field, value, origin, (
                     (*earlier.overrode, earlier.origin) if earlier else ()))

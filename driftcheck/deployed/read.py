@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
 from driftcheck.deployed.files import ArtifactFiles
 from driftcheck.deployed.interface import Reader, Reading
@@ -56,8 +56,3 @@ def read_deployments(environments: Sequence[Environment]
     """Environment name -> what each of its components' artifacts say."""
     return {e.name: tuple(read_component(c, r) for c, r in deployed_refs(e))
             for e in environments if any(True for _ in deployed_refs(e))}
-
-
-def readings_of(deployed: Mapping[str, tuple[Reading, ...]], environment: str
-                ) -> tuple[Reading, ...]:
-    return deployed.get(environment, ())

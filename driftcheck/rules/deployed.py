@@ -306,7 +306,16 @@ _REFERENCE_FIELDS = {"issuers": "issuer", "authority": "issuer", "audiences": "a
 
 
 def _owned(environment: Environment, what: str, context: RuleContext) -> set[str]:
-    """Values the environment owns by declaration (deployed values excluded) or discovery."""
+    """Values the environment owns by declaration (deployed values excluded) or discovery;
+    computed once per environment and kind of value."""
+    key = ("deployed-owned", environment.name, what)
+    if key not in context.memo:
+        context.memo[key] = _owned_values(environment, what, context)
+    owned: set[str] = context.memo[key]
+    return owned
+
+
+def _owned_values(environment: Environment, what: str, context: RuleContext) -> set[str]:
     mine = identities(context)[environment.name]
     if what == "issuer":
         return set(mine.issuers)
