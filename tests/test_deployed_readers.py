@@ -727,3 +727,30 @@ def test_parse_errors_name_their_line(write: Write, kind: str, file: str, text: 
     found = reading(write, family, f'kind = "{kind}"\npaths = ["../{file}"]{extra}')
     problem = next(p for p in found.problems if p.line is not None)
     assert (problem.file, problem.line) == (file, line)
+
+
+def test_spring_placeholders_resolve_from_the_environment_or_are_reported(write: Write):
+    write("app/application.yml", """\
+        spring.security.oauth2.resourceserver.jwt:
+          issuer-uri: ${OIDC_BASE}/realms/${REALM:shop}
+          audiences: ${ORDERS_AUDIENCE}
+        """)
+    write("k8s/prod.yaml", """\
+        kind: Deployment
+        metadata: {name: orders}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: orders
+                  env:
+                    - {name: HOST, value: idp.example.com}
+                    - {name: OIDC_BASE, value: "https://$(HOST)"}
+        """)
+    found = reading(write, "apis.orders", 'kind = "spring-boot"\n'
+                    'paths = ["../app/application.yml"]\nmanifests = ["../k8s/prod.yaml"]')
+    assert value(found, "issuers") == ("https://idp.example.com/realms/shop",)
+    assert where(found, "issuers").startswith("app/application.yml:2")
+    [problem] = found.problems
+    assert problem.unresolved and problem.line == 3 and "${ORDERS_AUDIENCE}" in problem.message
+    assert found.setting("audiences") is None

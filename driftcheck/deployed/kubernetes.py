@@ -6,6 +6,7 @@ read: a variable that comes from a Secret is reported as such, without a value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +105,21 @@ def _config_map(manifests: list[Manifest], name: str, namespace: str | None
     return None
 
 
+_REFERENCE = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
+
+
+def _expand(value: str, earlier: Mapping[str, EnvVar]) -> str:
+    """`$(NAME)` as the kubelet expands it: from variables defined before, else left as
+    written; `$$` is a literal `$`."""
+    def replace(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        known = earlier.get(match.group(1))
+        return known.value if known is not None and known.value is not None else match.group(0)
+
+    return _REFERENCE.sub(replace, value)
+
+
 @dataclass(frozen=True)
 class ContainerEnv:
     workload: str
@@ -176,7 +192,7 @@ def container_env(files: ArtifactFiles, patterns: Iterable[str], select: str | N
         name = item["name"]
         line = env.lines[index]
         if "value" in item:
-            variables[name] = EnvVar(name, str(item["value"]),
+            variables[name] = EnvVar(name, _expand(str(item["value"]), variables),
                                      Origin(file, item.line_of("value"), detail=f"env {name}"))
             continue
         value_from = item.get("valueFrom")

@@ -45,6 +45,11 @@ _FILE = re.compile(r"^application(?:-(?P<profile>[^.]+))?\.(?P<ext>ya?ml|propert
 _EXT_ORDER = {"yml": 0, "yaml": 1, "properties": 2}
 DEFAULTS_SOURCE = "Spring Boot OAuth2ResourceServerProperties.Jwt"
 ValueOf = Callable[[Source], tuple[SettingValue, Origin] | None]
+_PLACEHOLDER = re.compile(r"\$\{(?P<name>[^}:${]+)(?::(?P<default>[^}]*))?\}")
+
+
+def _shown_values(values: tuple[object, ...]) -> str:
+    return ", ".join(str(v) for v in values)
 
 
 def canon(key: str) -> str:
@@ -179,6 +184,7 @@ class SpringBootReader:
         notes += [f"{s} is another profile's file; not applied" for s in skipped]
         sources = [*_file_sources(files, ordered, profiles), env_source]
         settings, disabled = self._settings(sources)
+        settings = self._resolve_placeholders(settings, sources, files)
         if ordered and not files.problems and not any(
                 k.startswith(canon(PREFIX)) for s in sources for k in s.entries):
             files.problem(", ".join(shown(p) for p in ordered) or ", ".join(ref.paths),
@@ -186,6 +192,52 @@ class SpringBootReader:
                           "environment")
         return ReaderOutput(tuple(shown(p) for p in ordered), settings, disabled,
                             notes=tuple(notes))
+
+    def _resolve_placeholders(self, settings: tuple[Setting, ...], sources: list[Source],
+                              files: ArtifactFiles) -> tuple[Setting, ...]:
+        """`${NAME}` and `${NAME:default}` as Spring resolves them, from every property
+        source and the container's environment; a value that stays unresolved is reported
+        (not compared) rather than taken literally."""
+
+        def lookup(name: str) -> str | None:
+            for key in (canon(name), env_key(name)):
+                for source in reversed(sources):
+                    entry = source.entries.get(key)
+                    text = scalar_text(entry.value) if entry else None
+                    if text is not None:
+                        return text
+            return None
+
+        def resolve(text: str) -> str | None:
+            for _ in range(8):  # nested defaults, bounded
+                match = _PLACEHOLDER.search(text)
+                if match is None:
+                    return text
+                value = lookup(match["name"])
+                if value is None:
+                    value = match["default"]
+                if value is None:
+                    return None
+                text = text[: match.start()] + value + text[match.end():]
+            return None
+
+        kept: list[Setting] = []
+        for setting in settings:
+            values = setting.value if isinstance(setting.value, tuple) else (setting.value,)
+            if not any(isinstance(v, str) and "${" in v for v in values):
+                kept.append(setting)
+                continue
+            resolved = [resolve(v) if isinstance(v, str) else v for v in values]
+            if any(v is None for v in resolved):
+                files.problem(setting.origin.file or "", f"{setting.origin.detail} is "
+                              f"{_shown_values(values)}: a placeholder no property source or "
+                              "environment variable resolves; not compared",
+                              setting.origin.line, unresolved=True)
+                continue
+            strings = tuple(str(v) for v in resolved)
+            kept.append(Setting(setting.field, strings if isinstance(setting.value, tuple)
+                                else strings[0], setting.origin, setting.overrode))
+        return tuple(kept)
 
     def _settings(self, sources: list[Source]
                   ) -> tuple[tuple[Setting, ...], tuple[DisabledCheck, ...]]:
