@@ -754,3 +754,15 @@ def test_spring_placeholders_resolve_from_the_environment_or_are_reported(write:
     [problem] = found.problems
     assert problem.unresolved and problem.line == 3 and "${ORDERS_AUDIENCE}" in problem.message
     assert found.setting("audiences") is None
+
+
+def test_dotenv_variable_references_expand_or_are_reported(write: Write):
+    write("web/.env", "IDP_HOST=idp.example.com\n")
+    write("web/.env.production", "VITE_OIDC_AUTHORITY=https://${IDP_HOST}/prod\n"
+          "VITE_OIDC_CLIENT_ID=$CLIENT\n")
+    found = reading(write, "frontends.web", 'kind = "vite"\npaths = ["../web/.env*"]\n'
+                    'map = { authority = "VITE_OIDC_AUTHORITY", '
+                    'client_id = "VITE_OIDC_CLIENT_ID" }')
+    assert value(found, "authority") == "https://idp.example.com/prod"
+    [problem] = found.problems
+    assert problem.unresolved and problem.line == 2

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 from dotenv.parser import parse_stream
@@ -51,6 +52,33 @@ def _env_file(files: ArtifactFiles, path: Path) -> dict[str, tuple[str, Origin]]
     return found
 
 
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_REFERENCE = re.compile(rf"\\?\$(?:\{{(?P<braced>{_NAME})\}}|(?P<bare>{_NAME}))")
+
+
+def _expand(value: str, known: dict[str, str], depth: int = 0) -> str | None:
+    """`$NAME` and `${NAME}` as the bundlers' dotenv-expand resolves them from the loaded
+    files (`\\$` is a literal `$`); None when a name is set nowhere."""
+    missing = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal missing
+        if match.group(0).startswith("\\"):
+            return match.group(0)[1:]
+        name = match["braced"] or match["bare"]
+        if name not in known or depth > 5:
+            missing = True
+            return match.group(0)
+        inner = _expand(known[name], known, depth + 1)
+        if inner is None:
+            missing = True
+            return match.group(0)
+        return inner
+
+    result = _REFERENCE.sub(replace, value)
+    return None if missing else result
+
+
 class DotenvFrontendReader:
     kinds = frozenset({"vite", "nextjs", "create-react-app"})
 
@@ -86,7 +114,14 @@ class DotenvFrontendReader:
                               f"mode {mode!r}")
                 continue
             value, origin = found[-1]
-            settings.append(Setting(field, value, origin, tuple(o for _, o in found[:-1])))
+            expanded = _expand(value, {k: v[-1][0] for k, v in values.items()})
+            if expanded is None:
+                files.problem(origin.file or "", f"{variable} = {value}: a variable reference "
+                              "no file of this mode sets; not compared", origin.line,
+                              unresolved=True)
+                continue
+            settings.append(Setting(field, expanded, origin,
+                                    tuple(o for _, o in found[:-1])))
         notes.append(f"{ref.kind} inlines these values at build time (mode {mode!r})")
         return ReaderOutput(tuple(shown(p) for p in ordered), tuple(settings),
                             notes=tuple(notes))
