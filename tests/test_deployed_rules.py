@@ -300,3 +300,36 @@ def test_build_time_env_disagreeing_with_the_served_runtime_config(write: Write)
     assert "inlined at build time" in finding.message
     assert finding.file == "web/.env.production" and finding.line == 1
     assert finding.evidence["runtime"] == f"{IDP}/staging"
+
+
+def test_dc410_low_for_a_value_decided_at_deploy_time_and_for_an_alias_bomb(write: Write,
+                                                                           cli: Cli):
+    write("tf/main.tf", """\
+        resource "aws_apigatewayv2_authorizer" "api" {
+          authorizer_type = "JWT"
+          jwt_configuration {
+            issuer   = var.issuer
+            audience = ["api://reports"]
+          }
+        }
+        """)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+    write("istio/bomb.yaml", bomb)
+    _, report = check(cli, ("prod", env_toml("prod", f"{IDP}/prod", """
+        [gateways.reports.deployed]
+        kind = "aws-apigw"
+        paths = ["../tf/main.tf"]
+        [gateways.edge.deployed]
+        kind = "istio"
+        paths = ["../istio/bomb.yaml"]
+        """, tier="prod")))
+    found = [(f["component"], f["severity"], f["message"]) for f in report["findings"]
+             if f["rule"] == "DC410"]
+    [(_, severity, message)] = [f for f in found if f[0] == "gateways.reports"]
+    assert severity == "low" and "var.issuer" in message and "not compared" in message
+    edge = [f for f in found if f[0] == "gateways.edge"]
+    assert all(severity == "high" for _, severity, _ in edge)
+    assert any("alias expansion" in message for _, _, message in edge)

@@ -143,6 +143,8 @@ class JsonRuntimeConfigReader:
             document, text = parsed
             read.append(shown(path))
             for field, pointer in sorted(ref.map.items()):
+                if pointer and not pointer.startswith("/"):
+                    continue  # reported once below
                 found, value = resolve_pointer(document, pointer)
                 if not found or not isinstance(value, str):
                     continue
@@ -153,7 +155,10 @@ class JsonRuntimeConfigReader:
                 settings[field] = Setting(field, value, origin, (
                     (*earlier.overrode, earlier.origin) if earlier else ()))
         for field, pointer in sorted(ref.map.items()):
-            if field not in settings and read:
+            if pointer and not pointer.startswith("/"):
+                files.problem(ref.declared_in, f"map.{field} = {json.dumps(pointer)}: kind "
+                              "\"json\" maps fields to JSON Pointers such as \"/auth/authority\"")
+            elif field not in settings and read:
                 files.problem(", ".join(read), f"map.{field} = {json.dumps(pointer)} finds no "
                               "string in the runtime configuration")
         return ReaderOutput(tuple(read), tuple(settings.values()))

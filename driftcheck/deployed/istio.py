@@ -69,7 +69,7 @@ class IstioReader:
         label = ", ".join(sorted({shown(m.file) for m in manifests})) or ", ".join(ref.paths)
         if len(candidates) != 1:
             found = sorted(m.name for m in manifests if m.kind == "RequestAuthentication")
-            if not found:
+            if not found and not files.problems:
                 files.problem(label, "no RequestAuthentication in these files")
             elif not candidates:
                 files.problem(label, f"select = {ref.select!r} matches no RequestAuthentication "
