@@ -112,10 +112,7 @@ def load_configuration(ref: DeployedRef, files: ArtifactFiles
         if match is None or match["env"] is None:
             base.append(path)
         elif match["env"] == environment:
-            specific.append(path)
-        else:
-            notes.append(f"{shown(path)} belongs to environment {match['env']!r}, not "
-                         f"{environment!r}; not applied")
+            specific.append(path)  # other environments' files are matched, not applied
     configuration = _Configuration()
     read: list[str] = []
     for path in base + specific:

@@ -89,8 +89,7 @@ class DotenvFrontendReader:
         for position, path in enumerate(files.expand(ref.paths)):
             rank = _rank(ref.kind, path.name, mode)
             if rank is None and path.name.startswith(".env"):
-                notes.append(f"{shown(path)} does not apply to mode {mode!r}; not read")
-                continue
+                continue  # another mode's file
             ranked.append((rank if rank is not None else -1, position, path))
         ordered = [p for _, _, p in sorted(ranked)]
         values: dict[str, list[tuple[str, Origin]]] = {}
@@ -122,7 +121,6 @@ class DotenvFrontendReader:
                 continue
             settings.append(Setting(field, expanded, origin,
                                     tuple(o for _, o in found[:-1])))
-        notes.append(f"{ref.kind} inlines these values at build time (mode {mode!r})")
         return ReaderOutput(tuple(shown(p) for p in ordered), tuple(settings),
                             notes=tuple(notes))
 

@@ -122,11 +122,12 @@ def _file_sources(files: ArtifactFiles, paths: Iterable[Path], profiles: tuple[s
     return sources
 
 
-def _order(paths: list[Path], profiles: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+def _order(paths: list[Path], profiles: tuple[str, ...]) -> list[Path]:
     """Base files, then the active profiles' files (in profile order); other profiles'
     files are skipped. Files not named application*.* keep their given order, after the
     base files."""
-    base, other, skipped = [], [], []
+    base: list[Path] = []
+    other: list[Path] = []
     by_profile: dict[str, list[Path]] = {}
     for path in paths:
         match = _FILE.match(path.name)
@@ -141,9 +142,7 @@ def _order(paths: list[Path], profiles: tuple[str, ...]) -> tuple[list[Path], li
     for profile in profiles:
         ordered += sorted(by_profile.pop(profile, []),
                           key=lambda p: _EXT_ORDER.get(p.suffix.lstrip("."), 0))
-    for rest in by_profile.values():
-        skipped += [shown(p) for p in rest]
-    return ordered, skipped
+    return ordered
 
 
 def _profiles_from(sources: list[Source]) -> tuple[str, ...]:
@@ -180,8 +179,7 @@ class SpringBootReader:
         else:
             base = [p for p in paths if (m := _FILE.match(p.name)) and m["profile"] is None]
             profiles = _profiles_from(_file_sources(files, base, ()))
-        ordered, skipped = _order(paths, profiles)
-        notes += [f"{s} is another profile's file; not applied" for s in skipped]
+        ordered = _order(paths, profiles)
         sources = [*_file_sources(files, ordered, profiles), env_source]
         settings, disabled = self._settings(sources)
         settings = self._resolve_placeholders(settings, sources, files)

@@ -116,9 +116,9 @@ def deployed_config_drift(self: Rule, context: RuleContext) -> Iterator[Finding]
             origin = setting.origin
             yield self.finding(
                 environment, reading.component,
-                f"{reading.component}'s deployed {setting.field} is "
+                f"{reading.component}'s deployed {setting.field}: "
                 f"{_value_text(setting.field, setting.value)} (set at {origin}"
-                f"{_overrides(setting)}); the environment file declares "
+                f"{_overrides(setting)}); declared: "
                 f"{_value_text(setting.field, wanted)}"
                 f"{_how(setting.field, wanted, setting.value)}.",
                 evidence={"field": setting.field, "declared": _plain(wanted),
