@@ -3,6 +3,7 @@ json5, and where a key path is written (json5 does not report positions)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,13 @@ import json5
 from driftcheck.deployed.files import ArtifactFiles
 
 _JSON5_ERROR = re.compile(r"^<string>:(?P<line>\d+) (?P<message>.*?)(?: at column (?P<col>\d+))?$")
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(text: str) -> Any:
+    """json5 is pure Python: each text is parsed once per process (callers do not change
+    what it returns)."""
+    return json5.loads(text)
 
 
 def json_key_line(text: str, path: list[str]) -> int | None:
@@ -36,7 +44,7 @@ def read_json_with_comments(files: ArtifactFiles, path: Path) -> tuple[Any, str]
     if text is None:
         return None
     try:
-        return json5.loads(text), text
+        return _parse(text), text
     except ValueError as exc:
         match = _JSON5_ERROR.match(str(exc))
         if match:
