@@ -765,3 +765,20 @@ def test_dotenv_variable_references_expand_or_are_reported(write: Write):
     assert value(found, "authority") == "https://idp.example.com/prod"
     [problem] = found.problems
     assert problem.unresolved and problem.line == 2
+
+
+def test_aspnetcore_booleans_as_bool_parse_reads_them(write: Write):
+    write("api/appsettings.json", """\
+        {"Authentication": {"Schemes": {"Bearer": {
+          "ValidIssuer": "https://idp.example.com/prod",
+          "ValidAudience": "api://billing",
+          "RefreshOnIssuerKeyNotFound": "False",
+          "IncludeErrorDetails": "yes"
+        }}}}
+        """)
+    found = reading(write, "apis.billing", 'kind = "aspnetcore"\n'
+                    'paths = ["../api/appsettings.json"]')
+    assert value(found, "refetch_on_unknown_kid") is False
+    assert value(found, "audiences") == ("api://billing",)
+    [problem] = found.problems
+    assert "IncludeErrorDetails" in problem.message and problem.line == 5

@@ -194,11 +194,25 @@ class AspNetCoreReader:
             disabled.append(DisabledCheck(
                 "audience", f"no {section}:ValidAudience(s): ValidateAudience is false "
                 f"({SOURCE})", section_origin))
-        for field, key in (("authority", "Authority"), ("metadata_address", "MetadataAddress"),
-                           ("require_https_metadata", "RequireHttpsMetadata")):
+        for field, key in (("authority", "Authority"), ("metadata_address", "MetadataAddress")):
             found = configuration.setting(field, f"{section}:{key}")
             if found is not None:
                 settings.append(found)
+        for field, key in (("require_https_metadata", "RequireHttpsMetadata"),
+                           ("include_error_details", "IncludeErrorDetails"),
+                           ("refetch_on_unknown_kid", "RefreshOnIssuerKeyNotFound")):
+            found = configuration.setting(field, f"{section}:{key}")
+            if found is None:
+                continue
+            # bool.Parse: "true"/"false" in any case, surrounding spaces allowed; anything
+            # else makes the host throw FormatException at start-up.
+            text = str(found.value).strip().lower()
+            if text not in ("true", "false"):
+                files.problem(found.origin.file or "", f"{section}:{key} = {found.value!r} is "
+                              "not a boolean: bool.Parse throws and the app does not start",
+                              found.origin.line)
+                continue
+            settings.append(Setting(field, text == "true", found.origin, found.overrode))
         ignored = configuration.get(f"{section}:Audience")
         if ignored is not None:
             notes.append(f"{section}:Audience ({ignored.origin}) is not read by "

@@ -16,7 +16,8 @@ from driftcheck.models import Environment
 from driftcheck.rules.isolation import identities
 from driftcheck.rules.registry import Rule, RuleContext, rule
 
-_MINOR_FIELDS = {"algorithms", "clock_skew", "jwks_cache_ttl", "require_exp"}
+_MINOR_FIELDS = {"algorithms", "clock_skew", "jwks_cache_ttl", "require_exp",
+                 "refetch_on_unknown_kid"}
 
 
 def _readings(context: RuleContext) -> Iterator[tuple[Environment, Reading]]:
