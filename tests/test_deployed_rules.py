@@ -333,3 +333,27 @@ def test_dc410_low_for_a_value_decided_at_deploy_time_and_for_an_alias_bomb(writ
     edge = [f for f in found if f[0] == "gateways.edge"]
     assert all(severity == "high" for _, severity, _ in edge)
     assert any("alias expansion" in message for _, _, message in edge)
+
+
+def test_discovery_groups_by_namespace_mode_and_tfvars(tmp_path: Path):
+    from driftcheck.deployed.discover import discover
+
+    root = tmp_path / "repo"
+    (root / "rendered").mkdir(parents=True)
+    (root / "rendered/all.yaml").write_text(
+        "kind: Deployment\nmetadata: {name: orders, namespace: shop-stage}\n"
+        "spec: {template: {spec: {containers: [{name: orders}]}}}\n")
+    (root / "site").mkdir()
+    (root / "site/package.json").write_text('{"dependencies": {"next": "14.2.0"}}')
+    (root / "site/.env.production").write_text("NEXT_PUBLIC_OIDC_AUTHORITY=https://idp/p\n")
+    (root / "site/.env.production.local").write_text("NEXT_PUBLIC_OIDC_CLIENT_ID=x\n")
+    (root / "cra").mkdir()
+    (root / "cra/package.json").write_text('{"dependencies": {"react-scripts": "5.0.1"}}')
+    (root / "cra/.env.development").write_text("REACT_APP_AUTHORITY=https://idp/d\n")
+    found = discover(root)
+    assert found.manifests == {"staging": [root / "rendered/all.yaml"]}
+    kinds = {(c.name, c.kind): dict(c.profiles) for c in found.components}
+    assert kinds == {("site", "nextjs"): {"prod": "production"},
+                     ("cra", "create-react-app"): {"dev": "development"}}
+    site = next(c for c in found.components if c.name == "site")
+    assert site.map == {"authority": "NEXT_PUBLIC_OIDC_AUTHORITY"}
