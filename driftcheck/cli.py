@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from driftcheck.load.trust import Trust
+    from driftcheck.models import Environment
     from driftcheck.run import CheckOptions, RunResult
 
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
@@ -274,9 +275,31 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return _emit(run_diff(options, args.paths), args)
 
 
+def cmd_init_from_deployment(args: argparse.Namespace) -> int:
+    """`init --from-deployment DIR`: one environment file per environment the repository's
+    deployment artifacts name (driftcheck/deployed/discover.py)."""
+    from driftcheck.deployed.init_files import init_from_deployment
+
+    result = init_from_deployment(args.from_deployment, args.output_file or "environments",
+                                  force=args.force)
+    for file in result.written:
+        name = file.stem
+        print(f"{file}: environment {name!r}, issuer {result.issuers[name]}")
+    for item in result.not_placed:
+        print(f"not placed: {item}")
+    print(f"{len(result.written)} environment file(s) written; check them with "
+          f"`driftcheck check {args.output_file or 'environments'} --offline`")
+    return 0 if result.written else 2
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from driftcheck.collect.http import FetchPolicy
     from driftcheck.init_file import starter_document
+
+    if args.from_deployment:
+        return cmd_init_from_deployment(args)
+    if not args.issuer or not args.name:
+        raise UsageError("init needs --issuer URL and --name NAME (or --from-deployment DIR)")
 
     policy = FetchPolicy()
     if args.ca_bundle and not Path(args.ca_bundle).is_file():
@@ -377,14 +400,37 @@ def cmd_validate(args: argparse.Namespace) -> int:
                                trust=_trust(args))
     for problem in loaded.problems:
         print(f"{problem} [{problem.rule}]", file=sys.stderr)
+    unreadable = _unreadable_artifacts(loaded.environments)
     count = len(loaded.environments)
     files = len({p.loaded_file for p in loaded.problems})
     summary = f"{count} environment{'s' if count != 1 else ''} valid"
     if loaded.problems:
         summary += f", {files} file{'s' if files != 1 else ''} invalid"
         summary += f" ({len(loaded.problems)} problem{'s' if len(loaded.problems) != 1 else ''})"
+    if unreadable:
+        summary += f", {unreadable} deployed artifact problem{'s' if unreadable != 1 else ''}"
     print(summary)
-    return 2 if loaded.problems else 0
+    return 2 if loaded.problems or unreadable else 0
+
+
+def _unreadable_artifacts(environments: Sequence[Environment]) -> int:
+    """Deployed artifacts are local files: `validate` reads them and reports what it cannot
+    read (DC410) and what is worth knowing (a value from a Secret, not inspected; a key the
+    framework does not bind), without judging their values."""
+    from driftcheck.deployed.read import read_deployments
+
+    count = 0
+    for name, readings in read_deployments(environments).items():
+        for reading in readings:
+            for problem in reading.problems:
+                where = problem.file + (f":{problem.line}" if problem.line else "") + (
+                    f":{problem.column}" if problem.line and problem.column else "")
+                print(f"{where}: {name}: {reading.component}.deployed ({reading.kind}): "
+                      f"{problem.message} [DC410]", file=sys.stderr)
+                count += 1
+            for note in reading.notes:
+                print(f"note: {name}: {reading.component}.deployed ({reading.kind}): {note}")
+    return count
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -613,8 +659,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser(
         "init", help="write a starter environment file from a live IdP's discovery and JWKS")
-    init.add_argument("--issuer", required=True, metavar="URL")
-    init.add_argument("--name", required=True, metavar="NAME")
+    init.add_argument("--issuer", metavar="URL")
+    init.add_argument("--name", metavar="NAME")
+    init.add_argument("--from-deployment", metavar="DIR",
+                      help="environment files from a repository's deployment artifacts "
+                      "(-o names the output folder, default ./environments)")
     init.add_argument("--tier", choices=("prod", "nonprod"), default="nonprod")
     init.add_argument("-o", dest="output_file", metavar="FILE",
                       help="where to write it (default: standard output)")

@@ -52,6 +52,7 @@ class Step(StrEnum):
     CONSISTENCY = "consistency"
     ISOLATION = "isolation"
     DRIFT = "drift"
+    DEPLOYED = "deployed"
 
     @property
     def order(self) -> int:
@@ -92,6 +93,8 @@ class Finding:
     field). With rule, environment, component and key path it makes the fingerprint."""
     line: int | None = None
     """The line of `key_path` in `file`, when known."""
+    column: int | None = None
+    """The column in `line`, when known (a parse error in a deployed artifact)."""
     suppression: Suppression | None = None
 
     @property

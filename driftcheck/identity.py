@@ -171,7 +171,7 @@ def references(environment: Environment, deployed: Mapping[str, Mapping[str, Any
         for field, value, key in (("issuer", frontend.authority, "authority"),
                                   ("audience", frontend.audience, "audience"),
                                   ("api_url", frontend.api_base_url, "api_base_url")):
-            if value:
+            if value and f"{component}.{key}" not in environment.deployed_paths:
                 yield Reference(field, value, component, f"{component}.{key}",
                                 f"frontend `{name}`'s {key}")
         for key, value in deployed.get(name, {}).items():
@@ -183,10 +183,13 @@ def references(environment: Environment, deployed: Mapping[str, Mapping[str, Any
     validators = [("apis", "API", n, a) for n, a in environment.apis.items()] + [
         ("gateways", "gateway", n, g) for n, g in environment.gateways.items()]
     for family, label, name, validator in validators:
+        if f"{family}.{name}.issuers" in environment.deployed_paths:
+            continue  # only deployed, not declared: DC412 reports it, with the artifact's line
         for issuer in validator.issuers:
             yield Reference("issuer", issuer, f"{family}.{name}", f"{family}.{name}.issuers",
                             f"{label} `{name}`'s accepted issuer")
-        for audience in validator.audiences:
+        for audience in () if f"{family}.{name}.audiences" in environment.deployed_paths \
+                else validator.audiences:
             yield Reference("audience", audience, f"{family}.{name}",
                             f"{family}.{name}.audiences", f"{label} `{name}`'s accepted audience")
     if environment.idp.jwks_uri:

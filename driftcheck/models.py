@@ -39,6 +39,26 @@ class RuntimeConfigMap:
 
 
 @dataclass(frozen=True)
+class DeployedRef:
+    """Where a component's deployed settings live (`[apis.X.deployed]`, ...): local files,
+    read at load/collect time, never executed."""
+
+    kind: str
+    paths: tuple[str, ...]
+    """Absolute glob patterns, in the order given (later files override earlier)."""
+    roots: tuple[str, ...]
+    """The folders the patterns name (their non-glob parents): nothing outside is read."""
+    profile: str | None = None
+    manifests: tuple[str, ...] = ()
+    """Absolute glob patterns of rendered Kubernetes manifests whose env overrides files."""
+    select: str | None = None
+    map: Mapping[str, str] = field(default_factory=dict)
+    """Frontend field -> variable name or JSON Pointer in the deployed file."""
+    declared_in: str = ""
+    """The environment file that names these paths (shown in messages)."""
+
+
+@dataclass(frozen=True)
 class Frontend:
     name: str
     url: str | None = None
@@ -50,6 +70,7 @@ class Frontend:
     audience: str | None = None
     api: str | None = None
     refresh_before_expiry: float | None = None
+    deployed: DeployedRef | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +96,7 @@ class Api:
     secret_file: str | None = None
     secret_refused: str | None = None
     """Why the shared secret is not read in this run (untrusted mode), or None."""
+    deployed: DeployedRef | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +116,7 @@ class Gateway:
     """Overrides the validator profile's issuer comparison."""
     refetch_on_unknown_kid: bool | None = None
     require_exp: bool | None = None
+    deployed: DeployedRef | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +164,9 @@ class Environment:
     """Key path ("apis.orders.clock_skew") -> the file that set it (this or an `extends` file)."""
     lines: Mapping[str, int] = field(default_factory=dict)
     """Key path -> its line in the file that set it."""
+    deployed_paths: frozenset[str] = frozenset()
+    """Key paths whose values were not declared but read from deployed artifacts
+    (`driftcheck.deployed`); `origins` and `lines` point at the artifact for them."""
 
     def line_of(self, key_path: str) -> int | None:
         """The line of `key_path`, or of its nearest parent table, in `file_of(key_path)`."""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from driftcheck.deployed.interface import Reading
 from driftcheck.tokens.parse import Damage
 
 FailureKind = Literal[
@@ -144,6 +145,8 @@ class Observations:
     collected_at: float
     responses: Mapping[str, HttpObservation] = field(default_factory=dict)
     environments: Mapping[str, EnvironmentObservation] = field(default_factory=dict)
+    deployed: Mapping[str, tuple[Reading, ...]] = field(default_factory=dict)
+    """Environment name -> what its deployed artifacts said when read (local files)."""
 
     def response(self, url: str | None) -> HttpObservation | None:
         return None if url is None else self.responses.get(url)

@@ -12,6 +12,9 @@ from typing import Literal
 from driftcheck.baseline import Baseline, apply_baseline, read_baseline
 from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
+from driftcheck.deployed.apply import apply_all
+from driftcheck.deployed.interface import Reading
+from driftcheck.deployed.read import read_deployments
 from driftcheck.errors import UsageError
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.identity import EnvironmentIdentity
@@ -153,15 +156,20 @@ def evaluate(
     options: CheckOptions,
     previous: Observations | None = None,
     baseline: Baseline | None = None,
+    deployed: Mapping[str, tuple[Reading, ...]] | None = None,
 ) -> RunResult:
-    """Rules and policy over what was loaded and observed; no I/O."""
+    """Rules and policy over what was loaded and observed; no I/O. Deployed values stand in
+    for undeclared ones before any rule runs."""
+    if deployed is None:
+        deployed = observations.deployed if observations is not None else {}
+    environments = apply_all(tuple(environments), deployed)
     problems = tuple(
         p for p in loaded.problems
         if not options.environments or p.environment in options.environments
     )
     now = options.now or (observations.collected_at if observations else time.time())
     context = RuleContext(tuple(environments), observations, problems, now=now,
-                          previous=previous, baseline=baseline)
+                          previous=previous, baseline=baseline, deployed=deployed)
     observed = run_rules(context)
     # Baselines expire in real time (or at --now), not at the time observations were made.
     expiry_now = time.time() if options.now is None else options.now
@@ -224,6 +232,13 @@ def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None)
     loaded = load_environments(options.paths, variables, trust=options.trust)
     environments = _filter(loaded, options.environments, options.shard)
     observations = observe(options, environments)
+    # Deployed artifacts are local files: read offline too; a snapshot replays its record.
+    if options.from_snapshots:
+        deployed = dict(observations.deployed) if observations is not None else {}
+    else:
+        deployed = read_deployments(environments)
+        if observations is not None:
+            observations = replace(observations, deployed=deployed)
     write_errors: tuple[str, ...] = ()
     if options.snapshot_out is not None and observations is not None:
         try:
@@ -231,7 +246,7 @@ def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None)
         except OutputError as exc:  # the run is still judged and reported
             write_errors = (f"--snapshot-out: {exc}",)
     result = evaluate(loaded, environments, observations, options, previous,
-                      read_baseline(options.baseline) if options.baseline else None)
+                      read_baseline(options.baseline) if options.baseline else None, deployed)
     return replace(result, write_errors=write_errors)
 
 

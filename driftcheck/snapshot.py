@@ -18,6 +18,7 @@ import tomli_w
 from jsonschema import Draft202012Validator
 
 from driftcheck._version import __version__
+from driftcheck.deployed.record import readings_document, readings_from
 from driftcheck.errors import SnapshotError
 from driftcheck.load.schema_messages import key_path
 from driftcheck.observations import (
@@ -105,6 +106,8 @@ def snapshot_document(observations: Observations) -> dict[str, Any]:
             })
             for name, seen in sorted(observations.environments.items())
         },
+        **({"deployed": readings_document(observations.deployed)}
+           if observations.deployed else {}),
     }
 
 
@@ -178,7 +181,8 @@ def _read_one(path: Path) -> Observations:
             tokens=tokens,
             secrets=secrets,
         )
-    return Observations(document["collected_at"], responses, environments)
+    return Observations(document["collected_at"], responses, environments,
+                        readings_from(document.get("deployed", {}), f"{path}: deployed"))
 
 
 def read_snapshots(paths: Iterable[str | Path]) -> Observations:
@@ -191,6 +195,7 @@ def read_snapshots(paths: Iterable[str | Path]) -> Observations:
         collected_at=min(o.collected_at for o in merged),
         responses={url: r for o in merged for url, r in o.responses.items()},
         environments={n: e for o in merged for n, e in o.environments.items()},
+        deployed={n: r for o in merged for n, r in o.deployed.items()},
     )
 
 
@@ -199,4 +204,5 @@ def restrict(observations: Observations, names: Sequence[str]) -> Observations:
     kept = {n: e for n, e in observations.environments.items() if n in names}
     urls = {u for e in kept.values() for u in e.urls()}
     return Observations(observations.collected_at,
-                        {u: r for u, r in observations.responses.items() if u in urls}, kept)
+                        {u: r for u, r in observations.responses.items() if u in urls}, kept,
+                        {n: r for n, r in observations.deployed.items() if n in names})

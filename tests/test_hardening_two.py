@@ -403,6 +403,13 @@ def test_untrusted_files_read_no_file_outside_the_checked_folders(cli, tmp_path)
     assert code == 2 and "tokens.f.path" in err and "outside the folders" in err
     code, _out, err = cli("validate", str(folder))
     assert code == 0, err
+    # Inside the checked folder but in a .git folder (a checkout's credentials live there).
+    (folder / ".git").mkdir()
+    (folder / ".git" / "config").write_text("[http]\n\textraheader = AUTHORIZATION: basic x\n")
+    (folder / "a.toml").write_text((folder / "a.toml").read_text().replace(
+        "../outside.txt", ".git/config"))
+    code, _out, err = cli("validate", str(folder), "--untrusted")
+    assert code == 2 and "tokens.f.path" in err
 
 
 def test_allow_env_without_untrusted_is_a_usage_error(cli, tmp_path):

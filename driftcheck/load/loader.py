@@ -25,6 +25,7 @@ from driftcheck.load.secret_names import credentials_in_urls, substituted_secret
 from driftcheck.load.trust import TRUSTED, Trust, restrict, roots_of
 from driftcheck.models import (
     Api,
+    DeployedRef,
     Environment,
     Frontend,
     Gateway,
@@ -284,6 +285,33 @@ def _relative(base: Path, value: str | None) -> str | None:
     return str((base.parent / value).resolve())
 
 
+_GLOB_CHARS = frozenset("*?[")
+
+
+def _glob_root(pattern: Path) -> Path:
+    """The folder a pattern names: its deepest parent without glob characters (a literal
+    file's own folder)."""
+    parts = pattern.parts
+    for index, part in enumerate(parts):
+        if _GLOB_CHARS & set(part):
+            return Path(*parts[:index]) if index else Path(".")
+    return pattern.parent
+
+
+def _deployed(raw: Mapping[str, Any] | None, base: Path, shown: str) -> DeployedRef | None:
+    """Patterns resolve against the file that names them; their folders bound what is read."""
+    if raw is None:
+        return None
+    folder = base.parent.resolve()
+    paths = tuple(str(folder / p) for p in raw["paths"])
+    manifests = tuple(str(folder / p) for p in raw.get("manifests", ()))
+    roots = tuple(dict.fromkeys(
+        str(Path(os.path.normpath(_glob_root(Path(p))))) for p in (*paths, *manifests)))
+    return DeployedRef(kind=raw["kind"], paths=paths, roots=roots, profile=raw.get("profile"),
+                       manifests=manifests, select=raw.get("select"),
+                       map=dict(raw.get("map", {})), declared_in=shown)
+
+
 def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str],
            lines: dict[str, int]) -> Environment:
     """Models from a schema-valid document; paths resolve against the file that named them."""
@@ -306,6 +334,8 @@ def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str],
             audience=f.get("audience"),
             api=f.get("api"),
             refresh_before_expiry=_seconds(f.get("refresh_before_expiry")),
+            deployed=_deployed(f.get("deployed"), declared_in(f"frontends.{name}.deployed"),
+                               shown),
         )
         for name, f in doc.get("frontends", {}).items()
     }
@@ -328,6 +358,7 @@ def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str],
             max_token_age=_seconds(a.get("max_token_age")),
             secret_env=a.get("secret_env"),
             secret_file=_relative(declared_in(f"apis.{name}.secret_file"), a.get("secret_file")),
+            deployed=_deployed(a.get("deployed"), declared_in(f"apis.{name}.deployed"), shown),
         )
         for name, a in doc.get("apis", {}).items()
     }
@@ -346,6 +377,8 @@ def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str],
             issuer_comparison=g.get("issuer_comparison"),
             refetch_on_unknown_kid=g.get("refetch_on_unknown_kid"),
             require_exp=g.get("require_exp"),
+            deployed=_deployed(g.get("deployed"), declared_in(f"gateways.{name}.deployed"),
+                               shown),
         )
         for name, g in doc.get("gateways", {}).items()
     }

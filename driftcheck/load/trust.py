@@ -10,8 +10,9 @@ variable and can send it to a host the file names (`issuer = "https://x.example/
 - `client_secret_env`, token `env` and `secret_env` read only allow-listed variables; a token
   source that would read another is not used (DC301 says why), likewise an HS* secret;
 - `command` token sources do not run (DC301 says why);
-- every file the environment reads (`extends`, token `path`, `secret_file`, `ca_bundle`) must
-  lie inside the folders being checked (DC001 otherwise).
+- every file the environment reads (`extends`, token `path`, `secret_file`, `ca_bundle`,
+  deployed artifacts) must lie inside the working directory or the folders being checked, and
+  never inside a `.git` folder (DC001 otherwise).
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ TRUSTED = Trust()
 
 
 def roots_of(paths: Iterable[str | Path]) -> tuple[Path, ...]:
-    """The folders an untrusted run may read files from: each checked folder, or the folder
-    of each checked file."""
-    found = []
+    """The folders an untrusted run may read files from: the working directory (the
+    checkout), each checked folder, and the folder of each checked file."""
+    found = [Path(os.path.realpath(Path.cwd()))]
     for path in paths:
         real = Path(os.path.realpath(path))
         found.append(real if real.is_dir() else real.parent)
@@ -55,6 +56,8 @@ def roots_of(paths: Iterable[str | Path]) -> tuple[Path, ...]:
 
 def _inside(file: str, roots: tuple[Path, ...]) -> bool:
     real = Path(os.path.realpath(file))
+    if ".git" in real.parts:  # a checkout's credentials live there (http.extraheader)
+        return False
     return any(real == root or root in real.parents for root in roots)
 
 
@@ -74,9 +77,9 @@ def restrict(environment: Environment, trust: Trust, roots: tuple[Path, ...]
         if file is not None and not _inside(file, roots):
             problems.append(ConfigProblem(
                 "DC001", environment.file_of(key),
-                f"{what} {file} lies outside the folders being checked: an untrusted file "
-                "(--untrusted) reads no file outside them", key_path=key,
-                environment=environment.name, environment_file=environment.file))
+                f"{what} {file} lies outside the folders an untrusted file may read "
+                "(--untrusted: the working directory and the checked folders, never .git)",
+                key_path=key, environment=environment.name, environment_file=environment.file))
 
     for file in sorted(set(environment.origins.values()) | {environment.file}):
         outside("extends", file, "extends")
@@ -100,4 +103,10 @@ def restrict(environment: Environment, trust: Trust, roots: tuple[Path, ...]
         if api.secret_env and not trust.may_read(api.secret_env):
             refused = _refused_variable("secret_env", api.secret_env)
         apis[name] = replace(api, secret_refused=refused) if refused else api
+    for table, components in (("apis", environment.apis), ("gateways", environment.gateways),
+                              ("frontends", environment.frontends)):
+        for name, component in components.items():
+            deployed = component.deployed
+            for root in deployed.roots if deployed is not None else ():
+                outside(f"{table}.{name}.deployed.paths", root, "deployed artifacts under")
     return replace(environment, tokens=tokens, apis=apis), problems

@@ -25,6 +25,8 @@ def annotation(finding: Finding) -> str:
         properties.append(f"file={escape_property(finding.file)}")
         if finding.line:
             properties.append(f"line={finding.line}")
+            if finding.column:
+                properties.append(f"col={finding.column}")
     properties.append(f"title={escape_property(f'{finding.rule} {finding.slug}')}")
     message = f"[{finding.environment}] {finding.message} Fix: {finding.fix}"
     return f"::{_COMMAND[finding.severity]} {','.join(properties)}::{escape_data(message)}"

@@ -36,6 +36,7 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "key_path": finding.key_path,
         "fingerprint": finding.fingerprint,
         "line": finding.line,
+        **({"column": finding.column} if finding.column else {}),
         "suppressed": None if finding.suppression is None else {
             "reason": finding.suppression.reason, "expires": finding.suppression.expires},
     }

@@ -53,6 +53,8 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
         location: dict[str, Any] = {"artifactLocation": {"uri": _uri(finding.file)}}
         if finding.line:
             location["region"] = {"startLine": finding.line}
+            if finding.column:
+                location["region"]["startColumn"] = finding.column
         result["locations"] = [{"physicalLocation": location}]
     if finding.suppression is not None:
         result["suppressions"] = [{"kind": "external", "status": "accepted",

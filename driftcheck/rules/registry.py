@@ -21,6 +21,7 @@ from driftcheck.observations import Observations
 
 if TYPE_CHECKING:
     from driftcheck.baseline import Baseline
+    from driftcheck.deployed.interface import Reading
     from driftcheck.load.problems import ConfigProblem
 
 
@@ -36,6 +37,9 @@ class RuleContext:
     baseline: Baseline | None = None
     findings: tuple[Finding, ...] = ()
     """For rules of the policy phase: what the observation rules found."""
+    deployed: Mapping[str, tuple[Reading, ...]] = field(default_factory=dict)
+    """Environment name -> what its components' deployed artifacts say (read from local
+    files, also offline, or replayed from a snapshot)."""
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """Derived facts shared by rules within one evaluation (a parsed JWKS, say)."""
 
@@ -97,6 +101,7 @@ class Rule:
         file: str | None = None,
         subject: str | None = None,
         line: int | None = None,
+        column: int | None = None,
     ) -> Finding:
         if isinstance(environment, Environment):
             name = environment.name
@@ -120,6 +125,7 @@ class Rule:
             key_path=key_path,
             subject=subject,
             line=line,
+            column=column,
         )
 
 
@@ -160,6 +166,7 @@ def all_rules() -> list[Rule]:
         clock,
         config,
         consistency,
+        deployed,
         discovery,
         drift,
         isolation,

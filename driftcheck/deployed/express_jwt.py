@@ -1,0 +1,67 @@
+"""express-oauth2-jwt-bearer: `auth()` reads `ISSUER_BASE_URL`, `AUDIENCE`, `JWKS_URI`,
+`TOKEN_SIGNING_ALG` (and `ISSUER`) from the process environment: `.env` files (dotenv does
+not override variables already set) and the container's environment in the manifests."""
+
+from __future__ import annotations
+
+import io
+
+from dotenv.parser import parse_stream
+
+from driftcheck.deployed.files import ArtifactFiles, shown
+from driftcheck.deployed.interface import Origin, ReaderOutput, Setting
+from driftcheck.deployed.kubernetes import container_env
+from driftcheck.models import DeployedRef
+
+_FIELDS = {"ISSUER_BASE_URL": "issuers", "ISSUER": "issuers", "AUDIENCE": "audiences",
+           "JWKS_URI": "jwks_uri", "TOKEN_SIGNING_ALG": "algorithms"}
+
+
+class ExpressJwtBearerReader:
+    kinds = frozenset({"express-oauth2-jwt-bearer"})
+
+    def read(self, ref: DeployedRef, files: ArtifactFiles) -> ReaderOutput:
+        values: dict[str, tuple[str, Origin, list[Origin]]] = {}
+        read: list[str] = []
+        notes: list[str] = []
+        for path in files.expand(ref.paths):
+            text = files.read_text(path)
+            if text is None:
+                continue
+            read.append(shown(path))
+            for binding in parse_stream(io.StringIO(text)):
+                line = binding.original.line
+                if binding.error:
+                    files.problem(path, "not a KEY=value line (python-dotenv cannot parse it)",
+                                  line)
+                elif binding.key in _FIELDS:
+                    # dotenv keeps the first definition of a variable across files
+                    values.setdefault(binding.key, (binding.value or "", Origin(
+                        shown(path), line, detail=binding.key), []))
+        env = container_env(files, ref.manifests, ref.select) if ref.manifests else None
+        if env is not None:
+            notes += env.notes
+            for name, variable in env.variables.items():
+                if name not in _FIELDS:
+                    continue
+                if variable.value is None:
+                    notes.append(f"{name} comes from {variable.secret} and is not inspected")
+                    values.pop(name, None)
+                    continue
+                earlier = [values[name][1]] if name in values else []
+                values[name] = (variable.value, variable.origin, earlier)
+        settings: list[Setting] = []
+        issuer = values.get("ISSUER_BASE_URL") or values.get("ISSUER")
+        if issuer:
+            settings.append(Setting("issuers", (issuer[0],), issuer[1], tuple(issuer[2])))
+        for name in ("AUDIENCE", "JWKS_URI", "TOKEN_SIGNING_ALG"):
+            if name in values:
+                value, origin, earlier = values[name]
+                field = _FIELDS[name]
+                settings.append(Setting(field, value if field == "jwks_uri" else tuple(
+                    v.strip() for v in value.split(",") if v.strip()), origin, tuple(earlier)))
+        if "AUDIENCE" not in values and (read or env is not None) and not any(
+                "AUDIENCE" in n for n in notes):
+            notes.append("AUDIENCE is set in none of these files: auth() then needs its "
+                         "audience option in code (it refuses to start without one)")
+        return ReaderOutput(tuple(read), tuple(settings), notes=tuple(notes))

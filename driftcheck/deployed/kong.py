@@ -1,0 +1,142 @@
+"""Kong declarative configuration (`kong.yml`, deck or `KONG_DECLARATIVE_CONFIG`): the `jwt`
+and `openid-connect` plugins, global or scoped to a service, route or consumer.
+
+`jwt` (Kong Gateway 3.x, as driftcheck's kong-jwt profile): the `key_claim_name` claim
+(default `iss`) must equal a `jwt_secrets` credential's `key`, verified with the credential's
+`algorithm` (default HS256); `exp` and `nbf` are checked only when listed in
+`claims_to_verify`; `aud` is never read. Credential secrets are never read.
+`openid-connect`: `issuer` (or `issuers_allowed`), `audience_required`, `leeway`,
+`extra_jwks_uris`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from driftcheck.deployed.files import ArtifactFiles, shown
+from driftcheck.deployed.interface import DisabledCheck, Origin, ReaderOutput, Setting
+from driftcheck.deployed.yaml_nodes import YamlError, YamlList, YamlMap, load_documents
+from driftcheck.models import DeployedRef
+
+_PLUGINS = ("jwt", "openid-connect")
+_DISCOVERY = "/.well-known/openid-configuration"
+
+
+def _plugins(document: YamlMap) -> Iterator[tuple[str, YamlMap]]:
+    """(scope, plugin): scope is "global", or the service/route/consumer name."""
+    def listed(node: Any, scope: str) -> Iterator[tuple[str, YamlMap]]:
+        for plugin in node.get("plugins") or () if isinstance(node, YamlMap) else ():
+            if isinstance(plugin, YamlMap) and plugin.get("name") in _PLUGINS and \
+                    plugin.get("enabled", True) is not False:
+                yield scope, plugin
+
+    yield from listed(document, "global")
+    for service in document.get("services") or ():
+        if isinstance(service, YamlMap):
+            yield from listed(service, str(service.get("name", "")))
+            for route in service.get("routes") or ():
+                if isinstance(route, YamlMap):
+                    yield from listed(route, str(route.get("name", "")))
+    for family in ("routes", "consumers"):
+        for item in document.get(family) or ():
+            if isinstance(item, YamlMap):
+                yield from listed(item, str(item.get("name") or item.get("username") or ""))
+
+
+def _credentials(document: YamlMap) -> Iterator[YamlMap]:
+    for consumer in document.get("consumers") or ():
+        if isinstance(consumer, YamlMap):
+            for secret in consumer.get("jwt_secrets") or ():
+                if isinstance(secret, YamlMap):
+                    yield secret
+    for secret in document.get("jwt_secrets") or ():
+        if isinstance(secret, YamlMap):
+            yield secret
+
+
+class KongReader:
+    kinds = frozenset({"kong"})
+
+    def read(self, ref: DeployedRef, files: ArtifactFiles) -> ReaderOutput:
+        plugins: list[tuple[str, str, YamlMap, YamlMap]] = []
+        read: list[str] = []
+        for path in files.expand(ref.paths):
+            text = files.read_text(path)
+            if text is None:
+                continue
+            try:
+                documents = load_documents(text)
+            except YamlError as exc:
+                files.problem(path, exc.message, exc.line, exc.column)
+                continue
+            read.append(shown(path))
+            for document in documents:
+                if isinstance(document, YamlMap):
+                    plugins += [(shown(path), scope, plugin, document)
+                                for scope, plugin in _plugins(document)
+                                if ref.select is None or scope == ref.select]
+        if len(plugins) != 1:
+            if read and not plugins:
+                files.problem(", ".join(read), "no jwt or openid-connect plugin" + (
+                    f" scoped to {ref.select!r}" if ref.select else ""))
+            elif plugins:
+                scopes = ", ".join(f"{p.get('name')} on {s}" for _, s, p, _ in plugins)
+                files.problem(", ".join(read), "several jwt/openid-connect plugins; name the "
+                              f"service or route with select (found: {scopes})")
+            return ReaderOutput(tuple(read))
+        file, scope, plugin, document = plugins[0]
+        config = plugin.get("config")
+        config = config if isinstance(config, YamlMap) else YamlMap()
+        if plugin.get("name") == "jwt":
+            return self._jwt(file, scope, plugin, config, document, tuple(read))
+        return self._oidc(file, plugin, config, tuple(read))
+
+    def _jwt(self, file: str, scope: str, plugin: YamlMap, config: YamlMap,
+             document: YamlMap, read: tuple[str, ...]) -> ReaderOutput:
+        at = Origin(file, plugin.line, detail=f"jwt plugin on {scope}")
+        settings: list[Setting] = []
+        disabled = [DisabledCheck("audience", "the jwt plugin never reads `aud`", at)]
+        verified = config.get("claims_to_verify") or []
+        if "exp" not in verified:
+            disabled.append(DisabledCheck(
+                "exp", "claims_to_verify does not list exp: expired tokens are accepted",
+                Origin(file, config.line_of("claims_to_verify") if "claims_to_verify" in
+                       config else plugin.line, detail="claims_to_verify")))
+        key_claim = str(config.get("key_claim_name", "iss"))
+        credentials = list(_credentials(document))
+        if key_claim == "iss" and credentials:
+            keys = [str(c["key"]) for c in credentials if c.get("key")]
+            if keys:
+                first = next(c for c in credentials if c.get("key"))
+                settings.append(Setting("issuers", tuple(dict.fromkeys(keys)), Origin(
+                    file, first.line_of("key"), detail="jwt_secrets[].key")))
+        if credentials:
+            algorithms = [str(c.get("algorithm", "HS256")) for c in credentials]
+            settings.append(Setting("algorithms", tuple(dict.fromkeys(algorithms)), Origin(
+                file, credentials[0].line_of("algorithm") if "algorithm" in credentials[0]
+                else credentials[0].line, detail="jwt_secrets[].algorithm",
+                default=None if "algorithm" in credentials[0] else "Kong jwt: HS256")))
+        return ReaderOutput(read, tuple(settings), tuple(disabled))
+
+    def _oidc(self, file: str, plugin: YamlMap, config: YamlMap,
+              read: tuple[str, ...]) -> ReaderOutput:
+        settings: list[Setting] = []
+        allowed = config.get("issuers_allowed")
+        issuer = config.get("issuer")
+        if isinstance(allowed, YamlList) and allowed:
+            settings.append(Setting("issuers", tuple(str(i) for i in allowed), Origin(
+                file, config.line_of("issuers_allowed"), detail="config.issuers_allowed")))
+        elif isinstance(issuer, str) and issuer:
+            value = issuer[: -len(_DISCOVERY)] if issuer.endswith(_DISCOVERY) else issuer
+            settings.append(Setting("issuers", (value,), Origin(
+                file, config.line_of("issuer"), detail="config.issuer")))
+        audiences = config.get("audience_required")
+        if isinstance(audiences, YamlList) and audiences:
+            settings.append(Setting("audiences", tuple(str(a) for a in audiences), Origin(
+                file, config.line_of("audience_required"), detail="config.audience_required")))
+        leeway = config.get("leeway")
+        if isinstance(leeway, int | float):
+            settings.append(Setting("clock_skew", float(leeway), Origin(
+                file, config.line_of("leeway"), detail="config.leeway")))
+        return ReaderOutput(read, tuple(settings))

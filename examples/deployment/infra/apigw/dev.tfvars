@@ -1,0 +1,3 @@
+environment = "dev"
+issuer      = "https://login.example.com/tenants/dev"
+audience    = "api://reports-dev"

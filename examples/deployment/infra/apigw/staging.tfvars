@@ -1,0 +1,3 @@
+environment = "staging"
+issuer      = "https://login.example.com/tenants/staging"
+audience    = "api://reports-staging"
