@@ -315,7 +315,6 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
     from driftcheck.diagnose import diagnose
     from driftcheck.diagnose.report import diagnosis_document, diagnosis_text, runbook
-    from driftcheck.inspect_token import read_token
 
     text = sys.stdin.read() if args.message == "-" else args.message
     if not text.strip():
@@ -324,6 +323,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     token_check = None
     if args.token:
         from driftcheck.diagnose.token_check import check_with_token
+        from driftcheck.inspect_token import read_token
 
         now = _parse_now(args.now) or time.time()
         token_check = check_with_token(diagnosis, read_token(args.token), args.inspect_env,

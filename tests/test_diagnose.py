@@ -121,3 +121,22 @@ def test_runbook(cli):
     for part in ("Exact error string", "Failing step and claim:** issuer", "Root cause",
                  "Environment-specific fix", "What exposed it fastest"):
         assert part in out
+
+
+def test_diagnosing_text_imports_no_network_stack():
+    """`diagnose TEXT` without --token reads a string: no run → collect → httpx (issue 21)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom driftcheck.cli import main\n"
+             "sys.argv = ['driftcheck', 'diagnose', 'TokenExpiredError: jwt expired', "
+             "'--format', 'json']\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('httpx', 'httpcore', 'asyncio', 'rich', 'jsonschema', 'joserfc') "
+             "or m in ('driftcheck.run', 'driftcheck.collect', 'driftcheck.rules'))\n"
+             "print('HEAVY', heavy, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert '"step": "time"' in done.stdout
+    assert "HEAVY []" in done.stderr
