@@ -5,7 +5,6 @@ The catalogue is data: adding a message is adding an entry, not a code branch.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -44,6 +43,21 @@ class MessageMatch:
     step: str
     rule: str
     captured: Mapping[str, str]
+    matched: str = ""
+    """The words of the message the entry's pattern matched."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A reading by the family or reader layer (the catalogue answers with matches)."""
+
+    step: str | None
+    """None when only candidate steps can be given (vague)."""
+    rule: str | None
+    candidate_steps: tuple[str, ...]
+    library: str | None = None
+    source: str | None = None
+    captured: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,15 +66,48 @@ class Diagnosis:
     matches: tuple[MessageMatch, ...]
     closest: tuple[CatalogueEntry, ...] = ()
     """For an unknown message: the nearest entries, offered as leads, not as a diagnosis."""
+    layer: str | None = None
+    """Which layer answered: "catalogue", "family" or "reader" (None: unknown)."""
+    confidence: str | None = None
+    """"high" (a catalogued template, a code or exception class), "medium" (the reader's
+    words agree on one step), "vague" (candidate steps only); None when unknown."""
+    decided_by: tuple[str, ...] = ()
+    """The words or the code that decided the answer (or that it is not about a token)."""
+    envelope: str = "plain"
+    """What the message came in: www-authenticate, json-body, log-line, stack-trace, plain."""
+    answer: Answer | None = None
+    status: int | None = None
+    """The HTTP status, when the input was a response."""
 
     @property
     def known(self) -> bool:
-        return bool(self.matches)
+        return bool(self.matches) or self.answer is not None
+
+    @property
+    def vague(self) -> bool:
+        return self.confidence == "vague"
+
+    @property
+    def step(self) -> str | None:
+        """The one step the answer names; None when it is vague or unknown."""
+        if not self.known or self.vague:
+            return None
+        return self.matches[0].step if self.matches else self.answer.step \
+            if self.answer else None
+
+    @property
+    def rule(self) -> str | None:
+        if self.step is None:
+            return None
+        return self.matches[0].rule if self.matches else self.answer.rule \
+            if self.answer else None
 
     @property
     def candidate_steps(self) -> list[str]:
-        """Every step the matches could mean, most likely first, without repeats."""
+        """Every step the answer could mean, most likely first, without repeats."""
         steps: list[str] = []
+        if self.answer is not None:
+            return list(self.answer.candidate_steps)
         for match in self.matches:
             for step in (match.step, *match.entry.candidate_steps):
                 if step not in steps:
@@ -97,18 +144,23 @@ def _matched(entry: CatalogueEntry, text: str) -> MessageMatch | None:
     captured = {k: v.strip() for k, v in found.groupdict().items() if v is not None}
     claim = captured.get("claim", "")
     return MessageMatch(entry, entry.claim_steps.get(claim, entry.step),
-                        entry.claim_rules.get(claim, entry.rule), captured)
+                        entry.claim_rules.get(claim, entry.rule), captured, found.group(0))
 
 
-def diagnose(text: str) -> Diagnosis:
+def match_catalogue(text: str) -> list[MessageMatch]:
     """Every reading of `text` the catalogue supports, most specific first."""
     text = text.strip()
     matches = [m for e in entries() if (m := _matched(e, text)) is not None]
     # Specific library messages before generic ones; longer patterns are more specific.
     matches.sort(key=lambda m: (m.entry.generic, -len(m.entry.pattern.pattern)))
-    if matches:
-        return Diagnosis(text, tuple(matches))
+    return matches
+
+
+def closest(text: str) -> tuple[CatalogueEntry, ...]:
+    """For an unknown message: the nearest catalogued examples, as leads."""
+    import difflib
+
     scored = sorted(
         ((difflib.SequenceMatcher(None, text.lower(), e.example.lower()).ratio(), e)
          for e in entries()), key=lambda pair: -pair[0])
-    return Diagnosis(text, (), tuple(e for score, e in scored[:3] if score >= 0.5))
+    return tuple(e for score, e in scored[:3] if score >= 0.5)
