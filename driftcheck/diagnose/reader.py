@@ -127,6 +127,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bcryptographic primitive\b|(?<!token )\bverification (?:fails|failed|error)\b|"
          r"\bfailed to verify\b(?! token)|\bcould not verify\b|\bverifyfinal failed\b|"
          r"\bintegrity check\b", "signature", "DC305"),
+        # issuer, when no claim name is used
+        (r"\bissued by (?:a |an )?(?:different|another|unknown|untrusted)\b|\bnot issued by\b",
+         "issuer", "DC309"),
         # token type
         (r"\b(?:token[_ ](?:type|use)|typ)\b.{0,30}(?:incorrect|not allowed|invalid|mismatch|"
          r"unexpected|wrong|expected)|\bid token (?:sent|used|is not|instead)\b",
