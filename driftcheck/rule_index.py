@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 INDEX = Path(__file__).with_name("rule_index.json")
 FIELDS = ("id", "slug", "severity", "step", "summary")
@@ -25,12 +23,6 @@ def generated() -> str:
     rows = [{"id": r.id, "slug": r.slug, "severity": r.severity.value, "step": r.step.value,
              "summary": r.summary, "causes": list(r.causes), "fix": r.fix} for r in all_rules()]
     return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
-
-
-@cache
-def indexed() -> dict[str, dict[str, Any]]:
-    """Each rule's metadata by ID, from the index (for `diagnose`, which must start fast)."""
-    return {entry["id"]: entry for entry in json.loads(INDEX.read_text(encoding="utf-8"))}
 
 
 def table_text() -> str:

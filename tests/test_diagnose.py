@@ -151,3 +151,9 @@ def test_diagnosing_text_imports_no_network_stack():
                           check=True, timeout=60)
     assert '"step": "time"' in done.stdout
     assert "HEAVY []" in done.stderr
+
+
+def test_catalogue_step_vocabulary_is_the_findings_one():
+    from driftcheck.diagnose.catalogue import STEPS
+
+    assert {s.value for s in Step} == STEPS

@@ -112,7 +112,7 @@ def test_dotnet_inner_exception_is_read_first():
         "System.InvalidOperationException: IDX20803: Unable to obtain configuration from: "
         "'https://login.example.com/t/.well-known/openid-configuration'.\n ---> "
         "System.Net.Http.HttpRequestException: Connection refused (login.example.com:443)\n")
-    assert (diagnosis.step, diagnosis.layer) == ("fetch", "family")
+    assert diagnosis.step == "fetch" and "IDX20803" in diagnosis.decided_by[0]
 
 
 def test_diagnose_response_reads_status_headers_and_body():

@@ -5,18 +5,20 @@ The catalogue is data: adding a message is adding an entry, not a code branch.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
+from functools import cache, cached_property
 from typing import Any
 
-from driftcheck.findings import Step
-
-CATALOGUE = Path(__file__).with_name("catalogue.toml")
-_STEPS = {step.value for step in Step}
+CATALOGUE = os.path.join(os.path.dirname(__file__), "catalogue.toml")
+# The step vocabulary (driftcheck.findings.Step; a test keeps the two equal). Not imported:
+# findings costs diagnose's start-up more than this line.
+STEPS = frozenset({"config", "fetch", "discovery", "jwks", "clock", "parse", "algorithm", "key",
+                   "signature", "time", "issuer", "audience", "claims", "token-type",
+                   "consistency", "isolation", "drift"})
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class CatalogueEntry:
     library: str
     versions: str
     source: str
-    pattern: re.Pattern[str]
+    regex: str
     step: str
     rule: str
     example: str
@@ -35,6 +37,79 @@ class CatalogueEntry:
     generic: bool = False
     claim_steps: Mapping[str, str] = field(default_factory=dict)
     claim_rules: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: compiling every entry costs a third of diagnose's start."""
+        return re.compile(self.regex, re.MULTILINE)
+
+    @cached_property
+    def prefix(self) -> str:
+        """Literal text every match must contain (the pattern's literal start), or ""."""
+        return _literal_prefix(self.regex)
+
+
+def _group_end(regex: str, start: int) -> int:
+    """The index just past the group that opens at `start` (escapes and classes skipped)."""
+    depth, index, in_class = 0, start, False
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return len(regex)
+
+
+def _top_level_alternation(regex: str) -> bool:
+    index, in_class, depth = 0, False, 0
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return True
+        index += 1
+    return False
+
+
+def _literal_prefix(regex: str) -> str:
+    """Literal text every match contains: the first literal run after a leading anchor and
+    optional groups (`^(?:jwt\\.exceptions\\.)?(?:ExpiredSignatureError: )?Signature ...`)."""
+    if _top_level_alternation(regex):
+        return ""
+    while True:
+        if regex.startswith("^"):
+            regex = regex[1:]
+        elif regex.startswith("(?:") and (end := _group_end(regex, 0)) < len(regex) \
+                and regex[end] in "?*":
+            regex = regex[end + 1:]
+        else:
+            break
+    end = 0
+    while end < len(regex) and regex[end] not in "\\.^$*+?{}[]()|":
+        end += 1
+    prefix = regex[:end]
+    if end < len(regex) and regex[end] in "*?{":  # the last character is optional
+        prefix = prefix[:-1]
+    return prefix if len(prefix) >= 4 else ""
 
 
 @dataclass(frozen=True)
@@ -118,11 +193,11 @@ class Diagnosis:
 def _entry(raw: Mapping[str, Any]) -> CatalogueEntry:
     for step in (raw["step"], *raw.get("candidate_steps", ()),
                  *raw.get("claim_steps", {}).values()):
-        if step not in _STEPS:
+        if step not in STEPS:
             raise ValueError(f"catalogue entry {raw['id']}: unknown step {step!r}")
     return CatalogueEntry(
         id=raw["id"], library=raw["library"], versions=raw["versions"], source=raw["source"],
-        pattern=re.compile(raw["pattern"], re.MULTILINE), step=raw["step"], rule=raw["rule"],
+        regex=raw["pattern"], step=raw["step"], rule=raw["rule"],
         example=raw["example"], misleading=raw.get("misleading"),
         candidate_steps=tuple(raw.get("candidate_steps", ())),
         distinguish=raw.get("distinguish"), generic=raw.get("generic", False),
@@ -132,12 +207,14 @@ def _entry(raw: Mapping[str, Any]) -> CatalogueEntry:
 
 @cache
 def entries() -> tuple[CatalogueEntry, ...]:
-    with CATALOGUE.open("rb") as fh:
+    with open(CATALOGUE, "rb") as fh:
         document = tomllib.load(fh)
     return tuple(_entry(raw) for raw in document["entry"])
 
 
 def _matched(entry: CatalogueEntry, text: str) -> MessageMatch | None:
+    if entry.prefix and entry.prefix not in text:
+        return None
     found = entry.pattern.search(text)
     if found is None:
         return None
@@ -152,7 +229,7 @@ def match_catalogue(text: str) -> list[MessageMatch]:
     text = text.strip()
     matches = [m for e in entries() if (m := _matched(e, text)) is not None]
     # Specific library messages before generic ones; longer patterns are more specific.
-    matches.sort(key=lambda m: (m.entry.generic, -len(m.entry.pattern.pattern)))
+    matches.sort(key=lambda m: (m.entry.generic, -len(m.entry.regex)))
     return matches
 
 

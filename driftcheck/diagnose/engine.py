@@ -10,12 +10,13 @@ else (CSRF, session cookies, rate limits, mTLS) gets no step at all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from driftcheck.diagnose.catalogue import Answer, Diagnosis, MessageMatch, closest, match_catalogue
 from driftcheck.diagnose.envelope import Unwrapped, from_response, unwrap
-from driftcheck.diagnose.families import family_name
-from driftcheck.diagnose.reader import Reading, read
-from driftcheck.diagnose.values import quoted_values
+
+if TYPE_CHECKING:
+    from driftcheck.diagnose.reader import Reading
 
 
 def _catalogue(text: str, unwrapped: Unwrapped, matches: list[MessageMatch]) -> Diagnosis:
@@ -38,6 +39,12 @@ def _reader(text: str, unwrapped: Unwrapped, reading: Reading) -> Diagnosis:
 def diagnose(text: str) -> Diagnosis:
     """The failing step `text` names: a validator's message, a log excerpt, a stack trace,
     a `WWW-Authenticate` challenge, a JSON error body or a whole HTTP response."""
+    # Imported here: a catalogued message (the common case) needs neither, and diagnose
+    # must start fast (benchmarks/startup.py).
+    from driftcheck.diagnose.families import family_name
+    from driftcheck.diagnose.reader import read
+    from driftcheck.diagnose.values import quoted_values
+
     text = text.strip()
     unwrapped = unwrap(text)
     fallback: Diagnosis | None = None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-FAMILIES = Path(__file__).with_name("families.toml")
+FAMILIES = os.path.join(os.path.dirname(__file__), "families.toml")
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class FamilyName:
 
 @cache
 def names() -> dict[str, FamilyName]:
-    with FAMILIES.open("rb") as fh:
+    with open(FAMILIES, "rb") as fh:
         document = tomllib.load(fh)
     found: dict[str, FamilyName] = {}
     for family in document["family"]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from driftcheck.compare import classify_issuer
 from driftcheck.diagnose.catalogue import Answer, Diagnosis, MessageMatch
-from driftcheck.rule_index import indexed
+from driftcheck.diagnose.rule_meta import indexed
 
 NEXT_CHECKS = {
     "parse": "Look at the exact Authorization header the server received: `Bearer `, one "
@@ -34,6 +33,8 @@ def _comparison(step: str, captured: Mapping[str, str]) -> dict[str, str] | None
     if not expected or not actual:
         return None
     if step == "issuer":
+        from driftcheck.compare import classify_issuer
+
         difference = classify_issuer(expected, actual)
         return {"expected": difference.expected_marked, "actual": difference.actual_marked,
                 "difference": difference.explanation}
