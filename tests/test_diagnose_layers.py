@@ -191,3 +191,15 @@ def test_json_output_has_layer_confidence_decided_by_and_envelope(cli, tmp_path)
     assert document["matches"][0]["step"] == "time"
     code, _, err = cli("diagnose", f"@{tmp_path / 'missing.log'}")
     assert code == 2 and "missing.log" in err
+
+
+def test_tokens_in_pasted_text_are_never_echoed(cli):
+    token = ("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2lkcC5leGFtcGxlIn0."
+             "c2lnbmF0dXJlLXNlZ21lbnQtdGhhdC1tdXN0LW5vdC1sZWFr")
+    pasted = (f"2026-11-28T22:15:03Z ERROR [req-1] GET /orders Authorization: Bearer {token}\n"
+              f"2026-11-28T22:15:03Z ERROR [req-1] jwt expired (token {token})\n")
+    for output_format in ("console", "json"):
+        code, out, _ = cli("diagnose", pasted, "--format", output_format)
+        assert code == 0 and token not in out and token.split(".")[2] not in out
+    assert "token redacted" in json.loads(out)["input"]
+    assert diagnose(pasted).step == "time"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from driftcheck.diagnose.catalogue import Answer, Diagnosis, MessageMatch, closest, match_catalogue
 from driftcheck.diagnose.envelope import Unwrapped, from_response, unwrap
+from driftcheck.diagnose.values import redact_tokens
 
 if TYPE_CHECKING:
     from driftcheck.diagnose.reader import Reading
@@ -45,7 +46,7 @@ def diagnose(text: str) -> Diagnosis:
     from driftcheck.diagnose.reader import read
     from driftcheck.diagnose.values import quoted_values
 
-    text = text.strip()
+    text = redact_tokens(text.strip())
     unwrapped = unwrap(text)
     fallback: Diagnosis | None = None
     unrelated: tuple[str, ...] = ()

@@ -138,7 +138,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
          r"required)|\bconfirmation (?:claim|mismatch)|\bcnf\b", "claims", "DC311"),
     ))
-_STRONG_TIME_WEAK_STEPS = {"signature"}
+# A time phrase explains a signature phrase beside it ("Signature has expired",
+# "jwt signature verification failed: 'exp' claim expired").
+_EXPLAINED_BY_TIME = {"signature"}
 
 # Not about validating a token: the answer claims no step.
 _UNRELATED_HARD = re.compile(
@@ -194,9 +196,7 @@ def _hits(text: str) -> list[_Hit]:
     expired, early, other = (_TIME_EXPIRED.search(text), _TIME_EARLY.search(text),
                              _TIME_OTHER.search(text))
     for claim, words in _claims_in(text):
-        if missing and claim in _MISSING_STEP | {"sub": "", "scope": "", "azp": "",
-                                                 "cnf": "", "jti": "", "nonce": "",
-                                                 "at_hash": ""}:
+        if missing:
             step, rule = _MISSING_STEP.get(claim, ("claims", "DC311"))
             hits.append(_Hit(step, rule, f"{missing.group(0)} … {words}"))
         elif claim in _CLAIM_STEP and (negative or (claim in ("exp", "nbf", "iat") and (
@@ -225,9 +225,8 @@ def _hits(text: str) -> list[_Hit]:
 def _resolved(hits: list[_Hit]) -> list[_Hit]:
     """Drop hits another, more specific hit explains."""
     steps = {h.step for h in hits}
-    if "time" in steps and steps & _STRONG_TIME_WEAK_STEPS:
-        # "signature has expired", "jwt signature verification failed: 'exp' claim expired"
-        hits = [h for h in hits if h.step not in _STRONG_TIME_WEAK_STEPS]
+    if "time" in steps and steps & _EXPLAINED_BY_TIME:
+        hits = [h for h in hits if h.step not in _EXPLAINED_BY_TIME]
     if "key" in steps and "signature" in steps:
         # "Signature validation failed. Unable to match key" is about the key.
         hits = [h for h in hits if h.step != "signature"]
@@ -250,9 +249,9 @@ def read(text: str) -> Reading:
     """The step `text` talks about, innermost wording first."""
     # Codes and log keys spell words with underscores (Jwt_verification_fails, bad_signature).
     lowered = text.lower().replace("_", " ")
-    if _UNRELATED_HARD.search(lowered) and not _TOKEN_CONTEXT.search(lowered):
-        return Reading("unrelated", decided_by=(_UNRELATED_HARD.search(lowered)
-                                                .group(0),))  # type: ignore[union-attr]
+    unrelated = _UNRELATED_HARD.search(lowered)
+    if unrelated and not _TOKEN_CONTEXT.search(lowered):
+        return Reading("unrelated", decided_by=(unrelated.group(0),))
     disjunction = _DISJUNCTION.search(lowered)
     parts = [p for p in _SEGMENT.split(lowered) if p.strip()]
     for start in range(len(parts) - 1, -1, -1):
