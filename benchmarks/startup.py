@@ -23,6 +23,8 @@ COMMANDS = {
     "driftcheck --version": [DRIFTCHECK, "--version"],
     "driftcheck rules": [DRIFTCHECK, "rules"],
     "driftcheck diagnose TEXT": [DRIFTCHECK, "diagnose", "TokenExpiredError: jwt expired"],
+    # Through every layer: no catalogue entry or family name knows it; the reader does.
+    "driftcheck diagnose (reader)": [DRIFTCHECK, "diagnose", "the token has expired"],
 }
 
 
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         limit = diagnose_budget if "diagnose" in name else budget
         verdict = "" if name.startswith("python") else (
             "  within budget" if seconds <= limit else f"  over the {limit * 1000:.0f} ms budget")
-        print(f"{name:24} {seconds * 1000:6.0f} ms{verdict}")
+        print(f"{name:28} {seconds * 1000:6.0f} ms{verdict}")
 
 
 if __name__ == "__main__":

@@ -44,9 +44,12 @@ class CatalogueEntry:
         return re.compile(self.regex, re.MULTILINE)
 
     @cached_property
-    def prefix(self) -> str:
-        """Literal text every match must contain (the pattern's literal start), or ""."""
-        return _literal_prefix(self.regex)
+    def prefixes(self) -> tuple[str, ...]:
+        """Literal texts one of which every match contains (each top-level alternative's
+        literal start); empty when some alternative has none."""
+        found = tuple(_literal_prefix(alternative)
+                      for alternative in _top_level_alternatives(self.regex))
+        return found if all(found) else ()
 
 
 def _group_end(regex: str, start: int) -> int:
@@ -71,8 +74,8 @@ def _group_end(regex: str, start: int) -> int:
     return len(regex)
 
 
-def _top_level_alternation(regex: str) -> bool:
-    index, in_class, depth = 0, False, 0
+def _top_level_alternatives(regex: str) -> list[str]:
+    parts, start, index, in_class, depth = [], 0, 0, False, 0
     while index < len(regex):
         char = regex[index]
         if char == "\\":
@@ -85,16 +88,15 @@ def _top_level_alternation(regex: str) -> bool:
         elif char in "()":
             depth += 1 if char == "(" else -1
         elif char == "|" and depth == 0:
-            return True
+            parts.append(regex[start:index])
+            start = index + 1
         index += 1
-    return False
+    return [*parts, regex[start:]]
 
 
 def _literal_prefix(regex: str) -> str:
-    """Literal text every match contains: the first literal run after a leading anchor and
-    optional groups (`^(?:jwt\\.exceptions\\.)?(?:ExpiredSignatureError: )?Signature ...`)."""
-    if _top_level_alternation(regex):
-        return ""
+    """Literal text every match of `regex` (one alternative) contains: the first literal run
+    after a leading anchor and optional groups (`^(?:jwt\\.exceptions\\.)?Signature ...`)."""
     while True:
         if regex.startswith("^"):
             regex = regex[1:]
@@ -213,7 +215,7 @@ def entries() -> tuple[CatalogueEntry, ...]:
 
 
 def _matched(entry: CatalogueEntry, text: str) -> MessageMatch | None:
-    if entry.prefix and entry.prefix not in text:
+    if entry.prefixes and not any(prefix in text for prefix in entry.prefixes):
         return None
     found = entry.pattern.search(text)
     if found is None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from driftcheck.diagnose.catalogue import Answer, Diagnosis, MessageMatch, closest, match_catalogue
 from driftcheck.diagnose.envelope import Unwrapped, from_response, unwrap
-from driftcheck.diagnose.values import redact_tokens
+from driftcheck.diagnose.redact import redact_tokens
 
 if TYPE_CHECKING:
     from driftcheck.diagnose.reader import Reading
@@ -40,12 +40,6 @@ def _reader(text: str, unwrapped: Unwrapped, reading: Reading) -> Diagnosis:
 def diagnose(text: str) -> Diagnosis:
     """The failing step `text` names: a validator's message, a log excerpt, a stack trace,
     a `WWW-Authenticate` challenge, a JSON error body or a whole HTTP response."""
-    # Imported here: a catalogued message (the common case) needs neither, and diagnose
-    # must start fast (benchmarks/startup.py).
-    from driftcheck.diagnose.families import family_name
-    from driftcheck.diagnose.reader import read
-    from driftcheck.diagnose.values import quoted_values
-
     text = redact_tokens(text.strip())
     unwrapped = unwrap(text)
     fallback: Diagnosis | None = None
@@ -54,6 +48,12 @@ def diagnose(text: str) -> Diagnosis:
         matches = match_catalogue(message)
         if matches and not matches[0].entry.generic:
             return _catalogue(text, unwrapped, matches)
+        # Imported only when the catalogue does not answer (the common case does not need
+        # them, and diagnose must start fast: benchmarks/startup.py).
+        from driftcheck.diagnose.families import family_name
+        from driftcheck.diagnose.reader import read
+        from driftcheck.diagnose.values import quoted_values
+
         family = family_name(message)
         if family is not None:
             return Diagnosis(

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal
 
 EnvelopeKind = Literal["www-authenticate", "json-body", "log-line", "stack-trace", "plain"]
@@ -24,18 +25,37 @@ _AUTH_PARAM = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)
 _TAGS = re.compile(r"<[^>]+>")
 
 # Stack traces: Java/Kotlin (`Caused by:`, `\tat `), .NET (` ---> `, `   at `), Python
-# tracebacks, Node (`    at `).
-_JAVA_FRAME = re.compile(r"^\s+at [\w$.<>/]+\(.*\)\s*$|^\s+\.\.\. \d+ (?:common frames )?more|"
-                         r"^\s+\.\.\. \d+ common frames omitted")
-_DOTNET_FRAME = re.compile(r"^\s+at [\w.`<>\[\], ]+\(.*\)(?: in .*)?\s*$")
-_NODE_FRAME = re.compile(r"^\s+at .+[):]\d+\)?\s*$")
-_PY_FRAME = re.compile(r'^\s+File ".*", line \d+')
-_EXCEPTION_LINE = re.compile(
-    r"^(?:Caused by: |Exception in thread \"[^\"]*\" )?"
-    r"(?P<type>(?:[A-Za-z_$][\w$]*(?:\.|::|\\))*[A-Za-z_$][\w$]*"
-    r"(?:Error|Exception|Exceeded|Failed|Invalid|Expired|Fault))"
-    r"(?:\s*\([^)]*\))?(?::\s?(?P<message>.*))?$")
-_PY_CHAIN = ("During handling of the above exception", "The above exception was the direct cause")
+# tracebacks, Node (`    at `). Compiled on first use: most input is one line.
+
+
+@dataclass(frozen=True)
+class _TracePatterns:
+    java_frame: re.Pattern[str]
+    dotnet_frame: re.Pattern[str]
+    node_frame: re.Pattern[str]
+    py_frame: re.Pattern[str]
+    exception_line: re.Pattern[str]
+
+    def frame(self, line: str) -> bool:
+        return bool(self.java_frame.match(line) or self.dotnet_frame.match(line)
+                    or self.node_frame.match(line) or self.py_frame.match(line))
+
+
+@cache
+def _trace() -> _TracePatterns:
+    return _TracePatterns(
+        java_frame=re.compile(r"^\s+at [\w$.<>/]+\(.*\)\s*$|^\s+\.\.\. \d+ (?:common frames )?more|"
+                              r"^\s+\.\.\. \d+ common frames omitted"),
+        dotnet_frame=re.compile(r"^\s+at [\w.`<>\[\], ]+\(.*\)(?: in .*)?\s*$"),
+        node_frame=re.compile(r"^\s+at .+[):]\d+\)?\s*$"),
+        py_frame=re.compile(r'^\s+File ".*", line \d+'),
+        exception_line=re.compile(
+            r"^(?:Caused by: |Exception in thread \"[^\"]*\" )?"
+            r"(?P<type>(?:[A-Za-z_$][\w$]*(?:\.|::|\\))*[A-Za-z_$][\w$]*"
+            r"(?:Error|Exception|Exceeded|Failed|Invalid|Expired|Fault))"
+            r"(?:\s*\([^)]*\))?(?::\s?(?P<message>.*))?$"),
+    )
+
 
 # Log lines: leading timestamps, levels, thread and request ids, logger names.
 _LOG_PREFIXES = [
@@ -144,6 +164,7 @@ def _strip_log_prefix(line: str) -> str:
 
 def _exceptions(lines: list[str]) -> list[str]:
     """`Type: message` of each exception in a stack trace, innermost first."""
+    patterns = _trace()
     found: list[tuple[str, bool]] = []  # (text, is_python_chain_cause_order)
     python = any(line.startswith("Traceback (most recent call last)") for line in lines)
     index = 0
@@ -157,21 +178,19 @@ def _exceptions(lines: list[str]) -> list[str]:
             found += [(p, False) for p in parts]
             index += 1
             continue
-        if (_JAVA_FRAME.match(line) or _DOTNET_FRAME.match(line) or _NODE_FRAME.match(line)
-                or _PY_FRAME.match(line) or not stripped):
+        if patterns.frame(line) or not stripped:
             index += 1
             continue
-        match = _EXCEPTION_LINE.match(_strip_log_prefix(stripped)) or \
-            _EXCEPTION_LINE.match(stripped)
+        match = patterns.exception_line.match(_strip_log_prefix(stripped)) or \
+            patterns.exception_line.match(stripped)
         if match and (not python or not line.startswith(" ")):
             text = stripped.removeprefix("Caused by: ")
             # A message that continues on the next lines (IDX10501's kid, lcobucci's list).
             follow = index + 1
             while follow < len(lines) and lines[follow].strip() and not (
-                    _JAVA_FRAME.match(lines[follow]) or _DOTNET_FRAME.match(lines[follow])
-                    or _NODE_FRAME.match(lines[follow]) or _PY_FRAME.match(lines[follow])
+                    patterns.frame(lines[follow])
                     or lines[follow].lstrip().startswith(("Caused by:", "--->", "Traceback"))
-                    or _EXCEPTION_LINE.match(lines[follow].strip())):
+                    or patterns.exception_line.match(lines[follow].strip())):
                 text += "\n" + lines[follow].strip()
                 follow += 1
             found.append((text, False))
@@ -186,8 +205,7 @@ def _exceptions(lines: list[str]) -> list[str]:
 def _is_stack_trace(lines: list[str]) -> bool:
     return any(line.startswith(("Caused by:", "Traceback (most recent call last)"))
                or " ---> " in line or line.strip().startswith("---> ")
-               or _JAVA_FRAME.match(line) or _DOTNET_FRAME.match(line) or _PY_FRAME.match(line)
-               or _NODE_FRAME.match(line) for line in lines)
+               or _trace().frame(line) for line in lines)
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import re
 
-# A JWT (JWS or JWE compact form) or a long opaque bearer value: never echoed back.
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){1,3}")
-_BEARER_VALUE = re.compile(
-    r"(?i)(\bBearer\s+)(?!realm\b|error\b|scope\b)([A-Za-z0-9._~+/-]{20,}=*)")
 _URL = re.compile(r"https?://[^\s'\"<>,\]\)]+")
 _GUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
 _KID = re.compile(r"\bkid\b[\s:=]*(?:of\s+)?['\"]?([A-Za-z0-9_.\-]{2,})['\"]?", re.I)
@@ -28,18 +24,6 @@ _INSTANTS = (
     ("dotnet", re.compile(r"\b\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2}(?: [AP]M)?")),
     ("epoch", re.compile(r"(?<![\d.])1[5-9]\d{8}(?![\d.])")),
 )
-
-
-def redact_tokens(text: str) -> str:
-    """`text` with every token in it replaced by a fingerprint (a pasted log or request may
-    hold one; secrets never leave, not even back to the terminal)."""
-    import hashlib
-
-    def mark(token: str) -> str:
-        return f"[token redacted, sha256 {hashlib.sha256(token.encode()).hexdigest()[:12]}]"
-
-    text = _JWT.sub(lambda m: mark(m.group(0)), text)
-    return _BEARER_VALUE.sub(lambda m: m.group(1) + mark(m.group(2)), text)
 
 
 def instant(text: str, form: str) -> str | None:
