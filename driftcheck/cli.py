@@ -364,21 +364,40 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 1 if any(f.severity.rank >= fail_on.rank for f in inspection.token_findings) else 0
 
 
+def _diagnose_input(argument: str) -> str:
+    """The text to diagnose: quoted on the command line, `-` for standard input, `@FILE` for
+    a file (a whole log excerpt or HTTP response)."""
+    if argument == "-":
+        text = sys.stdin.read()
+    elif argument.startswith("@"):
+        from pathlib import Path
+
+        try:
+            text = Path(argument[1:]).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise UsageError(f"{argument[1:]}: cannot read the error text: "
+                             f"{exc.strerror or exc}") from None
+    else:
+        text = argument
+    if not text.strip():
+        raise UsageError("no error message given (pass it quoted, - for standard input, or "
+                         "@FILE)")
+    return text
+
+
 def cmd_diagnose(args: argparse.Namespace) -> int:
     import json
     import time
 
     from driftcheck.diagnose import diagnose
     from driftcheck.diagnose.report import diagnosis_document, diagnosis_text, runbook
-    from driftcheck.inspect_token import read_token
 
-    text = sys.stdin.read() if args.message == "-" else args.message
-    if not text.strip():
-        raise UsageError("no error message given (pass it quoted, or - for standard input)")
+    text = _diagnose_input(args.message)
     diagnosis = diagnose(text)
     token_check = None
     if args.token:
         from driftcheck.diagnose.token_check import check_with_token
+        from driftcheck.inspect_token import read_token
 
         now = _parse_now(args.now) or time.time()
         token_check = check_with_token(diagnosis, read_token(args.token), args.inspect_env,
@@ -714,7 +733,8 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose = commands.add_parser(
         "diagnose", help="from a validator's error message to the step that failed")
     diagnose.add_argument("message", metavar="ERROR-TEXT",
-                          help="the error message as logged (quoted), or - for standard input")
+                          help="the error message, log excerpt or HTTP response (quoted), "
+                          "- for standard input, or @FILE")
     diagnose.add_argument("--token", metavar="TOKEN|-|@FILE",
                           help="the token that failed: confirm the diagnosis or point elsewhere")
     diagnose.add_argument("--env", dest="inspect_env", metavar="NAME",

@@ -21,7 +21,7 @@ def generated() -> str:
     from driftcheck.rules import all_rules
 
     rows = [{"id": r.id, "slug": r.slug, "severity": r.severity.value, "step": r.step.value,
-             "summary": r.summary} for r in all_rules()]
+             "summary": r.summary, "causes": list(r.causes), "fix": r.fix} for r in all_rules()]
     return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
 
 

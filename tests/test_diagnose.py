@@ -9,24 +9,35 @@ import pytest
 
 from driftcheck.demo import demo_sandbox, exported, sandbox_variables
 from driftcheck.diagnose import diagnose, entries
+from driftcheck.diagnose.catalogue import match_catalogue
 from driftcheck.findings import Step
 from driftcheck.rules import get_rule
 
 
 @pytest.mark.parametrize("entry", entries(), ids=lambda e: e.id)
 def test_every_entry_recognises_its_example(entry):
-    diagnosis = diagnose(entry.example)
-    assert diagnosis.known
-    matched = [m for m in diagnosis.matches if m.entry.id == entry.id]
-    assert matched, [m.entry.id for m in diagnosis.matches]
+    matches = match_catalogue(entry.example)
+    matched = [m for m in matches if m.entry.id == entry.id]
+    assert matched, [m.entry.id for m in matches]
     assert matched[0].step in {s.value for s in Step}
     assert get_rule(matched[0].rule) is not None
     assert entry.source and entry.library and entry.versions
+    assert diagnose(entry.example).known
+
+
+@pytest.mark.parametrize("entry", entries(), ids=lambda e: e.id)
+def test_entry_steps_agree_with_the_rules(entry):
+    """A catalogue entry's step is its rule's step (e.g. a missing exp is DC314, time)."""
+    pairs = [(entry.step, entry.rule)] + [
+        (entry.claim_steps.get(claim, entry.step), rule)
+        for claim, rule in entry.claim_rules.items()]
+    for step, rule in pairs:
+        assert get_rule(rule).step.value == step, (entry.id, step, rule)
 
 
 @pytest.mark.parametrize("entry", [e for e in entries() if not e.generic], ids=lambda e: e.id)
 def test_specific_messages_come_before_generic_readings(entry):
-    assert not diagnose(entry.example).matches[0].entry.generic
+    assert not match_catalogue(entry.example)[0].entry.generic
 
 
 @pytest.mark.parametrize("message", [
@@ -82,7 +93,7 @@ def test_unknown_message_exits_1_and_guesses_nothing(cli):
     code, out, _ = cli("diagnose", "the database is on fire", "--format", "json")
     document = json.loads(out)
     assert code == 1 and document["known"] is False and document["matches"] == []
-    code, out, _ = cli("diagnose", "Jwt verification failed badly")
+    code, out, _ = cli("diagnose", "Your order has shipped")
     assert code == 1 and "no diagnosis is offered" in out
 
 
@@ -121,3 +132,28 @@ def test_runbook(cli):
     for part in ("Exact error string", "Failing step and claim:** issuer", "Root cause",
                  "Environment-specific fix", "What exposed it fastest"):
         assert part in out
+
+
+def test_diagnosing_text_imports_no_network_stack():
+    """`diagnose TEXT` without --token reads a string: no run → collect → httpx (issue 21)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom driftcheck.cli import main\n"
+             "sys.argv = ['driftcheck', 'diagnose', 'TokenExpiredError: jwt expired', "
+             "'--format', 'json']\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('httpx', 'httpcore', 'asyncio', 'rich', 'jsonschema', 'joserfc') "
+             "or m in ('driftcheck.run', 'driftcheck.collect', 'driftcheck.rules'))\n"
+             "print('HEAVY', heavy, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert '"step": "time"' in done.stdout
+    assert "HEAVY []" in done.stderr
+
+
+def test_catalogue_step_vocabulary_is_the_findings_one():
+    from driftcheck.diagnose.catalogue import STEPS
+
+    assert {s.value for s in Step} == STEPS

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from driftcheck.compare import classify_issuer
-from driftcheck.diagnose.catalogue import Diagnosis, MessageMatch
-from driftcheck.rules import get_rule
+from driftcheck.diagnose.catalogue import Answer, Diagnosis, MessageMatch
+from driftcheck.diagnose.rule_meta import indexed
 
 NEXT_CHECKS = {
     "parse": "Look at the exact Authorization header the server received: `Bearer `, one "
@@ -28,20 +28,26 @@ NEXT_CHECKS = {
 }
 
 
-def _compared(match: MessageMatch) -> dict[str, str] | None:
-    captured = match.captured
+def _comparison(step: str, captured: Mapping[str, str]) -> dict[str, str] | None:
     expected, actual = captured.get("expected"), captured.get("actual")
     if not expected or not actual:
         return None
-    if match.step == "issuer":
+    if step == "issuer":
+        from driftcheck.compare import classify_issuer
+
         difference = classify_issuer(expected, actual)
         return {"expected": difference.expected_marked, "actual": difference.actual_marked,
                 "difference": difference.explanation}
     return {"expected": expected, "actual": actual}
 
 
+def _rule(rule_id: str | None) -> dict[str, Any] | None:
+    """The rule's metadata from the generated index: importing the rules costs 250 ms."""
+    return indexed().get(rule_id) if rule_id else None
+
+
 def match_document(match: MessageMatch) -> dict[str, Any]:
-    rule = get_rule(match.rule)
+    rule = _rule(match.rule)
     return {
         "id": match.entry.id,
         "library": match.entry.library,
@@ -49,25 +55,62 @@ def match_document(match: MessageMatch) -> dict[str, Any]:
         "source": match.entry.source,
         "step": match.step,
         "rule": match.rule,
-        "slug": rule.slug if rule else None,
+        "slug": rule["slug"] if rule else None,
         "captured": dict(match.captured),
-        "comparison": _compared(match),
+        "comparison": _comparison(match.step, match.captured),
         "misleading": match.entry.misleading,
         "candidate_steps": list(match.entry.candidate_steps),
         "distinguish": match.entry.distinguish,
-        "fix": rule.fix if rule else None,
-        "likely_causes": list(rule.causes) if rule else [],
+        "fix": rule["fix"] if rule else None,
+        "likely_causes": list(rule["causes"]) if rule else [],
         "next": NEXT_CHECKS.get(match.step),
     }
+
+
+def answer_document(diagnosis: Diagnosis, answer: Answer) -> dict[str, Any]:
+    """A family or reader answer in the same shape as a catalogue match."""
+    rule = _rule(answer.rule)
+    step = answer.step
+    return {
+        "id": f"{diagnosis.layer}:{diagnosis.decided_by[0]}" if diagnosis.decided_by
+        else diagnosis.layer,
+        "library": answer.library,
+        "versions": None,
+        "source": answer.source,
+        "step": step,
+        "rule": answer.rule,
+        "slug": rule["slug"] if rule else None,
+        "captured": dict(answer.captured),
+        "comparison": _comparison(step, answer.captured) if step else None,
+        "misleading": None,
+        "candidate_steps": [s for s in answer.candidate_steps if s != step],
+        "distinguish": None,
+        "fix": rule["fix"] if rule else None,
+        "likely_causes": list(rule["causes"]) if rule else [],
+        "next": NEXT_CHECKS.get(step) if step else None,
+    }
+
+
+def _documents(diagnosis: Diagnosis) -> list[dict[str, Any]]:
+    if diagnosis.answer is not None:
+        return [answer_document(diagnosis, diagnosis.answer)]
+    return [match_document(m) for m in diagnosis.matches]
 
 
 def diagnosis_document(diagnosis: Diagnosis, token_check: dict[str, Any] | None = None
                        ) -> dict[str, Any]:
     document: dict[str, Any] = {
         "input": diagnosis.input,
-        "matches": [match_document(m) for m in diagnosis.matches],
+        "matches": _documents(diagnosis),
         "candidate_steps": diagnosis.candidate_steps,
         "known": diagnosis.known,
+        "step": diagnosis.step,
+        "rule": diagnosis.rule,
+        "layer": diagnosis.layer,
+        "confidence": diagnosis.confidence,
+        "decided_by": list(diagnosis.decided_by),
+        "envelope": diagnosis.envelope,
+        "status": diagnosis.status,
     }
     if not diagnosis.known:
         document["closest"] = [{"id": e.id, "library": e.library, "example": e.example,
@@ -77,42 +120,69 @@ def diagnosis_document(diagnosis: Diagnosis, token_check: dict[str, Any] | None 
     return document
 
 
+def _decided(diagnosis: Diagnosis) -> str:
+    words = ", ".join(f"“{w}”" for w in diagnosis.decided_by[:4])
+    return (f"layer {diagnosis.layer}, confidence {diagnosis.confidence}, envelope "
+            f"{diagnosis.envelope}" + (f"; decided by {words}" if words else ""))
+
+
 def diagnosis_text(diagnosis: Diagnosis, token_check: dict[str, Any] | None = None) -> str:
     lines = []
     if not diagnosis.known:
-        lines.append("Not a message driftcheck knows; no diagnosis is offered.")
+        if diagnosis.decided_by:
+            lines.append("Not a token-validation failure (it is about "
+                         f"{', '.join(diagnosis.decided_by)}); no step is offered.")
+        else:
+            lines.append("Not a message driftcheck knows; no diagnosis is offered.")
         if diagnosis.closest:
             lines.append("The nearest known messages, in case one of them is a variant:")
             lines += [f"  - {e.library}: {e.example}  (step {e.step})" for e in diagnosis.closest]
         lines.append("Run `driftcheck inspect TOKEN --env NAME` to find the failing step from "
                      "the token itself.")
         return "\n".join(lines) + "\n"
-    if len(diagnosis.matches) > 1 or diagnosis.matches[0].entry.candidate_steps:
-        lines.append(f"Possible steps, most likely first: {', '.join(diagnosis.candidate_steps)}")
+    if diagnosis.vague:
+        lines.append("Too vague to name one step. Possible steps, in validation order: "
+                     f"{', '.join(diagnosis.candidate_steps)}")
+        lines.append(f"  ({_decided(diagnosis)})")
+        lines.append("  Find the validator's own message (API logs, error_description), or run "
+                     "`driftcheck diagnose ... --token TOKEN --env NAME`.")
         lines.append("")
-    for match in diagnosis.matches:
-        document = match_document(match)
-        lines.append(f"{match.entry.library} ({match.entry.versions}) → step {match.step}, "
-                     f"{match.rule} {document['slug']}")
-        lines.append(f"  source: {match.entry.source}")
+    elif len(diagnosis.candidate_steps) > 1:
+        lines.append("Possible steps, most likely first: "
+                     f"{', '.join(diagnosis.candidate_steps)}")
+        lines.append("")
+    if not diagnosis.vague:
+        lines.append(f"Answered by the {_decided(diagnosis)}")
+    if diagnosis.vague:
+        lines += [f"  what tells them apart: {m.entry.distinguish}" for m in diagnosis.matches
+                  if m.entry.distinguish]
+    for document in [] if diagnosis.vague else _documents(diagnosis):
+        origin = (f"{document['library']} ({document['versions']})" if document["versions"]
+                  else document["library"] or "general reader")
+        lines.append(f"{origin} → step {document['step']}, {document['rule']} "
+                     f"{document['slug']}")
+        if document["source"]:
+            lines.append(f"  source: {document['source']}")
         comparison = document["comparison"]
         if comparison:
             lines.append(f"  expected  {comparison['expected']}")
             lines.append(f"  actual    {comparison['actual']}")
             if "difference" in comparison:
                 lines.append(f"  ({comparison['difference']})")
-        for name, value in match.captured.items():
+        for name, value in document["captured"].items():
             if name not in ("expected", "actual"):
                 lines.append(f"  {name}: {value}")
-        if match.entry.misleading:
-            lines.append(f"  how it misleads: {match.entry.misleading}")
-        if match.entry.distinguish:
-            lines.append(f"  what tells them apart: {match.entry.distinguish}")
+        if document["misleading"]:
+            lines.append(f"  how it misleads: {document['misleading']}")
+        if document["distinguish"]:
+            lines.append(f"  what tells them apart: {document['distinguish']}")
         if document["likely_causes"]:
             lines.append("  likely causes:")
             lines += [f"    {i}. {c}" for i, c in enumerate(document["likely_causes"], 1)]
-        lines.append(f"  fix: {document['fix']}")
-        lines.append(f"  check next: {document['next']}")
+        if document["fix"]:
+            lines.append(f"  fix: {document['fix']}")
+        if document["next"]:
+            lines.append(f"  check next: {document['next']}")
         lines.append("")
     if token_check is not None:
         lines.append(f"With the token: {token_check['verdict']}")
@@ -121,9 +191,12 @@ def diagnosis_text(diagnosis: Diagnosis, token_check: dict[str, Any] | None = No
 
 def runbook(diagnosis: Diagnosis, token_check: dict[str, Any] | None = None) -> str:
     """The seed article's incident record, ready to paste into a runbook."""
-    first = diagnosis.matches[0] if diagnosis.matches else None
-    rule = get_rule(first.rule) if first else None
-    claim = ", ".join(f"{k}={v}" for k, v in first.captured.items()) if first else ""
+    documents = _documents(diagnosis) if diagnosis.known and not diagnosis.vague else []
+    first = documents[0] if documents else None
+    rule = _rule(first["rule"]) if first else None
+    claim = ", ".join(f"{k}={v}" for k, v in first["captured"].items()) if first else ""
+    step = first["step"] if first else (
+        "one of " + ", ".join(diagnosis.candidate_steps) if diagnosis.vague else "unknown")
     lines = [
         "## Auth incident record",
         "",
@@ -132,13 +205,13 @@ def runbook(diagnosis: Diagnosis, token_check: dict[str, Any] | None = None) -> 
         "   ```",
         *[f"   {line}" for line in diagnosis.input.splitlines()],
         "   ```",
-        f"2. **Failing step and claim:** {first.step if first else 'unknown'}"
-        + (f" ({claim})" if claim else ""),
+        f"2. **Failing step and claim:** {step}" + (f" ({claim})" if claim else ""),
         f"3. **Root cause:** {token_check['verdict'] if token_check else '(to fill in)'}"
-        + (f" Likely: {rule.causes[0]}." if rule and not token_check else ""),
-        f"4. **Environment-specific fix:** {rule.fix if rule else '(to fill in)'}",
+        + (f" Likely: {rule['causes'][0]}." if rule and rule["causes"] and not token_check
+           else ""),
+        f"4. **Environment-specific fix:** {rule['fix'] if rule else '(to fill in)'}",
         "5. **What exposed it fastest:** "
         + ("`driftcheck diagnose` with the token" if token_check else "`driftcheck diagnose`")
-        + (f" → {first.rule} {rule.slug}" if first and rule else ""),
+        + (f" → {first['rule']} {rule['slug']}" if first and rule else ""),
     ]
     return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from driftcheck.tokens.claims import time_claims
 
 def check_with_token(diagnosis: Diagnosis, raw: str, environment: str | None,
                      options: CheckOptions, now: float) -> dict[str, Any]:
-    claimed = diagnosis.candidate_steps[0] if diagnosis.known else None
+    claimed = diagnosis.step
     if environment is not None:
         inspection = inspect_in_environment(raw, environment, options, now)
         assert inspection.validation is not None

@@ -85,7 +85,7 @@ def _pyjwt(token: str, jwks: dict[str, Any], issuer: str) -> tuple[bool, str]:
             raise pyjwt.PyJWKClientError(f'Unable to find a signing key that matches: "{kid}"')
         pyjwt.decode(token, key=key.key, algorithms=["RS256"], audience=AUDIENCE, issuer=issuer)
     except Exception as error:  # any refusal is a verdict
-        return False, type(error).__name__
+        return False, f"{type(error).__name__}: {error}"
     return True, ""
 
 
@@ -95,7 +95,7 @@ def _joserfc(token: str, jwks: dict[str, Any], issuer: str) -> tuple[bool, str]:
         JWTClaimsRegistry(iss={"essential": True, "value": issuer},
                           aud={"essential": True, "value": AUDIENCE}).validate(decoded.claims)
     except Exception as error:  # any refusal is a verdict
-        return False, type(error).__name__
+        return False, f"{type(error).__name__}: {error}"
     return True, ""
 
 
@@ -110,9 +110,8 @@ def real_verdicts(tokens: dict[str, str], jwks: dict[str, Any], issuer: str
     from_node = json.loads(node.stdout)
     verdicts: dict[str, dict[str, tuple[bool, str]]] = {}
     for case, token in tokens.items():
-        verdicts[case] = {
-            library: (result["ok"], result["error"].split(":")[0])
-            for library, result in from_node[case].items()}
+        verdicts[case] = {library: (result["ok"], result["error"])
+                          for library, result in from_node[case].items()}
         verdicts[case]["pyjwt"] = _pyjwt(token, jwks, issuer)
         verdicts[case]["joserfc"] = _joserfc(token, jwks, issuer)
     return verdicts
@@ -141,6 +140,40 @@ def predicted_verdicts(cli: Any, tmp_path: Path, sandbox: Any, tokens: dict[str,
     return predicted
 
 
+# Where a library's own message names another step than the token's first failing one, and
+# the diagnosis says so by listing the predicted step among its candidates.
+MISLEADING = {
+    ("hs256-confused", "joserfc"): "joserfc looks keys up by kid and the alg's key type: an "
+    "HS256 token under an RSA key's kid raises invalid_key_id, a key error for an "
+    "algorithm problem",
+}
+
+
+def diagnosed_disagreements(real: dict[str, dict[str, tuple[bool, str]]],
+                            predicted: dict[str, dict[str, str | None]]
+                            ) -> list[tuple[str, str, str, str | None, list[str]]]:
+    """Feed each real rejection's whole error string to `diagnose`: the step it reads must be
+    the first failing step driftcheck predicts for that token and validator."""
+    from driftcheck.diagnose import diagnose
+
+    misread = []
+    for case in CASES:
+        for library in LIBRARIES:
+            ok, error = real[case][library]
+            expected = predicted[case][library]
+            if ok or expected is None:
+                continue
+            diagnosis = diagnose(error)
+            if (case, library) in MISLEADING:
+                right = diagnosis.known and expected in diagnosis.candidate_steps
+            else:
+                right = diagnosis.step == expected
+            if not right:
+                misread.append((case, library, error, diagnosis.step,
+                                diagnosis.candidate_steps))
+    return misread
+
+
 def render(real: dict[str, dict[str, tuple[bool, str]]],
            predicted: dict[str, dict[str, str | None]]) -> str:
     header = "| token | " + " | ".join(
@@ -152,7 +185,8 @@ def render(real: dict[str, dict[str, tuple[bool, str]]],
             ok, error = real[case][library]
             step = predicted[case][library]
             said = "accept" if step is None else f"reject at {step}"
-            cells.append(("accepts" if ok else f"rejects ({error})") + f"; driftcheck: {said}")
+            name = error.split(":")[0]
+            cells.append(("accepts" if ok else f"rejects ({name})") + f"; driftcheck: {said}")
         lines.append(f"| {case}: {description} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -170,6 +204,8 @@ def test_driftcheck_predicts_what_real_validators_do(sandbox, cli, tmp_path, mon
         for case in CASES for library in LIBRARIES
         if real[case][library][0] != (predicted[case][library] is None)]
     assert disagreements == [], disagreements
+    misread = diagnosed_disagreements(real, predicted)
+    assert misread == [], misread
     table = render(real, predicted)
     if os.environ.get("DRIFTCHECK_WRITE_DOCS"):
         text = DOC.read_text(encoding="utf-8")

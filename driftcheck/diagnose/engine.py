@@ -1,0 +1,85 @@
+"""Diagnosis in layers: catalogue, then code/exception families, then the general reader.
+
+Each candidate message the envelope yields (innermost exception first, then the challenge's
+error_description, the body, the whole text) is tried by every layer in turn; the first
+answer that names one step wins, so the innermost JWT exception of a stack trace decides.
+Vague answers (candidate steps only) are kept as a fallback; text that is about something
+else (CSRF, session cookies, rate limits, mTLS) gets no step at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from driftcheck.diagnose.catalogue import Answer, Diagnosis, MessageMatch, closest, match_catalogue
+from driftcheck.diagnose.envelope import Unwrapped, from_response, unwrap
+from driftcheck.diagnose.redact import redact_tokens
+
+if TYPE_CHECKING:
+    from driftcheck.diagnose.reader import Reading
+
+
+def _catalogue(text: str, unwrapped: Unwrapped, matches: list[MessageMatch]) -> Diagnosis:
+    generic = all(m.entry.generic for m in matches)
+    return Diagnosis(text, tuple(matches), layer="catalogue",
+                     confidence="vague" if generic else "high",
+                     decided_by=(matches[0].matched.strip(),), envelope=unwrapped.envelope,
+                     status=unwrapped.status)
+
+
+def _reader(text: str, unwrapped: Unwrapped, reading: Reading) -> Diagnosis:
+    return Diagnosis(text, (), layer="reader",
+                     confidence="medium" if reading.kind == "step" else "vague",
+                     decided_by=reading.decided_by, envelope=unwrapped.envelope,
+                     answer=Answer(reading.step, reading.rule, reading.candidate_steps,
+                                   captured=reading.captured),
+                     status=unwrapped.status)
+
+
+def diagnose(text: str) -> Diagnosis:
+    """The failing step `text` names: a validator's message, a log excerpt, a stack trace,
+    a `WWW-Authenticate` challenge, a JSON error body or a whole HTTP response."""
+    text = redact_tokens(text.strip())
+    unwrapped = unwrap(text)
+    fallback: Diagnosis | None = None
+    unrelated: tuple[str, ...] = ()
+    for message in unwrapped.messages:
+        matches = match_catalogue(message)
+        if matches and not matches[0].entry.generic:
+            return _catalogue(text, unwrapped, matches)
+        # Imported only when the catalogue does not answer (the common case does not need
+        # them, and diagnose must start fast: benchmarks/startup.py).
+        from driftcheck.diagnose.families import family_name
+        from driftcheck.diagnose.reader import read
+        from driftcheck.diagnose.values import quoted_values
+
+        family = family_name(message)
+        if family is not None:
+            return Diagnosis(
+                text, (), layer="family", confidence="high", decided_by=(family.name,),
+                envelope=unwrapped.envelope, status=unwrapped.status,
+                answer=Answer(family.step, family.rule, (family.step,), family.library,
+                              family.source, quoted_values(message)))
+        reading = read(message)
+        if reading.kind == "step":
+            return _reader(text, unwrapped, reading)
+        if reading.kind == "unrelated" and not unrelated:
+            unrelated = reading.decided_by
+        if fallback is None and matches:
+            fallback = _catalogue(text, unwrapped, matches)
+        if fallback is None and reading.kind == "vague":
+            fallback = _reader(text, unwrapped, reading)
+    if unrelated:
+        return Diagnosis(text, (), decided_by=unrelated, envelope=unwrapped.envelope,
+                         status=unwrapped.status)
+    if fallback is not None:
+        return fallback
+    return Diagnosis(text, (), closest(text), envelope=unwrapped.envelope,
+                     status=unwrapped.status)
+
+
+def diagnose_response(status: int, headers: Mapping[str, str] | Iterable[tuple[str, str]],
+                      body: str) -> Diagnosis:
+    """Diagnose an API's HTTP answer (status, headers, body), as a live probe reads it."""
+    return diagnose(from_response(status, headers, body))

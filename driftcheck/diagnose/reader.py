@@ -1,0 +1,280 @@
+"""Layer 3: a general reader for messages no catalogue entry or family name knows.
+
+It reads what the message talks about (claim names, phrases such as "expired", "not yet
+valid", "no matching key", "malformed") and returns one step with the words that decided
+it, candidate steps when the words disagree or are too vague ("invalid token", "401"), or
+nothing when the text is not about token validation at all (CSRF, session cookies, rate
+limits, mTLS). Precision over coverage: one step only when every decisive phrase agrees.
+
+Wrapped messages ("outer: inner: innermost", Go's error chains, Spring's "An error
+occurred while attempting to decode the Jwt: ...") are read from the innermost part
+outwards: the most specific words win.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# The validator's order (SPEC): a disagreement lists candidates in this order.
+ORDER = ("fetch", "jwks", "parse", "algorithm", "key", "signature", "time", "issuer",
+         "audience", "claims", "token-type")
+VAGUE_CANDIDATES = ("parse", "key", "signature", "time", "issuer", "audience")
+
+_CLAIM_WORDS: dict[str, str] = {
+    "exp": "exp", "expiration time": "exp", "expiration": "exp", "expires": "exp",
+    "nbf": "nbf", "not before": "nbf", "notbefore": "nbf",
+    "iat": "iat", "issued at": "iat",
+    "iss": "iss", "issuer": "iss", "issuers": "iss",
+    "aud": "aud", "audience": "aud", "audiences": "aud", "client id": "aud",
+    "kid": "kid", "key id": "kid", "key identifier": "kid",
+    "alg": "alg",
+    "typ": "typ", "token type": "typ", "token use": "typ",
+    "sub": "sub", "subject": "sub", "azp": "azp", "scp": "scope", "scope": "scope",
+    "scopes": "scope", "cnf": "cnf", "jti": "jti", "nonce": "nonce", "at hash": "at_hash",
+}
+_CLAIM = re.compile(
+    r"(?<![\w-])[\"'`(\[]?(" + "|".join(sorted((re.escape(w) for w in _CLAIM_WORDS),
+                                                key=len, reverse=True))
+    + r")[\"'`)\]]?(?![\w-])")
+# Which step a claim belongs to, when a message says it is wrong / when it says it is missing.
+_CLAIM_STEP: dict[str, tuple[str, str]] = {
+    "exp": ("time", "DC306"), "nbf": ("time", "DC307"), "iat": ("time", "DC307"),
+    "iss": ("issuer", "DC309"), "aud": ("audience", "DC310"), "kid": ("key", "DC304"),
+    "alg": ("algorithm", "DC303"), "typ": ("token-type", "DC312"),
+}
+_MISSING_STEP: dict[str, tuple[str, str]] = {
+    "exp": ("time", "DC314"), "nbf": ("time", "DC314"), "iat": ("time", "DC314"),
+    "iss": ("issuer", "DC309"), "aud": ("audience", "DC310"), "kid": ("key", "DC304"),
+    "alg": ("algorithm", "DC303"), "typ": ("token-type", "DC312"),
+}
+_MISSING = re.compile(
+    r"\bmissing\b|\bis required\b|\brequired claim|\bnot present\b|\bmandatory\b|"
+    r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
+    r"\bno\s+['\"]?\w+['\"]?\s+claim\b")
+_NEGATIVE = re.compile(
+    r"\binvalid\b|\bnot valid\b|\bnot allowed\b|\bnot satisfied\b|\bmismatch|"
+    r"\b(?:does|did|do|doesn't|didn't|don't)(?: not)? (?:match|contain)|\brejected\b|"
+    r"\bunexpected\b|\bfail|\bwrong\b|\bbad\b|\bincorrect\b|\bnot configured\b|"
+    r"\bnot accepted\b|\bnot available\b|\bdifferent\b|\bmust be\b|\bexpected\b|"
+    r"\breturned failure\b|\bnot in\b|\bnot (?:issued|allowed|trusted|supported)\b|"
+    r"\bno credentials\b|\bnot found\b|\bunknown\b|\bunsupported\b")
+
+_TIME_EXPIRED = re.compile(
+    r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
+    r"\bmax ?age\b|\bno longer valid\b")
+_TIME_EARLY = re.compile(
+    r"\bnot (?:yet )?(?:valid|active)(?: yet)?\b|\bnot yet\b|\bused before\b|"
+    r"\bcan'?t be used before\b|\bcan ?not be used yet\b|\bwill be active\b|\bearly\b|"
+    r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
+    r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
+_TIME_OTHER = re.compile(r"\blifetime\b")
+
+# (pattern, step, rule): phrases that name a step without a claim name.
+_PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(p), s, r) for p, s, r in (
+        # fetching metadata or keys
+        (r"\b(?:unable|failed|fail|couldn'?t|could not|cannot|can't)\s+(?:to\s+)?"
+         r"(?:fetch|retrieve|obtain|load|get|download|reach)\b.{0,60}"
+         r"(?:jwks?|keys?|jwk set|configuration|metadata|discovery|document|url|openid)",
+         "fetch", "DC010"),
+        (r"\b(?:jwks?|jwk set|keys|discovery|metadata|openid-configuration|certs)\b.{0,60}"
+         r"(?:connection refused|timed? ?out|no such host|i/o timeout|dial tcp|econnrefused|"
+         r"unreachable|remote fetch|status code|responded with|too many requests)", "fetch",
+         "DC010"),
+        (r"\bremote fetch\b|\bget keys failed\b|\bfetching keys\b", "fetch", "DC010"),
+        (r"\bno security keys\b|\bno keys? (?:were|was) provided\b", "fetch", "DC010"),
+        (r"\bjwks?\b.{0,40}\b(?:did not contain|does not contain|has no|empty|no keys)",
+         "jwks", "DC201"),
+        # parse
+        (r"\bmalformed\b|\bnot well[- ]formed\b|\bsegments?\b|\bperiod characters\b|"
+         r"\b(?:two|three) dots\b|\bno dots\b|\bone dot\b|\bpart delimiters\b|"
+         r"\bexpected (?:to have )?\d parts\b|\b\d parts\b|\bthree part\b|"
+         r"\bcompact (?:jws|jwt|serialization)|\bbase64|\bpadding\b|"
+         r"\binvalid (?:json|format|compact)|\bnot a valid (?:json|base64)|"
+         r"\b(?:unable|failed|could not|couldn't|error) (?:to )?decod|\bdecode_error\b|"
+         r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
+         r"\b(?:failed|unable|could not|couldn't) to parse\b|"
+         r"\bno (?:auth(?:orization)? )?token\b|\btoken (?:was )?not (?:found|provided|supplied)\b|"
+         r"\bno token supplied\b|\bjwt must be provided\b|\bjwt is missing\b|"
+         r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
+         r"\bnot properly (?:formatted|base64)", "parse", "DC302"),
+        # algorithm
+        (r"\b(?:alg(?:orithm)?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
+         r"unsupported|not supported|mismatch|wrong|unexpected|not (?:permitted|accepted))|"
+         r"\b(?:invalid|unsupported|unexpected|wrong|different) (?:signature )?"
+         r"(?:alg(?:orithm)?|signing method)\b|\balg(?:orithm)? (?:of )?['\"]?none\b|"
+         r"\bunsecured\b|\bunprotected\b|\bunsigned\b|\bnone ?not ?allowed\b|"
+         r"\bsigner mismatch\b|\bsignature is (?:required|missing)\b|"
+         r"\bmissing (?:a )?signature\b|\bno verifier\b|\b(?:incorrect|wrong) key for\b|"
+         r"\bkey for (?:this|the) algorithm\b", "algorithm", "DC303"),
+        # key
+        (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
+         r"resolve|lookup|look up)\b.{0,40}\bkey|\bno (?:applicable|matching|suitable|signing)?"
+         r" ?keys? (?:was |were )?(?:found|matche|match|to match)|"
+         r"\bkeys? (?:was |were )?not found\b|"
+         r"\bkid\b.{0,40}\b(?:not found|not in|unknown|no match|invalid|mismatch|unable)|"
+         r"\bkey (?:id|identifier)\b.{0,30}\b(?:mismatch|not found|not in|unknown)|"
+         r"\bnot in (?:the )?(?:key ?set|jwks)\b|\bno working key\b|\bsigning key\b.{0,20}"
+         r"\bnot found\b|\bcould not find public key\b|\bno key found\b|\bunable to match key\b|"
+         r"\b(?:secret or )?(?:public )?key must be provided\b",
+         "key", "DC304"),
+        # signature
+        (r"\bsignatures?\b.{0,40}(?:invalid|not valid|mismatch|fail|does not match|"
+         r"doesn'?t match|didn'?t verify|not verif|resulted invalid|bad|error|rejected|"
+         r"could not be verified|wrong)|\b(?:invalid|bad|wrong) (?:jws |jwt |token )?signatures?\b|"
+         r"\bcryptographic primitive\b|(?<!token )\bverification (?:fails|failed|error)\b|"
+         r"\bfailed to verify\b(?! token)|\bcould not verify\b|\bverifyfinal failed\b|"
+         r"\bintegrity check\b", "signature", "DC305"),
+        # issuer, when no claim name is used
+        (r"\bissued by (?:a |an )?(?:different|another|unknown|untrusted)\b|\bnot issued by\b",
+         "issuer", "DC309"),
+        # token type
+        (r"\b(?:token[_ ](?:type|use)|typ)\b.{0,30}(?:incorrect|not allowed|invalid|mismatch|"
+         r"unexpected|wrong|expected)|\bid token (?:sent|used|is not|instead)\b",
+         "token-type", "DC312"),
+        # claims
+        (r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
+         r"required)|\bconfirmation (?:claim|mismatch)|\bcnf\b", "claims", "DC311"),
+    ))
+# A time phrase explains a signature phrase beside it ("Signature has expired",
+# "jwt signature verification failed: 'exp' claim expired").
+_EXPLAINED_BY_TIME = {"signature"}
+
+# Not about validating a token: the answer claims no step.
+_UNRELATED_HARD = re.compile(
+    r"\bcsrf\b|\bxsrf\b|authenticity token|\bssl certificate\b|\bclient certificate\b|"
+    r"\bcertificate verify\b|\brbac\b|\bbasic realm\b|\bcookied session\b|\bnamed cookie\b|"
+    r"\bsession cookie\b|\bcookie\b.{0,40}\bnot (?:present|set|found)\b")
+_UNRELATED_SOFT = re.compile(
+    r"\brate limit|\btoo many requests\b|\blimiting requests\b|\brevoked\b")
+_TOKEN_CONTEXT = re.compile(r"\bjwt\b|\bjwks?\b|\bbearer\b|\bid token\b|\baccess token\b")
+_DISJUNCTION = re.compile(
+    r"\b(?:invalid|expired|malformed|revoked|missing)\b(?:,\s*\w+)*,?\s+or\s+\w+|"
+    r"\w+\s+or\s+(?:expired|invalid|malformed|revoked)\b")
+_VAGUE = re.compile(
+    r"\b401\b|unauthori[sz]ed|unauthenticated|not authenticated|authentication (?:is )?required|"
+    r"authentication (?:error|"
+    r"failed|failure|required|credentials)|authorization required|invalid token|"
+    r"\btoken (?:is )?(?:invalid|not valid)|invalid (?:jwt|bearer|access)|\bjwt\b|\bbearer\b|"
+    r"\bcredentials\b|\baccess token\b|authenticated user|token verification|"
+    r"verify (?:the )?token|\bclaims?\b|\btoken\b")
+
+_SEGMENT = re.compile(r":\s+|\s+-\s+|;\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader made of a message."""
+
+    kind: str
+    """"step" (one step decided), "vague" (candidate steps only), "unrelated" (not a token
+    validation failure), "none" (nothing recognisable)."""
+    step: str | None = None
+    rule: str | None = None
+    candidate_steps: tuple[str, ...] = ()
+    decided_by: tuple[str, ...] = ()
+    captured: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    step: str
+    rule: str
+    words: str
+
+
+def _claims_in(text: str) -> list[tuple[str, str]]:
+    return [(_CLAIM_WORDS[m.group(1)], m.group(0)) for m in _CLAIM.finditer(text)]
+
+
+def _hits(text: str) -> list[_Hit]:
+    """Every decisive phrase in `text` (lower case) with the step it names."""
+    hits: list[_Hit] = []
+    missing, negative = _MISSING.search(text), _NEGATIVE.search(text)
+    expired, early, other = (_TIME_EXPIRED.search(text), _TIME_EARLY.search(text),
+                             _TIME_OTHER.search(text))
+    for claim, words in _claims_in(text):
+        if missing:
+            step, rule = _MISSING_STEP.get(claim, ("claims", "DC311"))
+            hits.append(_Hit(step, rule, f"{missing.group(0)} … {words}"))
+        elif claim in _CLAIM_STEP and (negative or (claim in ("exp", "nbf", "iat") and (
+                expired or early))):
+            step, rule = _CLAIM_STEP[claim]
+            if claim == "exp" and early and not expired:
+                rule = "DC307"
+            cue = negative or expired or early
+            assert cue is not None
+            hits.append(_Hit(step, rule, f"{words} … {cue.group(0)}"))
+        elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash") and negative:
+            hits.append(_Hit("claims", "DC311", f"{words} … {negative.group(0)}"))
+    if expired and not any(h.step == "time" for h in hits):
+        hits.append(_Hit("time", "DC306", expired.group(0)))
+    if early and not any(h.step == "time" for h in hits):
+        hits.append(_Hit("time", "DC307", early.group(0)))
+    if other and not any(h.step == "time" for h in hits) and negative:
+        hits.append(_Hit("time", "DC307", f"{other.group(0)} … {negative.group(0)}"))
+    for pattern, step, rule in _PHRASES:
+        found = pattern.search(text)
+        if found and not any(h.step == step for h in hits):
+            hits.append(_Hit(step, rule, found.group(0)))
+    return hits
+
+
+def _resolved(hits: list[_Hit]) -> list[_Hit]:
+    """Drop hits another, more specific hit explains."""
+    steps = {h.step for h in hits}
+    if "time" in steps and steps & _EXPLAINED_BY_TIME:
+        hits = [h for h in hits if h.step not in _EXPLAINED_BY_TIME]
+    if "key" in steps and "signature" in steps:
+        # "Signature validation failed. Unable to match key" is about the key.
+        hits = [h for h in hits if h.step != "signature"]
+    if "fetch" in steps:  # "failed to fetch the JWKS": not the keys' content
+        hits = [h for h in hits if h.step not in ("key", "jwks", "signature", "parse")]
+    if "parse" in steps and len(steps) > 1 and any(h.step == "parse" and "decod" in h.words
+                                                   for h in hits):
+        # "failed to decode the Jwt: <reason>" wraps the real reason.
+        hits = [h for h in hits if h.step != "parse"]
+    return hits
+
+
+def _captured(text: str) -> dict[str, str]:
+    from driftcheck.diagnose.values import quoted_values
+
+    return quoted_values(text)
+
+
+def read(text: str) -> Reading:
+    """The step `text` talks about, innermost wording first."""
+    # Codes and log keys spell words with underscores (Jwt_verification_fails, bad_signature).
+    lowered = text.lower().replace("_", " ")
+    unrelated = _UNRELATED_HARD.search(lowered)
+    if unrelated and not _TOKEN_CONTEXT.search(lowered):
+        return Reading("unrelated", decided_by=(unrelated.group(0),))
+    disjunction = _DISJUNCTION.search(lowered)
+    parts = [p for p in _SEGMENT.split(lowered) if p.strip()]
+    for start in range(len(parts) - 1, -1, -1):
+        suffix = ": ".join(parts[start:])
+        if disjunction and disjunction.group(0) in suffix:
+            break
+        hits = _resolved(_hits(suffix))
+        steps = [s for s in ORDER if any(h.step == s for h in hits)]
+        if len(steps) == 1:
+            decisive = [h for h in hits if h.step == steps[0]]
+            return Reading("step", steps[0], decisive[0].rule, (steps[0],),
+                           tuple(h.words for h in decisive), _captured(text))
+        if len(steps) > 1:
+            return Reading("vague", None, None, tuple(steps), tuple(h.words for h in hits),
+                           _captured(text))
+    soft = _UNRELATED_SOFT.search(lowered)
+    if soft and not disjunction:
+        return Reading("unrelated", decided_by=(soft.group(0),))
+    if disjunction:
+        return Reading("vague", candidate_steps=VAGUE_CANDIDATES,
+                       decided_by=(disjunction.group(0),), captured=_captured(text))
+    vague = _VAGUE.search(lowered)
+    if vague:
+        return Reading("vague", candidate_steps=VAGUE_CANDIDATES,
+                       decided_by=(vague.group(0),), captured=_captured(text))
+    return Reading("none")
