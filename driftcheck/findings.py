@@ -52,6 +52,7 @@ class Step(StrEnum):
     CONSISTENCY = "consistency"
     ISOLATION = "isolation"
     DRIFT = "drift"
+    PROBE = "probe"
 
     @property
     def order(self) -> int:

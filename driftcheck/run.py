@@ -12,6 +12,7 @@ from typing import Literal
 from driftcheck.baseline import Baseline, apply_baseline, read_baseline
 from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
+from driftcheck.collect.probes import ProbeScope
 from driftcheck.errors import UsageError
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.identity import EnvironmentIdentity
@@ -20,6 +21,7 @@ from driftcheck.load import LoadResult, load_environments
 from driftcheck.models import Environment, Idp
 from driftcheck.observations import Observations
 from driftcheck.policy import exit_code, selected
+from driftcheck.probes.judge import ProbeResult, probe_results
 from driftcheck.rules import RuleContext, run_rules
 from driftcheck.rules.isolation import identities
 from driftcheck.rules.token import TokenVerdict, token_verdicts
@@ -52,6 +54,9 @@ class CheckOptions:
     """Accepted findings (`driftcheck baseline create`)."""
     shard: tuple[int, int] | None = None
     """(K, N): check only the K-th of N deterministic slices of the environments."""
+    probe: bool = True
+    """Send the live probes the environment files declare (`--no-probe`: no)."""
+    probe_scope: ProbeScope = field(default_factory=ProbeScope)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class EnvironmentStatus:
     findings: int = 0
     observed: ObservedIdp | None = None
     tokens: tuple[TokenVerdict, ...] = ()
+    probes: tuple[ProbeResult, ...] = ()
+    """Live probes of its APIs and gateways: per case what was sent, answered, predicted."""
 
 
 def _observed(environment: Environment, context: RuleContext) -> ObservedIdp | None:
@@ -165,6 +172,7 @@ def evaluate(
         options.select, options.ignore)
     findings.sort(key=Finding.sort_key)
     verdicts = token_verdicts(context, findings)
+    probed = probe_results(context)
     statuses: list[EnvironmentStatus] = []
     for environment in environments:
         mine = [f for f in findings if f.environment == environment.name]
@@ -184,6 +192,7 @@ def evaluate(
             findings=len(mine),
             observed=_observed(environment, context),
             tokens=tuple(verdicts.get(environment.name, ())),
+            probes=probed.get(environment.name, ()),
         ))
     invalid_files = {p.loaded_file: p.environment or p.loaded_file for p in problems}
     for problem_file, label in invalid_files.items():
@@ -210,7 +219,8 @@ def observe(options: CheckOptions, environments: Sequence[Environment]) -> Obser
         return restrict(recorded, [e.name for e in environments])
     if options.offline:
         return None
-    return collect_live(environments, options.fetch, options.token_overrides)
+    return collect_live(environments, options.fetch, options.token_overrides,
+                        probe_scope=options.probe_scope if options.probe else None)
 
 
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:

@@ -164,6 +164,7 @@ def all_rules() -> list[Rule]:
         drift,
         isolation,
         keys,
+        probe,
         token,
     )
 

@@ -1,0 +1,160 @@
+"""Live probes (DC801-DC807) against the sandbox's protected APIs, on loopback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from driftcheck.collect.forge import FORGED_JTI_PREFIX
+from driftcheck.run import CheckOptions, RunResult, run_check
+from driftcheck.sandbox import Sandbox
+from driftcheck.sandbox.protected import ApiFaults
+from tests.conftest import env_toml
+
+
+def probed_env(sandbox: Sandbox, name: str, tier: str = "nonprod", probe: str = "",
+               audience: str | None = None, api_extra: str = "") -> str:
+    audience = audience or f"api://orders-{name}"
+    body = f"""
+    [apis.orders]
+    url = "{sandbox.url}/apis/{name}"
+    audiences = ["{audience}"]
+    algorithms = ["RS256"]
+    validator = "pyjwt"
+    clock_skew = "60s"
+    {api_extra}
+
+    [apis.orders.probe]
+    url = "{sandbox.api_url(name)}"
+    {probe}
+
+    [tokens.probe]
+    for_api = "orders"
+    source = "env"
+    env = "TOKEN_{name.upper()}"
+    """
+    return env_toml(name, sandbox.tenant_url(name), body, tier=tier)
+
+
+def run(sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        files: dict[str, str], **options: Any) -> RunResult:
+    folder = tmp_path / "envs"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / f"{name}.toml").write_text(text)
+        monkeypatch.setenv(f"TOKEN_{name.upper()}",
+                           sandbox.issue_token(name, f"probe-{name}"))
+    return run_check(CheckOptions(paths=[folder], **options))
+
+
+def rules(result: RunResult, environment: str | None = None) -> list[str]:
+    return sorted(f.rule for f in result.findings
+                  if f.rule.startswith("DC8") and environment in (None, f.environment))
+
+
+def cases(result: RunResult, environment: str) -> dict[str, Any]:
+    status = next(s for s in result.environments if s.name == environment)
+    (probe,) = status.probes
+    return {c.label: c for c in probe.cases}
+
+
+def test_healthy_apis_stay_silent(sandbox, tmp_path, monkeypatch):
+    result = run(sandbox, tmp_path, monkeypatch,
+                 {n: probed_env(sandbox, n) for n in ("dev", "staging")})
+    assert rules(result) == []
+    seen = cases(result, "staging")
+    assert list(seen) == ["no token", "own token", "dev token", "alg none",
+                          "HS256 with the public key", "throwaway key, real kid",
+                          "no signature"]
+    assert seen["own token"].outcome == "accepted"
+    assert seen["own token"].prediction.accepted is True
+    assert all(c.outcome == "rejected" for k, c in seen.items() if k != "own token")
+    assert seen["dev token"].step == "key"  # another kid: "Unable to find a signing key"
+    assert seen["dev token"].prediction.step == "key"
+    assert seen["alg none"].step == "algorithm"
+    assert seen["HS256 with the public key"].step == "algorithm"
+    assert seen["throwaway key, real kid"].step == "signature"
+
+
+def test_drifted_audience_is_dc801_with_a_prediction_mismatch(sandbox, tmp_path, monkeypatch):
+    sandbox.api_faults["staging"] = ApiFaults(audience="api://orders")
+    result = run(sandbox, tmp_path, monkeypatch, {"staging": probed_env(sandbox, "staging")})
+    assert rules(result) == ["DC801"]
+    (finding,) = [f for f in result.findings if f.rule == "DC801"]
+    assert finding.step.value == "audience"
+    assert finding.evidence["prediction_mismatch"] is True
+    assert "predicted acceptance" in finding.message
+
+
+def test_declared_audience_wrong_but_api_accepts_is_dc807(sandbox, tmp_path, monkeypatch):
+    result = run(sandbox, tmp_path, monkeypatch,
+                 {"staging": probed_env(sandbox, "staging", audience="api://orders-old")})
+    assert "DC807" in rules(result)
+    assert "DC801" not in rules(result)
+
+
+def test_api_trusting_another_tenant_is_dc803_critical_for_prod(sandbox, tmp_path,
+                                                                 monkeypatch):
+    sandbox.api_faults["prod"] = ApiFaults(accepts_tenants=("staging",))
+    result = run(sandbox, tmp_path, monkeypatch, {
+        "staging": probed_env(sandbox, "staging"),
+        "prod": probed_env(sandbox, "prod", tier="prod")})
+    (finding,) = [f for f in result.findings if f.rule == "DC803"]
+    assert finding.environment == "prod" and finding.severity.value == "critical"
+    assert finding.related == ("staging",)
+
+
+def test_alg_none_accepted_is_dc804(sandbox, tmp_path, monkeypatch):
+    sandbox.api_faults["dev"] = ApiFaults(accepts_alg_none=True)
+    result = run(sandbox, tmp_path, monkeypatch, {"dev": probed_env(sandbox, "dev")})
+    (finding,) = [f for f in result.findings if f.rule == "DC804"]
+    assert finding.evidence["forged"] == "alg-none"
+    assert finding.severity.value == "critical"
+    forged = [a for t, m, a in sandbox.api_requests if a and "eyJhbGciOiJub25l" in a]
+    assert forged  # and every forged token carries the recognisable jti
+    payloads = [json.loads(_b64(a.split()[1].split(".")[1])) for _t, _m, a in
+                sandbox.api_requests if a]
+    forged_jtis = [p["jti"] for p in payloads if p["jti"].startswith(FORGED_JTI_PREFIX)]
+    assert len(forged_jtis) == 4
+
+
+def test_unauthenticated_route_is_dc802_and_no_challenge_is_dc805(sandbox, tmp_path,
+                                                                   monkeypatch):
+    sandbox.api_faults["dev"] = ApiFaults(unauthenticated=True)
+    sandbox.api_faults["staging"] = ApiFaults(no_challenge=True)
+    result = run(sandbox, tmp_path, monkeypatch, {
+        "dev": probed_env(sandbox, "dev", probe="cross_environment = false"),
+        "staging": probed_env(sandbox, "staging", probe="cross_environment = false")})
+    assert rules(result, "dev") == ["DC802"]
+    assert rules(result, "staging") == ["DC805"]
+
+
+def test_prod_tokens_never_reach_non_prod_urls(sandbox, tmp_path, monkeypatch):
+    result = run(sandbox, tmp_path, monkeypatch, {
+        "dev": probed_env(sandbox, "dev"), "staging": probed_env(sandbox, "staging"),
+        "prod": probed_env(sandbox, "prod", tier="prod")})
+    prod_subjects = {"probe-prod"}
+    for tenant, _method, authorization in sandbox.api_requests:
+        if tenant != "prod" and authorization:
+            claims = json.loads(_b64(authorization.split()[1].split(".")[1]))
+            assert claims["sub"] not in prod_subjects, tenant
+    staging = next(s for s in result.environments if s.name == "staging").probes[0]
+    assert staging.withheld_prod == 1
+    assert {c.label for c in cases(result, "prod").values()} >= {"dev token", "staging token"}
+
+
+def test_one_request_per_case_and_no_probe_flag(sandbox, tmp_path, monkeypatch):
+    run(sandbox, tmp_path, monkeypatch, {"dev": probed_env(sandbox, "dev")})
+    assert len(sandbox.api_requests) == 6  # no token, own, four forged
+    sandbox.api_requests.clear()
+    result = run(sandbox, tmp_path, monkeypatch, {"dev": probed_env(sandbox, "dev")},
+                 probe=False)
+    assert sandbox.api_requests == [] and rules(result) == []
+
+
+def _b64(segment: str) -> bytes:
+    import base64
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
