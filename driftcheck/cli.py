@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from driftcheck._version import __version__
 from driftcheck.errors import DriftcheckError, UsageError
@@ -151,7 +151,25 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         select=_prefixes(args.select),
         ignore=_prefixes(args.ignore),
         fetch=policy,
+        **_probe_options(args),
     )
+
+
+def _probe_options(args: argparse.Namespace) -> dict[str, Any]:
+    """--no-probe and --probe-scope (live probes, SPEC "Live probes")."""
+    from driftcheck.collect.probes import ProbeScope
+
+    return {"probe": not getattr(args, "no_probe", False),
+            "probe_scope": ProbeScope(full=getattr(args, "probe_scope", "default") == "all")}
+
+
+def _add_probe_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-probe", action="store_true",
+                        help="send no live probes (--offline sends none either)")
+    parser.add_argument("--probe-scope", choices=("default", "all"), default="default",
+                        help="whose tokens each probe sends besides its own: by default the "
+                        "environments sharing an issuer host, audience or key plus up to 8 of "
+                        "a lower or equal tier; 'all' for the full audit")
 
 
 def _parse_now(value: str | None) -> float | None:
@@ -186,7 +204,8 @@ def _emit(result: RunResult, args: argparse.Namespace) -> int:
         if getattr(args, "matrix", False):
             from driftcheck.report.matrix import render_matrix
 
-            render_matrix(result.identities, _console())
+            render_matrix(result.identities, _console(),
+                          {s.name: s.probes for s in result.environments})
         _render(result, "console", sys.stdout)
     else:
         sys.stdout.write(_render(result, args.format) or "")
@@ -529,11 +548,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--shard", metavar="K/N",
                        help="check only slice K of N (by a hash of each environment's name) "
                        "and write its snapshot; merge the shards with --from-snapshot")
+    _add_probe_arguments(check)
     check.set_defaults(handler=cmd_check)
 
     demo = commands.add_parser(
         "demo", help="start the sandbox IdP, check the example environments, report")
     _add_check_arguments(demo, paths=False)
+    _add_probe_arguments(demo)
     demo.set_defaults(handler=cmd_demo, paths=None)
 
     snapshot = commands.add_parser(
@@ -544,6 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--ca-bundle", metavar="FILE")
     snapshot.add_argument("--concurrency", type=int, metavar="N")
     snapshot.add_argument("--max-response-bytes", type=int, metavar="N")
+    _add_probe_arguments(snapshot)
     snapshot.set_defaults(handler=cmd_snapshot, select=None, ignore=None, fail_on="high",
                           now=None)
 

@@ -58,7 +58,12 @@ def test_demo_reports_findings_from_real_http(tmp_path):
     assert ("staging", "DC501") in found and ("prod", "DC501") in found  # one key, two envs
     assert {f["severity"] for f in report["findings"] if f["rule"] in ("DC501", "DC505")} == {
         "critical"}
-    assert {f["rule"] for f in report["findings"] if f["environment"] == "prod"} == {"DC501"}
+    assert {f["rule"] for f in report["findings"] if f["environment"] == "prod"} == {
+        "DC501", "DC803"}  # prod's deployed API also accepts dev's token (live probe)
+    dc801 = next(f for f in report["findings"] if f["rule"] == "DC801"
+                 and f["environment"] == "dev")
+    assert dc801["step"] == "audience" and dc801["evidence"]["prediction_mismatch"] is True
+    assert "dev token ✗ ACCEPTED" in result.stdout
     dc010 = next(f for f in report["findings"] if f["rule"] == "DC010")
     assert dc010["evidence"]["status"] == 404
     assert "DC102 issuer-trailing-slash" in result.stdout

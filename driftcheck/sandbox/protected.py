@@ -94,7 +94,7 @@ def _verify(sandbox: Sandbox, tenant: str, faults: ApiFaults, token: str) -> dic
     if isinstance(nbf, int | float) and now + LEEWAY < nbf:
         raise _Rejected("The token is not yet valid (nbf)")
     issuers = {faults.exact_issuer or sandbox.tenant_url(tenant)} | {
-        sandbox.tenant_url(t) for t in faults.accepts_tenants}
+        sandbox.issuer(t) for t in faults.accepts_tenants}  # as the other tenant emits it
     if claims.get("iss") not in issuers:
         raise _Rejected("Invalid issuer")
     audiences = {faults.audience or f"api://orders-{tenant}"} | {
