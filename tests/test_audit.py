@@ -177,7 +177,8 @@ def test_github_action_script_writes_summary_output_and_sarif(tmp_path):
         env = {**os.environ, **sandbox_variables(sandbox),
                "DRIFTCHECK_PATHS": ENVIRONMENTS, "DRIFTCHECK_FAIL_ON": "critical",
                "DRIFTCHECK_SARIF": str(tmp_path / "out.sarif"), "DRIFTCHECK_BASELINE": "",
-               "DRIFTCHECK_ARGS": "--ignore DC5 --ignore DC803", "GITHUB_STEP_SUMMARY": str(summary),
+               "DRIFTCHECK_ARGS": "--ignore DC5 --ignore DC803",
+               "GITHUB_STEP_SUMMARY": str(summary),
                "GITHUB_OUTPUT": str(output),
                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
         result = subprocess.run(["bash", "-c", step["run"]], env=env, capture_output=True,
