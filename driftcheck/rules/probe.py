@@ -334,9 +334,10 @@ def probe_prediction_mismatch(self: Rule, context: RuleContext) -> Iterator[Find
     Compares each answered case with driftcheck's own validation of the same token for this
     API (declared settings and validator profile): a token the API accepts that driftcheck
     predicts it rejects, another environment's token the API rejects that driftcheck predicts
-    it accepts, or a rejection at a different step than predicted (when the answer names
-    one). Cases already reported with their prediction are not repeated: a rejected known-good
-    token (DC801), an accepted foreign (DC803) or forged (DC804) token.
+    it accepts. Cases already reported with their prediction are not repeated: a rejected
+    known-good token (DC801), an accepted foreign (DC803) or forged (DC804) token. A rejection
+    at another step than predicted is not a mismatch: validators check claims in different
+    orders (jsonwebtoken checks the audience before the issuer).
 
     ## Why is this bad?
     Every other rule judges this API by its declaration. When the declaration predicts wrong,
@@ -359,12 +360,6 @@ def probe_prediction_mismatch(self: Rule, context: RuleContext) -> Iterator[Find
                 verdict = "accepts" if case.accepted else "rejects"
                 message = (f"{result.component} ({result.url}) {verdict} the {case.label} "
                            f"(HTTP {case.status}); driftcheck predicted "
-                           f"{prediction.describe()} for validator {result.validator}.")
-                yield _finding(self, environment, result, case, message)
-            elif (not case.accepted and case.kind == "other-env"
-                  and case.step not in (None, "unknown")
-                  and prediction.step is not None and case.step != prediction.step):
-                message = (f"{result.component} ({result.url}) rejects the {case.label} at "
-                           f"the {case.step} step; driftcheck predicted "
-                           f"{prediction.describe()}.{_values(case)}")
+                           f"{prediction.describe()} for validator {result.validator}."
+                           f"{_values(case)}")
                 yield _finding(self, environment, result, case, message, step=case.step)

@@ -78,10 +78,12 @@ function middleware(api) {
     case 'aws-jwt-verify': {
       // README: JwtRsaVerifier.create({ issuer, audience, jwksUri }); aws-jwt-verify fetches only
       // over https, so the documented fetcher extension point is given Node's fetch (http).
+      // Several issuers: one configuration each (its multi-issuer form), keys at issuer/jwks.
       const fetcher = { fetch: async (uri) => (await fetch(uri)).arrayBuffer() };
-      const verifier = JwtRsaVerifier.create(
-        { issuer: api.issuer, audience: api.audience, jwksUri: api.jwksUri },
-        { jwksCache: new SimpleJwksCache({ fetcher }) });
+      const props = Array.isArray(api.issuer)
+        ? api.issuer.map((issuer) => ({ issuer, audience: api.audience, jwksUri: `${issuer}/jwks` }))
+        : { issuer: api.issuer, audience: api.audience, jwksUri: api.jwksUri };
+      const verifier = JwtRsaVerifier.create(props, { jwksCache: new SimpleJwksCache({ fetcher }) });
       return guard((token) => verifier.verify(token));
     }
     case 'jose': {
