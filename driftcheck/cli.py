@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from driftcheck.run import CheckOptions, RunResult
+    from driftcheck.sandbox import Sandbox
 
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
 SEVERITIES = ("info", "low", "medium", "high", "critical")  # = driftcheck.findings.Severity
@@ -438,6 +439,28 @@ def _fault_value(name: str, raw: str | None) -> object:
     return raw
 
 
+def _sandbox_api_faults(sandbox: Sandbox, specs: Sequence[str], names: list[str]) -> None:
+    """--api-fault TENANT:FAULT[=VALUE]: misbehaviour of a tenant's protected API."""
+    from dataclasses import replace
+
+    from driftcheck.sandbox.protected import API_FAULT_NAMES, ApiFaults, api_fault_value
+
+    for spec in specs:
+        tenant, sep, rest = spec.partition(":")
+        name, _, raw = rest.partition("=")
+        try:
+            if not sep or tenant not in names or name not in API_FAULT_NAMES:
+                raise ValueError("unknown tenant or fault")
+            value = api_fault_value(name, raw or None)
+        except ValueError as exc:
+            raise UsageError(
+                f"--api-fault {spec!r}: expected TENANT:FAULT[=VALUE] with TENANT one of "
+                f"{', '.join(names)} and FAULT one of {', '.join(API_FAULT_NAMES)} ({exc})"
+            ) from None
+        current = sandbox.api_faults.get(tenant, ApiFaults())
+        sandbox.api_faults[tenant] = replace(current, **{name: value})  # type: ignore[arg-type]
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from driftcheck.demo import SANDBOX_URL_VARIABLE, sandbox_variables
     from driftcheck.sandbox import FAULT_NAMES, Sandbox, default_tenant
@@ -461,6 +484,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     for name, changes in faults.items():
         if changes:
             sandbox.set_faults(name, **changes)
+    _sandbox_api_faults(sandbox, args.api_fault or (), names)
     console = _console()
     console.print(f"driftcheck sandbox IdP on {sandbox.url}  (Ctrl-C stops it)")
     for name in names:
@@ -471,6 +495,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         console.print(f"  jwks       {base}/jwks")
         console.print(f"  token      {base}/token  (client_credentials; client probe-{name})")
         console.print(f"  frontend   {sandbox.frontend_config_url(name)}")
+        console.print(f"  api        {sandbox.api_url(name)}  (protected: live probe target)")
     variables = sandbox_variables(sandbox)
     if args.env_file:
         path = Path(args.env_file)
@@ -661,6 +686,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="tenant names (default: dev, staging, prod)")
     sandbox.add_argument("--fault", action="append", metavar="TENANT:FAULT[=VALUE]",
                          help="switch a fault on, e.g. staging:trailing_slash_issuer")
+    sandbox.add_argument("--api-fault", action="append", metavar="TENANT:FAULT[=VALUE]",
+                         help="misconfigure a tenant's protected API, e.g. "
+                         "prod:accepts_tenants=staging or dev:audience=api://orders")
     sandbox.add_argument("--env-file", metavar="FILE",
                          help="write DRIFTCHECK_SANDBOX_URL and client secrets to FILE")
     sandbox.set_defaults(handler=cmd_sandbox)

@@ -79,7 +79,8 @@ def test_sandbox_command_serves_until_interrupted(tmp_path):
     env_file = tmp_path / "sandbox.env"
     process = subprocess.Popen(
         [sys.executable, "-m", "driftcheck", "sandbox", "--fault", "staging:trailing_slash_issuer",
-         "--fault", "dev:clock_offset=120", "--env-file", str(env_file)],
+         "--fault", "dev:clock_offset=120", "--api-fault", "prod:accepts_tenants=staging",
+         "--api-fault", "dev:no_challenge", "--env-file", str(env_file)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert process.stdout is not None
@@ -97,7 +98,10 @@ def test_sandbox_command_serves_until_interrupted(tmp_path):
         assert document.json()["issuer"].endswith("/tenants/staging/")
         # The printed environment files check against it.
         check = run("check", "environments", "--format", "json", **variables)
-        assert json.loads(check.stdout)["summary"]["findings"] >= 2
+        report = json.loads(check.stdout)
+        assert report["summary"]["findings"] >= 2
+        found = {(f["environment"], f["rule"]) for f in report["findings"]}
+        assert ("prod", "DC803") in found and ("dev", "DC805") in found  # --api-fault
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)

@@ -72,8 +72,12 @@ def test_redaction_happens_before_truncation():
     token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0." + "s" * 300
     text = "prefix " + "Bearer " + token
     cut_inside = text[: len(text) - 100]  # the read cap ended inside the signature
-    shown = redact(cut_inside, secret_forms(token), limit=50)
+    shown = redact(cut_inside, secret_forms(token), limit=50, cut=True)
     assert "sss" not in shown and "eyJ" not in shown
+    # Not JWT-shaped (base64 of the header value), cut by the read cap: its start goes too.
+    encoded = base64.b64encode(f"Bearer {token}".encode()).decode()
+    shown = redact("echo: " + encoded[:40], secret_forms(token), cut=True)
+    assert shown == "echo: [redacted]"
 
 
 def test_prod_probe_under_a_non_prod_url_fails_validation(tmp_path):

@@ -158,3 +158,65 @@ def test_one_request_per_case_and_no_probe_flag(sandbox, tmp_path, monkeypatch):
 def _b64(segment: str) -> bytes:
     import base64
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def test_default_cross_environment_scope_is_capped_and_full_audit_is_not(tmp_path,
+                                                                           monkeypatch):
+    from driftcheck.collect.probes import DEFAULT_CROSS_CAP, ProbeScope
+    from driftcheck.sandbox import default_tenant
+
+    names = [f"t{i:02d}" for i in range(DEFAULT_CROSS_CAP + 4)]
+    with Sandbox([default_tenant(n) for n in names]) as many:
+        files = {n: probed_env(many, n, probe="forged = false") for n in names}
+        # t00's API also trusts the last tenant's issuer: always in scope, cap or not.
+        last = names[-1]
+        files["t00"] = files["t00"].replace(
+            'audiences = ["api://orders-t00"]',
+            f'audiences = ["api://orders-t00"]\nissuers = ["{many.tenant_url("t00")}", '
+            f'"{many.tenant_url(last)}"]')
+        result = run(many, tmp_path, monkeypatch, files)
+        scoped = {s.name: s.probes[0] for s in result.environments}
+        first = scoped["t00"]
+        others = [c.environment for c in first.cases if c.kind == "other-env"]
+        assert last in others
+        assert len(others) == DEFAULT_CROSS_CAP + 1 and first.out_of_scope == 2
+        plain = scoped["t05"]
+        assert sum(c.kind == "other-env" for c in plain.cases) == DEFAULT_CROSS_CAP
+        assert plain.out_of_scope == 3
+        sent = len(many.api_requests)
+        assert sent == sum(sum(c.sent for c in p.cases) for p in scoped.values())
+        many.api_requests.clear()
+        full = run(many, tmp_path, monkeypatch, files, probe_scope=ProbeScope(full=True))
+        assert all(sum(c.kind == "other-env" for c in s.probes[0].cases) == len(names) - 1
+                   and s.probes[0].out_of_scope == 0 for s in full.environments)
+
+
+def test_redirect_to_login_and_server_error_are_dc806_and_never_followed(
+        sandbox, static_server, tmp_path, monkeypatch):
+    login = static_server.route("/login", 200, body="<html>login</html>")
+    static_server.route("/ping", 302, body="", Location=login)
+    static_server.route("/boom", 500, body={"error": "server_error"})
+    files = {
+        "dev": probed_env(sandbox, "dev", probe="cross_environment = false\nforged = false")
+        .replace(sandbox.api_url("dev"), static_server.url + "/ping"),
+        "staging": probed_env(sandbox, "staging", probe="cross_environment = false\n"
+                              "forged = false").replace(sandbox.api_url("staging"),
+                                                        static_server.url + "/boom"),
+    }
+    result = run(sandbox, tmp_path, monkeypatch, files)
+    assert rules(result, "dev") == ["DC806", "DC806"] == rules(result, "staging")
+    assert "/login" not in static_server.requests
+    redirect = cases(result, "dev")["no token"]
+    assert redirect.outcome == "unexpected" and redirect.status == 302
+
+
+def test_gateway_probe(sandbox, tmp_path, monkeypatch):
+    text = probed_env(sandbox, "dev").replace("[apis.orders.probe]", "[gateways.edge]\n"
+                                               f'url = "{sandbox.url}/apis/dev"\n'
+                                               'upstream_apis = ["orders"]\n'
+                                               "[gateways.edge.probe]")
+    result = run(sandbox, tmp_path, monkeypatch, {"dev": text})
+    (probe,) = next(s for s in result.environments if s.name == "dev").probes
+    assert probe.component == "gateways.edge"
+    assert cases(result, "dev")["own token"].outcome == "accepted"
+    assert rules(result) == []

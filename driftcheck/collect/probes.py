@@ -102,15 +102,22 @@ def _representative(held: Sequence[HeldToken], component_name: str) -> HeldToken
 
 
 class _Relations:
-    """Which environments share an issuer host, an audience or a signing key: built once."""
+    """Which environments an API is tied to, built once per run.
+
+    Always in scope: environments whose issuer the API's environment also has or the API
+    declares, or that share an audience or a signing key with it. Environments that merely
+    share the issuer's host come first among the capped rest: hundreds of tenants of one IdP
+    host (Keycloak realms, Entra ID) would otherwise put every environment in scope."""
 
     def __init__(self, environments: Sequence[Environment],
                  thumbprints: Mapping[str, frozenset[str]]) -> None:
+        self.by_issuer: dict[str, set[str]] = {}
         self.by_host: dict[str, set[str]] = {}
         self.by_audience: dict[str, set[str]] = {}
         self.by_key: dict[str, set[str]] = {}
         for environment in environments:
             name = environment.name
+            self.by_issuer.setdefault(environment.idp.issuer.rstrip("/"), set()).add(name)
             self.by_host.setdefault(_host(environment.idp.issuer), set()).add(name)
             for audience in _audiences(environment):
                 self.by_audience.setdefault(audience, set()).add(name)
@@ -119,15 +126,18 @@ class _Relations:
         self.thumbprints = thumbprints
 
     def related(self, environment: Environment, declared: Api | Gateway) -> set[str]:
-        found = set(self.by_host.get(_host(environment.idp.issuer), ()))
-        for issuer in declared.issuers:
-            found |= self.by_host.get(_host(issuer), set())
+        found: set[str] = set()
+        for issuer in (environment.idp.issuer, *declared.issuers):
+            found |= self.by_issuer.get(issuer.rstrip("/"), set())
         for audience in (*_audiences(environment), *declared.audiences):
             found |= self.by_audience.get(audience, set())
         for thumbprint in self.thumbprints.get(environment.name, ()):
             found |= self.by_key.get(thumbprint, set())
         found.discard(environment.name)
         return found
+
+    def same_host(self, environment: Environment) -> set[str]:
+        return self.by_host.get(_host(environment.idp.issuer), set())
 
 
 def _host(url: str) -> str:
@@ -148,6 +158,7 @@ def _cross_cases(
 ) -> tuple[list[_Planned], int, int]:
     """Other environments' tokens for this component: (cases, out of scope, withheld)."""
     related = relations.related(environment, declared)
+    same_host = relations.same_host(environment)
     rank = _TIER_RANK[environment.tier]
     withheld = 0
     chosen: list[str] = []
@@ -165,6 +176,7 @@ def _cross_cases(
             others.append(name)
     out_of_scope = 0
     if not scope.full:
+        others.sort(key=lambda name: (name not in same_host, name))
         out_of_scope = max(0, len(others) - scope.cap)
         others = others[: scope.cap]
     planned = []
@@ -236,11 +248,12 @@ async def _send(client: httpx.AsyncClient, probe: Probe, token: str | None,
         async with asyncio.timeout(policy.total_timeout):
             async with client.stream(probe.method, probe.url, headers=headers) as response:
                 body = b""
+                capped = False
                 if probe.method != "HEAD":
                     async for chunk in response.aiter_bytes():
                         body += chunk
                         if len(body) >= MAX_PROBE_BYTES:
-                            body = body[:MAX_PROBE_BYTES]
+                            body, capped = body[:MAX_PROBE_BYTES], True
                             break
                 scheme, params = parse_challenge(
                     redact(response.headers.get("www-authenticate", ""), secrets))
@@ -253,7 +266,7 @@ async def _send(client: httpx.AsyncClient, probe: Probe, token: str | None,
                     content_type=response.headers.get("content-type"),
                     location=redact(location, secrets, EXCERPT_CHARS) if location else None,
                     body_excerpt=redact(body.decode("utf-8", "replace"), secrets,
-                                        EXCERPT_CHARS).strip(),
+                                        EXCERPT_CHARS, cut=capped).strip(),
                 )
     except Exception as exc:  # every transport fault becomes a classified failure
         kind, detail = _classify(exc, probe.url)
@@ -262,22 +275,26 @@ async def _send(client: httpx.AsyncClient, probe: Probe, token: str | None,
 
 
 def _clients(policy: FetchPolicy, ca_bundles: Iterable[str | None],
-             transport: httpx.AsyncBaseTransport | None) -> dict[str | None, httpx.AsyncClient]:
-    clients = {}
+             transport: httpx.AsyncBaseTransport | None
+             ) -> dict[str | None, list[httpx.AsyncClient]]:
+    """Per trust configuration, small-pool clients ("lanes", as in collect/http.py): one big
+    httpcore pool polls every idle connection on each request (encode/httpcore#924)."""
+    clients: dict[str | None, list[httpx.AsyncClient]] = {}
+    lane = max(1, min(policy.keepalive, policy.concurrency))
+    lanes = max(1, -(-policy.concurrency // lane))
     for bundle in set(ca_bundles):
         cafile = bundle or policy.ca_bundle
         try:
             context = ssl.create_default_context(cafile=cafile)
         except (OSError, ssl.SSLError):
             context = ssl.create_default_context()  # the JSON fetches already reported it
-        clients[bundle] = httpx.AsyncClient(
+        clients[bundle] = [httpx.AsyncClient(
             transport=transport,
             mounts={"all://127.0.0.1": None, "all://localhost": None, "all://[::1]": None},
             verify=context, follow_redirects=False, trust_env=True,
             timeout=httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout),
-            limits=httpx.Limits(max_connections=policy.concurrency,
-                                max_keepalive_connections=min(policy.concurrency, 32)),
-        )
+            limits=httpx.Limits(max_connections=lane, max_keepalive_connections=lane),
+        ) for _ in range(lanes)]
     return clients
 
 
@@ -343,7 +360,8 @@ async def run_probes(
 
     async def probe_one(index: int) -> None:
         environment, _component, probe, planned, *_ = plans[index]
-        client = clients[environment.ca_bundle]
+        lanes = clients[environment.ca_bundle]
+        client = lanes[index % len(lanes)]  # one lane per probe: its cases reuse a connection
         for position, item in enumerate(planned):
             if item.case.skipped is not None:
                 continue
@@ -362,8 +380,9 @@ async def run_probes(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        for client in clients.values():
-            await client.aclose()
+        for lanes in clients.values():
+            for client in lanes:
+                await client.aclose()
     late = "not sent: the run's --timeout ended first"
     found: dict[str, list[ProbeObservation]] = {}
     for index, (environment, component, probe, planned, out_of_scope, withheld) in \

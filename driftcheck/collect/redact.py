@@ -32,23 +32,33 @@ def secret_forms(token: str) -> set[str]:
     return {f for f in forms if len(f) >= _MIN_SECRET}
 
 
-def redact(text: str, secrets: Iterable[str], limit: int | None = None) -> str:
+def redact(text: str, secrets: Iterable[str], limit: int | None = None, *,
+           cut: bool = False) -> str:
     """`text` without any of `secrets` (already expanded by `secret_forms`), then without
-    JWT-shaped strings, then cut to `limit` characters."""
+    JWT-shaped strings, then cut to `limit` characters. `cut`: the text was read up to a
+    cap, so its last characters may be the start of a secret, which goes too."""
     ordered = sorted(set(secrets), key=len, reverse=True)  # longest first: no leftovers
     for secret in ordered:
         if secret in text:
             text = text.replace(secret, REDACTED)
-    # The body was read up to a cap: its last characters may be the start of a secret.
-    for secret in ordered:
-        for size in range(len(secret) - 1, _MIN_SECRET - 1, -1):
-            if text.endswith(secret[:size]):
-                text = text[: len(text) - size] + REDACTED
-                break
+    if cut:
+        for secret in ordered:
+            text = _without_partial_tail(text, secret)
     text = _JWT_SHAPED.sub(REDACTED, text)
     if limit is not None and len(text) > limit:
         text = text[:limit]
-        cut = text.rfind("[")  # a cut never leaves half a marker behind
-        if cut != -1 and text[cut:] != REDACTED and REDACTED.startswith(text[cut:]):
-            text = text[:cut]
+        cut_at = text.rfind("[")  # a cut never leaves half a marker behind
+        if cut_at != -1 and text[cut_at:] != REDACTED and REDACTED.startswith(text[cut_at:]):
+            text = text[:cut_at]
+    return text
+
+
+def _without_partial_tail(text: str, secret: str) -> str:
+    """`text` without a final part that is the start of `secret` (8 characters or more)."""
+    tail = text[-(len(secret) - 1):] if len(secret) > 1 else ""
+    start = tail.find(secret[:_MIN_SECRET])
+    while start != -1:
+        if secret.startswith(tail[start:]):
+            return text[: len(text) - (len(tail) - start)] + REDACTED
+        start = tail.find(secret[:_MIN_SECRET], start + 1)
     return text

@@ -42,6 +42,21 @@ class ApiFaults:
     """The route answers 200 without any token."""
 
 
+API_FAULT_NAMES = tuple(ApiFaults.__dataclass_fields__)
+
+
+def api_fault_value(name: str, raw: str | None) -> object:
+    """A fault's value from the command line: flags need none, `accepts_tenants` is a
+    comma-separated list, the others are strings."""
+    if name in ("accepts_alg_none", "no_challenge", "unauthenticated"):
+        return raw is None or raw.lower() in ("1", "true", "yes", "on")
+    if name == "accepts_tenants":
+        return tuple(t for t in (raw or "").split(",") if t)
+    if not raw:
+        raise ValueError(f"{name} needs a value ({name}=VALUE)")
+    return raw
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int

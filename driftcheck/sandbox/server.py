@@ -448,6 +448,9 @@ class _Handler(BaseHTTPRequestHandler):
         with self.sandbox._lock:
             self.sandbox.api_requests.append((tenant, self.command, authorization))
             faults = self.sandbox.api_faults.get(tenant, ApiFaults())
+        latency = self.sandbox.tenant(tenant).faults.latency
+        if latency:
+            time.sleep(latency)
         given = answer(self.sandbox, tenant, faults, authorization)
         self._send(given.status, given.body, dict(given.headers))
 
