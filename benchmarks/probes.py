@@ -48,16 +48,16 @@ def api_requests(url: str) -> int:
     return sum(n for path, n in counts.items() if "/apis/" in path)
 
 
-def collect(folder: Path, scope: ProbeScope | None) -> tuple[float, int, int]:
-    """(wall seconds, probe cases sent, cases out of scope)."""
+def collect(folder: Path, scope: ProbeScope | None) -> tuple[float, float, int, int]:
+    """(wall seconds, driftcheck's CPU seconds, probe cases sent, cases out of scope)."""
     loaded = load_environments([folder])
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     observations, _ = asyncio.run(collect_live_async(loaded.environments, FetchPolicy(),
                                                      probe_scope=scope))
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     probes = [p for e in observations.environments.values() for p in e.probes]
     sent = sum(1 for p in probes for c in p.cases if c.answer is not None)
-    return wall, sent, sum(p.out_of_scope for p in probes)
+    return wall, cpu, sent, sum(p.out_of_scope for p in probes)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -86,8 +86,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             write_environments(folder, names)
             for label, scope in scopes:
                 before = api_requests(url)
-                wall, sent, skipped = collect(folder, scope)
-                results[label] = {"wall_s": round(wall, 2),
+                wall, cpu, sent, skipped = collect(folder, scope)
+                results[label] = {"wall_s": round(wall, 2), "driftcheck_cpu_s": round(cpu, 2),
                                   "api_requests": api_requests(url) - before,
                                   "cases_sent": sent, "cases_out_of_scope": skipped}
     finally:
