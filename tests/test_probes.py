@@ -220,3 +220,16 @@ def test_gateway_probe(sandbox, tmp_path, monkeypatch):
     assert probe.component == "gateways.edge"
     assert cases(result, "dev")["own token"].outcome == "accepted"
     assert rules(result) == []
+
+
+def test_junit_skips_probe_rules_where_nothing_was_probed(sandbox, tmp_path, monkeypatch):
+    from driftcheck.report.junit import render_junit
+
+    plain = env_toml("staging", sandbox.tenant_url("staging"))
+    result = run(sandbox, tmp_path, monkeypatch, {"dev": probed_env(sandbox, "dev"),
+                                                  "staging": plain})
+    xml = render_junit(result)
+    dev = xml[xml.index('name="dev"'):xml.index('name="staging"')]
+    staging = xml[xml.index('name="staging"'):]
+    assert "DC801" in dev and "no live probe was sent" not in dev
+    assert "no live probe was sent" in staging

@@ -9,7 +9,8 @@ environment file declares what the team *intended*, with the library's validator
 - the correct APIs: no DC8xx finding, and every case's prediction (the profile) equals the
   real library's verdict (the differential check, in the real server);
 - the misconfigured ones: exact rules and steps;
-- a hand-written vulnerable API: DC804 for alg none and HS/RS key confusion;
+- a hand-written vulnerable API: DC804 for alg none and HS/RS key confusion, and DC803 for
+  the token of an environment sharing its issuer, which it lets in because it ignores aud;
 - the servers record every request: no prod token ever reached them (they are staging's).
 """
 
@@ -142,9 +143,16 @@ def _run(sandbox: Sandbox, node_server: Start, tmp_path: Path,
         for name, tier in (("dev", "nonprod"), ("prod", "prod")):
             (folder / f"{name}.toml").write_text(env_toml(
                 name, sandbox.tenant_url(name), _token_block(name), tier=tier))
+        # billing shares staging's tenant (issuer and keys) with its own audience: only the
+        # audience check keeps its token out of staging's APIs.
+        (folder / "billing.toml").write_text(env_toml(
+            "billing", staging, _token_block("billing")
+            + '[isolation]\nallow_shared = ["idp.issuer"]\n'))
         for name in ("dev", "staging", "prod"):
             monkeypatch.setenv(f"TOKEN_{name.upper()}",
                                sandbox.issue_token(name, f"probe-{name}"))
+        monkeypatch.setenv("TOKEN_BILLING", sandbox.issue_token(
+            "staging", "probe-staging", audience="api://billing-staging"))
         result = run_check(CheckOptions(paths=[folder]))
     finally:
         for api in python_apis.values():
@@ -200,8 +208,11 @@ def test_real_validators_answer_probes(sandbox, node_server, tmp_path, monkeypat
             rules = sorted(f.rule for f in findings.get(f"{key}_trusts_dev", []))
             if rules != ["DC803"]:
                 problems.append(f"{library} trusts-dev: {rules}")
-    vulnerable = sorted((f.rule, f.evidence.get("forged")) for f in findings["vulnerable"])
-    if vulnerable != [("DC804", "alg-none"), ("DC804", "hs256-public-key")]:
+    vulnerable = sorted((f.rule, f.evidence.get("forged") or f.evidence["case"])
+                        for f in findings["vulnerable"])
+    # DC804: alg none and key confusion; it ignores aud, so billing's token opens it (DC803).
+    if vulnerable != [("DC803", "billing token"), ("DC804", "alg-none"),
+                      ("DC804", "hs256-public-key")]:
         problems.append(f"vulnerable: {vulnerable}")
     assert problems == [], "\n".join(problems)
     # Safety: the staging APIs never saw prod's token, and every forged token is marked.
@@ -213,3 +224,4 @@ def test_real_validators_answer_probes(sandbox, node_server, tmp_path, monkeypat
         assert claims["iss"] != sandbox.tenant_url("prod")
         assert claims["jti"].startswith("driftcheck-forged-") or claims["sub"] in (
             "probe-staging", "probe-dev")
+    assert any(_claims(a)["aud"] == "api://billing-staging" for a in sent)
