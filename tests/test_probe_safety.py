@@ -30,6 +30,7 @@ class EchoingApi(LoopbackServer):
         body = json.dumps({"error": "invalid_token", "you_sent": echo,
                            "encoded": quote(echo, safe=""),
                            "b64": base64.b64encode(echo.encode()).decode(),
+                           "key": handler.headers.get("X-Api-Key", ""),
                            "padding": "x" * 200}).encode()
         handler.send_response(401)
         handler.send_header("WWW-Authenticate",
@@ -42,7 +43,9 @@ class EchoingApi(LoopbackServer):
 
 def test_an_api_echoing_the_token_never_leaks_it(sandbox, tmp_path, monkeypatch, cli):
     with EchoingApi() as api:
-        text = probed_env(sandbox, "dev").replace(sandbox.api_url("dev"), api.url + "/ping")
+        text = probed_env(sandbox, "dev", probe='headers = { "X-Api-Key" = "${API_KEY}" }'
+                          ).replace(sandbox.api_url("dev"), api.url + "/ping")
+        monkeypatch.setenv("API_KEY", "canary-api-key-0123456789")
         folder = tmp_path / "envs"
         folder.mkdir()
         (folder / "dev.toml").write_text(text)
@@ -66,6 +69,7 @@ def test_an_api_echoing_the_token_never_leaks_it(sandbox, tmp_path, monkeypatch,
             if signature:
                 assert signature not in output
     assert "[redacted]" in outputs[3]
+    assert not any("canary-api-key" in output for output in outputs)
 
 
 def test_redaction_happens_before_truncation():

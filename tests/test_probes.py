@@ -204,7 +204,9 @@ def test_redirect_to_login_and_server_error_are_dc806_and_never_followed(
                                                         static_server.url + "/boom"),
     }
     result = run(sandbox, tmp_path, monkeypatch, files)
-    assert rules(result, "dev") == ["DC806", "DC806"] == rules(result, "staging")
+    assert rules(result, "dev") == ["DC806"] == rules(result, "staging")
+    (finding,) = [f for f in result.findings if f.rule == "DC806" and f.environment == "dev"]
+    assert "no token: HTTP 302; own token: HTTP 302" in finding.message
     assert "/login" not in static_server.requests
     redirect = cases(result, "dev")["no token"]
     assert redirect.outcome == "unexpected" and redirect.status == 302

@@ -366,6 +366,8 @@ async def run_probes(
             if item.case.skipped is not None:
                 continue
             secrets = secret_forms(item.token) if item.token else set()
+            # Extra headers may carry an API key from ${VAR}: an echo of it goes too.
+            secrets |= {v for v in probe.headers.values() if len(v) >= 8}
             async with semaphore:
                 answer = await _send(client, probe, item.token, secrets, policy)
             answers[(index, position)] = answer

@@ -293,9 +293,9 @@ def probe_challenge_missing(self: Rule, context: RuleContext) -> Iterator[Findin
 def probe_unexpected_answer(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
-    Reports each probe case answered with neither an accepted status (`probe.accepted`,
-    default any 2xx) nor a rejection (400, 401, 403): 5xx, a redirect (never followed), 404,
-    or no answer at all (timeout, refused).
+    Reports, once per probe, the cases answered with neither an accepted status
+    (`probe.accepted`, default any 2xx) nor a rejection (400, 401, 403): 5xx, a redirect
+    (never followed), 404, or no answer at all (timeout, refused).
 
     ## Why is this bad?
     The case proves nothing either way, and a 5xx on a forged token is a bug an attacker can
@@ -305,15 +305,14 @@ def probe_unexpected_answer(self: Rule, context: RuleContext) -> Iterator[Findin
     `302 Location: https://login.example.com/...` for a request without a token.
     """
     for environment, result in _probes(context):
-        for case in result.cases:
-            if case.outcome == "unexpected":
-                yield _finding(self, environment, result, case,
-                               f"{result.component} ({result.url}) answers HTTP {case.status} "
-                               f"to the {case.label} case: neither accepted nor rejected.")
-            elif case.outcome == "no-answer":
-                yield _finding(self, environment, result, case,
-                               f"{result.component} ({result.url}) did not answer the "
-                               f"{case.label} case: {case.failure}.")
+        odd = [c for c in result.cases if c.outcome in ("unexpected", "no-answer")]
+        if not odd:
+            continue
+        parts = [f"{c.label}: HTTP {c.status}" if c.outcome == "unexpected"
+                 else f"{c.label}: no answer ({c.failure})" for c in odd]
+        yield _finding(self, environment, result, odd[0],
+                       f"{result.component} ({result.url}) answered neither accepted nor "
+                       f"rejected: {'; '.join(parts)}.", cases=[c.label for c in odd])
 
 
 @rule(
