@@ -69,6 +69,8 @@ def test_an_api_echoing_the_token_never_leaks_it(sandbox, tmp_path, monkeypatch,
             if signature:
                 assert signature not in output
     assert "[redacted]" in outputs[3]
+    assert "live probes" in console and "apis.orders: " in console  # the matrix row
+    assert "probe apis.orders GET" in console and "own token ✓ accepted" not in console
     assert not any("canary-api-key" in output for output in outputs)
 
 
