@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from driftcheck._version import __version__
 from driftcheck.errors import DriftcheckError, UsageError
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from driftcheck.load.trust import Trust
     from driftcheck.models import Environment
     from driftcheck.run import CheckOptions, RunResult
+    from driftcheck.sandbox import Sandbox
 
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
 SEVERITIES = ("info", "low", "medium", "high", "critical")  # = driftcheck.findings.Severity
@@ -165,7 +166,26 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         select=_prefixes(args.select),
         ignore=_prefixes(args.ignore),
         fetch=policy,
+        **_probe_options(args),
     )
+
+
+def _probe_options(args: argparse.Namespace) -> dict[str, Any]:
+    """--no-probe and --probe-scope (live probes, SPEC "Live probes")."""
+    from driftcheck.collect.probes import ProbeScope
+
+    # An untrusted file names the probe URLs: it must not choose where tokens are sent.
+    return {"probe": not getattr(args, "no_probe", False) and not _trust(args).untrusted,
+            "probe_scope": ProbeScope(full=getattr(args, "probe_scope", "default") == "all")}
+
+
+def _add_probe_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-probe", action="store_true",
+                        help="send no live probes (--offline sends none either)")
+    parser.add_argument("--probe-scope", choices=("default", "all"), default="default",
+                        help="whose tokens each probe sends besides its own: by default the "
+                        "environments sharing an issuer host, audience or key plus up to 8 of "
+                        "a lower or equal tier; 'all' for the full audit")
 
 
 def _parse_now(value: str | None) -> float | None:
@@ -212,7 +232,8 @@ def _print_report(result: RunResult, args: argparse.Namespace) -> None:
             from driftcheck.report.matrix import render_matrix
             from driftcheck.report.printable import for_humans
 
-            render_matrix(for_humans(result.identities), _console())
+            render_matrix(for_humans(result.identities), _console(),
+                          for_humans({s.name: s.probes for s in result.environments}))
         _render(result, "console", sys.stdout)
     else:
         sys.stdout.write(_render(result, args.format) or "")
@@ -517,6 +538,28 @@ def _fault_value(name: str, raw: str | None) -> object:
     return raw
 
 
+def _sandbox_api_faults(sandbox: Sandbox, specs: Sequence[str], names: list[str]) -> None:
+    """--api-fault TENANT:FAULT[=VALUE]: misbehaviour of a tenant's protected API."""
+    from dataclasses import replace
+
+    from driftcheck.sandbox.protected import API_FAULT_NAMES, ApiFaults, api_fault_value
+
+    for spec in specs:
+        tenant, sep, rest = spec.partition(":")
+        name, _, raw = rest.partition("=")
+        try:
+            if not sep or tenant not in names or name not in API_FAULT_NAMES:
+                raise ValueError("unknown tenant or fault")
+            value = api_fault_value(name, raw or None)
+        except ValueError as exc:
+            raise UsageError(
+                f"--api-fault {spec!r}: expected TENANT:FAULT[=VALUE] with TENANT one of "
+                f"{', '.join(names)} and FAULT one of {', '.join(API_FAULT_NAMES)} ({exc})"
+            ) from None
+        current = sandbox.api_faults.get(tenant, ApiFaults())
+        sandbox.api_faults[tenant] = replace(current, **{name: value})  # type: ignore[arg-type]
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from driftcheck.demo import SANDBOX_URL_VARIABLE, sandbox_variables
     from driftcheck.sandbox import FAULT_NAMES, Sandbox, default_tenant
@@ -540,6 +583,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     for name, changes in faults.items():
         if changes:
             sandbox.set_faults(name, **changes)
+    _sandbox_api_faults(sandbox, args.api_fault or (), names)
     console = _console()
     console.print(f"driftcheck sandbox IdP on {sandbox.url}  (Ctrl-C stops it)")
     for name in names:
@@ -550,6 +594,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         console.print(f"  jwks       {base}/jwks")
         console.print(f"  token      {base}/token  (client_credentials; client probe-{name})")
         console.print(f"  frontend   {sandbox.frontend_config_url(name)}")
+        console.print(f"  api        {sandbox.api_url(name)}  (protected: live probe target)")
     variables = sandbox_variables(sandbox)
     if args.env_file:
         from driftcheck.output_files import write_whole
@@ -658,11 +703,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--shard", metavar="K/N",
                        help="check only slice K of N (by a hash of each environment's name) "
                        "and write its snapshot; merge the shards with --from-snapshot")
+    _add_probe_arguments(check)
     check.set_defaults(handler=cmd_check)
 
     demo = commands.add_parser(
         "demo", help="start the sandbox IdP, check the example environments, report")
     _add_check_arguments(demo, paths=False)
+    _add_probe_arguments(demo)
     demo.set_defaults(handler=cmd_demo, paths=None)
 
     snapshot = commands.add_parser(
@@ -673,6 +720,7 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--ca-bundle", metavar="FILE")
     snapshot.add_argument("--concurrency", type=int, metavar="N")
     snapshot.add_argument("--max-response-bytes", type=int, metavar="N")
+    _add_probe_arguments(snapshot)
     snapshot.set_defaults(handler=cmd_snapshot, select=None, ignore=None, fail_on="high",
                           now=None)
 
@@ -773,6 +821,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="tenant names (default: dev, staging, prod)")
     sandbox.add_argument("--fault", action="append", metavar="TENANT:FAULT[=VALUE]",
                          help="switch a fault on, e.g. staging:trailing_slash_issuer")
+    sandbox.add_argument("--api-fault", action="append", metavar="TENANT:FAULT[=VALUE]",
+                         help="misconfigure a tenant's protected API, e.g. "
+                         "prod:accepts_tenants=staging or dev:audience=api://orders")
     sandbox.add_argument("--env-file", metavar="FILE",
                          help="write DRIFTCHECK_SANDBOX_URL and client secrets to FILE")
     sandbox.set_defaults(handler=cmd_sandbox)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from driftcheck.resources import data_dir
 from driftcheck.run import CheckOptions, RunResult, run_check
 from driftcheck.sandbox import Faults, Sandbox, default_tenant
+from driftcheck.sandbox.protected import ApiFaults
 
 SANDBOX_URL_VARIABLE = "DRIFTCHECK_SANDBOX_URL"
 
@@ -24,9 +25,11 @@ def demo_sandbox() -> Sandbox:
 
     dev: its JWKS may be cached for 48 h (`Cache-Control`), longer than its 24 h rotation
     overlap. staging: the issuer gained a trailing slash, the IdP's clock runs 150 s ahead,
-    it signs with prod's key, and its deployed frontend config calls prod's API.
+    it signs with prod's key, and its deployed frontend config calls prod's API. Their
+    deployed APIs (live probes): dev's accepts another audience than its file says, and
+    prod's also trusts dev's issuer, keys and audience.
     """
-    return Sandbox([
+    sandbox = Sandbox([
         default_tenant("dev", Faults(jwks_max_age=48 * 3600)),
         default_tenant("staging", Faults(
             trailing_slash_issuer=True,
@@ -36,6 +39,11 @@ def demo_sandbox() -> Sandbox:
         )),
         default_tenant("prod"),
     ])
+    sandbox.api_faults.update({
+        "dev": ApiFaults(audience="api://orders"),
+        "prod": ApiFaults(accepts_tenants=("dev",)),
+    })
+    return sandbox
 
 
 def sandbox_variables(sandbox: Sandbox) -> dict[str, str]:

@@ -53,6 +53,7 @@ class Step(StrEnum):
     ISOLATION = "isolation"
     DRIFT = "drift"
     DEPLOYED = "deployed"
+    PROBE = "probe"
 
     @property
     def order(self) -> int:

@@ -13,6 +13,27 @@ from typing import Literal
 Tier = Literal["prod", "nonprod"]
 TokenKind = Literal["access", "id"]
 TokenSourceKind = Literal["client_credentials", "env", "file", "command"]
+ProbeMethod = Literal["GET", "HEAD"]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A live probe of a deployed API or gateway (`[apis.X.probe]`): one cheap, idempotent,
+    token-protected endpoint that driftcheck sends a handful of requests to."""
+
+    url: str
+    method: ProbeMethod = "GET"
+    token: str | None = None
+    """The `[tokens.X]` that is this component's known-good token; None: the one whose
+    `for_api` is this API (or the environment's only token)."""
+    accepted: tuple[int, ...] = ()
+    """Statuses that mean "accepted"; empty means any 2xx."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    cross_environment: bool = True
+    forged: bool = True
+
+    def accepts(self, status: int) -> bool:
+        return status in self.accepted if self.accepted else 200 <= status < 300
 
 
 @dataclass(frozen=True)
@@ -97,6 +118,7 @@ class Api:
     secret_refused: str | None = None
     """Why the shared secret is not read in this run (untrusted mode), or None."""
     deployed: DeployedRef | None = None
+    probe: Probe | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +139,7 @@ class Gateway:
     refetch_on_unknown_kid: bool | None = None
     require_exp: bool | None = None
     deployed: DeployedRef | None = None
+    probe: Probe | None = None
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,66 @@ class TokenObservation:
         return kid if isinstance(kid, str) else None
 
 
+ProbeCaseKind = Literal["no-token", "own", "other-env", "forged"]
+ForgedKind = Literal["alg-none", "hs256-public-key", "wrong-key", "no-signature"]
+FORGED_KINDS: tuple[ForgedKind, ...] = ("alg-none", "hs256-public-key", "wrong-key",
+                                        "no-signature")
+
+
+@dataclass(frozen=True)
+class ProbeAnswer:
+    """What a probed endpoint answered, already free of every token driftcheck sent."""
+
+    status: int | None
+    elapsed_ms: float = 0.0
+    challenge_scheme: str | None = None
+    """The auth scheme of `WWW-Authenticate` ("Bearer"), None when there was none."""
+    challenge: Mapping[str, str] = field(default_factory=dict)
+    """Its parameters (RFC 6750 §3: realm, error, error_description, scope, ...)."""
+    content_type: str | None = None
+    location: str | None = None
+    """Where a redirect pointed (never followed)."""
+    body_excerpt: str = ""
+    """The start of the body, redacted, at most a few hundred characters."""
+    failure: FetchFailure | None = None
+
+
+@dataclass(frozen=True)
+class ProbeCase:
+    """One request of a probe: which token it carried (as facts), or why it was not sent."""
+
+    kind: ProbeCaseKind
+    label: str
+    """"no token", "own token", "staging token", "alg none", ..."""
+    environment: str | None = None
+    """Whose known-good token it carried (own and other-env cases)."""
+    token_name: str | None = None
+    """That token's `[tokens.X]` name: its facts are that environment's TokenObservation."""
+    forged: ForgedKind | None = None
+    forged_token: TokenObservation | None = None
+    """A forged token's decoded facts (never the token)."""
+    skipped: str | None = None
+    """Why the case was not sent; None when it was."""
+    answer: ProbeAnswer | None = None
+
+
+@dataclass(frozen=True)
+class ProbeObservation:
+    """The live probe of one API or gateway of one environment."""
+
+    environment: str
+    component: str
+    """"apis.orders" or "gateways.edge"."""
+    url: str
+    method: str
+    cases: tuple[ProbeCase, ...] = ()
+    out_of_scope: int = 0
+    """Other environments whose tokens were not sent: outside the default cross-environment
+    scope (`--probe-scope all` sends them)."""
+    withheld_prod: int = 0
+    """prod environments whose tokens were withheld: never sent to a non-prod URL."""
+
+
 @dataclass(frozen=True)
 class EnvironmentObservation:
     """Which URLs stand for which facts of one environment (responses are shared)."""
@@ -133,6 +193,7 @@ class EnvironmentObservation:
     """Frontend name -> runtime configuration URL."""
     tokens: tuple[TokenObservation, ...] = ()
     secrets: tuple[SecretObservation, ...] = ()
+    probes: tuple[ProbeObservation, ...] = ()
 
     def urls(self) -> list[str]:
         found = [self.discovery_url, self.jwks_url, self.declared_jwks_url,

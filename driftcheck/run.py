@@ -12,6 +12,7 @@ from typing import Literal
 from driftcheck.baseline import Baseline, apply_baseline, read_baseline
 from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
+from driftcheck.collect.probes import ProbeScope
 from driftcheck.deployed.apply import apply_all
 from driftcheck.deployed.interface import Reading
 from driftcheck.deployed.read import read_deployments
@@ -25,6 +26,7 @@ from driftcheck.models import Environment, Idp
 from driftcheck.observations import Observations
 from driftcheck.output_files import OutputError
 from driftcheck.policy import exit_code, selected
+from driftcheck.probes.judge import ProbeResult, probe_results
 from driftcheck.rules import RuleContext, run_rules
 from driftcheck.rules.isolation import identities
 from driftcheck.rules.token import TokenVerdict, token_verdicts
@@ -59,6 +61,9 @@ class CheckOptions:
     """(K, N): check only the K-th of N deterministic slices of the environments."""
     trust: Trust = TRUSTED
     """What the environment files may read and run (--untrusted)."""
+    probe: bool = True
+    """Send the live probes the environment files declare (`--no-probe`: no)."""
+    probe_scope: ProbeScope = field(default_factory=ProbeScope)
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ class EnvironmentStatus:
     findings: int = 0
     observed: ObservedIdp | None = None
     tokens: tuple[TokenVerdict, ...] = ()
+    probes: tuple[ProbeResult, ...] = ()
+    """Live probes of its APIs and gateways: per case what was sent, answered, predicted."""
 
 
 def _observed(environment: Environment, context: RuleContext) -> ObservedIdp | None:
@@ -179,6 +186,7 @@ def evaluate(
         options.select, options.ignore)
     findings.sort(key=Finding.sort_key)
     verdicts = token_verdicts(context, findings)
+    probed = probe_results(context)
     statuses: list[EnvironmentStatus] = []
     for environment in environments:
         mine = [f for f in findings if f.environment == environment.name]
@@ -198,6 +206,7 @@ def evaluate(
             findings=len(mine),
             observed=_observed(environment, context),
             tokens=tuple(verdicts.get(environment.name, ())),
+            probes=probed.get(environment.name, ()),
         ))
     invalid_files = {p.loaded_file: p.environment or p.loaded_file for p in problems}
     for problem_file, label in invalid_files.items():
@@ -224,7 +233,8 @@ def observe(options: CheckOptions, environments: Sequence[Environment]) -> Obser
         return restrict(recorded, [e.name for e in environments])
     if options.offline:
         return None
-    return collect_live(environments, options.fetch, options.token_overrides)
+    return collect_live(environments, options.fetch, options.token_overrides,
+                        probe_scope=options.probe_scope if options.probe else None)
 
 
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:

@@ -27,6 +27,9 @@ from driftcheck.observations import (
     HmacCheck,
     HttpObservation,
     Observations,
+    ProbeAnswer,
+    ProbeCase,
+    ProbeObservation,
     SecretObservation,
     TokenObservation,
 )
@@ -83,6 +86,58 @@ def _token(token: TokenObservation) -> dict[str, Any]:
     })
 
 
+def _answer(answer: ProbeAnswer) -> dict[str, Any]:
+    return _compact({
+        "status": answer.status,
+        "elapsed_ms": round(answer.elapsed_ms, 3),
+        "challenge_scheme": answer.challenge_scheme,
+        "challenge": dict(answer.challenge),
+        "content_type": answer.content_type,
+        "location": answer.location,
+        "body_excerpt": answer.body_excerpt or None,
+        "failure": None if answer.failure is None else {
+            "kind": answer.failure.kind, "detail": answer.failure.detail},
+    })
+
+
+def _probe(probe: ProbeObservation) -> dict[str, Any]:
+    return _compact({
+        "component": probe.component, "url": probe.url, "method": probe.method,
+        "out_of_scope": probe.out_of_scope or None, "withheld_prod": probe.withheld_prod or None,
+        "cases": [_compact({
+            "kind": c.kind, "label": c.label, "environment": c.environment,
+            "token_name": c.token_name, "forged": c.forged,
+            "forged_token": None if c.forged_token is None else _token(c.forged_token),
+            "skipped": c.skipped,
+            "answer": None if c.answer is None else _answer(c.answer),
+        }) for c in probe.cases],
+    })
+
+
+def _read_probe(name: str, raw: Mapping[str, Any], where: str) -> ProbeObservation:
+    cases = []
+    for c in raw.get("cases", ()):
+        answer = c.get("answer")
+        failure = answer.get("failure") if answer else None
+        cases.append(ProbeCase(
+            kind=c["kind"], label=c["label"], environment=c.get("environment"),
+            token_name=c.get("token_name"), forged=c.get("forged"),
+            forged_token=_read_token(name, c["forged_token"], where)
+            if "forged_token" in c else None,
+            skipped=c.get("skipped"),
+            answer=None if answer is None else ProbeAnswer(
+                status=answer.get("status"), elapsed_ms=answer.get("elapsed_ms", 0.0),
+                challenge_scheme=answer.get("challenge_scheme"),
+                challenge=answer.get("challenge", {}),
+                content_type=answer.get("content_type"), location=answer.get("location"),
+                body_excerpt=answer.get("body_excerpt", ""),
+                failure=None if failure is None else FetchFailure(failure["kind"],
+                                                                  failure["detail"])),
+        ))
+    return ProbeObservation(name, raw["component"], raw["url"], raw["method"], tuple(cases),
+                            raw.get("out_of_scope", 0), raw.get("withheld_prod", 0))
+
+
 def _secret(secret: SecretObservation) -> dict[str, Any]:
     return _compact({"api": secret.api, "source": secret.source, "bits": secret.bits,
                      "fingerprint": secret.fingerprint, "failure": secret.failure})
@@ -103,6 +158,7 @@ def snapshot_document(observations: Observations) -> dict[str, Any]:
                 "runtime_config_urls": dict(seen.runtime_config_urls),
                 "tokens": [_token(t) for t in seen.tokens],
                 "secrets": [_secret(s) for s in seen.secrets],
+                "probes": [_probe(p) for p in seen.probes],
             })
             for name, seen in sorted(observations.environments.items())
         },
@@ -148,27 +204,10 @@ def _read_one(path: Path) -> Observations:
         )
     environments = {}
     for name, raw in document["environments"].items():
-        tokens = tuple(
-            TokenObservation(
-                name=t["name"],
-                environment=name,
-                source=t["source"],
-                for_api=t.get("for_api"),
-                failure=t.get("failure"),
-                fingerprint=t.get("fingerprint"),
-                damage=tuple(Damage(d["kind"], d["detail"]) for d in t.get("damage", ())),
-                fatal=Damage(t["fatal"]["kind"], t["fatal"]["detail"]) if "fatal" in t else None,
-                header=_loads(t.get("header_json"), f"{path}: environments.{name}.tokens"),
-                claims=_loads(t.get("claims_json"), f"{path}: environments.{name}.tokens"),
-                signature_length=t.get("signature_length", 0),
-                verified_by=tuple(t.get("verified_by", ())),
-                checked_keys=tuple(t.get("checked_keys", ())),
-                received_at=t.get("received_at", 0.0),
-                hmac=HmacCheck(t["hmac"]["api"], t["hmac"]["verified"],
-                               t["hmac"].get("transform")) if "hmac" in t else None,
-            )
-            for t in raw.get("tokens", ())
-        )
+        tokens = tuple(_read_token(name, t, f"{path}: environments.{name}.tokens")
+                       for t in raw.get("tokens", ()))
+        probes = tuple(_read_probe(name, p, f"{path}: environments.{name}.probes")
+                       for p in raw.get("probes", ()))
         secrets = tuple(SecretObservation(s["api"], s["source"], s.get("bits", 0),
                                           s.get("fingerprint"), s.get("failure"))
                         for s in raw.get("secrets", ()))
@@ -180,9 +219,31 @@ def _read_one(path: Path) -> Observations:
             runtime_config_urls=raw.get("runtime_config_urls", {}),
             tokens=tokens,
             secrets=secrets,
+            probes=probes,
         )
     return Observations(document["collected_at"], responses, environments,
                         readings_from(document.get("deployed", {}), f"{path}: deployed"))
+
+
+def _read_token(name: str, t: Mapping[str, Any], where: str) -> TokenObservation:
+    return TokenObservation(
+        name=t["name"],
+        environment=name,
+        source=t["source"],
+        for_api=t.get("for_api"),
+        failure=t.get("failure"),
+        fingerprint=t.get("fingerprint"),
+        damage=tuple(Damage(d["kind"], d["detail"]) for d in t.get("damage", ())),
+        fatal=Damage(t["fatal"]["kind"], t["fatal"]["detail"]) if "fatal" in t else None,
+        header=_loads(t.get("header_json"), where),
+        claims=_loads(t.get("claims_json"), where),
+        signature_length=t.get("signature_length", 0),
+        verified_by=tuple(t.get("verified_by", ())),
+        checked_keys=tuple(t.get("checked_keys", ())),
+        received_at=t.get("received_at", 0.0),
+        hmac=HmacCheck(t["hmac"]["api"], t["hmac"]["verified"],
+                       t["hmac"].get("transform")) if "hmac" in t else None,
+    )
 
 
 def read_snapshots(paths: Iterable[str | Path]) -> Observations:

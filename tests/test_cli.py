@@ -58,7 +58,12 @@ def test_demo_reports_findings_from_real_http(tmp_path):
     assert ("staging", "DC501") in found and ("prod", "DC501") in found  # one key, two envs
     assert {f["severity"] for f in report["findings"] if f["rule"] in ("DC501", "DC505")} == {
         "critical"}
-    assert {f["rule"] for f in report["findings"] if f["environment"] == "prod"} == {"DC501"}
+    assert {f["rule"] for f in report["findings"] if f["environment"] == "prod"} == {
+        "DC501", "DC803"}  # prod's deployed API also accepts dev's token (live probe)
+    dc801 = next(f for f in report["findings"] if f["rule"] == "DC801"
+                 and f["environment"] == "dev")
+    assert dc801["step"] == "audience" and dc801["evidence"]["prediction_mismatch"] is True
+    assert "dev token ✗ ACCEPTED" in result.stdout
     dc010 = next(f for f in report["findings"] if f["rule"] == "DC010")
     assert dc010["evidence"]["status"] == 404
     assert "DC102 issuer-trailing-slash" in result.stdout
@@ -74,7 +79,8 @@ def test_sandbox_command_serves_until_interrupted(tmp_path):
     env_file = tmp_path / "sandbox.env"
     process = subprocess.Popen(
         [sys.executable, "-m", "driftcheck", "sandbox", "--fault", "staging:trailing_slash_issuer",
-         "--fault", "dev:clock_offset=120", "--env-file", str(env_file)],
+         "--fault", "dev:clock_offset=120", "--api-fault", "prod:accepts_tenants=staging",
+         "--api-fault", "dev:no_challenge", "--env-file", str(env_file)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert process.stdout is not None
@@ -92,7 +98,10 @@ def test_sandbox_command_serves_until_interrupted(tmp_path):
         assert document.json()["issuer"].endswith("/tenants/staging/")
         # The printed environment files check against it.
         check = run("check", "environments", "--format", "json", **variables)
-        assert json.loads(check.stdout)["summary"]["findings"] >= 2
+        report = json.loads(check.stdout)
+        assert report["summary"]["findings"] >= 2
+        found = {(f["environment"], f["rule"]) for f in report["findings"]}
+        assert ("prod", "DC803") in found and ("dev", "DC805") in found  # --api-fault
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=10)

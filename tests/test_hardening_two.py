@@ -438,3 +438,21 @@ def test_action_uses_untrusted_mode_on_pull_requests(tmp_path):
                        timeout=120, check=False)
         assert marker.exists() == ran, event
         marker.unlink(missing_ok=True)
+
+
+def test_untrusted_mode_sends_no_probe(cli, tmp_path, sandbox, monkeypatch):
+    from driftcheck.demo import sandbox_variables
+
+    for name, value in sandbox_variables(sandbox).items():
+        monkeypatch.setenv(name, value)
+    probe_url = sandbox.url + "/apis/dev/orders/ping"
+    (tmp_path / "dev.toml").write_text(env_toml(
+        "dev", sandbox.tenant_url("dev"),
+        f'[apis.orders]\nurl = "{sandbox.url}/apis/dev"\n[apis.orders.probe]\nurl = "{probe_url}"\n'
+        '[tokens.p]\nsource = "env"\nenv = "DEV_TOKEN"\n'))
+    monkeypatch.setenv("DEV_TOKEN", sandbox.issue_token("dev", "probe-dev"))
+    _code, out, _err = cli("check", str(tmp_path), "--format", "json", "--untrusted",
+                           "--allow-env", "DEV_TOKEN")
+    assert not json.loads(out)["environments"][0].get("probes")
+    _code, out, _err = cli("check", str(tmp_path), "--format", "json")
+    assert json.loads(out)["environments"][0].get("probes")  # the same file, trusted: probed

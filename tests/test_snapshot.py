@@ -65,7 +65,9 @@ def test_shards_merge_to_the_unsharded_result(cli, tmp_path):
         _, replayed, _ = cli("check", ENVIRONMENTS, "--format", "json", "--from-snapshot",
                              f"{tmp_path}/all.toml")
     rules = lambda r: sorted((f["environment"], f["rule"]) for f in json.loads(r)["findings"])  # noqa: E731
-    assert rules(merged) == rules(replayed) == rules(whole)
+    assert rules(replayed) == rules(whole)
+    # One environment per snapshot: no other environment's token to probe with (DC803).
+    assert rules(merged) == [r for r in rules(whole) if r[1] != "DC803"]
 
 
 def test_kid_of_the_previous_snapshot_means_rotation(sandbox, cli, tmp_path, monkeypatch):
@@ -131,9 +133,13 @@ def test_sharded_and_merged_equals_one_run(cli, tmp_path):
         _, merged, _ = cli("check", ENVIRONMENTS, "--format", "json", *shards)
         _, replayed, _ = cli("check", ENVIRONMENTS, "--format", "json", "--from-snapshot",
                              f"{tmp_path}/whole.toml")
-    def identity(report: str) -> list[tuple[str, str, str]]:
+    def identity(report: str, cross_probes: bool = True) -> list[tuple[str, str, str]]:
         return sorted((f["environment"], f["rule"], f["fingerprint"])
-                      for f in json.loads(report)["findings"])
-    assert identity(merged) == identity(whole) == identity(replayed)
+                      for f in json.loads(report)["findings"]
+                      if cross_probes or f["rule"] != "DC803")
+    assert identity(whole) == identity(replayed)
+    # A shard holds only its own environments' tokens, so its probes cannot send the other
+    # shards' tokens: cross-environment probe cases (DC803) need one unsharded run.
+    assert identity(merged) == identity(whole, cross_probes=False)
     code, _, err = cli("check", ENVIRONMENTS, "--shard", "3/2")
     assert code == 2 and "expected K/N" in err

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from driftcheck.collect.http import FetchPolicy, JsonFetcher
+from driftcheck.collect.probes import HeldToken, ProbeScope, run_probes
 from driftcheck.collect.token_sources import Acquired, acquire
 from driftcheck.models import Api, Environment
 from driftcheck.observations import (
@@ -25,6 +26,7 @@ from driftcheck.observations import (
 from driftcheck.redact import redact_private_members
 from driftcheck.tokens.hmac_secrets import secret_fingerprint
 from driftcheck.tokens.observe import AsymmetricKey, analyze, kid_index, public_keys
+from driftcheck.tokens.parse import repair
 from driftcheck.urls import Origin, named_origins, off_origin
 
 
@@ -191,9 +193,11 @@ async def collect_live_async(
     policy: FetchPolicy | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     token_overrides: Mapping[str, str] | None = None,
+    probe_scope: ProbeScope | None = None,
 ) -> tuple[Observations, JsonFetcher]:
     """Discovery, JWKS and runtime configs of every environment, then their tokens, each
-    verified against every key any environment publishes (to name whose key signed it)."""
+    verified against every key any environment publishes (to name whose key signed it),
+    then the live probes (`probe_scope` None: none)."""
     started = time.time()
     overrides = token_overrides or {}
     async with JsonFetcher(policy, transport) as fetcher:
@@ -234,12 +238,28 @@ async def collect_live_async(
     keys = public_keys(key_documents)
     kids = kid_index(keys)  # once: every token looks its kid up here
     observed = []
+    held: dict[str, list[HeldToken]] = {}
     for environment, seen_one, items in zip(environments, seen, acquired, strict=True):
         secret_values, secret_facts = _secrets(environment)
         tokens = tuple(_observe(environment.name, *item, keys=keys, secrets=secret_values,
                                 kids=kids)
                        for item in items)
         observed.append(replace(seen_one, tokens=tokens, secrets=secret_facts))
+        if probe_scope is not None and not overrides:
+            held[environment.name] = [
+                HeldToken(environment.name, facts.name, facts.for_api, repair(item[3].raw)[0],
+                          facts)
+                for item, facts in zip(items, tokens, strict=True) if item[3].raw is not None]
+    if probe_scope is not None and not overrides:
+        env_keys = {
+            s.environment: public_keys([responses[u].body for u in (s.jwks_url,)
+                                        if u and u in responses and responses[u].ok])
+            for s in seen}
+        deadline = policy.deadline if policy is not None else None
+        remaining = None if deadline is None else max(0.0, deadline - (time.time() - started))
+        probes = await run_probes(environments, held, env_keys,
+                                  policy or FetchPolicy(), probe_scope, remaining, transport)
+        observed = [replace(o, probes=probes.get(o.environment, ())) for o in observed]
     observations = Observations(
         collected_at=started,
         responses=responses,
@@ -253,8 +273,10 @@ def collect_live(
     environments: Sequence[Environment],
     policy: FetchPolicy | None = None,
     token_overrides: Mapping[str, str] | None = None,
+    probe_scope: ProbeScope | None = None,
 ) -> Observations:
     """Fetch what every environment needs; each distinct URL once, all concurrently."""
     observations, _ = asyncio.run(
-        collect_live_async(environments, policy, token_overrides=token_overrides))
+        collect_live_async(environments, policy, token_overrides=token_overrides,
+                           probe_scope=probe_scope))
     return observations

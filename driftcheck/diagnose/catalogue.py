@@ -18,7 +18,7 @@ CATALOGUE = os.path.join(os.path.dirname(__file__), "catalogue.toml")
 # findings costs diagnose's start-up more than this line.
 STEPS = frozenset({"config", "fetch", "discovery", "jwks", "clock", "parse", "algorithm", "key",
                    "signature", "time", "issuer", "audience", "claims", "token-type",
-                   "consistency", "isolation", "drift", "deployed"})
+                   "consistency", "isolation", "drift", "deployed", "probe"})
 
 
 @dataclass(frozen=True)

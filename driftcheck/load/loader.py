@@ -19,6 +19,7 @@ from driftcheck.durations import parse_duration
 from driftcheck.errors import UsageError
 from driftcheck.load.interpolate import interpolate
 from driftcheck.load.lines import key_lines
+from driftcheck.load.probe_safety import probe_problems
 from driftcheck.load.problems import ConfigProblem
 from driftcheck.load.schema_messages import schema_problems
 from driftcheck.load.secret_names import credentials_in_urls, substituted_secret_names
@@ -31,6 +32,7 @@ from driftcheck.models import (
     Gateway,
     Idp,
     Isolation,
+    Probe,
     RuntimeConfigMap,
     TokenSource,
     nearest_origin,
@@ -103,7 +105,12 @@ def load_environments(
         if environment is not None:
             environments.append(environment)
     kept, duplicates = _drop_duplicates(environments)
-    return LoadResult(tuple(kept), tuple(problems + duplicates))
+    # A probe that could send a token where it must not go fails validation: that
+    # environment is not checked (the others are).
+    unsafe = probe_problems(kept)
+    unsafe_names = {p.environment for p in unsafe}
+    kept = [e for e in kept if e.name not in unsafe_names]
+    return LoadResult(tuple(kept), tuple(problems + duplicates + unsafe))
 
 
 def _drop_duplicates(
@@ -279,6 +286,20 @@ def _seconds(value: str | None) -> float | None:
     return None if value is None else parse_duration(value)
 
 
+def _probe(raw: Mapping[str, Any] | None) -> Probe | None:
+    if raw is None:
+        return None
+    return Probe(
+        url=raw["url"],
+        method=raw.get("method", "GET"),
+        token=raw.get("token"),
+        accepted=tuple(raw.get("accepted", ())),
+        headers=dict(raw.get("headers", {})),
+        cross_environment=raw.get("cross_environment", True),
+        forged=raw.get("forged", True),
+    )
+
+
 def _relative(base: Path, value: str | None) -> str | None:
     if value is None:
         return None
@@ -359,6 +380,7 @@ def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str],
             secret_env=a.get("secret_env"),
             secret_file=_relative(declared_in(f"apis.{name}.secret_file"), a.get("secret_file")),
             deployed=_deployed(a.get("deployed"), declared_in(f"apis.{name}.deployed"), shown),
+            probe=_probe(a.get("probe")),
         )
         for name, a in doc.get("apis", {}).items()
     }
@@ -379,6 +401,7 @@ def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str],
             require_exp=g.get("require_exp"),
             deployed=_deployed(g.get("deployed"), declared_in(f"gateways.{name}.deployed"),
                                shown),
+            probe=_probe(g.get("probe")),
         )
         for name, g in doc.get("gateways", {}).items()
     }

@@ -10,6 +10,7 @@ variable and can send it to a host the file names (`issuer = "https://x.example/
 - `client_secret_env`, token `env` and `secret_env` read only allow-listed variables; a token
   source that would read another is not used (DC301 says why), likewise an HS* secret;
 - `command` token sources do not run (DC301 says why);
+- no live probes are sent (the file names the URLs a token would go to);
 - every file the environment reads (`extends`, token `path`, `secret_file`, `ca_bundle`,
   deployed artifacts) must lie inside the working directory or the folders being checked, and
   never inside a `.git` folder (DC001 otherwise).

@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.text import Text
 
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.probes.judge import ProbeResult
+from driftcheck.report.probe_view import case_text, probe_line
 from driftcheck.rules.token import TokenVerdict
 from driftcheck.run import EnvironmentStatus, RunResult
 
@@ -90,10 +92,29 @@ def _render_environment(console: Console, status: EnvironmentStatus,
     console.print(title)
     for verdict in status.tokens:
         console.print(verdict_line(verdict))
+    for probe in status.probes:
+        console.print(probe_console_line(probe))
     several_steps = len({f.step for f in findings}) > 1
     for index, finding in enumerate(findings):
         render_finding(console, finding, first=index == 0 and several_steps)
     console.print()
+
+
+def probe_console_line(probe: ProbeResult) -> Text:
+    """`probe apis.orders GET …: no token ✓ rejected · own token ✓ accepted · …`"""
+    line = Text("  probe ", style="dim")
+    line.append(probe.component, style="bold")
+    line.append(f" {probe.method} {probe.url}: ", style="dim")
+    for index, case in enumerate(probe.cases):
+        ok, text = case_text(case)
+        if index:
+            line.append(" · ", style="dim")
+        line.append(text, style="dim" if ok is None and not case.sent else
+                    "green" if ok else "bold red" if ok is False else "yellow")
+    tail = probe_line(probe)[len(" · ".join(case_text(c)[1] for c in probe.cases)):]
+    if tail:
+        line.append(tail, style="dim")
+    return line
 
 
 _RESULT_MARK = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skipped": ("–", "dim")}

@@ -10,6 +10,7 @@ from typing import Any
 
 from driftcheck._version import __version__
 from driftcheck.findings import Finding, Severity
+from driftcheck.report.probe_view import probe_document
 from driftcheck.rules.token import TokenVerdict
 from driftcheck.run import ObservedIdp, RunResult
 
@@ -86,6 +87,7 @@ def report_document(result: RunResult) -> dict[str, Any]:
                 "findings": s.findings,
                 "observed": _observed(s.observed),
                 "tokens": [verdict_document(t) for t in s.tokens],
+                "probes": [probe_document(p) for p in s.probes],
             }
             for s in result.environments
         ],

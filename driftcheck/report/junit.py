@@ -32,6 +32,8 @@ def skip_reason(rule: Rule, status: EnvironmentStatus, result: RunResult) -> str
     token_rule = rule.id == "DC301" or rule.step in _TOKEN_STEPS
     if token_rule and not status.tokens:
         return "no known-good token is configured"
+    if rule.step is Step.PROBE and not status.probes:
+        return "no live probe was sent (none declared, or --no-probe)"
     if rule.step is Step.DRIFT and not result.compared_with_previous:
         return "no previous snapshot to compare with (--snapshot-in)"
     return None

@@ -15,6 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from driftcheck.identity import EnvironmentIdentity
+from driftcheck.probes.judge import ProbeResult
+from driftcheck.report.probe_view import probe_summary
 
 Row = tuple[str, Callable[[EnvironmentIdentity], list[str]], bool]
 
@@ -55,7 +57,9 @@ def _shared_prefix(values: Sequence[str]) -> str:
     return prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
 
 
-def render_matrix(identities: Sequence[EnvironmentIdentity], console: Console) -> None:
+def render_matrix(identities: Sequence[EnvironmentIdentity], console: Console,
+                  probes: Mapping[str, Sequence[ProbeResult]] | None = None) -> None:
+    """`probes` (environment -> its live probe results) adds a "live probes" row."""
     if not identities:
         return
     table = Table(title="Environments side by side", show_lines=True, title_justify="left",
@@ -87,6 +91,18 @@ def render_matrix(identities: Sequence[EnvironmentIdentity], console: Console) -
             cells.append(cell if mine else Text("–", style="dim"))
         row_label = f"{label}\n({prefix}…)" if prefix else label
         table.add_row(row_label, *cells)
+    if probes and any(probes.values()):
+        cells = []
+        for identity in identities:
+            cell = Text()
+            for index, probe in enumerate(probes.get(identity.name, ())):
+                summary = probe_summary(probe)
+                if index:
+                    cell.append("\n")
+                cell.append(f"{probe.component}: {summary}",
+                            style="bold red" if "wrong" in summary else "green")
+            cells.append(cell if cell.plain else Text("–", style="dim"))
+        table.add_row("live probes", *cells)
     console.print(table)
     console.print(Text("red: the same value in another environment · yellow: more than one "
                        "value inside the environment", style="dim"))

@@ -171,6 +171,7 @@ def all_rules() -> list[Rule]:
         drift,
         isolation,
         keys,
+        probe,
         token,
     )
 

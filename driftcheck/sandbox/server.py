@@ -36,6 +36,7 @@ from joserfc.jws import JWSRegistry
 from joserfc.registry import HeaderParameter
 
 from driftcheck.sandbox.keys import KeyRing, SigningKey
+from driftcheck.sandbox.protected import ApiFaults, answer
 from driftcheck.sandbox.tenants import Client, Faults, TenantSpec
 
 _MAX_FORM_BYTES = 64 * 1024
@@ -70,6 +71,11 @@ class Sandbox:
         self._thread: threading.Thread | None = None
         self.requests: Counter[str] = Counter()
         """"METHOD /path" -> how many times it was requested (no query, no body)."""
+        self.api_faults: dict[str, ApiFaults] = {}
+        """Tenant -> faults of its protected API (`/apis/NAME/orders/ping`)."""
+        self.api_requests: list[tuple[str, str, str | None]] = []
+        """(tenant, method, Authorization header) of every protected-API request, for tests
+        that assert what was (never) sent."""
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> Sandbox:
@@ -118,6 +124,10 @@ class Sandbox:
 
     def tenant_url(self, name: str) -> str:
         return f"{self.url}/tenants/{name}"
+
+    def api_url(self, name: str) -> str:
+        """The tenant's protected API endpoint (probe target)."""
+        return f"{self.url}/apis/{name}/orders/ping"
 
     def issuer(self, name: str) -> str:
         """The issuer this tenant really emits, faults included."""
@@ -427,8 +437,24 @@ class _Handler(BaseHTTPRequestHandler):
         elif tenant and parts == ["tenants", "authorize"]:
             self._send(400, {"error": "unsupported_response_type", "error_description":
                              "the sandbox IdP has no interactive login"})
+        elif len(parts) == 4 and parts[0] == "apis" and parts[2:] == ["orders", "ping"] \
+                and parts[1] in self.sandbox.tenant_names:
+            self._protected(parts[1])
         else:
             self._send(404, {"error": "not_found"})
+
+    def _protected(self, tenant: str) -> None:
+        authorization = self.headers.get("Authorization")
+        with self.sandbox._lock:
+            self.sandbox.api_requests.append((tenant, self.command, authorization))
+            faults = self.sandbox.api_faults.get(tenant, ApiFaults())
+        latency = self.sandbox.tenant(tenant).faults.latency
+        if latency:
+            time.sleep(latency)
+        given = answer(self.sandbox, tenant, faults, authorization)
+        self._send(given.status, given.body, dict(given.headers))
+
+    do_HEAD = do_GET
 
     def _send_jwks(self, tenant: str) -> None:
         document = self.sandbox.jwks(tenant)
