@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -111,8 +113,9 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
             raise UsageError("--concurrency: expected a whole number of at least 1")
         policy = replace(policy, concurrency=args.concurrency)
     if getattr(args, "timeout", None) is not None:
-        if args.timeout <= 0:
-            raise UsageError("--timeout: expected a number of seconds above 0")
+        if not math.isfinite(args.timeout) or args.timeout <= 0:
+            raise UsageError(f"--timeout {args.timeout:g}: expected a finite number of seconds "
+                             "above 0")
         policy = replace(policy, deadline=args.timeout)
     if args.max_response_bytes is not None:
         if args.max_response_bytes < 1:
@@ -161,15 +164,22 @@ def _parse_now(value: str | None) -> float | None:
         return None
     from datetime import UTC, datetime
 
+    expected = ("expected seconds since the epoch or an ISO 8601 time such as "
+                "2026-11-28T22:30:00Z")
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
+    else:  # nan, inf and times no calendar date holds are not a time to judge tokens at
+        try:
+            datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            raise UsageError(f"--now {value!r}: {expected} (years 1 to 9999)") from None
+        return seconds
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"--now {value!r}: expected seconds since the epoch or an ISO 8601 "
-                         "time such as 2026-11-28T22:30:00Z") from None
+        raise UsageError(f"--now {value!r}: {expected}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
@@ -292,7 +302,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from driftcheck.report.token_view import inspection_document, render_inspection
 
     raw = read_token(args.token)
-    now = _parse_now(args.now) or time.time()
+    now = _parse_now(args.now)
+    now = time.time() if now is None else now
     if args.inspect_env:
         inspection = inspect_in_environment(raw, args.inspect_env, _check_options(args), now)
     else:
@@ -315,9 +326,9 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
     from driftcheck.diagnose import diagnose
     from driftcheck.diagnose.report import diagnosis_document, diagnosis_text, runbook
-    from driftcheck.inspect_token import read_token
+    from driftcheck.inspect_token import read_stdin, read_token
 
-    text = sys.stdin.read() if args.message == "-" else args.message
+    text = read_stdin("the error message") if args.message == "-" else args.message
     if not text.strip():
         raise UsageError("no error message given (pass it quoted, or - for standard input)")
     diagnosis = diagnose(text)
@@ -325,7 +336,8 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     if args.token:
         from driftcheck.diagnose.token_check import check_with_token
 
-        now = _parse_now(args.now) or time.time()
+        now = _parse_now(args.now)
+        now = time.time() if now is None else now
         token_check = check_with_token(diagnosis, read_token(args.token), args.inspect_env,
                                        _check_options(args), now)
     if args.runbook:
@@ -673,9 +685,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                             format="driftcheck: %(message)s")
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a full disk is found here, not at interpreter exit
+        return code
     except DriftcheckError as exc:
         print(f"driftcheck {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            raise
+        _discard_stdout()
+        print(f"driftcheck {args.command}: error: cannot write the output: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+
+
+# Standard output that cannot take the report (`> /dev/full`, a closed pipe, a size limit).
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EFBIG, errno.EIO, errno.EDQUOT})
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so that the text still buffered is not written
+    again (and fails again) when the interpreter exits."""
+    import contextlib
+    import io
+
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -7,14 +7,14 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
+from typing import Any
 
 import httpx
 
 from driftcheck.collect.http import FetchPolicy, JsonFetcher
-from driftcheck.collect.token_sources import Acquired, acquire
+from driftcheck.collect.token_sources import Acquired, acquire, commands_end_on_sigterm
 from driftcheck.jwks import redact_key_material
-from driftcheck.models import Api, Environment
+from driftcheck.models import Api, Environment, TokenSource
 from driftcheck.observations import (
     EnvironmentObservation,
     FetchFailure,
@@ -23,6 +23,7 @@ from driftcheck.observations import (
     SecretObservation,
     TokenObservation,
 )
+from driftcheck.safe_files import UnreadableFile, read_regular_text
 from driftcheck.tokens.hmac_secrets import secret_fingerprint
 from driftcheck.tokens.observe import AsymmetricKey, analyze, kid_index, public_keys
 from driftcheck.urls import named_hosts, off_host
@@ -71,6 +72,9 @@ async def _collect_environment(
     )
 
 
+MAX_SECRET_BYTES = 64 * 1024
+
+
 def configured_hosts(environment: Environment) -> frozenset[str]:
     return named_hosts(environment.idp.issuer, environment.idp.discovery_url,
                        environment.idp.jwks_uri, allowed=environment.allowed_hosts)
@@ -97,9 +101,20 @@ async def _tokens(
     discovery = fetcher.result(seen.discovery_url)
     body = discovery.body if discovery is not None and discovery.ok else None
     sources = list(environment.tokens.values())
-    acquired = await asyncio.gather(*(acquire(s, environment, body, fetcher) for s in sources))
+    acquired = await asyncio.gather(*(_acquire_one(s, environment, body, fetcher)
+                                      for s in sources))
     return [(s.name, s.source, default_api(environment, s.for_api), a)
             for s, a in zip(sources, acquired, strict=True)]
+
+
+async def _acquire_one(source: TokenSource, environment: Environment, discovery: Any,
+                       fetcher: JsonFetcher) -> Acquired:
+    """One token source; its own failure is its own, never its environment's other tokens'."""
+    try:
+        return await acquire(source, environment, discovery, fetcher)
+    except Exception as exc:  # any failure of one source is reported, never raised
+        # Only the class: an exception's text may quote a secret.
+        return Acquired(None, f"token source {source.source} failed: {type(exc).__name__}")
 
 
 def _read_secret(api: Api) -> tuple[str | None, SecretObservation]:
@@ -114,15 +129,17 @@ def _read_secret(api: Api) -> tuple[str | None, SecretObservation]:
         assert api.secret_file is not None
         source = f"secret_file {api.secret_file}"
         try:
-            value = Path(api.secret_file).read_text(encoding="utf-8")
+            value = read_regular_text(api.secret_file, MAX_SECRET_BYTES)
             failure = None if value else f"{api.secret_file} is empty"
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnreadableFile as exc:
             value = None
-            failure = f"{api.secret_file} cannot be read: " + (
-                getattr(exc, "strerror", None) or "not UTF-8 text")
+            failure = f"{api.secret_file} cannot be read: {exc}"
     if not value:
         return None, SecretObservation(api.name, source, failure=failure)
-    data = value.encode()
+    try:
+        data = value.encode()
+    except UnicodeEncodeError:  # an environment variable holding bytes that are not UTF-8
+        return None, SecretObservation(api.name, source, failure=f"{source} is not UTF-8 text")
     return value, SecretObservation(api.name, source, bits=len(data) * 8,
                                     fingerprint=secret_fingerprint(data))
 
@@ -157,11 +174,11 @@ def _observe(
                    hmac_secret=secrets.get(api) if api else None)
 
 
-def _unfinished(fetcher: JsonFetcher, environment: Environment, deadline: float) -> tuple[
+def _unfinished(fetcher: JsonFetcher, environment: Environment,
+                failure: FetchFailure) -> tuple[
         EnvironmentObservation, list[tuple[str, str, str | None, Acquired]]]:
-    """What an environment still lacked at the deadline is recorded as not fetched."""
-    failure = FetchFailure("deadline", f"not finished within the run's --timeout of "
-                           f"{deadline:g} s")
+    """What an environment still lacked at the deadline (or when its collection failed) is
+    recorded as not fetched."""
     discovery = fetcher.result(environment.idp.discovery_url)
     discovered = discovery.body.get("jwks_uri") if discovery is not None and discovery.ok \
         else None
@@ -204,9 +221,16 @@ async def collect_live_async(
         for environment, task in zip(environments, tasks, strict=True):
             if task.done() and not task.cancelled() and task.exception() is None:
                 outcomes.append(task.result())
+            elif task.done() and not task.cancelled():
+                # A failure of its own is not a deadline (there may be no --timeout at all).
+                error = type(task.exception()).__name__
+                outcomes.append(_unfinished(fetcher, environment, FetchFailure(
+                    "collect-error", f"collecting this environment failed: {error}")))
             else:
                 task.cancel()
-                outcomes.append(_unfinished(fetcher, environment, deadline or 0.0))
+                outcomes.append(_unfinished(fetcher, environment, FetchFailure(
+                    "deadline", f"not finished within the run's --timeout of "
+                    f"{deadline or 0:g} s")))
         await asyncio.gather(*tasks, return_exceptions=True)
         seen = [outcome[0] for outcome in outcomes]
         acquired = [outcome[1] for outcome in outcomes]
@@ -242,6 +266,7 @@ def collect_live(
     token_overrides: Mapping[str, str] | None = None,
 ) -> Observations:
     """Fetch what every environment needs; each distinct URL once, all concurrently."""
-    observations, _ = asyncio.run(
-        collect_live_async(environments, policy, token_overrides=token_overrides))
+    with commands_end_on_sigterm():
+        observations, _ = asyncio.run(
+            collect_live_async(environments, policy, token_overrides=token_overrides))
     return observations

@@ -10,17 +10,22 @@ import asyncio
 import base64
 import contextlib
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from types import FrameType
 from typing import Any
 from urllib.parse import quote_plus
 
 from driftcheck.collect.http import JsonFetcher
 from driftcheck.models import Environment, TokenSource
+from driftcheck.safe_files import UnreadableFile, read_regular_text
 from driftcheck.urls import named_hosts, off_host
 
 MAX_TOKEN_FILE_BYTES = 64 * 1024
 MAX_DESCRIPTION = 200
+_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ async def _client_credentials(
     if not secret:
         state = "is empty" if secret == "" else "is not set"
         return Acquired(None, f"client_secret_env {source.client_secret_env} {state}")
+    try:
+        secret.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the environment could not decode: never sent
+        return Acquired(None, f"client_secret_env {source.client_secret_env} is not UTF-8 "
+                        "text")
     endpoint = discovery.get("token_endpoint") if isinstance(discovery, dict) else None
     if not isinstance(endpoint, str):
         return Acquired(None, "no token_endpoint: the discovery document could not be read "
@@ -90,19 +100,15 @@ async def _client_credentials(
     return Acquired(token)
 
 
-def _from_file(source: TokenSource) -> Acquired:
+async def _from_file(source: TokenSource) -> Acquired:
     assert source.path is not None
-    path = Path(source.path)
-    try:
-        if path.stat().st_size > MAX_TOKEN_FILE_BYTES:
-            return Acquired(None, f"token file {path} is larger than {MAX_TOKEN_FILE_BYTES} "
-                            "bytes")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Acquired(None, f"token file {path} not found")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
-        return Acquired(None, f"token file {path} cannot be read: {reason}")
+    path = source.path
+    try:  # off the event loop: the other environments' requests go on meanwhile
+        text = await asyncio.to_thread(read_regular_text, path, MAX_TOKEN_FILE_BYTES)
+    except UnreadableFile as exc:
+        if str(exc) == "not found":
+            return Acquired(None, f"token file {path} not found")
+        return Acquired(None, f"token file {path} cannot be read: {exc}")
     # One final newline is how files end; anything else is left for DC302 to name.
     if text.endswith("\r\n"):
         text = text[:-2]
@@ -111,32 +117,111 @@ def _from_file(source: TokenSource) -> Acquired:
     return Acquired(text) if text else Acquired(None, f"token file {path} is empty")
 
 
+def _end_group(process: asyncio.subprocess.Process) -> None:
+    """Kill the command and everything it started (its own process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    _RUNNING.discard(process.pid)
+
+
+_RUNNING: set[int] = set()
+"""Process groups of commands still running, ended when the run is terminated."""
+
+
+def end_running_commands() -> None:
+    for group in list(_RUNNING):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(group, signal.SIGKILL)
+    _RUNNING.clear()
+
+
+@contextlib.contextmanager
+def commands_end_on_sigterm() -> Iterator[None]:
+    """While token commands may run: SIGTERM ends their process groups first, then does what
+    it did before (by default, terminate). Ctrl-C needs nothing: it cancels the tasks, and a
+    cancelled command ends its group."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        end_running_commands()
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 async def _from_command(source: TokenSource) -> Acquired:
     argv = list(source.command)
+    if any("\0" in part for part in argv):
+        return Acquired(None, f"command {argv[0]!r} contains a NUL character")
     try:
+        # A session of its own: the command's children are ended with it.
         process = await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE)
+            stderr=asyncio.subprocess.DEVNULL, start_new_session=True)
     except FileNotFoundError:
         return Acquired(None, f"command not found: {argv[0]}")
     except OSError as exc:
         return Acquired(None, f"command {argv[0]} could not start: {exc.strerror}")
+    _RUNNING.add(process.pid)
     try:
-        stdout, _ = await asyncio.wait_for(process.communicate(), source.timeout)
+        stdout = await asyncio.wait_for(_output(process), source.timeout)
     except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
+        _end_group(process)
+        with contextlib.suppress(TimeoutError):  # reaped here, not after the loop is gone
+            await asyncio.wait_for(process.wait(), 2)
         return Acquired(None, f"command {argv[0]} did not finish within {source.timeout:g} s")
-    except asyncio.CancelledError:  # the run's deadline: leave no process behind
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        raise
+    finally:  # done, timed out, failed or cancelled (the run's deadline, Ctrl-C, SIGTERM)
+        _end_group(process)
+    if len(stdout) > MAX_TOKEN_FILE_BYTES:
+        return Acquired(None, f"command {argv[0]} printed more than {MAX_TOKEN_FILE_BYTES} "
+                        "bytes")
     if process.returncode != 0:
         return Acquired(None, f"command {argv[0]} exited with code {process.returncode} "
                         "(its output is not shown: it may hold secrets)")
-    text = stdout[:MAX_TOKEN_FILE_BYTES].decode("utf-8", "replace").strip()
+    text = stdout.decode("utf-8", "replace").strip()
     return Acquired(text) if text else Acquired(None, f"command {argv[0]} printed nothing")
+
+
+async def _output(process: asyncio.subprocess.Process) -> bytes:
+    """The command's standard output (at most one byte over the cap) once it has exited.
+
+    `Process.wait()` also waits for the output pipe to close, which a process the command
+    left running keeps open; so the exit is watched through `returncode`, and what was left
+    running is ended with the command."""
+    chunks: list[bytes] = []
+
+    async def read() -> None:
+        assert process.stdout is not None
+        size = 0
+        while size <= MAX_TOKEN_FILE_BYTES and (chunk := await process.stdout.read(_CHUNK)):
+            chunks.append(chunk)
+            size += len(chunk)
+
+    reader = asyncio.ensure_future(read())
+    try:
+        while process.returncode is None and not reader.done():
+            await asyncio.wait({reader}, timeout=0.05)
+        if reader.done() and process.returncode is None and \
+                sum(map(len, chunks)) > MAX_TOKEN_FILE_BYTES:
+            _end_group(process)  # printing without end: stop it
+        if process.returncode is not None:
+            _end_group(process)  # what it left running holds the output open
+        await reader
+        await process.wait()
+    finally:
+        reader.cancel()
+    return b"".join(chunks)
 
 
 async def acquire(
@@ -152,5 +237,5 @@ async def acquire(
         return Acquired(value) if value.strip() else Acquired(
             None, f"environment variable {source.env} is empty")
     if source.source == "file":
-        return _from_file(source)
+        return await _from_file(source)
     return await _from_command(source)
