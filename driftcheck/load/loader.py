@@ -40,6 +40,9 @@ _MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024
 MAX_NESTING = 32
 """Tables and arrays nest at most this deep (the schema needs 5); deeper is refused before
 anything recursive sees it."""
+MAX_ENTRIES = 1000
+"""Items of one array or table; the schema's own bounds are lower, but validating a huge
+array item by item already takes seconds."""
 MAX_EXTENDS = 16
 """Files in one `extends` chain, the environment file included."""
 MAX_FOLDER_DEPTH = 32
@@ -98,7 +101,7 @@ def _walk(root: Path) -> tuple[list[Path], list[ConfigProblem]]:
     problems: list[ConfigProblem] = []
 
     def skipped(folder: Path, why: str) -> None:
-        shown = display_path(folder) if "\0" not in str(folder) else repr(str(folder))
+        shown = str(Path(display_path(folder.parent)) / folder.name)  # the link, not its target
         problems.append(ConfigProblem(
             "DC001", shown, f"folder not searched: {why}; environment files in it are not "
             "checked", environment=shown))
@@ -212,8 +215,8 @@ def _read_toml(path: Path, label: str) -> tuple[dict[str, Any], str]:
 
 def _shape_problem(document: dict[str, Any]) -> tuple[str, str] | None:
     """(key path, message) for what no environment file may hold, checked without recursion
-    before anything recursive sees the document: nesting beyond MAX_NESTING, a NUL character
-    in any string, a control character in any key."""
+    before anything recursive sees the document: nesting beyond MAX_NESTING, arrays or tables
+    beyond MAX_ENTRIES, a NUL character in any string, a control character in any key."""
     pending: list[tuple[str, Any, int]] = [("", document, 0)]
     while pending:
         path, value, depth = pending.pop()
@@ -223,6 +226,9 @@ def _shape_problem(document: dict[str, Any]) -> tuple[str, str] | None:
                 "are allowed"
         if isinstance(value, str) and "\0" in value:
             return path, "contains a NUL character"
+        if isinstance(value, list | dict) and len(value) > MAX_ENTRIES:
+            return path, f"expected at most {MAX_ENTRIES} entries (this key may allow fewer), " \
+                f"got {len(value)}"
         if isinstance(value, dict):
             for key, item in value.items():
                 if _CONTROL.search(key):
