@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from driftcheck.collect.token_sources import acquire
 from driftcheck.load import load_environments
@@ -531,3 +533,106 @@ def test_extends_must_be_a_relative_defaults_file(tmp_path):
     # Relative paths may leave the folder: shared defaults at the root of a tree.
     (tmp_path / "envs" / "x.toml").write_text(bad("x", extends="../_defaults.toml"))
     assert driftcheck("validate", str(tmp_path / "envs")).returncode == 0
+
+
+# -- 6. Property: generated environment trees never crash, never hang ----------------------
+
+NAMES = st.text(alphabet="abcxyz_.-", min_size=1, max_size=6)
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> str:
+    """TOML that parses, with depth, sizes and values an environment file should not have."""
+    depth = draw(st.integers(min_value=0, max_value=120))
+    items = draw(st.integers(min_value=0, max_value=3000))
+    value = draw(st.sampled_from(['"90s"', f'"{"9" * 400}d"', '"\\u0000"', '"prod\\n"', "1",
+                                  '"${UNSET}"', '"/dev/zero"']))
+    key = draw(st.sampled_from(["name", "extends", "ca_bundle", "idp.pinned_kids",
+                                "idp.rotation_overlap", "apis.a.secret_file"]))
+    lines = [f'name = "g{depth}"', "[idp]", 'issuer = "http://127.0.0.1:9/g"']
+    lines.insert(0, f"{key} = {value}" if "." not in key else "")
+    if "." in key:
+        table, leaf = key.rsplit(".", 1)
+        lines += [f"[{table}]" if table != "idp" else "", f"{leaf} = {value}"]
+    lines.append("deep." * depth + "leaf = 1")
+    lines.append("many = [" + ",".join(["1"] * items) + "]")
+    return "\n".join(lines) + "\n"
+
+
+ENTRY = st.one_of(
+    st.tuples(st.just("valid"), NAMES),
+    st.tuples(st.just("bytes"), st.binary(max_size=300)),
+    st.tuples(st.just("document"), _documents()),
+    st.tuples(st.just("fifo"), NAMES),
+    st.tuples(st.just("dev-zero-link"), NAMES),
+    st.tuples(st.just("loop-link"), NAMES),
+    st.tuples(st.just("unreadable-folder"), NAMES),
+    st.tuples(st.just("extends-special"), st.sampled_from(["/dev/zero", "fifo", "self"])),
+)
+
+
+def _build_tree(root: Path, entries: list[tuple[list[str], tuple[str, Any]]]) -> list[Path]:
+    """Write the entries; return the folders to chmod back before clean-up."""
+    locked = []
+    for index, (folders, (kind, payload)) in enumerate(entries):
+        where = root.joinpath(*folders)
+        where.mkdir(parents=True, exist_ok=True)
+        file = where / f"f{index}.toml"
+        if kind == "valid":
+            file.write_text(bad(f"e{index}"))
+        elif kind == "bytes":
+            file.write_bytes(payload)
+        elif kind == "document":
+            file.write_text(payload)
+        elif kind == "fifo":
+            os.mkfifo(file)
+        elif kind == "dev-zero-link":
+            file.symlink_to("/dev/zero")
+        elif kind == "loop-link":
+            (where / f"loop{index}").symlink_to(root)
+        elif kind == "unreadable-folder":
+            inside = where / f"locked{index}"
+            inside.mkdir()
+            (inside / "x.toml").write_text(bad(f"u{index}"))
+            inside.chmod(0)
+            locked.append(inside)
+        elif kind == "extends-special":
+            target = {"/dev/zero": "_zero.toml", "fifo": "_fifo.toml", "self": file.name}
+            defaults = where / target[payload]
+            if payload == "/dev/zero" and not defaults.exists():
+                defaults.symlink_to("/dev/zero")
+            elif payload == "fifo" and not defaults.exists():
+                os.mkfifo(defaults)
+            if payload == "self":
+                file.write_text(bad(f"s{index}", extends=f"_{index}.toml"))
+                (where / f"_{index}.toml").write_text(f'extends = "_{index}.toml"\n')
+            else:
+                file.write_text(bad(f"s{index}", extends=target[payload]))
+    return locked
+
+
+TREES = st.lists(st.tuples(st.lists(st.sampled_from(["a", "b", "deep"]), max_size=4), ENTRY),
+                 min_size=1, max_size=8)
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.data_too_large])
+@given(entries=TREES)
+def test_generated_trees_never_crash_or_hang(tmp_path_factory, entries):
+    """validate exits 0 or 2, check --offline 0, 1 or 2 (SPEC exit codes); never a
+    traceback; every run bounded by the subprocess timeout. The runs drop root's file
+    capabilities so that unreadable folders are unreadable here too."""
+    root = tmp_path_factory.mktemp("tree")
+    locked = _build_tree(root, entries)
+    try:
+        validated = driftcheck("validate", str(root), preexec=_without_root_file_access)
+        checked = driftcheck("check", "--offline", "--format", "json", str(root),
+                             preexec=_without_root_file_access)
+    finally:
+        for folder in locked:
+            folder.chmod(0o755)
+    assert validated.returncode in (0, 2), validated.stderr
+    assert checked.returncode in (0, 1, 2), checked.stderr
+    if checked.returncode != 2 or checked.stdout:
+        json.loads(checked.stdout)
