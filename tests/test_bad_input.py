@@ -403,6 +403,50 @@ def test_nul_byte_in_a_command_is_its_own_failure(tmp_path):
     assert acquired.failure == "command 'echo' contains a NUL character"
 
 
+def test_a_failing_source_or_environment_is_reported_as_itself(sandbox, tmp_path, monkeypatch):
+    """An exception in one token source stays with that source; an exception while
+    collecting one environment is named as such, never as a --timeout of 0 s."""
+    import asyncio
+
+    from driftcheck.collect import live
+
+    for name in ("dev", "staging"):
+        (tmp_path / f"{name}.toml").write_text(env_toml(name, sandbox.tenant_url(name), """
+            [tokens.broken]
+            source = "env"
+            env = "X"
+            [tokens.fine]
+            source = "env"
+            env = "FINE_TOKEN"
+            """))
+    monkeypatch.setenv("FINE_TOKEN", "a.b.c")
+    environments = load_environments([tmp_path], {}).environments
+    real_acquire, real_collect = live.acquire, live._collect_environment
+
+    async def acquire(source, environment, discovery, fetcher):  # type: ignore[no-untyped-def]
+        if source.name == "broken":
+            raise ValueError("text that may quote a secret")
+        return await real_acquire(source, environment, discovery, fetcher)
+
+    async def collect(fetcher, environment):  # type: ignore[no-untyped-def]
+        if environment.name == "staging":
+            raise RuntimeError("boom")
+        return await real_collect(fetcher, environment)
+
+    monkeypatch.setattr(live, "acquire", acquire)
+    monkeypatch.setattr(live, "_collect_environment", collect)
+    observations, _ = asyncio.run(live.collect_live_async(environments))
+    dev = {t.name: t for t in observations.environments["dev"].tokens}
+    assert dev["broken"].failure == "token source env failed: ValueError"
+    assert dev["fine"].failure is None and dev["fine"].fingerprint is not None
+    staging = observations.environments["staging"]
+    assert {t.failure for t in staging.tokens} == {
+        "collecting this environment failed: RuntimeError"}
+    discovery = observations.response(staging.discovery_url)
+    assert discovery is not None and discovery.failure is not None
+    assert discovery.failure.kind == "collect-error"
+
+
 def _alive(pid: int) -> bool:
     """Running (a zombie waiting for a reaper counts as gone)."""
     try:

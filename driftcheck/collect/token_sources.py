@@ -10,8 +10,11 @@ import asyncio
 import base64
 import contextlib
 import os
+import selectors
 import signal
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import FrameType
@@ -117,21 +120,19 @@ async def _from_file(source: TokenSource) -> Acquired:
     return Acquired(text) if text else Acquired(None, f"token file {path} is empty")
 
 
-def _end_group(process: asyncio.subprocess.Process) -> None:
-    """Kill the command and everything it started (its own process group)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    _RUNNING.discard(process.pid)
-
-
 _RUNNING: set[int] = set()
 """Process groups of commands still running, ended when the run is terminated."""
 
 
+def _end_group(group: int) -> None:
+    """Kill a command and everything it started (its own process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+
+
 def end_running_commands() -> None:
     for group in list(_RUNNING):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(group, signal.SIGKILL)
+        _end_group(group)
     _RUNNING.clear()
 
 
@@ -165,24 +166,24 @@ async def _from_command(source: TokenSource) -> Acquired:
     if any("\0" in part for part in argv):
         return Acquired(None, f"command {argv[0]!r} contains a NUL character")
     try:
-        # A session of its own: the command's children are ended with it.
-        process = await asyncio.create_subprocess_exec(
-            *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL, start_new_session=True)
+        # A session of its own, so that the command's children are ended with it. Started
+        # synchronously (a fork, no waiting), so that its group is known before anything
+        # can cancel this task.
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
     except FileNotFoundError:
         return Acquired(None, f"command not found: {argv[0]}")
     except OSError as exc:
         return Acquired(None, f"command {argv[0]} could not start: {exc.strerror}")
     _RUNNING.add(process.pid)
     try:
-        stdout = await asyncio.wait_for(_output(process), source.timeout)
+        stdout = await asyncio.wait_for(asyncio.to_thread(_run_to_exit, process),
+                                        source.timeout)
     except TimeoutError:
-        _end_group(process)
-        with contextlib.suppress(TimeoutError):  # reaped here, not after the loop is gone
-            await asyncio.wait_for(process.wait(), 2)
         return Acquired(None, f"command {argv[0]} did not finish within {source.timeout:g} s")
-    finally:  # done, timed out, failed or cancelled (the run's deadline, Ctrl-C, SIGTERM)
-        _end_group(process)
+    finally:  # done, timed out, failed or cancelled (the run's deadline, Ctrl-C): the
+        _end_group(process.pid)  # thread reading it then sees the end of its output
+        _RUNNING.discard(process.pid)
     if len(stdout) > MAX_TOKEN_FILE_BYTES:
         return Acquired(None, f"command {argv[0]} printed more than {MAX_TOKEN_FILE_BYTES} "
                         "bytes")
@@ -193,34 +194,33 @@ async def _from_command(source: TokenSource) -> Acquired:
     return Acquired(text) if text else Acquired(None, f"command {argv[0]} printed nothing")
 
 
-async def _output(process: asyncio.subprocess.Process) -> bytes:
-    """The command's standard output (at most one byte over the cap) once it has exited.
+def _run_to_exit(process: subprocess.Popen[bytes]) -> bytes:
+    """In a thread: the command's output (at most one byte over the cap) until it has exited.
 
-    `Process.wait()` also waits for the output pipe to close, which a process the command
-    left running keeps open; so the exit is watched through `returncode`, and what was left
-    running is ended with the command."""
+    A process the command left running may hold the output open after the command exits; it
+    is ended with the command's group, and what it printed is read for one more second."""
+    assert process.stdout is not None
     chunks: list[bytes] = []
-
-    async def read() -> None:
-        assert process.stdout is not None
-        size = 0
-        while size <= MAX_TOKEN_FILE_BYTES and (chunk := await process.stdout.read(_CHUNK)):
-            chunks.append(chunk)
-            size += len(chunk)
-
-    reader = asyncio.ensure_future(read())
-    try:
-        while process.returncode is None and not reader.done():
-            await asyncio.wait({reader}, timeout=0.05)
-        if reader.done() and process.returncode is None and \
-                sum(map(len, chunks)) > MAX_TOKEN_FILE_BYTES:
-            _end_group(process)  # printing without end: stop it
-        if process.returncode is not None:
-            _end_group(process)  # what it left running holds the output open
-        await reader
-        await process.wait()
-    finally:
-        reader.cancel()
+    size = 0
+    exited_at: float | None = None
+    with process.stdout, selectors.DefaultSelector() as selector:
+        fd = process.stdout.fileno()
+        selector.register(fd, selectors.EVENT_READ)
+        while size <= MAX_TOKEN_FILE_BYTES:
+            if selector.select(0.05):
+                chunk = os.read(fd, _CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            elif exited_at is not None and time.monotonic() - exited_at > 1.0:
+                break
+            if exited_at is None and process.poll() is not None:
+                exited_at = time.monotonic()
+                _end_group(process.pid)
+        if size > MAX_TOKEN_FILE_BYTES:
+            _end_group(process.pid)  # printing without end
+        process.wait()  # ends at the latest when the caller ends the group
     return b"".join(chunks)
 
 
