@@ -257,6 +257,31 @@ def test_snapshot_toml_nested_100000_deep(tmp_path):
     assert "deep.toml: invalid TOML: nested too deeply" in result.stderr
 
 
+@pytest.mark.parametrize("text, expected", [
+    ('version = "1"\naccepted = 1\n', "accepted: expected an array of tables"),
+    ('version = "1"\n[[accepted]]\nfingerprint = "f"\nreason = "r"\nexpires = 2030-01-01\n'
+     "rule." + "x." * 3000 + "y = 1\n", "accepted[0].rule: expected a string"),
+])
+def test_baseline_of_the_wrong_shape(tmp_path, cli, text, expected):
+    (tmp_path / "good.toml").write_text(GOOD)
+    (tmp_path / "b.toml").write_text(text)
+    code, _, err = cli("check", "--offline", str(tmp_path / "good.toml"), "--baseline",
+                       str(tmp_path / "b.toml"))
+    assert code == 2
+    assert f"b.toml: {expected}" in err
+
+
+def test_snapshot_and_baseline_that_are_not_regular_files(tmp_path, fifo, cli):
+    (tmp_path / "good.toml").write_text(GOOD)
+    for flag, what in (("--from-snapshot", "snapshot"), ("--baseline", "baseline"),
+                       ("--snapshot-in", "snapshot")):
+        for special, reason in ((fifo, "a FIFO (named pipe)"), ("/dev/zero", "a device")):
+            code, _, err = cli("check", "--offline", str(tmp_path / "good.toml"), flag,
+                               str(special))
+            assert code == 2
+            assert f"{special}: cannot read the {what}: {reason}, not a regular file" in err
+
+
 @pytest.mark.parametrize("flag, value", [
     ("--now", "nan"), ("--now", "inf"), ("--now", "-inf"), ("--now", "1e300"),
     ("--timeout", "nan"), ("--timeout", "inf"), ("--timeout", "-1"), ("--timeout", "0"),
@@ -680,3 +705,62 @@ def test_generated_trees_never_crash_or_hang(tmp_path_factory, entries):
     assert checked.returncode in (0, 1, 2), checked.stderr
     if checked.returncode != 2 or checked.stdout:
         json.loads(checked.stdout)
+
+
+# In-process properties: the pieces that met the trial's numbers directly.
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"\A([0-9]{1,400}(ms|s|m|h|d)){1,3}\Z"))
+def test_any_duration_is_seconds_or_a_value_error(text):
+    from driftcheck.durations import MAX_DURATION, parse_duration
+
+    try:
+        seconds = parse_duration(text)
+    except ValueError as exc:
+        assert "at most 36500d" in str(exc)
+    else:
+        assert 0 <= seconds <= MAX_DURATION
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats() | st.integers(min_value=-10**30, max_value=10**30))
+def test_any_now_is_a_time_or_a_usage_error(number):
+    import math
+
+    from driftcheck.cli import _parse_now
+    from driftcheck.errors import UsageError
+
+    try:
+        now = _parse_now(str(number))
+    except UsageError as exc:
+        assert str(exc).startswith(f"--now {str(number)!r}: expected")
+    else:
+        assert now is not None and math.isfinite(now)
+
+
+NESTED = st.recursive(st.integers() | st.text(max_size=5),
+                      lambda inner: st.lists(inner, max_size=3)
+                      | st.dictionaries(st.text(alphabet="abc", min_size=1, max_size=3), inner,
+                                        min_size=1, max_size=3),
+                      max_leaves=40)
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(extra=st.dictionaries(st.text(alphabet="abc", min_size=1, max_size=3), NESTED,
+                             max_size=3),
+       depth=st.integers(min_value=0, max_value=300))
+def test_loading_any_document_never_raises(tmp_path_factory, extra, depth):
+    import tomli_w
+
+    folder = tmp_path_factory.mktemp("doc")
+    document: dict[str, Any] = {"name": "x", "idp": {"issuer": "http://127.0.0.1:9/x"},
+                                **extra}
+    leaf = document
+    for _ in range(depth):
+        leaf = leaf.setdefault("deep", {})
+    (folder / "x.toml").write_text(tomli_w.dumps(document))
+    loaded = load_environments([folder], {})
+    for problem in loaded.problems:
+        assert problem.file.endswith("x.toml")
