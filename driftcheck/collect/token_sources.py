@@ -15,7 +15,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -177,8 +177,7 @@ async def _from_command(source: TokenSource) -> Acquired:
         return Acquired(None, f"command {argv[0]} could not start: {exc.strerror}")
     _RUNNING.add(process.pid)
     try:
-        stdout = await asyncio.wait_for(asyncio.to_thread(_run_to_exit, process),
-                                        source.timeout)
+        stdout = await asyncio.wait_for(_in_own_thread(_run_to_exit, process), source.timeout)
     except TimeoutError:
         return Acquired(None, f"command {argv[0]} did not finish within {source.timeout:g} s")
     finally:  # done, timed out, failed or cancelled (the run's deadline, Ctrl-C): the
@@ -192,6 +191,34 @@ async def _from_command(source: TokenSource) -> Acquired:
                         "(its output is not shown: it may hold secrets)")
     text = stdout.decode("utf-8", "replace").strip()
     return Acquired(text) if text else Acquired(None, f"command {argv[0]} printed nothing")
+
+
+def _in_own_thread(read: Callable[[subprocess.Popen[bytes]], bytes],
+                   process: subprocess.Popen[bytes]) -> asyncio.Future[bytes]:
+    """`read(process)` in a thread of its own (not the shared executor: a slow command must
+    not hold up another command's reading while that one's timeout runs)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[bytes] = loop.create_future()
+
+    def settle(outcome: bytes | BaseException) -> None:
+        if future.done():  # cancelled meanwhile
+            return
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    def run() -> None:
+        outcome: bytes | BaseException
+        try:
+            outcome = read(process)
+        except BaseException as exc:  # handed to the awaiting task, raised there
+            outcome = exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+            loop.call_soon_threadsafe(settle, outcome)
+
+    threading.Thread(target=run, name=f"driftcheck-command-{process.pid}", daemon=True).start()
+    return future
 
 
 def _run_to_exit(process: subprocess.Popen[bytes]) -> bytes:
