@@ -180,8 +180,12 @@ async def _from_command(source: TokenSource) -> Acquired:
         stdout = await asyncio.wait_for(_in_own_thread(_run_to_exit, process), source.timeout)
     except TimeoutError:
         return Acquired(None, f"command {argv[0]} did not finish within {source.timeout:g} s")
-    finally:  # done, timed out, failed or cancelled (the run's deadline, Ctrl-C): the
-        _end_group(process.pid)  # thread reading it then sees the end of its output
+    finally:
+        # Timed out or cancelled (the run's deadline, Ctrl-C): end the group, and the thread
+        # reading it sees the end of its output. Once reaped, the thread has ended the group
+        # itself.
+        if process.returncode is None:
+            _end_group(process.pid)
         _RUNNING.discard(process.pid)
     if len(stdout) > MAX_TOKEN_FILE_BYTES:
         return Acquired(None, f"command {argv[0]} printed more than {MAX_TOKEN_FILE_BYTES} "
@@ -248,6 +252,8 @@ def _run_to_exit(process: subprocess.Popen[bytes]) -> bytes:
         if size > MAX_TOKEN_FILE_BYTES:
             _end_group(process.pid)  # printing without end
         process.wait()  # ends at the latest when the caller ends the group
+        # What it left behind: the group id stays reserved while any member lives.
+        _end_group(process.pid)
     return b"".join(chunks)
 
 
