@@ -67,13 +67,19 @@ def read_baseline(path: str | Path) -> Baseline:
     if document.get("version") != BASELINE_VERSION:
         raise ConfigError(f"{file}: version: expected \"{BASELINE_VERSION}\"")
     entries = []
-    for index, raw in enumerate(document.get("accepted", [])):
+    accepted = document.get("accepted", [])
+    if not isinstance(accepted, list):
+        raise ConfigError(f"{file}: accepted: expected an array of tables ([[accepted]])")
+    for index, raw in enumerate(accepted):
         where = f"{file}: accepted[{index}]"
         if not isinstance(raw, dict):
             raise ConfigError(f"{where}: expected a table")
         for name in ("fingerprint", "reason"):
             if not isinstance(raw.get(name), str) or not raw[name].strip():
                 raise ConfigError(f"{where}.{name}: expected a non-empty string")
+        for name in ("rule", "environment", "component", "message"):
+            if not isinstance(raw.get(name, ""), str):
+                raise ConfigError(f"{where}.{name}: expected a string")
         expires = raw.get("expires")
         if not isinstance(expires, dt.date):
             raise ConfigError(f"{where}.expires: expected a TOML date or date-time such as "

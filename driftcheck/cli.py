@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -125,8 +127,9 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
             raise UsageError("--concurrency: expected a whole number of at least 1")
         policy = replace(policy, concurrency=args.concurrency)
     if getattr(args, "timeout", None) is not None:
-        if args.timeout <= 0:
-            raise UsageError("--timeout: expected a number of seconds above 0")
+        if not math.isfinite(args.timeout) or args.timeout <= 0:
+            raise UsageError(f"--timeout {args.timeout:g}: expected a finite number of seconds "
+                             "above 0")
         policy = replace(policy, deadline=args.timeout)
     if args.max_response_bytes is not None:
         if args.max_response_bytes < 1:
@@ -195,15 +198,22 @@ def _parse_now(value: str | None) -> float | None:
         return None
     from datetime import UTC, datetime
 
+    expected = ("expected seconds since the epoch or an ISO 8601 time such as "
+                "2026-11-28T22:30:00Z")
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
+    else:  # nan, inf and times no calendar date holds are not a time to judge tokens at
+        try:
+            datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            raise UsageError(f"--now {value!r}: {expected} (years 1 to 9999)") from None
+        return seconds
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"--now {value!r}: expected seconds since the epoch or an ISO 8601 "
-                         "time such as 2026-11-28T22:30:00Z") from None
+        raise UsageError(f"--now {value!r}: {expected}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
@@ -366,7 +376,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from driftcheck.report.token_view import inspection_document, render_inspection
 
     raw = read_token(args.token)
-    now = _parse_now(args.now) or time.time()
+    now = _parse_now(args.now)
+    now = time.time() if now is None else now
     if args.inspect_env:
         inspection = inspect_in_environment(raw, args.inspect_env, _check_options(args), now)
     else:
@@ -388,16 +399,19 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def _diagnose_input(argument: str) -> str:
     """The text to diagnose: quoted on the command line, `-` for standard input, `@FILE` for
     a file (a whole log excerpt or HTTP response)."""
-    if argument == "-":
-        text = sys.stdin.read()
-    elif argument.startswith("@"):
-        from pathlib import Path
+    # Capped and regular files only: `@/dev/zero` or an endless pipe must not hang diagnose.
+    from driftcheck.safe_files import UnreadableFile, read_regular_bytes
 
+    cap = 4 * 1024 * 1024
+    if argument == "-":
+        text = sys.stdin.read(cap + 1)
+        if len(text) > cap:
+            raise UsageError(f"standard input: more than {cap} characters of error text")
+    elif argument.startswith("@"):
         try:
-            text = Path(argument[1:]).read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            raise UsageError(f"{argument[1:]}: cannot read the error text: "
-                             f"{exc.strerror or exc}") from None
+            text = read_regular_bytes(argument[1:], cap).decode("utf-8", "replace")
+        except UnreadableFile as exc:
+            raise UsageError(f"{argument[1:]}: cannot read the error text: {exc}") from None
     else:
         text = argument
     if not text.strip():
@@ -420,7 +434,8 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         from driftcheck.diagnose.token_check import check_with_token
         from driftcheck.inspect_token import read_token
 
-        now = _parse_now(args.now) or time.time()
+        now = _parse_now(args.now)
+        now = time.time() if now is None else now
         token_check = check_with_token(diagnosis, read_token(args.token), args.inspect_env,
                                        _check_options(args), now)
     if args.runbook:
@@ -871,9 +886,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler_.setFormatter(VisibleFormatter("driftcheck: %(message)s"))
         logging.basicConfig(level=logging.INFO, handlers=[handler_])
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # a full disk is found here, not at interpreter exit
+        return code
     except DriftcheckError as exc:
         print(f"driftcheck {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            raise
+        _discard_stdout()
+        print(f"driftcheck {args.command}: error: cannot write the output: {exc.strerror}",
+              file=sys.stderr)
+        return 2
+
+
+# Standard output that cannot take the report (`> /dev/full`, a closed pipe, a size limit).
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EFBIG, errno.EIO, errno.EDQUOT})
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so that the text still buffered is not written
+    again (and fails again) when the interpreter exits."""
+    import contextlib
+    import io
+
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -7,6 +7,8 @@ _PART = re.compile(r"(\d+)(ms|s|m|h|d)")
 _WHOLE = re.compile(r"^(?:\d+(?:ms|s|m|h|d))+$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
+MAX_DURATION = 36500 * 86400.0
+"""A hundred years: longer is a typo, and would overflow date arithmetic."""
 DURATION_HINT = 'a duration such as "90s", "10m", "24h" or "1h30m"'
 
 
@@ -14,7 +16,14 @@ def parse_duration(text: str) -> float:
     """Return the duration in seconds; raise ValueError naming the expected form."""
     if not _WHOLE.match(text):
         raise ValueError(f"expected {DURATION_HINT}, got {text!r}")
-    return sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _PART.findall(text))
+    try:
+        seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _PART.findall(text))
+    except OverflowError:  # hundreds of digits: no float holds it
+        seconds = float("inf")
+    if seconds > MAX_DURATION:
+        raise ValueError(f"expected {DURATION_HINT} of at most 36500d, got {text[:40]!r}"
+                         + ("…" if len(text) > 40 else ""))
+    return seconds
 
 
 def format_seconds(seconds: float) -> str:

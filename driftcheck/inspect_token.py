@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from driftcheck.errors import UsageError
 from driftcheck.findings import Finding
 from driftcheck.run import CheckOptions, RunResult, run_check
+from driftcheck.safe_files import UnreadableFile, read_regular_text
 from driftcheck.tokens.claims import MILLISECONDS_THRESHOLD, UNSAFE_HEADERS, time_claims
 from driftcheck.tokens.kind import KindGuess, classify
 from driftcheck.tokens.parse import Damage, TokenParseError, decode, fingerprint, repair
@@ -39,17 +39,31 @@ class Inspection:
                 and f.component == f"tokens.{INSPECT_TOKEN_NAME}"]
 
 
+MAX_INPUT_BYTES = 1024 * 1024
+"""The most read from a token file or standard input (tokens are a few KiB)."""
+
+
+def read_stdin(what: str) -> str:
+    """Standard input up to MAX_INPUT_BYTES (`< /dev/zero` is refused, not read forever)."""
+    try:
+        text = sys.stdin.read(MAX_INPUT_BYTES + 1)
+    except UnicodeDecodeError:
+        raise UsageError(f"standard input: {what} is not UTF-8 text") from None
+    if len(text) > MAX_INPUT_BYTES:
+        raise UsageError(f"standard input: {what} is longer than {MAX_INPUT_BYTES} characters")
+    return text
+
+
 def read_token(argument: str) -> str:
     """TOKEN as given, `-` for standard input, `@FILE` for a file; one final newline dropped
     (what `echo` and editors add), anything else kept for the damage report."""
     if argument == "-":
-        text = sys.stdin.read()
+        text = read_stdin("the token")
     elif argument.startswith("@"):
         try:
-            text = Path(argument[1:]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
-            raise UsageError(f"{argument}: cannot read the token file: {reason}") from None
+            text = read_regular_text(argument[1:], MAX_INPUT_BYTES)
+        except UnreadableFile as exc:
+            raise UsageError(f"{argument}: cannot read the token file: {exc}") from None
     else:
         text = argument
     if text.endswith("\r\n"):

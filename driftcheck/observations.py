@@ -25,6 +25,7 @@ FailureKind = Literal[
     "invalid-url",
     "off-host-url",
     "deadline",
+    "collect-error",
 ]
 
 # Response headers worth keeping: clock (Date, Age), caching (Cache-Control, ETag), shape.

@@ -174,7 +174,8 @@ def evaluate(
         p for p in loaded.problems
         if not options.environments or p.environment in options.environments
     )
-    now = options.now or (observations.collected_at if observations else time.time())
+    now = options.now if options.now is not None else (
+        observations.collected_at if observations else time.time())
     context = RuleContext(tuple(environments), observations, problems, now=now,
                           previous=previous, baseline=baseline, deployed=deployed)
     observed = run_rules(context)

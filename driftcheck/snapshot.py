@@ -178,6 +178,8 @@ def _loads(text: str | None, where: str) -> Any:
         return json.loads(text)
     except ValueError:
         raise SnapshotError(f"{where}: expected JSON text") from None
+    except RecursionError:  # what a live fetch refuses as not JSON cannot be replayed either
+        raise SnapshotError(f"{where}: JSON nested too deeply") from None
 
 
 def _read_one(path: Path) -> Observations:

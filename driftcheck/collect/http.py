@@ -23,6 +23,7 @@ import httpx
 from driftcheck.json_limits import MAX_DEPTH, too_deep
 from driftcheck.observations import RECORDED_HEADERS, FetchFailure, HttpObservation
 from driftcheck.redact import Redactor
+from driftcheck.safe_files import UnreadableFile, read_regular_text
 from driftcheck.urls import Origin, has_userinfo, origin, refusal, same_origin_hop
 
 _RETRYABLE_KINDS = {"refused", "connection"}
@@ -156,7 +157,12 @@ class JsonFetcher:
             context = self._contexts[ca_bundle]
         else:
             try:
-                context = ssl.create_default_context(cafile=ca_bundle)
+                # Read as a capped regular file: a FIFO swapped in after loading must not block.
+                context = ssl.create_default_context(
+                    cadata=read_regular_text(ca_bundle, 16 * 1024 * 1024)) if ca_bundle \
+                    else ssl.create_default_context()
+            except UnreadableFile as exc:
+                raise _Failed("tls", f"cannot load CA bundle {ca_bundle}: {exc}") from None
             except (OSError, ssl.SSLError) as exc:
                 raise _Failed("tls", f"cannot load CA bundle {ca_bundle}: "
                               f"{getattr(exc, 'strerror', None) or exc}") from None

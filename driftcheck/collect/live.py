@@ -7,14 +7,14 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
+from typing import Any
 
 import httpx
 
 from driftcheck.collect.http import FetchPolicy, JsonFetcher
 from driftcheck.collect.probes import HeldToken, ProbeScope, run_probes
-from driftcheck.collect.token_sources import Acquired, acquire
-from driftcheck.models import Api, Environment
+from driftcheck.collect.token_sources import Acquired, acquire, commands_end_on_sigterm
+from driftcheck.models import Api, Environment, TokenSource
 from driftcheck.observations import (
     EnvironmentObservation,
     FetchFailure,
@@ -24,6 +24,7 @@ from driftcheck.observations import (
     TokenObservation,
 )
 from driftcheck.redact import redact_private_members
+from driftcheck.safe_files import UnreadableFile, read_regular_text
 from driftcheck.tokens.hmac_secrets import secret_fingerprint
 from driftcheck.tokens.observe import AsymmetricKey, analyze, kid_index, public_keys
 from driftcheck.tokens.parse import repair
@@ -77,6 +78,9 @@ async def _collect_environment(
     )
 
 
+MAX_SECRET_BYTES = 64 * 1024
+
+
 def configured_origins(environment: Environment) -> frozenset[Origin]:
     """The origins the environment file names for its IdP (and its `allowed_hosts`)."""
     return named_origins(environment.idp.issuer, environment.idp.discovery_url,
@@ -104,9 +108,20 @@ async def _tokens(
     discovery = fetcher.result(seen.discovery_url)
     body = discovery.body if discovery is not None and discovery.ok else None
     sources = list(environment.tokens.values())
-    acquired = await asyncio.gather(*(acquire(s, environment, body, fetcher) for s in sources))
+    acquired = await asyncio.gather(*(_acquire_one(s, environment, body, fetcher)
+                                      for s in sources))
     return [(s.name, s.source, default_api(environment, s.for_api), a)
             for s, a in zip(sources, acquired, strict=True)]
+
+
+async def _acquire_one(source: TokenSource, environment: Environment, discovery: Any,
+                       fetcher: JsonFetcher) -> Acquired:
+    """One token source; its own failure is its own, never its environment's other tokens'."""
+    try:
+        return await acquire(source, environment, discovery, fetcher)
+    except Exception as exc:  # any failure of one source is reported, never raised
+        # Only the class: an exception's text may quote a secret.
+        return Acquired(None, f"token source {source.source} failed: {type(exc).__name__}")
 
 
 def _read_secret(api: Api) -> tuple[str | None, SecretObservation]:
@@ -124,15 +139,17 @@ def _read_secret(api: Api) -> tuple[str | None, SecretObservation]:
         assert api.secret_file is not None
         source = f"secret_file {api.secret_file}"
         try:
-            value = Path(api.secret_file).read_text(encoding="utf-8")
+            value = read_regular_text(api.secret_file, MAX_SECRET_BYTES)
             failure = None if value else f"{api.secret_file} is empty"
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnreadableFile as exc:
             value = None
-            failure = f"{api.secret_file} cannot be read: " + (
-                getattr(exc, "strerror", None) or "not UTF-8 text")
+            failure = f"{api.secret_file} cannot be read: {exc}"
     if not value:
         return None, SecretObservation(api.name, source, failure=failure)
-    data = value.encode()
+    try:
+        data = value.encode()
+    except UnicodeEncodeError:  # an environment variable holding bytes that are not UTF-8
+        return None, SecretObservation(api.name, source, failure=f"{source} is not UTF-8 text")
     return value, SecretObservation(api.name, source, bits=len(data) * 8,
                                     fingerprint=secret_fingerprint(data))
 
@@ -167,11 +184,11 @@ def _observe(
                    hmac_secret=secrets.get(api) if api else None)
 
 
-def _unfinished(fetcher: JsonFetcher, environment: Environment, deadline: float) -> tuple[
+def _unfinished(fetcher: JsonFetcher, environment: Environment,
+                failure: FetchFailure) -> tuple[
         EnvironmentObservation, list[tuple[str, str, str | None, Acquired]]]:
-    """What an environment still lacked at the deadline is recorded as not fetched."""
-    failure = FetchFailure("deadline", f"not finished within the run's --timeout of "
-                           f"{deadline:g} s")
+    """What an environment still lacked at the deadline (or when its collection failed) is
+    recorded as not fetched."""
     discovery = fetcher.result(environment.idp.discovery_url)
     discovered = discovery.body.get("jwks_uri") if discovery is not None and discovery.ok \
         else None
@@ -216,9 +233,16 @@ async def collect_live_async(
         for environment, task in zip(environments, tasks, strict=True):
             if task.done() and not task.cancelled() and task.exception() is None:
                 outcomes.append(task.result())
+            elif task.done() and not task.cancelled():
+                # A failure of its own is not a deadline (there may be no --timeout at all).
+                error = type(task.exception()).__name__
+                outcomes.append(_unfinished(fetcher, environment, FetchFailure(
+                    "collect-error", f"collecting this environment failed: {error}")))
             else:
                 task.cancel()
-                outcomes.append(_unfinished(fetcher, environment, deadline or 0.0))
+                outcomes.append(_unfinished(fetcher, environment, FetchFailure(
+                    "deadline", f"not finished within the run's --timeout of "
+                    f"{deadline or 0:g} s")))
         await asyncio.gather(*tasks, return_exceptions=True)
         seen = [outcome[0] for outcome in outcomes]
         acquired = [outcome[1] for outcome in outcomes]
@@ -276,7 +300,8 @@ def collect_live(
     probe_scope: ProbeScope | None = None,
 ) -> Observations:
     """Fetch what every environment needs; each distinct URL once, all concurrently."""
-    observations, _ = asyncio.run(
-        collect_live_async(environments, policy, token_overrides=token_overrides,
-                           probe_scope=probe_scope))
+    with commands_end_on_sigterm():
+        observations, _ = asyncio.run(
+            collect_live_async(environments, policy, token_overrides=token_overrides,
+                               probe_scope=probe_scope))
     return observations

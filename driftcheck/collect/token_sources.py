@@ -10,18 +10,26 @@ import asyncio
 import base64
 import contextlib
 import os
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from types import FrameType
 from typing import Any
 from urllib.parse import quote_plus
 
 from driftcheck.collect.http import JsonFetcher
 from driftcheck.models import Environment, TokenSource
 from driftcheck.redact import Redactor, truncated
+from driftcheck.safe_files import UnreadableFile, read_regular_text
 from driftcheck.urls import named_origins, off_origin
 
 MAX_TOKEN_FILE_BYTES = 64 * 1024
 MAX_DESCRIPTION = 200
+_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,11 @@ async def _client_credentials(
     if not secret:
         state = "is empty" if secret == "" else "is not set"
         return Acquired(None, f"client_secret_env {source.client_secret_env} {state}")
+    try:
+        secret.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the environment could not decode: never sent
+        return Acquired(None, f"client_secret_env {source.client_secret_env} is not UTF-8 "
+                        "text")
     endpoint = discovery.get("token_endpoint") if isinstance(discovery, dict) else None
     if not isinstance(endpoint, str):
         return Acquired(None, "no token_endpoint: the discovery document could not be read "
@@ -87,19 +100,15 @@ async def _client_credentials(
     return Acquired(token)
 
 
-def _from_file(source: TokenSource) -> Acquired:
+async def _from_file(source: TokenSource) -> Acquired:
     assert source.path is not None
-    path = Path(source.path)
-    try:
-        if path.stat().st_size > MAX_TOKEN_FILE_BYTES:
-            return Acquired(None, f"token file {path} is larger than {MAX_TOKEN_FILE_BYTES} "
-                            "bytes")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Acquired(None, f"token file {path} not found")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
-        return Acquired(None, f"token file {path} cannot be read: {reason}")
+    path = source.path
+    try:  # off the event loop: the other environments' requests go on meanwhile
+        text = await asyncio.to_thread(read_regular_text, path, MAX_TOKEN_FILE_BYTES)
+    except UnreadableFile as exc:
+        if str(exc) == "not found":
+            return Acquired(None, f"token file {path} not found")
+        return Acquired(None, f"token file {path} cannot be read: {exc}")
     # One final newline is how files end; anything else is left for DC302 to name.
     if text.endswith("\r\n"):
         text = text[:-2]
@@ -108,32 +117,141 @@ def _from_file(source: TokenSource) -> Acquired:
     return Acquired(text) if text else Acquired(None, f"token file {path} is empty")
 
 
+_RUNNING: set[int] = set()
+"""Process groups of commands still running, ended when the run is terminated."""
+
+
+def _end_group(group: int) -> None:
+    """Kill a command and everything it started (its own process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
+
+
+def end_running_commands() -> None:
+    for group in list(_RUNNING):
+        _end_group(group)
+    _RUNNING.clear()
+
+
+@contextlib.contextmanager
+def commands_end_on_sigterm() -> Iterator[None]:
+    """While token commands may run: SIGTERM ends their process groups first, then does what
+    it did before (by default, terminate). Ctrl-C needs nothing: it cancels the tasks, and a
+    cancelled command ends its group."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        end_running_commands()
+        if callable(previous):
+            previous(signum, frame)
+        elif previous != signal.SIG_IGN:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 async def _from_command(source: TokenSource) -> Acquired:
     argv = list(source.command)
+    if any("\0" in part for part in argv):
+        return Acquired(None, f"command {argv[0]!r} contains a NUL character")
     try:
-        process = await asyncio.create_subprocess_exec(
-            *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE)
+        # A session of its own, so that the command's children are ended with it. Started
+        # synchronously (a fork, no waiting), so that its group is known before anything
+        # can cancel this task.
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
     except FileNotFoundError:
         return Acquired(None, f"command not found: {argv[0]}")
     except OSError as exc:
         return Acquired(None, f"command {argv[0]} could not start: {exc.strerror}")
+    _RUNNING.add(process.pid)
     try:
-        stdout, _ = await asyncio.wait_for(process.communicate(), source.timeout)
+        stdout = await asyncio.wait_for(_in_own_thread(_run_to_exit, process), source.timeout)
     except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
         return Acquired(None, f"command {argv[0]} did not finish within {source.timeout:g} s")
-    except asyncio.CancelledError:  # the run's deadline: leave no process behind
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        raise
+    finally:
+        # Timed out or cancelled (the run's deadline, Ctrl-C): end the group, and the thread
+        # reading it sees the end of its output. Once reaped, the thread has ended the group
+        # itself.
+        if process.returncode is None:
+            _end_group(process.pid)
+        _RUNNING.discard(process.pid)
+    if len(stdout) > MAX_TOKEN_FILE_BYTES:
+        return Acquired(None, f"command {argv[0]} printed more than {MAX_TOKEN_FILE_BYTES} "
+                        "bytes")
     if process.returncode != 0:
         return Acquired(None, f"command {argv[0]} exited with code {process.returncode} "
                         "(its output is not shown: it may hold secrets)")
-    text = stdout[:MAX_TOKEN_FILE_BYTES].decode("utf-8", "replace").strip()
+    text = stdout.decode("utf-8", "replace").strip()
     return Acquired(text) if text else Acquired(None, f"command {argv[0]} printed nothing")
+
+
+def _in_own_thread(read: Callable[[subprocess.Popen[bytes]], bytes],
+                   process: subprocess.Popen[bytes]) -> asyncio.Future[bytes]:
+    """`read(process)` in a thread of its own (not the shared executor: a slow command must
+    not hold up another command's reading while that one's timeout runs)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[bytes] = loop.create_future()
+
+    def settle(outcome: bytes | BaseException) -> None:
+        if future.done():  # cancelled meanwhile
+            return
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    def run() -> None:
+        outcome: bytes | BaseException
+        try:
+            outcome = read(process)
+        except BaseException as exc:  # handed to the awaiting task, raised there
+            outcome = exc
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+            loop.call_soon_threadsafe(settle, outcome)
+
+    threading.Thread(target=run, name=f"driftcheck-command-{process.pid}", daemon=True).start()
+    return future
+
+
+def _run_to_exit(process: subprocess.Popen[bytes]) -> bytes:
+    """In a thread: the command's output (at most one byte over the cap) until it has exited.
+
+    A process the command left running may hold the output open after the command exits; it
+    is ended with the command's group, and what it printed is read for one more second."""
+    assert process.stdout is not None
+    chunks: list[bytes] = []
+    size = 0
+    exited_at: float | None = None
+    with process.stdout, selectors.DefaultSelector() as selector:
+        fd = process.stdout.fileno()
+        selector.register(fd, selectors.EVENT_READ)
+        while size <= MAX_TOKEN_FILE_BYTES:
+            if selector.select(0.05):
+                chunk = os.read(fd, _CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            elif exited_at is not None and time.monotonic() - exited_at > 1.0:
+                break
+            if exited_at is None and process.poll() is not None:
+                exited_at = time.monotonic()
+                _end_group(process.pid)
+        if size > MAX_TOKEN_FILE_BYTES:
+            _end_group(process.pid)  # printing without end
+        process.wait()  # ends at the latest when the caller ends the group
+        # What it left behind: the group id stays reserved while any member lives.
+        _end_group(process.pid)
+    return b"".join(chunks)
 
 
 async def acquire(
@@ -151,5 +269,5 @@ async def acquire(
         return Acquired(value) if value.strip() else Acquired(
             None, f"environment variable {source.env} is empty")
     if source.source == "file":
-        return _from_file(source)
+        return await _from_file(source)
     return await _from_command(source)

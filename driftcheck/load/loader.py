@@ -37,9 +37,23 @@ from driftcheck.models import (
     TokenSource,
     nearest_origin,
 )
+from driftcheck.safe_files import UnreadableFile, check_regular_file, read_regular_text
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _MAX_FILE_BYTES = 4 * 1024 * 1024
+_MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024
+MAX_NESTING = 32
+"""Tables and arrays nest at most this deep (the schema needs 5); deeper is refused before
+anything recursive sees it."""
+MAX_ENTRIES = 1000
+"""Items of one array or table; the schema's own bounds are lower, but validating a huge
+array item by item already takes seconds."""
+MAX_EXTENDS = 16
+"""Files in one `extends` chain, the environment file included."""
+MAX_FOLDER_DEPTH = 32
+"""Sub-folder levels searched below a folder named on the command line."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_DEFAULTS_NAME = re.compile(r"^_[^/]*\.toml$")
 
 
 @dataclass(frozen=True)
@@ -61,25 +75,67 @@ def discover_files(paths: Iterable[str | Path]) -> list[Path]:
 
     Files whose name starts with `_` are defaults, loaded only through `extends`.
     """
+    return _discover(paths)[0]
+
+
+def _discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[ConfigProblem]]:
+    """The files, and a problem for each sub-folder that was not searched (unreadable, a
+    symbolic link, or too deep): an environment nobody checks is never silent."""
     files: list[Path] = []
+    problems: list[ConfigProblem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*.toml")
-                if not p.name.startswith("_")
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
+            found, skipped = _walk(path)
+            if not found and not skipped:
                 raise UsageError(f"{raw}: no environment files (*.toml) in this folder")
             files.extend(found)
+            problems.extend(skipped)
         else:
             files.append(path)
     unique: dict[Path, Path] = {}
     for file in files:
         unique.setdefault(file.resolve(), file)
-    return list(unique.values())
+    return list(unique.values()), problems
+
+
+def _walk(root: Path) -> tuple[list[Path], list[ConfigProblem]]:
+    """`*.toml` files below `root` (not `_*` defaults, nothing hidden), without following
+    folder links (they can loop or lead out of the tree), iteratively (no recursion limit)."""
+    found: list[Path] = []
+    problems: list[ConfigProblem] = []
+
+    def skipped(folder: Path, why: str) -> None:
+        shown = str(Path(display_path(folder.parent)) / folder.name)  # the link, not its target
+        problems.append(ConfigProblem(
+            "DC001", shown, f"folder not searched: {why}; environment files in it are not "
+            "checked", environment=shown))
+
+    pending: list[tuple[Path, int]] = [(root, 0)]
+    while pending:
+        folder, depth = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted(entries, key=lambda e: e.name)
+        except OSError as exc:
+            skipped(folder, f"cannot read it ({exc.strerror})")
+            continue
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            child = folder / entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_FOLDER_DEPTH:
+                    skipped(child, f"more than {MAX_FOLDER_DEPTH} folder levels below "
+                            f"{display_path(root)}")
+                else:
+                    pending.append((child, depth + 1))
+            elif entry.is_symlink() and entry.is_dir():
+                skipped(child, "it is a symbolic link to a folder, which is not followed "
+                        "(name the target folder itself)")
+            elif entry.name.endswith(".toml") and not entry.name.startswith("_"):
+                found.append(child)
+    return sorted(found), problems
 
 
 def load_environments(
@@ -94,7 +150,9 @@ def load_environments(
     roots = roots_of(paths)
     environments: list[Environment] = []
     problems: list[ConfigProblem] = []
-    for file in discover_files(paths):
+    files, skipped = _discover(paths)
+    problems.extend(skipped)
+    for file in files:
         environment, file_problems = _load_file(file, variables, allow_unset)
         if environment is not None:
             environment, refused = restrict(environment, trust, roots)
@@ -145,23 +203,12 @@ class _FileProblems(Exception):
 def _read_toml(path: Path, label: str) -> tuple[dict[str, Any], str]:
     shown = display_path(path)
     try:
-        if path.stat().st_size > _MAX_FILE_BYTES:
-            raise _FileProblems(
-                [ConfigProblem("DC001", shown, f"file is larger than {_MAX_FILE_BYTES} bytes",
-                               environment=label)]
-            )
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _FileProblems(
-            [ConfigProblem("DC001", shown, "file not found", environment=label)]
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
-        raise _FileProblems(
-            [ConfigProblem("DC001", shown, f"cannot read file: {reason}", environment=label)]
-        ) from None
+        text = read_regular_text(path, _MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        reason = "file not found" if str(exc) == "not found" else f"cannot read file: {exc}"
+        raise _FileProblems([ConfigProblem("DC001", shown, reason, environment=label)]) from None
     try:
-        return tomllib.loads(text), text
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = column = None
@@ -176,6 +223,38 @@ def _read_toml(path: Path, label: str) -> tuple[dict[str, Any], str]:
         raise _FileProblems(
             [ConfigProblem("DC001", shown, "invalid TOML: nested too deeply", environment=label)]
         ) from None
+    problem = _shape_problem(document)
+    if problem is not None:
+        key, message = problem
+        raise _FileProblems([ConfigProblem("DC001", shown, message, key_path=key or None,
+                                           environment=label)])
+    return document, text
+
+
+def _shape_problem(document: dict[str, Any]) -> tuple[str, str] | None:
+    """(key path, message) for what no environment file may hold, checked without recursion
+    before anything recursive sees the document: nesting beyond MAX_NESTING, arrays or tables
+    beyond MAX_ENTRIES, a NUL character in any string, a control character in any key."""
+    pending: list[tuple[str, Any, int]] = [("", document, 0)]
+    while pending:
+        path, value, depth = pending.pop()
+        if depth > MAX_NESTING:
+            shown = path if len(path) <= 80 else path[:80] + "…"
+            return shown, f"tables or arrays nested {depth} levels deep; at most {MAX_NESTING} " \
+                "are allowed"
+        if isinstance(value, str) and "\0" in value:
+            return path, "contains a NUL character"
+        if isinstance(value, list | dict) and len(value) > MAX_ENTRIES:
+            return path, f"expected at most {MAX_ENTRIES} entries (this key may allow fewer), " \
+                f"got {len(value)}"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _CONTROL.search(key):
+                    return path, f"the key {key!r} contains a control character"
+                pending.append((f"{path}.{key}" if path else key, item, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{i}]", item, depth + 1) for i, item in enumerate(value))
+    return None
 
 
 def _origins(document: Mapping[str, Any], file: str, prefix: str = "") -> dict[str, str]:
@@ -210,9 +289,19 @@ def _resolve_extends(
     parent = document.get("extends")
     if parent is None:
         return document, _origins(document, shown), lines
-    if not isinstance(parent, str):
+    # The documented rule, checked before the file is opened (the schema sees the merged
+    # document, where `extends` is gone): a relative path to a `_*.toml` file.
+    if not isinstance(parent, str) or Path(parent).is_absolute() \
+            or not _DEFAULTS_NAME.match(Path(parent).name) or _CONTROL.search(parent):
         raise _FileProblems(
-            [ConfigProblem("DC001", shown, "expected a file name such as \"_defaults.toml\"",
+            [ConfigProblem("DC001", shown, "expected a relative path to a defaults file whose "
+                           "name starts with '_' and ends with .toml, such as "
+                           f"\"_defaults.toml\"; got {parent!r}", key_path="extends",
+                           environment=label)]
+        )
+    if len(chain) + 2 > MAX_EXTENDS:
+        raise _FileProblems(
+            [ConfigProblem("DC001", shown, f"extends chain longer than {MAX_EXTENDS} files",
                            key_path="extends", environment=label)]
         )
     parent_path = (path.parent / parent).resolve()
@@ -246,7 +335,7 @@ def _load_file(
         document, origins, lines = _resolve_extends(path, label)
     except _FileProblems as exc:
         return None, [replace(p, environment_file=shown) for p in exc.problems]
-    if isinstance(document.get("name"), str):
+    if isinstance(document.get("name"), str) and not _CONTROL.search(document["name"]):
         label = document["name"]
 
     def where(key: str) -> str:
@@ -269,6 +358,14 @@ def _load_file(
     if problems:  # never substitute a secret into a key whose messages print it
         return None, problems
     document = interpolate(document, variables, missing_variable)
+    name = document.get("name")
+    if isinstance(name, str) and _CONTROL.search(name):
+        # Python's `$` also matches before a final newline, so the schema's pattern alone
+        # would let "prod\n" through.
+        problems.append(ConfigProblem(
+            "DC001", where("name"), f"expected letters, digits, '.', '_' or '-', got {name!r} "
+            "(it holds a control character)", key_path="name", environment=label,
+            environment_file=shown))
     for key, message in credentials_in_urls(document):
         problems.append(ConfigProblem("DC001", where(key), message, key_path=key,
                                       environment=label, environment_file=shown))
@@ -279,11 +376,47 @@ def _load_file(
                                       environment=label, environment_file=shown))
     if problems:
         return None, problems
-    return _build(document, path, shown, origins, lines), []
+    try:
+        environment = _build(document, path, shown, origins, lines)
+    except _BadValue as exc:  # a value the schema cannot bound, such as a huge duration
+        holder = _key_holding(document, exc.value)
+        return None, [ConfigProblem("DC001", where(holder) if holder else shown, str(exc),
+                                    key_path=holder, environment=label, environment_file=shown)]
+    if environment.ca_bundle is not None:  # opened by the TLS library: check it first
+        try:
+            check_regular_file(environment.ca_bundle, _MAX_CA_BUNDLE_BYTES)
+        except UnreadableFile as exc:
+            return None, [ConfigProblem("DC001", where("ca_bundle"),
+                                        f"{environment.ca_bundle}: {exc}", key_path="ca_bundle",
+                                        environment=label, environment_file=shown)]
+    return environment, []
+
+
+class _BadValue(ValueError):
+    def __init__(self, value: str, message: str) -> None:
+        super().__init__(message)
+        self.value = value
 
 
 def _seconds(value: str | None) -> float | None:
-    return None if value is None else parse_duration(value)
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise _BadValue(value, str(exc)) from None
+
+
+def _key_holding(document: Mapping[str, Any], value: str) -> str | None:
+    """The key path of the first string equal to `value` (to name a key _build refused)."""
+    pending: list[tuple[str, Any]] = [("", document)]
+    while pending:
+        path, item = pending.pop(0)
+        if item == value:
+            return path
+        if isinstance(item, dict):
+            pending.extend((f"{path}.{k}" if path else k, v) for k, v in item.items())
+    return None
 
 
 def _probe(raw: Mapping[str, Any] | None) -> Probe | None:

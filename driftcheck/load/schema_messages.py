@@ -101,6 +101,14 @@ def explain(error: ValidationError) -> Iterator[tuple[str, str]]:
         yield path, "expected a non-empty string"
     elif kind == "minItems":
         yield path, f"expected at least {error.validator_value} item(s)"
+    # Bounds: the count, never the value (a 900,000-item array printed back is the attack).
+    elif kind == "maxItems":
+        yield path, f"expected at most {error.validator_value} items, got {len(error.instance)}"
+    elif kind == "maxLength":
+        yield path, (f"expected at most {error.validator_value} characters, got "
+                     f"{len(error.instance)}")
+    elif kind == "maxProperties":
+        yield path, f"expected at most {error.validator_value} entries, got {len(error.instance)}"
     else:
         yield path, error.message
 
