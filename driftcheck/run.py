@@ -155,7 +155,7 @@ def evaluate(
     )
     now = options.now or (observations.collected_at if observations else time.time())
     context = RuleContext(tuple(environments), observations, problems, now=now,
-                          previous=previous, baseline=baseline)
+                          now_given=options.now is not None, previous=previous, baseline=baseline)
     observed = run_rules(context)
     # Baselines expire in real time (or at --now), not at the time observations were made.
     expiry_now = time.time() if options.now is None else options.now

@@ -167,12 +167,36 @@ def test_dc502_shared_issuer_allowed_and_near_miss(cli, tmp_path):
 
 
 def test_dc503_and_dc504_shared_client_and_audience(cli, tmp_path):
+    # Same names under one issuer: one registration, and the audience is the last barrier.
+    body = '[frontends.web]\nclient_id = "web"\n[apis.orders]\naudiences = ["api://orders"]\n'
+    shared = "https://idp.test/tenants/main"
+    findings = run(cli, tmp_path, env_file(None, "staging", body, issuer=shared),
+                   env_file(None, "prod", body, tier="prod", issuer=shared), offline=True)
+    assert {(f["rule"], f["severity"]) for f in findings} == {
+        ("DC502", "critical"), ("DC503", "high"), ("DC504", "high")}
+    assert of(findings, "DC503", "staging")[0]["key_path"] == "frontends.web.client_id"
+
+
+def test_dc503_and_dc504_are_info_between_separate_issuers_and_keys(cli, tmp_path):
+    """Issue 17: `web` and `api://orders` in every tenant of separate issuers are a naming
+    convention, not shared trust: a client id names a registration only within one issuer,
+    and an audience only matters when issuer or keys are shared too."""
     body = '[frontends.web]\nclient_id = "web"\n[apis.orders]\naudiences = ["api://orders"]\n'
     findings = run(cli, tmp_path, env_file(None, "staging", body),
                    env_file(None, "prod", body, tier="prod"), offline=True)
-    assert {(f["rule"], f["severity"]) for f in findings} == {("DC503", "high"),
-                                                              ("DC504", "high")}
-    assert of(findings, "DC503", "staging")[0]["key_path"] == "frontends.web.client_id"
+    assert {(f["rule"], f["severity"]) for f in findings} == {("DC503", "info"),
+                                                              ("DC504", "info")}
+    dc503 = of(findings, "DC503", "staging")[0]
+    assert "Their issuers differ" in dc503["message"]
+    assert dc503["evidence"]["shares_trust_with"] == []
+
+
+def test_dc504_is_graded_when_a_jwks_is_shared(cli, tmp_path):
+    body = ('jwks_uri = "https://idp.test/keys"\n'
+            '[apis.orders]\naudiences = ["api://orders"]\n')
+    findings = run(cli, tmp_path, env_file(None, "staging", body),
+                   env_file(None, "prod", body, tier="prod"), offline=True)
+    assert {f["severity"] for f in of(findings, "DC504")} == {"high"}
 
 
 def test_dc505_api_accepting_another_environments_issuer(sandbox, cli, tmp_path):

@@ -19,6 +19,7 @@ from driftcheck.models import Api, Environment
 from driftcheck.observations import SecretObservation, TokenObservation
 from driftcheck.profiles import Profile, get_profile
 from driftcheck.profiles.effective import api_validator, effective
+from driftcheck.rules.clock import DATE_RESOLUTION
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import issuer_verdicts
 from driftcheck.tokens.claims import (
@@ -508,6 +509,30 @@ def _skew(environment: Environment, api: Api | None) -> tuple[float, str]:
     return validator.clock_skew.value, validator.clock_skew.origin
 
 
+TIME_SLACK = DATE_RESOLUTION
+"""Token times are whole seconds and clocks are read to the second: a token is judged with
+the same one-second slack as the clock rule (DC701), so a fresh token is never "0 ms ahead"."""
+ISSUED_EXPIRED_FIX = (
+    "The IdP issues tokens that are already expired: check the access-token lifetime "
+    "configured at the IdP (for this client, resource or API) and the IdP's clock (NTP; see "
+    "DC701). Refreshing earlier cannot help.")
+
+
+def _issued_expired(context: RuleContext, token: TokenObservation, iat: float | None,
+                    exp: float, skew: float) -> bool:
+    """Whether the IdP issued the token already expired: no positive lifetime, or expired on
+    arrival from the IdP itself (a client_credentials grant made during this run), or expired
+    within the clock skew of its own issue time when judged the moment it arrived."""
+    if iat is not None and iat < MILLISECONDS_THRESHOLD and exp <= iat:
+        return True
+    if context.now_given:
+        return False
+    if token.source == "client_credentials":
+        return True
+    return (iat is not None and iat < MILLISECONDS_THRESHOLD
+            and context.token_time(token.received_at) - iat <= skew + 2 * TIME_SLACK)
+
+
 def _clock_note(context: RuleContext, environment: Environment, gap: float, ahead: bool) -> str:
     observations = context.observations
     assert observations is not None
@@ -553,8 +578,8 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
         if exp is None or exp >= MILLISECONDS_THRESHOLD:
             continue
         skew, skew_source = _skew(environment, api)
-        now = context.now
-        if exp + skew >= now:
+        now = context.token_time(token.received_at)
+        if exp + skew + TIME_SLACK >= now:
             continue
         profile = _profile(api)
         unchecked = (f" {profile.name} does not check exp by default "
@@ -563,15 +588,23 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
         iat = times.get("iat")
         issued = f" It was issued {describe_instant(iat, now)}, lifetime " \
                  f"{format_seconds(exp - iat)}." if iat is not None and iat < exp else ""
+        at_issue = _issued_expired(context, token, iat, exp, skew)
         yield _finding(
             self, environment, token,
-            f"The token expired {format_seconds(now - exp)} ago (exp "
-            f"{describe_instant(exp, now)}); {_api_label(token)} allows "
-            f"{seconds_text(skew)} of skew ({skew_source}).{issued}{unchecked}"
-            f"{_clock_note(context, environment, now - exp, ahead=False)}",
+            (f"The IdP issued the token already expired: exp {describe_instant(exp, now)} "
+             f"is {format_seconds(now - exp)} before it was received"
+             + (f", lifetime {format_seconds(exp - iat)}" if iat is not None else "")
+             + f"; {_api_label(token)} allows {seconds_text(skew)} of skew ({skew_source})."
+             if at_issue else
+             f"The token expired {format_seconds(now - exp)} ago (exp "
+             f"{describe_instant(exp, now)}); {_api_label(token)} allows "
+             f"{seconds_text(skew)} of skew ({skew_source}).{issued}")
+            + f"{unchecked}{_clock_note(context, environment, now - exp, ahead=False)}",
             evidence=_evidence(token, exp=int(exp), now=int(now), skew_seconds=skew,
                                clock_skew=f"{seconds_text(skew)}, {skew_source}",
+                               issued_expired=at_issue or None,
                                validator_accepts=bool(unchecked) or None),
+            fix=ISSUED_EXPIRED_FIX if at_issue else None,
         )
 
 
@@ -601,11 +634,12 @@ def token_not_yet_valid(self: Rule, context: RuleContext) -> Iterator[Finding]:
     for environment, token, api, claims in _decoded(context):
         times = time_claims(claims)
         skew, skew_source = _skew(environment, api)
-        now = context.now
+        now = context.token_time(token.received_at)
         profile = _profile(api)
         for name in ("nbf", "iat"):
             value = times.get(name)
-            if value is None or value >= MILLISECONDS_THRESHOLD or value - skew <= now:
+            if (value is None or value >= MILLISECONDS_THRESHOLD
+                    or value - skew - TIME_SLACK <= now):
                 continue
             checked = profile is None or (profile.nbf_checked if name == "nbf"
                                           else profile.iat_checked).value
@@ -658,7 +692,8 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext) -> Iterator[Find
         if not large:
             continue
         described = "; ".join(
-            f"{name} {int(value)} is {describe_instant(value / 1000, context.now)} as "
+            f"{name} {int(value)} is "
+            f"{describe_instant(value / 1000, context.token_time(token.received_at))} as "
             "milliseconds" for name, value in large.items())
         # Read as seconds, exp lies in the far future (accepted); nbf and iat lie there too,
         # and reject the token wherever the validator checks them.
