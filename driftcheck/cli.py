@@ -81,6 +81,14 @@ def _prefixes(values: Sequence[str] | str | None) -> list[str]:
     return [p.strip() for v in values or () for p in v.split(",") if p.strip()]
 
 
+def _codes(values: Sequence[str] | str | None, flag: str) -> list[str]:
+    """--select/--ignore values as rule-ID prefixes (slugs resolved); unknown ones exit 2."""
+    from driftcheck.policy import resolve_codes
+    from driftcheck.rule_index import rule_slugs
+
+    return resolve_codes(_prefixes(values), flag, rule_slugs())
+
+
 def _outputs(values: Sequence[str] | None) -> list[tuple[str, Path]]:
     outputs = []
     for value in values or ():
@@ -148,8 +156,8 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         environments=tuple(args.env or ()),
         offline=getattr(args, "offline", False),
         fail_on=Severity(args.fail_on),
-        select=_prefixes(args.select),
-        ignore=_prefixes(args.ignore),
+        select=_codes(args.select, "--select"),
+        ignore=_codes(args.ignore, "--ignore"),
         fetch=policy,
     )
 
@@ -242,7 +250,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from driftcheck.run import run_diff
 
     options = replace(_check_options(args), from_snapshots=(args.new,), snapshot_in=args.old,
-                      select=_prefixes(args.select) or ["DC6"])
+                      select=_codes(args.select, "--select") or ["DC6"])
     return _emit(run_diff(options, args.paths), args)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from driftcheck.baseline import Baseline, apply_baseline, read_baseline
+from driftcheck.causes import CauseGroup, group_causes, headline
 from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
 from driftcheck.errors import UsageError
@@ -19,7 +20,7 @@ from driftcheck.jwks import KeyFacts
 from driftcheck.load import LoadResult, load_environments
 from driftcheck.models import Environment, Idp
 from driftcheck.observations import Observations
-from driftcheck.policy import exit_code, selected
+from driftcheck.policy import exit_code, rule_selected, selected
 from driftcheck.rules import RuleContext, run_rules
 from driftcheck.rules.isolation import identities
 from driftcheck.rules.token import TokenVerdict, token_verdicts
@@ -73,6 +74,9 @@ class EnvironmentStatus:
     findings: int = 0
     observed: ObservedIdp | None = None
     tokens: tuple[TokenVerdict, ...] = ()
+    headline: Finding | None = None
+    """The finding that failed first here (`first_failing_step` is its step): where the token
+    line says the token failed, else the earliest step's worst finding above info."""
 
 
 def _observed(environment: Environment, context: RuleContext) -> ObservedIdp | None:
@@ -101,6 +105,18 @@ class RunResult:
     """What identifies each checked environment (for the matrix view)."""
     compared_with_previous: bool = False
     used_baseline: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    """The rule selection (`--select`/`--ignore`): what was not selected was not judged."""
+
+    groups: tuple[CauseGroup, ...] = ()
+    """Findings that share one cause (`driftcheck.causes`)."""
+
+    def judged(self, rule: str) -> bool:
+        return rule_selected(rule, self.select, self.ignore)
+
+    def group_of(self, finding: Finding) -> CauseGroup | None:
+        return next((g for g in self.groups if any(m is finding for m in g.members)), None)
 
 
 def _reachable(environment: Environment, observations: Observations) -> bool:
@@ -148,25 +164,34 @@ def evaluate(
     previous: Observations | None = None,
     baseline: Baseline | None = None,
 ) -> RunResult:
-    """Rules and policy over what was loaded and observed; no I/O."""
-    problems = tuple(
-        p for p in loaded.problems
-        if not options.environments or p.environment in options.environments
-    )
+    """Rules and policy over what was loaded and observed; no I/O.
+
+    The rules see every environment given, so that cross-environment rules compare against
+    all of them; `--env` then narrows what is reported, never what is compared."""
+    scope = frozenset(options.environments)
+
+    def in_scope(name: str) -> bool:
+        return not scope or name in scope
+
+    problems = tuple(p for p in loaded.problems if in_scope(p.environment or ""))
     now = options.now or (observations.collected_at if observations else time.time())
-    context = RuleContext(tuple(environments), observations, problems, now=now,
-                          now_given=options.now is not None, previous=previous, baseline=baseline)
+    context = RuleContext(tuple(environments), observations, loaded.problems, now=now,
+                          now_given=options.now is not None, previous=previous,
+                          baseline=baseline)
     observed = run_rules(context)
     # Baselines expire in real time (or at --now), not at the time observations were made.
     expiry_now = time.time() if options.now is None else options.now
     judged = replace(context, findings=tuple(observed), now=expiry_now, memo=context.memo)
-    findings = selected(
+    findings = [f for f in selected(
         apply_baseline(observed, baseline, expiry_now) + run_rules(judged, phase="policy"),
-        options.select, options.ignore)
+        options.select, options.ignore) if in_scope(f.environment)]
     findings.sort(key=Finding.sort_key)
-    verdicts = token_verdicts(context, findings)
+    verdicts = token_verdicts(
+        context, findings, lambda rule: rule_selected(rule, options.select, options.ignore))
     statuses: list[EnvironmentStatus] = []
     for environment in environments:
+        if not in_scope(environment.name):
+            continue
         mine = [f for f in findings if f.environment == environment.name]
         state: EnvironmentState
         if observations is None or environment.name not in observations.environments:
@@ -175,15 +200,18 @@ def evaluate(
             state = "checked"
         else:
             state = "unreachable"
+        tokens = tuple(verdicts.get(environment.name, ()))
+        first = headline(mine, tokens)
         statuses.append(EnvironmentStatus(
             name=environment.name,
             file=environment.file,
             tier=environment.tier,
             state=state,
-            first_failing_step=min((f.step for f in mine), key=lambda s: s.order, default=None),
+            first_failing_step=first.step if first else None,
+            headline=first,
             findings=len(mine),
             observed=_observed(environment, context),
-            tokens=tuple(verdicts.get(environment.name, ())),
+            tokens=tokens,
         ))
     invalid_files = {p.loaded_file: p.environment or p.loaded_file for p in problems}
     for problem_file, label in invalid_files.items():
@@ -198,9 +226,13 @@ def evaluate(
     nothing_checked = "unreachable" in states and "checked" not in states
     code = exit_code([f for f in findings if f.suppression is None], options.fail_on,
                      config_error=bool(problems), nothing_checked=nothing_checked)
+    shown = {s.name for s in statuses}
+    groups = group_causes(findings, {k: tuple(v) for k, v in verdicts.items()},
+                          {s.name: s.headline for s in statuses if s.state != "invalid"})
     return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code,
-                     tuple(identities(context).values()), previous is not None,
-                     baseline is not None)
+                     tuple(i for i in identities(context).values() if i.name in shown),
+                     previous is not None, baseline is not None,
+                     tuple(options.select), tuple(options.ignore), groups)
 
 
 def observe(options: CheckOptions, environments: Sequence[Environment]) -> Observations | None:
@@ -216,7 +248,9 @@ def observe(options: CheckOptions, environments: Sequence[Environment]) -> Obser
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:
     previous = read_snapshots([options.snapshot_in]) if options.snapshot_in else None
     loaded = load_environments(options.paths, variables)
-    environments = _filter(loaded, options.environments, options.shard)
+    _filter(loaded, options.environments)  # unknown names are a usage error
+    # Every loaded environment is collected and compared; --env narrows the report only.
+    environments = _filter(loaded, (), options.shard)
     observations = observe(options, environments)
     if options.snapshot_out is not None and observations is not None:
         write_snapshot(options.snapshot_out, observations)
@@ -244,7 +278,8 @@ def run_diff(options: CheckOptions, paths: Sequence[str | Path]) -> RunResult:
     current = read_snapshots(options.from_snapshots)
     if paths:
         loaded = load_environments(paths)
-        environments = _filter(loaded, options.environments)
+        _filter(loaded, options.environments)
+        environments = loaded.environments
     else:
         environments = _bare_environments(current)
         loaded = LoadResult(environments, ())

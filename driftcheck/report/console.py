@@ -13,7 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from driftcheck.findings import Finding, Severity, Step
+from driftcheck.findings import Finding, Severity
+from driftcheck.report.placement import findings_by_status
 from driftcheck.rules.token import TokenVerdict
 from driftcheck.run import EnvironmentStatus, RunResult
 
@@ -76,8 +77,18 @@ def render_finding(console: Console, finding: Finding, first: bool) -> None:
                            f"{finding.suppression.reason}", style="dim"))
 
 
+def _related_line(finding: Finding) -> Text:
+    line = Text("      · ", style="dim")
+    line.append(f"{finding.severity.value.upper():<8}",
+                style="dim" if finding.suppression else _SEVERITY_STYLE[finding.severity])
+    line.append(f" {finding.rule} {finding.slug}", style="bold")
+    line.append(f"  {finding.component} · {finding.step.value}", style="dim")
+    line.append(f"  {finding.message}")
+    return line
+
+
 def _render_environment(console: Console, status: EnvironmentStatus,
-                        findings: list[Finding]) -> None:
+                        findings: list[Finding], result: RunResult) -> None:
     title = Text()
     title.append(status.name, style="bold")
     if status.tier:
@@ -90,13 +101,22 @@ def _render_environment(console: Console, status: EnvironmentStatus,
     console.print(title)
     for verdict in status.tokens:
         console.print(verdict_line(verdict))
-    several_steps = len({f.step for f in findings}) > 1
-    for index, finding in enumerate(findings):
-        render_finding(console, finding, first=index == 0 and several_steps)
+    for finding in findings:
+        group = result.group_of(finding)
+        if group is not None and group.headline is not finding:
+            continue  # listed beneath its group's headline
+        render_finding(console, finding,
+                       first=finding is status.headline and len(findings) > 1)
+        if group is not None:
+            console.print(Text(f"    same cause ({group.kind}), also reported as:",
+                               style="dim"))
+            for related in group.related:
+                console.print(_related_line(related))
     console.print()
 
 
-_RESULT_MARK = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skipped": ("–", "dim")}
+_RESULT_MARK = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skipped": ("–", "dim"),
+                "not-judged": ("–", "dim")}
 
 
 def verdict_line(verdict: TokenVerdict) -> Text:
@@ -116,7 +136,8 @@ def verdict_line(verdict: TokenVerdict) -> Text:
         mark, style = _RESULT_MARK[result]
         if index:
             line.append(" · ", style="dim")
-        line.append(f"{step.value} ", style="dim" if result == "skipped" else None)
+        line.append(f"{step.value} ", style="dim" if result in ("skipped", "not-judged")
+                    else None)
         line.append(mark, style=style)
     if verdict.first_failing_step is not None:
         line.append(f"  (first failing step: {verdict.first_failing_step.value})",
@@ -146,11 +167,12 @@ def summary_line(result: RunResult) -> Text:
 
 
 def render_console(result: RunResult, console: Console) -> None:
-    for status in result.environments:
-        # An invalid file shows its configuration problems; a loaded environment the rest
-        # (a duplicate name can stand for both).
-        invalid = status.state == "invalid"
-        findings = [f for f in result.findings
-                    if f.environment == status.name and (f.step is Step.CONFIG) == invalid]
-        _render_environment(console, status, findings)
+    for status, findings in findings_by_status(result):
+        if status is None:
+            console.print(Text("other findings", style="bold"))
+            for finding in findings:
+                render_finding(console, finding, first=False)
+            console.print()
+            continue
+        _render_environment(console, status, findings, result)
     console.print(summary_line(result))

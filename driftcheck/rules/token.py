@@ -7,7 +7,7 @@ audience" together); the report marks the first failing step as the headline.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -1001,7 +1001,7 @@ def unsafe_header(self: Rule, context: RuleContext) -> Iterator[Finding]:
 
 VALIDATION_STEPS = (Step.PARSE, Step.ALGORITHM, Step.KEY, Step.SIGNATURE, Step.TIME,
                     Step.ISSUER, Step.AUDIENCE, Step.CLAIMS, Step.TOKEN_TYPE)
-StepResult = str  # "pass" | "fail" | "skipped"
+StepResult = str  # "pass" | "fail" | "skipped" | "not-judged"
 
 
 @dataclass(frozen=True)
@@ -1020,14 +1020,22 @@ class TokenVerdict:
         return next((step for step, result in self.steps if result == "fail"), None)
 
 
-def token_verdicts(context: RuleContext, findings: list[Finding]) -> dict[str, list[TokenVerdict]]:
+def token_verdicts(context: RuleContext, findings: list[Finding],
+                   judged: Callable[[str], bool] = lambda rule: True,
+                   ) -> dict[str, list[TokenVerdict]]:
     """Per environment: every token's step results, from the findings the rules produced.
 
     A step is skipped when an earlier step makes it meaningless (nothing to decode, no
-    algorithm the API accepts, no key to verify with) or its inputs are missing.
+    algorithm the API accepts, no key to verify with) or its inputs are missing. A step
+    some of whose rules were not selected (`judged` says no: `--select`, `--ignore`, `diff`)
+    was not judged: it never shows as passed.
     """
     if context.observations is None:
         return {}
+    from driftcheck.rules.registry import all_rules
+
+    unjudged = {step for step in VALIDATION_STEPS
+                if any(not judged(r.id) for r in all_rules() if r.step is step)}
     verdicts: dict[str, list[TokenVerdict]] = {}
     for environment, token, api in _tokens(context):
         # Info findings, and findings whose evidence says the API's validator accepts the
@@ -1059,7 +1067,8 @@ def token_verdicts(context: RuleContext, findings: list[Finding]) -> dict[str, l
             if guess is not None and guess.kind == "unknown":
                 skipped.add(Step.TOKEN_TYPE)
             steps = [(step, "fail" if step in failed else "skipped" if step in skipped
-                      else "pass") for step in VALIDATION_STEPS]
+                      else "not-judged" if step in unjudged else "pass")
+                     for step in VALIDATION_STEPS]
         verdicts.setdefault(environment.name, []).append(TokenVerdict(
             name=token.name, for_api=token.for_api, fingerprint=token.fingerprint,
             kind=guess.kind if guess else None, steps=tuple(steps),
