@@ -116,7 +116,7 @@ def test_a_frontend_redeployed_with_another_environments_config_is_one_headline(
     assert rules.count("DC407") >= 3 and rules.count("DC505") >= 3
     assert {f["cause"]["group"] for f in frontend} == {"staging/frontend-config/frontends.web"}
     assert sum(f["cause"]["headline"] for f in frontend) == 1
-    code, out, _ = cli("check", str(tmp_path / "envs"), "--env", "staging")
+    _code, out, _ = cli("check", str(tmp_path / "envs"), "--env", "staging")
     assert out.count("same cause (frontend-config)") == 1
 
 
@@ -194,12 +194,12 @@ def test_a_baseline_with_env_judges_staleness_in_scope_and_prints_every_counted_
         'version = "1"\n[[accepted]]\nfingerprint = "0000000000000000"\nrule = "DC502"\n'
         'environment = "a"\ncomponent = "idp"\nreason = "r"\nexpires = 2999-01-01\n')
     code, out, _ = cli("check", str(folder), "--offline", "--baseline", str(baseline))
-    assert "DC005 baseline-stale" in out  # printed where it is counted
-    code, out, _ = cli("check", str(folder), "--offline", "--baseline", str(baseline),
-                       "--env", "b", "--format", "json")
+    assert code == 1 and "DC005 baseline-stale" in out  # printed where it is counted
+    out = cli("check", str(folder), "--offline", "--baseline", str(baseline),
+              "--env", "b", "--format", "json")[1]
     report = json.loads(out)
     assert [f["rule"] for f in report["findings"]] == ["DC502"]
     assert report["summary"]["findings"] == 1
-    code, out, _ = cli("check", str(folder), "--offline", "--baseline", str(baseline),
+    _code, out, _ = cli("check", str(folder), "--offline", "--baseline", str(baseline),
                        "--env", "b")
     assert "DC005" not in out and "1 finding" in out
