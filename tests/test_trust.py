@@ -203,3 +203,31 @@ def test_a_baseline_with_env_judges_staleness_in_scope_and_prints_every_counted_
     _code, out, _ = cli("check", str(folder), "--offline", "--baseline", str(baseline),
                        "--env", "b")
     assert "DC005" not in out and "1 finding" in out
+
+
+def test_algorithm_fixes_name_the_key_path_and_the_frameworks_setting(
+        sandbox, secrets, tmp_path, cli):  # noqa: F811
+    sandbox.set_faults("dev", alg="ES256")
+    text = (f'name = "dev"\n[idp]\nissuer = "{sandbox.tenant_url("dev")}"\n'
+            '[apis.orders]\naudiences = ["api://orders-dev"]\nalgorithms = ["RS256"]\n'
+            'validator = "spring-security"\n' + TOKEN)
+    report = check(cli, tmp_path, ("dev", text))
+    dc303 = next(f for f in report["findings"] if f["rule"] == "DC303")
+    assert 'Set `apis.orders.algorithms = ["ES256"]`' in dc303["fix"]
+    assert "spring.security.oauth2.resourceserver.jwt.jws-algorithms" in dc303["fix"]
+    for rule in ("DC107", "DC404"):
+        finding = next(f for f in report["findings"] if f["rule"] == rule)
+        assert "`apis.orders.algorithms" in finding["fix"] and "jws-algorithms" in finding["fix"]
+
+
+def test_a_frontends_fetch_failure_gets_frontend_advice(sandbox, tmp_path, cli):
+    sandbox.set_faults("dev", status_overrides={"config": 404})
+    url = sandbox.url
+    text = (f'name = "dev"\n[idp]\nissuer = "{sandbox.tenant_url("dev")}"\n'
+            f'[frontends.web]\nruntime_config_url = "{url}/apps/dev/config.json"\n'
+            'runtime_config_map = { authority = "/auth/authority" }\n')
+    report = check(cli, tmp_path, ("dev", text))
+    (finding,) = [f for f in report["findings"] if f["rule"] == "DC010"]
+    assert finding["component"] == "frontends.web"
+    assert "frontends.web.runtime_config_url" in finding["fix"]
+    assert "IdP's documentation" not in finding["fix"]

@@ -19,6 +19,7 @@ from driftcheck.models import Api, Environment
 from driftcheck.observations import SecretObservation, TokenObservation
 from driftcheck.profiles import Profile, get_profile
 from driftcheck.profiles.effective import api_validator, effective
+from driftcheck.rules.advice import algorithms_fix
 from driftcheck.rules.clock import DATE_RESOLUTION
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import issuer_verdicts
@@ -263,6 +264,7 @@ def alg_not_allowed(self: Rule, context: RuleContext) -> Iterator[Finding]:
         allowed, origin = _allowed_algorithms(api)
         key_path = (f"apis.{api.name}.algorithms" if api.algorithms else
                     f"apis.{api.name}.validator") if api else None
+        fix: str | None = None
         if alg is None:
             message, severity = "The token's header has no alg.", Severity.HIGH
         elif alg.lower() == "none":
@@ -285,9 +287,11 @@ def alg_not_allowed(self: Rule, context: RuleContext) -> Iterator[Finding]:
             message, severity = (f"The token's alg {alg} is not among the algorithms "
                                  f"{_api_label(token)} accepts ({', '.join(allowed)}; "
                                  f"{origin})."), Severity.HIGH
+            if api is not None:
+                fix = algorithms_fix(environment, f"apis.{api.name}", [alg])
         yield _finding(self, environment, token, message, key_path=key_path,
                        evidence=_evidence(token, alg=alg, allowed=list(allowed) or None),
-                       severity=severity)
+                       severity=severity, fix=fix)
 
 
 def _verifiable(token: TokenObservation, api: Api | None) -> bool:
