@@ -262,12 +262,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.ca_bundle and not Path(args.ca_bundle).is_file():
         raise UsageError(f"--ca-bundle {args.ca_bundle}: no such file")
     try:
-        text = starter_document(args.name, args.issuer, tier=args.tier,
-                                allow_insecure_http=args.allow_insecure_http,
-                                ca_bundle=args.ca_bundle, policy=policy)
+        starter = starter_document(args.name, args.issuer, tier=args.tier,
+                                   allow_insecure_http=args.allow_insecure_http,
+                                   ca_bundle=args.ca_bundle, policy=policy)
     except DriftcheckError as exc:
         print(f"driftcheck init: {exc}", file=sys.stderr)
         return 3
+    for note in starter.notes:
+        print(f"driftcheck init: {note}", file=sys.stderr)
+    text = starter.text
     if args.output_file in (None, "-"):
         sys.stdout.write(text)
         return 0
@@ -275,8 +278,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise UsageError(f"-o {target}: the file exists (use --force to replace it)")
     target.write_text(text, encoding="utf-8")
-    print(f"{target}: starter environment {args.name!r} written; fill in audiences, frontends "
-          "and a known-good token, then run `driftcheck validate`")
+    print(f"{target}: starter environment {args.name!r} written; fill in audiences, "
+          "validators, frontends and a known-good token, then run `driftcheck validate "
+          f"{target}`")
     return 0
 
 
@@ -347,19 +351,35 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from driftcheck.load import load_environments
+    from driftcheck.validate import validate_files
 
-    loaded = load_environments(args.paths or ("environments",), allow_unset=args.allow_unset)
-    for problem in loaded.problems:
+    verdicts, failed = validate_files(args.paths or ("environments",), os.environ,
+                                      allow_unset=args.allow_unset)
+    problems = [p for v in verdicts for p in v.problems]
+    for problem in problems:
         print(f"{problem} [{problem.rule}]", file=sys.stderr)
-    count = len(loaded.environments)
-    files = len({p.loaded_file for p in loaded.problems})
+    for verdict in verdicts:
+        label = f" ({verdict.environment})" if verdict.environment else ""
+        detail = ""
+        if verdict.problems:
+            count = len(verdict.problems)
+            detail = f": {count} problem{'s' if count != 1 else ''}"
+        print(f"{verdict.verdict:<8} {verdict.file}{label}{detail}")
+        for unset in verdict.unset_secrets:
+            kind = "warning" if args.allow_unset else "error"
+            print(f"  {kind}: {unset} is not set: `check` cannot get this secret or token "
+                  "(DC301)", file=sys.stderr if not args.allow_unset else sys.stdout)
+    count = sum(1 for v in verdicts if not v.problems)
+    files = sum(1 for v in verdicts if v.problems)
     summary = f"{count} environment{'s' if count != 1 else ''} valid"
-    if loaded.problems:
+    if problems:
         summary += f", {files} file{'s' if files != 1 else ''} invalid"
-        summary += f" ({len(loaded.problems)} problem{'s' if len(loaded.problems) != 1 else ''})"
+        summary += f" ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
+    missing = sum(len(v.unset_secrets) for v in verdicts)
+    if missing:
+        summary += f", {missing} secret variable{'s' if missing != 1 else ''} not set"
     print(summary)
-    return 2 if loaded.problems else 0
+    return 2 if failed else 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -1,0 +1,98 @@
+"""Authoring that catches mistakes before `check` (issue 17): validate, init, schema,
+baseline create, command token sources."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+GOOD = 'name = "good"\n[idp]\nissuer = "https://idp.test/good"\n'
+
+
+def _bad(body: str) -> str:
+    return 'name = "bad"\n[idp]\nissuer = "https://idp.test/bad"\n' + body
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('[apis.orders]\n[tokens.p]\nsource = "env"\nenv = "T"\nfor_api = "ordres"\n',
+     "tokens.p.for_api: names API 'ordres', which this file does not declare (apis: orders)"),
+    ('[apis.orders]\n[frontends.web]\napi = "billing"\n',
+     "frontends.web.api: names API 'billing'"),
+    ('[apis.orders]\n[gateways.edge]\nupstream_apis = ["orders", "ghost"]\n',
+     "gateways.edge.upstream_apis[1]: names API 'ghost'"),
+    ('[apis.orders]\nurl = "api.test/orders"\n',
+     "apis.orders.url: expected an absolute http(s) URL"),
+    ('[apis.orders]\nissuers = ["login.example.com"]\n',
+     "apis.orders.issuers[0]: expected an absolute http(s) URL"),
+    ('[frontends.web]\nauthority = "https://"\n',
+     "frontends.web.authority: expected a URL with a host name"),
+    ('[apis.a]\n[apis.b]\n[tokens.p]\nsource = "env"\nenv = "T"\n',
+     "tokens.p: expected for_api: the environment has several APIs (apis: a, b)"),
+], ids=["for_api", "frontend-api", "upstream", "url", "issuer", "no-host", "several-apis"])
+def test_validate_catches_broken_references_and_non_urls(write, tmp_path, cli, monkeypatch,
+                                                          body, expected):
+    monkeypatch.setenv("T", "x")
+    write("envs/good.toml", GOOD)
+    write("envs/bad.toml", _bad(body))
+    code, out, err = cli("validate", str(tmp_path / "envs"))
+    assert code == 2
+    assert expected in err and "[DC001]" in err
+    lines = out.splitlines()
+    assert any(line.startswith("invalid ") and "bad.toml (bad)" in line for line in lines)
+    assert any(line.startswith("ok ") and "good.toml (good)" in line for line in lines)
+
+
+def test_a_single_api_needs_no_for_api(write, tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("T", "x")
+    write("envs/bad.toml", _bad('[apis.orders]\n[tokens.p]\nsource = "env"\nenv = "T"\n'))
+    assert cli("validate", str(tmp_path / "envs"))[0] == 0
+
+
+def test_unset_secret_variables_fail_validate_and_warn_under_allow_unset(write, tmp_path, cli,
+                                                                       monkeypatch):
+    monkeypatch.delenv("NOT_SET_SECRET_17", raising=False)
+    write("envs/bad.toml", _bad(
+        '[apis.orders]\n[tokens.p]\nsource = "client_credentials"\nfor_api = "orders"\n'
+        'client_id = "c"\nclient_secret_env = "NOT_SET_SECRET_17"\n'))
+    code, out, err = cli("validate", str(tmp_path / "envs"))
+    assert code == 2
+    assert "error: tokens.p.client_secret_env: NOT_SET_SECRET_17 is not set" in err
+    assert out.splitlines()[-1] == "1 environment valid, 1 secret variable not set"
+    code, out, _ = cli("validate", str(tmp_path / "envs"), "--allow-unset")
+    assert code == 0
+    assert "warning: tokens.p.client_secret_env: NOT_SET_SECRET_17 is not set" in out
+    assert any(line.startswith("warning ") for line in out.splitlines())
+
+
+def test_check_reports_a_broken_reference_as_a_configuration_error(write, tmp_path, cli):
+    write("envs/bad.toml", _bad('[apis.orders]\n[gateways.edge]\nupstream_apis = ["x"]\n'))
+    write("envs/good.toml", GOOD)
+    code, out, _ = cli("check", str(tmp_path / "envs"), "--offline")
+    assert code == 2 and "upstream_apis[0]" in out and "good" in out
+
+
+# -- init -------------------------------------------------------------------------------------
+
+def test_init_writes_no_invented_values_and_no_profile_overrides(sandbox, cli):
+    code, out, _ = cli("init", "--issuer", sandbox.tenant_url("dev"), "--name", "dev")
+    assert code == 0
+    document = tomllib.loads(out)
+    api = document["apis"]["api"]
+    assert "clock_skew" not in api and "jwks_cache_ttl" not in api
+    assert "tenant" not in document["idp"] and "rotation_overlap" not in document["idp"]
+    assert "idp.rotation_overlap" in out  # named as left to fill in
+
+
+def test_init_says_when_the_discovered_issuer_differs(sandbox, cli):
+    sandbox.set_faults("staging", trailing_slash_issuer=True)
+    code, out, err = cli("init", "--issuer", sandbox.tenant_url("staging"), "--name", "s")
+    assert code == 0
+    assert f"the IdP says its issuer is '{sandbox.tenant_url('staging')}/'" in err
+    assert "# NOTE: the IdP says its issuer" in out
+
+
+def test_init_hints_name_the_flag_that_exists(cli):
+    code, _, err = cli("init", "--issuer", "http://idp.example.test/t", "--name", "x")
+    assert code == 3
+    assert "--allow-insecure-http" in err
