@@ -382,6 +382,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from driftcheck.schema_doc import environment_file_markdown, schema_text
+
+    text = environment_file_markdown() if args.markdown else schema_text(partial=args.partial)
+    if args.output_file in (None, "-"):
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output_file)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"-o {target}: cannot write: {exc.strerror}") from None
+    print(f"{target}: {'environment file reference' if args.markdown else 'JSON Schema'} "
+          "written")
+    return 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     if not args.id and not args.markdown:  # from the generated index: no rule imports
         from driftcheck.rule_index import table_text
@@ -660,6 +677,15 @@ def build_parser() -> argparse.ArgumentParser:
     profile.add_argument("name", nargs="?", metavar="NAME", help="a profile name")
     profile.add_argument("--markdown", action="store_true", help="print docs/profiles.md")
     profile.set_defaults(handler=cmd_profiles)
+
+    schema = commands.add_parser(
+        "schema", help="print the environment file's JSON Schema (for editors and CI)")
+    schema.add_argument("--partial", action="store_true",
+                        help="the schema of defaults files used through `extends`")
+    schema.add_argument("--markdown", action="store_true",
+                        help="print docs/environment-file.md, the key reference")
+    schema.add_argument("-o", dest="output_file", metavar="FILE", help="write it to FILE")
+    schema.set_defaults(handler=cmd_schema)
 
     sandbox = commands.add_parser("sandbox", help="run the sandbox IdP in the foreground")
     sandbox.add_argument("--port", type=int, default=0, help="port (default: a free one)")

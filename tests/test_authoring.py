@@ -96,3 +96,51 @@ def test_init_hints_name_the_flag_that_exists(cli):
     code, _, err = cli("init", "--issuer", "http://idp.example.test/t", "--name", "x")
     assert code == 3
     assert "--allow-insecure-http" in err
+
+
+# -- schema -----------------------------------------------------------------------------------
+
+def test_schema_command_prints_and_writes_the_schemas(cli, tmp_path):
+    import json
+
+    from driftcheck.resources import load_schema
+
+    code, out, _ = cli("schema")
+    assert code == 0 and json.loads(out) == load_schema("environment.schema.json")
+    code, out, _ = cli("schema", "--partial", "-o", str(tmp_path / "p.json"))
+    assert code == 0 and "p.json: JSON Schema written" in out
+    partial = json.loads((tmp_path / "p.json").read_text())
+    assert '"required": [' not in json.dumps(partial, indent=1)
+    assert partial["properties"].keys() == load_schema("environment.schema.json")[
+        "properties"].keys()
+
+
+def test_generated_schema_files_are_in_sync():
+    from pathlib import Path
+
+    from driftcheck.schema_doc import environment_file_markdown, schema_text, undocumented_keys
+
+    root = Path(__file__).resolve().parent.parent
+    assert (root / "schemas" / "environment.partial.schema.json").read_text(
+        encoding="utf-8") == schema_text(partial=True), (
+        "run `driftcheck schema --partial -o schemas/environment.partial.schema.json`")
+    assert (root / "docs" / "environment-file.md").read_text(
+        encoding="utf-8") == environment_file_markdown(), (
+        "run `driftcheck schema --markdown -o docs/environment-file.md`")
+    assert undocumented_keys() == []  # every key of the schema has a description
+    assert "docs/environment-file.md" in (root / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_shipped_defaults_file_validates_against_the_partial_schema():
+    import jsonschema
+
+    from driftcheck.resources import data_dir, load_schema
+
+    defaults = data_dir("environments") / "_defaults.toml"
+    text = defaults.read_text(encoding="utf-8")
+    assert text.startswith("#:schema ../schemas/environment.partial.schema.json")
+    document = tomllib.loads(text)
+    jsonschema.Draft202012Validator(
+        load_schema("environment.partial.schema.json")).validate(document)
+    full = jsonschema.Draft202012Validator(load_schema("environment.schema.json"))
+    assert not full.is_valid(document)  # what editors flagged before
