@@ -227,6 +227,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from driftcheck.baseline import write_baseline
+    from driftcheck.findings import Severity
     from driftcheck.run import run_check
 
     try:
@@ -235,12 +236,27 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     except ValueError:
         raise UsageError(f"--expires {args.expires!r}: expected a date such as 2027-01-31") \
             from None
+    if expires < dt.date.today():
+        raise UsageError(f"--expires {expires.isoformat()}: the date is in the past; an "
+                         "acceptance needs an expiry to come")
     if not args.reason.strip():
         raise UsageError("--reason: say why these findings are accepted")
+    target = Path(args.output_file)
+    if target.exists() and not args.force:
+        raise UsageError(f"-o {target}: the file exists (use --force to replace it)")
     result = run_check(replace(_check_options(args), baseline=None))
     accepted = [f for f in result.findings if f.step.value != "config"]
+    critical = [f for f in accepted if f.severity is Severity.CRITICAL]
+    if critical and not args.accept_critical:
+        listed = ", ".join(f"{f.rule} in {f.environment}" for f in critical[:5])
+        raise UsageError(f"{len(critical)} critical finding(s) ({listed}"
+                         f"{', …' if len(critical) > 5 else ''}): fix them, or accept them "
+                         "explicitly with --accept-critical")
     write_baseline(args.output_file, accepted, args.reason, expires)
-    print(f"{args.output_file}: {len(accepted)} finding(s) accepted until {expires.isoformat()}")
+    counts = [f"{n} {s.value}" for s in sorted(Severity, key=lambda s: -s.rank)
+              if (n := sum(1 for f in accepted if f.severity is s))]
+    print(f"{args.output_file}: {len(accepted)} finding(s) accepted until "
+          f"{expires.isoformat()}" + (f" ({', '.join(counts)})" if counts else ""))
     return 2 if any(s.state == "invalid" for s in result.environments) else 0
 
 
@@ -624,6 +640,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--reason", required=True, help="why these findings are accepted")
     create.add_argument("--expires", metavar="DATE",
                         help="until when (YYYY-MM-DD; default: 90 days from today)")
+    create.add_argument("--force", action="store_true", help="replace an existing baseline")
+    create.add_argument("--accept-critical", action="store_true",
+                        help="also accept critical findings (refused without this flag)")
     _add_check_arguments(create, paths=False)
     create.set_defaults(handler=cmd_baseline, offline=False)
 

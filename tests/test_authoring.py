@@ -144,3 +144,45 @@ def test_the_shipped_defaults_file_validates_against_the_partial_schema():
         load_schema("environment.partial.schema.json")).validate(document)
     full = jsonschema.Draft202012Validator(load_schema("environment.schema.json"))
     assert not full.is_valid(document)  # what editors flagged before
+
+
+# -- baseline create --------------------------------------------------------------------------
+
+def _pair(tmp_path, port: int, tier_b: str = "nonprod"):
+    """Two environments sharing an issuer (DC502) that nothing serves."""
+    folder = tmp_path / "envs"
+    folder.mkdir(exist_ok=True)
+    for name, tier in (("a", "nonprod"), ("b", tier_b)):
+        (folder / f"{name}.toml").write_text(
+            f'name = "{name}"\ntier = "{tier}"\n[idp]\n'
+            f'issuer = "http://127.0.0.1:{port}/main"\n')
+    return folder
+
+
+def test_baseline_create_counts_refuses_overwrite_and_past_expiry(cli, tmp_path, closed_port):
+    folder = _pair(tmp_path, closed_port)
+    target = tmp_path / "baseline.toml"
+    code, out, _ = cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
+                       "--reason", "r")
+    assert code == 0 and "2 finding(s) accepted until" in out and "(2 high)" in out
+    code, _, err = cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
+                       "--reason", "r")
+    assert code == 2 and "the file exists (use --force to replace it)" in err
+    assert cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
+               "--reason", "r", "--force")[0] == 0
+    code, _, err = cli("baseline", "create", str(folder), "--select", "DC502", "-o",
+                       str(tmp_path / "new.toml"), "--reason", "r", "--expires", "2020-01-01")
+    assert code == 2 and "the date is in the past" in err
+    assert not (tmp_path / "new.toml").exists()
+
+
+def test_baseline_create_accepts_critical_findings_only_when_told(cli, tmp_path, closed_port):
+    folder = _pair(tmp_path, closed_port, tier_b="prod")  # a shared issuer across tiers: critical
+    target = tmp_path / "baseline.toml"
+    code, _, err = cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
+                       "--reason", "r")
+    assert code == 2 and "2 critical finding(s) (DC502 in a, DC502 in b)" in err
+    assert "--accept-critical" in err and not target.exists()
+    code, out, _ = cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
+                       "--reason", "r", "--accept-critical")
+    assert code == 0 and "(2 critical)" in out
