@@ -186,3 +186,45 @@ def test_baseline_create_accepts_critical_findings_only_when_told(cli, tmp_path,
     code, out, _ = cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
                        "--reason", "r", "--accept-critical")
     assert code == 0 and "(2 critical)" in out
+
+
+# -- a command that prints the token endpoint's JSON ------------------------------------------
+
+def _command_env(sandbox, tmp_path, script: str) -> str:
+    import sys
+
+    from tests.test_tokens import environment
+
+    (tmp_path / "cmd.py").write_text(script)
+    return environment(sandbox, "dev", '[tokens.probe]\nsource = "command"\nfor_api = "orders"\n'
+                       f'command = ["{sys.executable}", "{tmp_path / "cmd.py"}"]\n')
+
+
+def test_a_command_printing_the_token_endpoints_json_is_understood(sandbox, tmp_path, cli):
+    import json
+
+    from tests.conftest import check_folder
+
+    client = sandbox.client("dev")
+    script = ("import base64, json, urllib.request\n"
+              f"request = urllib.request.Request('{sandbox.tenant_url('dev')}/token', data="
+              "b'grant_type=client_credentials&scope=orders.read', headers={'Authorization': "
+              f"'Basic ' + base64.b64encode(b'{client.client_id}:{client.secret}').decode()}})\n"
+              "print(urllib.request.urlopen(request).read().decode())\n")
+    report = check_folder(cli, tmp_path, ("dev", _command_env(sandbox, tmp_path, script)))
+    assert report["findings"] == []
+    assert report["environments"][0]["tokens"][0]["fingerprint"] is not None
+    assert client.secret not in json.dumps(report)
+
+
+def test_a_command_printing_json_without_access_token_gets_a_hint(sandbox, tmp_path, cli):
+    from tests.conftest import check_folder
+
+    script = 'print(\'{"error": "invalid_client", "error_description": "canary-secret"}\')\n'
+    report = check_folder(cli, tmp_path, ("dev", _command_env(sandbox, tmp_path, script)))
+    (finding,) = report["findings"]
+    assert finding["rule"] == "DC301"
+    assert "JSON object without access_token (keys: error, error_description)" in \
+        finding["message"]
+    assert "jq -r .access_token" in finding["message"]
+    assert "canary-secret" not in str(report)
