@@ -104,8 +104,13 @@ def group_causes(findings: Sequence[Finding], verdicts: dict[str, Sequence[Token
         chosen = headlines.get(environment)
         if chosen not in members:
             active = [f for f in members if f.suppression is None] or members
-            chosen = _token_failure(verdicts.get(environment, ()), active) or min(
-                active, key=lambda f: (-f.severity.rank, f.step.order))
+            failed = {(f"tokens.{v.name}", step) for v in verdicts.get(environment, ())
+                      for step, result in v.steps if result == "fail"}
+            # What the token line shows as failed first, else the worst of the group.
+            at_token = [f for f in active if (f.component, f.step) in failed]
+            chosen = min(at_token or active,
+                         key=lambda f: (f.step.order, -f.severity.rank) if at_token
+                         else (-f.severity.rank, f.step.order))
         assert chosen is not None
         groups.append(CauseGroup(key, kind, chosen,
                                  tuple(f for f in members if f is not chosen)))

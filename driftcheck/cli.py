@@ -6,7 +6,7 @@ import argparse
 import difflib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -36,15 +36,29 @@ ENVIRONMENT_DEFAULTS = {
 }
 
 
-def _console(stream: TextIO | None = None, *, plain: bool = False) -> Console:
-    """Colour on a terminal (rich honours NO_COLOR); plain, unwrapped text anywhere else."""
+def colour_wanted(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
+    """Colour as CI systems ask for it: NO_COLOR (any value) turns it off, FORCE_COLOR
+    (anything but "0" or empty) turns it on where the output is not a terminal, a terminal
+    gets it otherwise (https://no-color.org, https://force-color.org)."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return stream.isatty()
+
+
+def _console(stream: TextIO | None = None, *, plain: bool = False,
+             width: int | None = None) -> Console:
+    """Colour where wanted (`colour_wanted`); plain, unwrapped text anywhere else. `width`
+    is for layouts that must fit (the matrix) when the output is not a terminal."""
     from rich.console import Console
 
     stream = stream or sys.stdout
-    if not plain and stream.isatty():
-        return Console(file=stream, highlight=False)
-    return Console(file=stream, highlight=False, soft_wrap=True, color_system=None,
-                   force_terminal=False, width=120)
+    fixed = None if stream.isatty() else (width or 120)
+    if not plain and colour_wanted(stream):
+        return Console(file=stream, highlight=False, force_terminal=True, width=fixed)
+    return Console(file=stream, highlight=False, soft_wrap=width is None, color_system=None,
+                   force_terminal=False, width=fixed or 120)
 
 
 def _render(result: RunResult, fmt: str, file: TextIO | None = None) -> str | None:
@@ -194,7 +208,9 @@ def _emit(result: RunResult, args: argparse.Namespace) -> int:
         if getattr(args, "matrix", False):
             from driftcheck.report.matrix import render_matrix
 
-            render_matrix(result.identities, _console())
+            columns = os.environ.get("COLUMNS", "")
+            render_matrix(result.identities,
+                          _console(width=int(columns) if columns.isdigit() else 80))
         _render(result, "console", sys.stdout)
     else:
         sys.stdout.write(_render(result, args.format) or "")
@@ -202,9 +218,13 @@ def _emit(result: RunResult, args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from driftcheck.report.progress import collection_progress, progress_wanted
     from driftcheck.run import run_check
 
-    return _emit(run_check(_check_options(args)), args)
+    options = _check_options(args)
+    with collection_progress(progress_wanted(args.format, args.verbose)):
+        result = run_check(options)
+    return _emit(result, args)
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
@@ -745,6 +765,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                             format="driftcheck: %(message)s")
+        # driftcheck logs each request once, with its outcome; httpx would log it again.
+        for noisy in ("httpx", "httpcore"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return handler(args)
     except DriftcheckError as exc:

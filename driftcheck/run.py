@@ -205,7 +205,7 @@ def evaluate(
         statuses.append(EnvironmentStatus(
             name=environment.name,
             file=environment.file,
-            tier=environment.tier,
+            tier=None if environment.file == SNAPSHOT_ONLY else environment.tier,
             state=state,
             first_failing_step=first.step if first else None,
             headline=first,
@@ -258,6 +258,10 @@ def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None)
                     read_baseline(options.baseline) if options.baseline else None)
 
 
+SNAPSHOT_ONLY = "(snapshot)"
+"""The file of an environment known only from a snapshot: its tier is unknown."""
+
+
 def _bare_environments(observations: Observations) -> tuple[Environment, ...]:
     """Environments known only by name from a snapshot (for `diff` without files)."""
     found = []
@@ -265,7 +269,7 @@ def _bare_environments(observations: Observations) -> tuple[Environment, ...]:
         discovery = observations.response(seen.discovery_url)
         issuer = discovery.body.get("issuer") if discovery is not None and discovery.ok else None
         found.append(Environment(
-            name=name, file="(snapshot)", tier="nonprod",
+            name=name, file=SNAPSHOT_ONLY, tier="nonprod",
             idp=Idp(issuer=issuer if isinstance(issuer, str) else seen.discovery_url,
                     discovery_url=seen.discovery_url)))
     return tuple(found)

@@ -231,3 +231,139 @@ def test_a_frontends_fetch_failure_gets_frontend_advice(sandbox, tmp_path, cli):
     assert finding["component"] == "frontends.web"
     assert "frontends.web.runtime_config_url" in finding["fix"]
     assert "IdP's documentation" not in finding["fix"]
+
+
+# -- output a person can read -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_folder():
+    from driftcheck.demo import demo_sandbox, exported, sandbox_variables
+    from driftcheck.resources import data_dir
+
+    sandbox = demo_sandbox().start()
+    with exported(sandbox_variables(sandbox)):
+        yield str(data_dir("environments"))
+    sandbox.stop()
+
+
+def test_human_formats_show_no_python_reprs_and_align_evidence(demo_folder, cli):
+    for fmt in ("console", "markdown", "github"):
+        out = cli("check", demo_folder, "--format", fmt)[1]
+        assert "{'" not in out and "['" not in out and "True" not in out, fmt
+    markdown = cli("check", demo_folder, "--format", "markdown")[1]
+    assert "`validators`: component: apis.orders, validator: spring-security" in markdown
+    assert "accepts: no" in markdown
+    out = cli("check", demo_folder)[1]
+    # `related` lines up with the evidence keys above it.
+    block = out[out.index("DC501 shared-signing-key"):].splitlines()[2:6]
+    assert [line.index(line.split()[1]) for line in block if line.strip()] == [18] * 4
+
+
+def test_diff_without_environment_files_says_tier_unknown_and_old_new(sandbox, tmp_path, cli):
+    from tests.conftest import env_toml
+
+    folder = tmp_path / "envs"
+    folder.mkdir()
+    (folder / "dev.toml").write_text(env_toml("dev", sandbox.tenant_url("dev")))
+    old, new = tmp_path / "old.toml", tmp_path / "new.toml"
+    assert cli("snapshot", str(folder), "-o", str(old))[0] == 0
+    sandbox.set_faults("dev", trailing_slash_issuer=True)
+    assert cli("snapshot", str(folder), "-o", str(new))[0] == 0
+    code, out, _ = cli("diff", str(old), str(new))
+    assert code == 1
+    assert "dev (tier unknown)" in out and "(nonprod)" not in out
+    assert "      old " in out and "      new " in out and "expected" not in out
+    report = json.loads(cli("diff", str(old), str(new), "--format", "json")[1])
+    assert report["environments"][0]["tier"] is None
+    dc602 = next(f for f in report["findings"] if f["rule"] == "DC602")
+    assert dc602["evidence"]["old"] == sandbox.tenant_url("dev")
+    assert cli("diff", str(old), str(new), "--format", "markdown")[1].count("| unknown |") == 1
+
+
+@pytest.mark.parametrize(("environ", "tty", "wanted"), [
+    ({}, False, False), ({}, True, True), ({"NO_COLOR": "1"}, True, False),
+    ({"FORCE_COLOR": "1"}, False, True), ({"FORCE_COLOR": "0"}, False, False),
+    ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False), ({"NO_COLOR": ""}, True, True),
+])
+def test_colour_honours_force_color_and_no_color(environ, tty, wanted):
+    import io
+
+    from driftcheck.cli import colour_wanted
+
+    class Stream(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    assert colour_wanted(Stream(), environ) is wanted
+
+
+def test_force_color_colours_a_ci_log_and_the_matrix_legend_follows(demo_folder, cli,
+                                                                    monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = cli("check", demo_folder, "--matrix")[1]
+    assert "\x1b[" in out and "red: the same value" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = cli("check", demo_folder, "--matrix")[1]
+    assert "\x1b[" not in out and "red: the same value" not in out
+    assert "* the same value in another environment" in out
+
+
+def test_matrix_cells_wrap_at_sensible_points():
+    from driftcheck.report.matrix import wrap
+
+    assert wrap("exact, spring-security default (apis.orders)", 16) == [
+        "exact,", "spring-security", "default", "(apis.orders)"]
+    assert wrap("api://orders-staging", 16) == ["api://orders-", "staging"]
+    assert all(len(line) <= 10 for line in wrap("x" * 25 + " y", 10))
+
+
+def test_verbose_logs_each_request_once(sandbox, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "envs"
+    folder.mkdir()
+    (folder / "dev.toml").write_text(environment(sandbox, "dev", client_credentials("dev")))
+    env = {**os.environ, "SECRET_DEV": sandbox.client("dev").secret}
+    process = subprocess.run([sys.executable, "-m", "driftcheck", "check", str(folder),
+                              "--verbose"], capture_output=True, text=True, env=env,
+                             timeout=60)
+    lines = [line for line in process.stderr.splitlines() if "/tenants/dev/" in line]
+    assert len(lines) == 3, lines  # discovery, JWKS, token: once each
+    assert not any("HTTP Request" in line for line in lines)
+
+
+def test_progress_only_on_a_terminal(sandbox, secrets, tmp_path, cli):  # noqa: F811
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    folder = tmp_path / "envs"
+    folder.mkdir()
+    (folder / "dev.toml").write_text(environment(sandbox, "dev", client_credentials("dev")))
+    _code, _out, err = cli("check", str(folder))  # stderr is not a terminal here
+    assert err == ""
+    sandbox.set_faults("dev", latency=0.5)  # long enough for the display to draw
+    leader, follower = pty.openpty()
+    env = {**os.environ, "SECRET_DEV": sandbox.client("dev").secret}
+    for fmt, shown in (("console", True), ("json", False)):
+        process = subprocess.run([sys.executable, "-m", "driftcheck", "check", str(folder),
+                                  "--format", fmt], stdout=subprocess.PIPE, stderr=follower,
+                                 env=env, timeout=60)
+        os.set_blocking(leader, False)
+        written = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except (BlockingIOError, OSError):
+                break
+            if not chunk:
+                break
+            written += chunk
+        assert (b"collecting" in written) is shown, (fmt, written[:200])
+        assert b"collecting" not in process.stdout
+    os.close(leader)
+    os.close(follower)

@@ -7,14 +7,12 @@ a terminal or NO_COLOR is set.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from rich.console import Console
 from rich.text import Text
 
 from driftcheck.findings import Finding, Severity
 from driftcheck.report.placement import findings_by_status
+from driftcheck.report.text import evidence_lines
 from driftcheck.rules.token import TokenVerdict
 from driftcheck.run import EnvironmentStatus, RunResult
 
@@ -32,22 +30,6 @@ _STATE_NOTE = {
 }
 
 
-def _evidence_lines(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
-    shown = dict(evidence)
-    if "expected_marked" in shown:
-        shown["expected"] = shown.pop("expected_marked")
-    if "actual_marked" in shown:
-        shown["actual"] = shown.pop("actual_marked")
-    lines = []
-    for key, value in shown.items():
-        if value is None:
-            continue
-        if isinstance(value, list | tuple):
-            value = ", ".join(str(v) for v in value)
-        lines.append((key, str(value)))
-    return lines
-
-
 def render_finding(console: Console, finding: Finding, first: bool) -> None:
     head = Text("  ")
     if finding.suppression is not None:
@@ -61,14 +43,12 @@ def render_finding(console: Console, finding: Finding, first: bool) -> None:
         head.append("  ← first failing step", style="bold magenta")
     console.print(head)
     console.print(Text("    " + finding.message))
-    evidence = _evidence_lines(finding.evidence)
+    evidence = evidence_lines(finding.evidence, finding.related)
     width = max((len(k) for k, _ in evidence), default=0)
     for key, value in evidence:
         line = Text(f"      {key:<{width}}  ", style="dim")
         line.append(value)
         console.print(line)
-    if finding.related:
-        console.print(Text(f"      related  {', '.join(finding.related)}", style="dim"))
     fix = Text("    fix: ", style="green")
     fix.append(finding.fix)
     console.print(fix)
@@ -93,6 +73,8 @@ def _render_environment(console: Console, status: EnvironmentStatus,
     title.append(status.name, style="bold")
     if status.tier:
         title.append(f" ({status.tier})", style="dim")
+    elif status.state != "invalid":
+        title.append(" (tier unknown)", style="dim")  # known only from a snapshot
     title.append(f"  {status.file}", style="dim")
     if status.state in _STATE_NOTE:
         title.append(f"  {_STATE_NOTE[status.state]}", style="yellow")

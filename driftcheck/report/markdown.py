@@ -6,6 +6,7 @@ from collections import Counter
 
 from driftcheck.findings import Finding, Severity
 from driftcheck.report.placement import findings_by_status
+from driftcheck.report.text import evidence_lines
 from driftcheck.run import RunResult
 
 _MARK = {Severity.CRITICAL: "🟥", Severity.HIGH: "🔴", Severity.MEDIUM: "🟠",
@@ -17,8 +18,8 @@ def _cell(text: object) -> str:
 
 
 def _evidence(finding: Finding) -> str:
-    lines = [f"- `{key}`: {_cell(value)}" for key, value in finding.evidence.items()
-             if value is not None]
+    lines = [f"- `{key}`: {_cell(value)}"
+             for key, value in evidence_lines(finding.evidence, finding.related)]
     lines.append(f"- fix: {_cell(finding.fix)}")
     return "\n".join(lines)
 
@@ -40,7 +41,8 @@ def render_markdown(result: RunResult) -> str:
         worst = max((f.severity for f in mine), key=lambda s: s.rank, default=None)
         badge = f"{_MARK[worst]} {len(mine)}" if worst else "✅ 0"
         step = status.first_failing_step.value if status.first_failing_step else "–"
-        lines.append(f"| {_cell(status.name)} | {status.tier or '–'} | {status.state} | "
+        tier = status.tier or ("–" if status.state == "invalid" else "unknown")
+        lines.append(f"| {_cell(status.name)} | {tier} | {status.state} | "
                      f"{step} | {badge} |")
     for placed, mine in findings_by_status(result):
         tokens = placed.tokens if placed else ()
