@@ -8,7 +8,7 @@ import errno
 import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -43,15 +43,29 @@ ENVIRONMENT_DEFAULTS = {
 }
 
 
-def _console(stream: TextIO | None = None, *, plain: bool = False) -> Console:
-    """Colour on a terminal (rich honours NO_COLOR); plain, unwrapped text anywhere else."""
+def colour_wanted(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
+    """Colour as CI systems ask for it: NO_COLOR (any value) turns it off, FORCE_COLOR
+    (anything but "0" or empty) turns it on where the output is not a terminal, a terminal
+    gets it otherwise (https://no-color.org, https://force-color.org)."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return stream.isatty()
+
+
+def _console(stream: TextIO | None = None, *, plain: bool = False,
+             width: int | None = None) -> Console:
+    """Colour where wanted (`colour_wanted`); plain, unwrapped text anywhere else. `width`
+    is for layouts that must fit (the matrix) when the output is not a terminal."""
     from rich.console import Console
 
     stream = stream or sys.stdout
-    if not plain and stream.isatty():
-        return Console(file=stream, highlight=False)
-    return Console(file=stream, highlight=False, soft_wrap=True, color_system=None,
-                   force_terminal=False, width=120)
+    fixed = None if stream.isatty() else (width or 120)
+    if not plain and colour_wanted(stream):
+        return Console(file=stream, highlight=False, force_terminal=True, width=fixed)
+    return Console(file=stream, highlight=False, soft_wrap=width is None, color_system=None,
+                   force_terminal=False, width=fixed or 120)
 
 
 HUMAN_FORMATS = ("console", "markdown", "github", "junit")
@@ -95,6 +109,14 @@ def _prefixes(values: Sequence[str] | str | None) -> list[str]:
     if isinstance(values, str):
         values = [values]
     return [p.strip() for v in values or () for p in v.split(",") if p.strip()]
+
+
+def _codes(values: Sequence[str] | str | None, flag: str) -> list[str]:
+    """--select/--ignore values as rule-ID prefixes (slugs resolved); unknown ones exit 2."""
+    from driftcheck.policy import resolve_codes
+    from driftcheck.rule_index import rule_slugs
+
+    return resolve_codes(_prefixes(values), flag, rule_slugs())
 
 
 def _outputs(values: Sequence[str] | None) -> list[tuple[str, Path]]:
@@ -166,8 +188,8 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         environments=tuple(args.env or ()),
         offline=getattr(args, "offline", False),
         fail_on=Severity(args.fail_on),
-        select=_prefixes(args.select),
-        ignore=_prefixes(args.ignore),
+        select=_codes(args.select, "--select"),
+        ignore=_codes(args.ignore, "--ignore"),
         fetch=policy,
         **_probe_options(args),
     )
@@ -242,7 +264,9 @@ def _print_report(result: RunResult, args: argparse.Namespace) -> None:
             from driftcheck.report.matrix import render_matrix
             from driftcheck.report.printable import for_humans
 
-            render_matrix(for_humans(result.identities), _console(),
+            columns = os.environ.get("COLUMNS", "")
+            render_matrix(for_humans(result.identities),
+                          _console(width=int(columns) if columns.isdigit() else 80),
                           for_humans({s.name: s.probes for s in result.environments}))
         _render(result, "console", sys.stdout)
     else:
@@ -250,9 +274,13 @@ def _print_report(result: RunResult, args: argparse.Namespace) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from driftcheck.report.progress import collection_progress, progress_wanted
     from driftcheck.run import run_check
 
-    return _emit(run_check(_check_options(args)), args)
+    options = _check_options(args)
+    with collection_progress(progress_wanted(args.format, args.verbose)):
+        result = run_check(options)
+    return _emit(result, args)
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
@@ -279,6 +307,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from driftcheck.baseline import write_baseline
+    from driftcheck.findings import Severity
     from driftcheck.run import run_check
 
     try:
@@ -287,12 +316,27 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     except ValueError:
         raise UsageError(f"--expires {args.expires!r}: expected a date such as 2027-01-31") \
             from None
+    if expires < dt.date.today():
+        raise UsageError(f"--expires {expires.isoformat()}: the date is in the past; an "
+                         "acceptance needs an expiry to come")
     if not args.reason.strip():
         raise UsageError("--reason: say why these findings are accepted")
+    target = Path(args.output_file)
+    if target.exists() and not args.force:
+        raise UsageError(f"-o {target}: the file exists (use --force to replace it)")
     result = run_check(replace(_check_options(args), baseline=None))
     accepted = [f for f in result.findings if f.step.value != "config"]
+    critical = [f for f in accepted if f.severity is Severity.CRITICAL]
+    if critical and not args.accept_critical:
+        listed = ", ".join(f"{f.rule} in {f.environment}" for f in critical[:5])
+        raise UsageError(f"{len(critical)} critical finding(s) ({listed}"
+                         f"{', …' if len(critical) > 5 else ''}): fix them, or accept them "
+                         "explicitly with --accept-critical")
     write_baseline(args.output_file, accepted, args.reason, expires)
-    print(f"{args.output_file}: {len(accepted)} finding(s) accepted until {expires.isoformat()}")
+    counts = [f"{n} {s.value}" for s in sorted(Severity, key=lambda s: -s.rank)
+              if (n := sum(1 for f in accepted if f.severity is s))]
+    print(f"{args.output_file}: {len(accepted)} finding(s) accepted until "
+          f"{expires.isoformat()}" + (f" ({', '.join(counts)})" if counts else ""))
     return 2 if any(s.state == "invalid" for s in result.environments) else 0
 
 
@@ -302,7 +346,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from driftcheck.run import run_diff
 
     options = replace(_check_options(args), from_snapshots=(args.new,), snapshot_in=args.old,
-                      select=_prefixes(args.select) or ["DC6"])
+                      select=_codes(args.select, "--select") or ["DC6"])
     return _emit(run_diff(options, args.paths), args)
 
 
@@ -336,12 +380,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.ca_bundle and not Path(args.ca_bundle).is_file():
         raise UsageError(f"--ca-bundle {args.ca_bundle}: no such file")
     try:
-        text = starter_document(args.name, args.issuer, tier=args.tier,
-                                allow_insecure_http=args.allow_insecure_http,
-                                ca_bundle=args.ca_bundle, policy=policy)
+        starter = starter_document(args.name, args.issuer, tier=args.tier,
+                                   allow_insecure_http=args.allow_insecure_http,
+                                   ca_bundle=args.ca_bundle, policy=policy)
     except DriftcheckError as exc:
         print(f"driftcheck init: {exc}", file=sys.stderr)
         return 3
+    for note in starter.notes:
+        print(f"driftcheck init: {note}", file=sys.stderr)
+    text = starter.text
     if args.output_file in (None, "-"):
         sys.stdout.write(text)
         return 0
@@ -351,8 +398,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise UsageError(f"-o {target}: the file exists (use --force to replace it)")
     write_whole(target, text, what="starter environment file")
-    print(f"{target}: starter environment {args.name!r} written; fill in audiences, frontends "
-          "and a known-good token, then run `driftcheck validate`")
+    print(f"{target}: starter environment {args.name!r} written; fill in audiences, "
+          "validators, frontends and a known-good token, then run `driftcheck validate "
+          f"{target}`")
     return 0
 
 
@@ -449,23 +497,39 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from driftcheck.load import load_environments
+    from driftcheck.validate import validate_files
 
-    loaded = load_environments(args.paths or ("environments",), allow_unset=args.allow_unset,
-                               trust=_trust(args))
-    for problem in loaded.problems:
+    verdicts, failed, environments = validate_files(
+        args.paths or ("environments",), os.environ, allow_unset=args.allow_unset,
+        trust=_trust(args))
+    problems = [p for v in verdicts for p in v.problems]
+    for problem in problems:
         print(f"{problem} [{problem.rule}]", file=sys.stderr)
-    unreadable = _unreadable_artifacts(loaded.environments)
-    count = len(loaded.environments)
-    files = len({p.loaded_file for p in loaded.problems})
+    for verdict in verdicts:
+        label = f" ({verdict.environment})" if verdict.environment else ""
+        detail = ""
+        if verdict.problems:
+            count = len(verdict.problems)
+            detail = f": {count} problem{'s' if count != 1 else ''}"
+        print(f"{verdict.verdict:<8} {verdict.file}{label}{detail}")
+        for unset in verdict.unset_secrets:
+            kind = "warning" if args.allow_unset else "error"
+            print(f"  {kind}: {unset} is not set: `check` cannot get this secret or token "
+                  "(DC301)", file=sys.stderr if not args.allow_unset else sys.stdout)
+    unreadable = _unreadable_artifacts(environments)
+    count = sum(1 for v in verdicts if not v.problems)
+    files = sum(1 for v in verdicts if v.problems)
     summary = f"{count} environment{'s' if count != 1 else ''} valid"
-    if loaded.problems:
+    if problems:
         summary += f", {files} file{'s' if files != 1 else ''} invalid"
-        summary += f" ({len(loaded.problems)} problem{'s' if len(loaded.problems) != 1 else ''})"
+        summary += f" ({len(problems)} problem{'s' if len(problems) != 1 else ''})"
+    missing = sum(len(v.unset_secrets) for v in verdicts)
+    if missing:
+        summary += f", {missing} secret variable{'s' if missing != 1 else ''} not set"
     if unreadable:
         summary += f", {unreadable} deployed artifact problem{'s' if unreadable != 1 else ''}"
     print(summary)
-    return 2 if loaded.problems or unreadable else 0
+    return 2 if failed or unreadable else 0
 
 
 def _unreadable_artifacts(environments: Sequence[Environment]) -> int:
@@ -486,6 +550,22 @@ def _unreadable_artifacts(environments: Sequence[Environment]) -> int:
             for note in reading.notes:
                 print(f"note: {name}: {reading.component}.deployed ({reading.kind}): {note}")
     return count
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from driftcheck.schema_doc import environment_file_markdown, schema_text
+
+    text = environment_file_markdown() if args.markdown else schema_text(partial=args.partial)
+    if args.output_file in (None, "-"):
+        sys.stdout.write(text)
+        return 0
+    from driftcheck.output_files import write_whole
+
+    target = Path(args.output_file)
+    write_whole(target, text, what="schema")
+    print(f"{target}: {'environment file reference' if args.markdown else 'JSON Schema'} "
+          "written")
+    return 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -774,6 +854,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--reason", required=True, help="why these findings are accepted")
     create.add_argument("--expires", metavar="DATE",
                         help="until when (YYYY-MM-DD; default: 90 days from today)")
+    create.add_argument("--force", action="store_true", help="replace an existing baseline")
+    create.add_argument("--accept-critical", action="store_true",
+                        help="also accept critical findings (refused without this flag)")
     _add_check_arguments(create, paths=False)
     create.set_defaults(handler=cmd_baseline, offline=False)
 
@@ -830,6 +913,15 @@ def build_parser() -> argparse.ArgumentParser:
     profile.add_argument("--markdown", action="store_true", help="print docs/profiles.md")
     profile.set_defaults(handler=cmd_profiles)
 
+    schema = commands.add_parser(
+        "schema", help="print the environment file's JSON Schema (for editors and CI)")
+    schema.add_argument("--partial", action="store_true",
+                        help="the schema of defaults files used through `extends`")
+    schema.add_argument("--markdown", action="store_true",
+                        help="print docs/environment-file.md, the key reference")
+    schema.add_argument("-o", dest="output_file", metavar="FILE", help="write it to FILE")
+    schema.set_defaults(handler=cmd_schema)
+
     sandbox = commands.add_parser("sandbox", help="run the sandbox IdP in the foreground")
     sandbox.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     sandbox.add_argument("--tenant", action="append", metavar="NAME",
@@ -885,6 +977,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler_ = logging.StreamHandler(sys.stderr)
         handler_.setFormatter(VisibleFormatter("driftcheck: %(message)s"))
         logging.basicConfig(level=logging.INFO, handlers=[handler_])
+        # driftcheck logs each request once, with its outcome; httpx would log it again.
+        for noisy in ("httpx", "httpcore"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         code = handler(args)
         sys.stdout.flush()  # a full disk is found here, not at interpreter exit

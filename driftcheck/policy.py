@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from driftcheck.errors import UsageError
 from driftcheck.findings import Finding, Severity
 
 EXIT_OK = 0
@@ -12,23 +13,42 @@ EXIT_CONFIG = 2
 EXIT_NOTHING_CHECKED = 3
 
 
+def rule_selected(rule: str, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> bool:
+    """Whether findings of `rule` are kept: it starts with a `select` prefix (any, when there
+    is none) and the longest matching `select` prefix is at least as long as the longest
+    matching `ignore` prefix, so that `--select DC3 --ignore DC304` and `--ignore DC3
+    --select DC304` both do what they say."""
+
+    def longest(prefixes: Sequence[str]) -> int:
+        return max((len(p) for p in prefixes if rule.startswith(p.upper())), default=-1)
+
+    chosen = longest(select) if select else 0
+    return chosen >= 0 and chosen >= longest(ignore)
+
+
 def selected(
     findings: Iterable[Finding], select: Sequence[str] = (), ignore: Sequence[str] = ()
 ) -> list[Finding]:
-    """Keep findings whose rule ID starts with a `select` prefix (all when empty) and with
-    no `ignore` prefix. The longer matching prefix wins, so `--select DC3 --ignore DC304`
-    and `--ignore DC3 --select DC304` both do what they say."""
+    """Keep findings whose rule is selected (`rule_selected`)."""
+    return [f for f in findings if rule_selected(f.rule, select, ignore)]
 
-    def longest(prefixes: Sequence[str], rule: str) -> int:
-        return max((len(p) for p in prefixes if rule.startswith(p.upper())), default=-1)
 
-    kept = []
-    for finding in findings:
-        chosen = longest(select, finding.rule) if select else 0
-        dropped = longest(ignore, finding.rule)
-        if chosen >= 0 and chosen >= dropped:
-            kept.append(finding)
-    return kept
+def resolve_codes(values: Sequence[str], flag: str, rules: Mapping[str, str]) -> list[str]:
+    """`--select`/`--ignore` values as rule-ID prefixes: a slug (`token-expired`) becomes its
+    ID; a value that is neither a prefix of some rule ID nor a slug is a usage error, so that
+    a typo never turns into "0 findings, exit 0". `rules` maps ID -> slug."""
+    by_slug = {slug: rule_id for rule_id, slug in rules.items()}
+    resolved = []
+    for value in values:
+        if value.lower() in by_slug:
+            resolved.append(by_slug[value.lower()])
+        elif any(rule_id.startswith(value.upper()) for rule_id in rules):
+            resolved.append(value.upper())
+        else:
+            raise UsageError(
+                f"{flag} {value!r}: no rule ID starts with it and no rule has that slug "
+                "(see `driftcheck rules`; e.g. DC3, DC306 or token-expired)")
+    return resolved
 
 
 def exit_code(

@@ -25,6 +25,12 @@ def generated() -> str:
     return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
 
 
+def rule_slugs() -> dict[str, str]:
+    """Rule ID -> slug, from the index."""
+    entries = json.loads(INDEX.read_text(encoding="utf-8"))
+    return {entry["id"]: entry["slug"] for entry in entries}
+
+
 def table_text() -> str:
     """The rule list as aligned plain text, from the index."""
     entries = json.loads(INDEX.read_text(encoding="utf-8"))

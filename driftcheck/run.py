@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from driftcheck.baseline import Baseline, apply_baseline, read_baseline
+from driftcheck.causes import CauseGroup, group_causes, headline
 from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
 from driftcheck.collect.probes import ProbeScope
@@ -25,7 +26,7 @@ from driftcheck.load.trust import TRUSTED, Trust
 from driftcheck.models import Environment, Idp
 from driftcheck.observations import Observations
 from driftcheck.output_files import OutputError
-from driftcheck.policy import exit_code, selected
+from driftcheck.policy import exit_code, rule_selected, selected
 from driftcheck.probes.judge import ProbeResult, probe_results
 from driftcheck.rules import RuleContext, run_rules
 from driftcheck.rules.isolation import identities
@@ -87,6 +88,9 @@ class EnvironmentStatus:
     tokens: tuple[TokenVerdict, ...] = ()
     probes: tuple[ProbeResult, ...] = ()
     """Live probes of its APIs and gateways: per case what was sent, answered, predicted."""
+    headline: Finding | None = None
+    """The finding that failed first here (`first_failing_step` is its step): where the token
+    line says the token failed, else the earliest step's worst finding above info."""
 
 
 def _observed(environment: Environment, context: RuleContext) -> ObservedIdp | None:
@@ -115,6 +119,19 @@ class RunResult:
     """What identifies each checked environment (for the matrix view)."""
     compared_with_previous: bool = False
     used_baseline: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    """The rule selection (`--select`/`--ignore`): what was not selected was not judged."""
+
+    groups: tuple[CauseGroup, ...] = ()
+    """Findings that share one cause (`driftcheck.causes`)."""
+
+    def judged(self, rule: str) -> bool:
+        return rule_selected(rule, self.select, self.ignore)
+
+    def group_of(self, finding: Finding) -> CauseGroup | None:
+        return next((g for g in self.groups if any(m == finding for m in g.members)), None)
+
     write_errors: tuple[str, ...] = ()
     """Files the run could not write (--snapshot-out): reported after the report, exit 2."""
 
@@ -166,30 +183,39 @@ def evaluate(
     deployed: Mapping[str, tuple[Reading, ...]] | None = None,
 ) -> RunResult:
     """Rules and policy over what was loaded and observed; no I/O. Deployed values stand in
-    for undeclared ones before any rule runs."""
+    for undeclared ones before any rule runs.
+
+    The rules see every environment given, so that cross-environment rules compare against
+    all of them; `--env` then narrows what is reported, never what is compared."""
     if deployed is None:
         deployed = observations.deployed if observations is not None else {}
     environments = apply_all(tuple(environments), deployed)
-    problems = tuple(
-        p for p in loaded.problems
-        if not options.environments or p.environment in options.environments
-    )
+    scope = frozenset(options.environments)
+
+    def in_scope(name: str) -> bool:
+        return not scope or name in scope
+
+    problems = tuple(p for p in loaded.problems if in_scope(p.environment or ""))
     now = options.now if options.now is not None else (
         observations.collected_at if observations else time.time())
-    context = RuleContext(tuple(environments), observations, problems, now=now,
-                          previous=previous, baseline=baseline, deployed=deployed)
+    context = RuleContext(tuple(environments), observations, loaded.problems, now=now,
+                          now_given=options.now is not None, previous=previous,
+                          baseline=baseline, deployed=deployed)
     observed = run_rules(context)
     # Baselines expire in real time (or at --now), not at the time observations were made.
     expiry_now = time.time() if options.now is None else options.now
     judged = replace(context, findings=tuple(observed), now=expiry_now, memo=context.memo)
-    findings = selected(
+    findings = [f for f in selected(
         apply_baseline(observed, baseline, expiry_now) + run_rules(judged, phase="policy"),
-        options.select, options.ignore)
+        options.select, options.ignore) if in_scope(f.environment)]
     findings.sort(key=Finding.sort_key)
-    verdicts = token_verdicts(context, findings)
+    verdicts = token_verdicts(
+        context, findings, lambda rule: rule_selected(rule, options.select, options.ignore))
     probed = probe_results(context)
     statuses: list[EnvironmentStatus] = []
     for environment in environments:
+        if not in_scope(environment.name):
+            continue
         mine = [f for f in findings if f.environment == environment.name]
         state: EnvironmentState
         if observations is None or environment.name not in observations.environments:
@@ -198,15 +224,18 @@ def evaluate(
             state = "checked"
         else:
             state = "unreachable"
+        tokens = tuple(verdicts.get(environment.name, ()))
+        first = headline(mine, tokens)
         statuses.append(EnvironmentStatus(
             name=environment.name,
             file=environment.file,
-            tier=environment.tier,
+            tier=None if environment.file == SNAPSHOT_ONLY else environment.tier,
             state=state,
-            first_failing_step=min((f.step for f in mine), key=lambda s: s.order, default=None),
+            first_failing_step=first.step if first else None,
+            headline=first,
             findings=len(mine),
             observed=_observed(environment, context),
-            tokens=tuple(verdicts.get(environment.name, ())),
+            tokens=tokens,
             probes=probed.get(environment.name, ()),
         ))
     invalid_files = {p.loaded_file: p.environment or p.loaded_file for p in problems}
@@ -222,9 +251,13 @@ def evaluate(
     nothing_checked = "unreachable" in states and "checked" not in states
     code = exit_code([f for f in findings if f.suppression is None], options.fail_on,
                      config_error=bool(problems), nothing_checked=nothing_checked)
+    shown = {s.name for s in statuses}
+    groups = group_causes(findings, {k: tuple(v) for k, v in verdicts.items()},
+                          {s.name: s.headline for s in statuses if s.state != "invalid"})
     return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code,
-                     tuple(identities(context).values()), previous is not None,
-                     baseline is not None)
+                     tuple(i for i in identities(context).values() if i.name in shown),
+                     previous is not None, baseline is not None,
+                     tuple(options.select), tuple(options.ignore), groups)
 
 
 def observe(options: CheckOptions, environments: Sequence[Environment]) -> Observations | None:
@@ -241,7 +274,9 @@ def observe(options: CheckOptions, environments: Sequence[Environment]) -> Obser
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:
     previous = read_snapshots([options.snapshot_in]) if options.snapshot_in else None
     loaded = load_environments(options.paths, variables, trust=options.trust)
-    environments = _filter(loaded, options.environments, options.shard)
+    _filter(loaded, options.environments)  # unknown names are a usage error
+    # Every loaded environment is collected and compared; --env narrows the report only.
+    environments = _filter(loaded, (), options.shard)
     observations = observe(options, environments)
     # Deployed artifacts are local files: read offline too; a snapshot replays its record.
     if options.from_snapshots:
@@ -261,6 +296,10 @@ def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None)
     return replace(result, write_errors=write_errors)
 
 
+SNAPSHOT_ONLY = "(snapshot)"
+"""The file of an environment known only from a snapshot: its tier is unknown."""
+
+
 def _bare_environments(observations: Observations) -> tuple[Environment, ...]:
     """Environments known only by name from a snapshot (for `diff` without files)."""
     found = []
@@ -268,7 +307,7 @@ def _bare_environments(observations: Observations) -> tuple[Environment, ...]:
         discovery = observations.response(seen.discovery_url)
         issuer = discovery.body.get("issuer") if discovery is not None and discovery.ok else None
         found.append(Environment(
-            name=name, file="(snapshot)", tier="nonprod",
+            name=name, file=SNAPSHOT_ONLY, tier="nonprod",
             idp=Idp(issuer=issuer if isinstance(issuer, str) else seen.discovery_url,
                     discovery_url=seen.discovery_url)))
     return tuple(found)
@@ -281,7 +320,8 @@ def run_diff(options: CheckOptions, paths: Sequence[str | Path]) -> RunResult:
     current = read_snapshots(options.from_snapshots)
     if paths:
         loaded = load_environments(paths, trust=options.trust)
-        environments = _filter(loaded, options.environments)
+        _filter(loaded, options.environments)
+        environments = loaded.environments
     else:
         environments = _bare_environments(current)
         loaded = LoadResult(environments, ())

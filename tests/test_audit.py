@@ -29,7 +29,7 @@ def test_baseline_accepts_expires_and_goes_stale(cli, tmp_path):
     with exported(sandbox_variables(sandbox)):
         code, out, _ = cli("baseline", "create", ENVIRONMENTS, "-o", str(baseline),
                            "--reason", "migration INFRA-42 in progress", "--expires",
-                           "2027-01-31")
+                           "2027-01-31", "--accept-critical")
         assert code == 0 and "accepted until 2027-01-31" in out
         entries = tomllib.loads(baseline.read_text())["accepted"]
         assert {e["reason"] for e in entries} == {"migration INFRA-42 in progress"}

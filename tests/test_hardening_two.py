@@ -121,7 +121,7 @@ def _outputs_of_every_kind(cli, folder: Path, tmp_path: Path) -> list[str]:
     _code, out, err = cli("snapshot", str(folder), "-o", f"{tmp_path}/snap.toml")
     texts += [out, err, (tmp_path / "snap.toml").read_text()]
     _code, out, err = cli("baseline", "create", str(folder), "-o", f"{tmp_path}/base.toml",
-                          "--reason", "canary")
+                          "--reason", "canary", "--accept-critical")
     texts += [out, err, (tmp_path / "base.toml").read_text()]
     _code, out, err = cli("check", "--from-snapshot", f"{tmp_path}/snap.toml", str(folder),
                           "--format", "json")

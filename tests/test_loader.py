@@ -211,14 +211,18 @@ def test_validate_command_exits_2_naming_file_and_key(write, tmp_path, cli):
     assert code == 2
     assert "bad.toml: apis.orders.clock_skew: expected a duration" in err
     assert "[DC001]" in err
-    assert out.strip() == "1 environment valid, 1 file invalid (1 problem)"
+    assert out.splitlines()[-1] == "1 environment valid, 1 file invalid (1 problem)"
+    assert "invalid  " in out and "bad.toml (bad): 1 problem" in out
+    assert "ok       " in out and "good.toml (good)" in out  # every file named
 
 
 def test_validate_command_exit_0_on_the_examples(cli, monkeypatch):
     monkeypatch.setenv("DRIFTCHECK_SANDBOX_URL", "http://127.0.0.1:1")
+    for name in ("DEV", "STAGING", "PROD"):
+        monkeypatch.setenv(f"SANDBOX_PROBE_SECRET_{name}", "s")
     code, out, _ = cli("validate", "environments")
     assert code == 0
-    assert out.strip() == "3 environments valid"
+    assert out.splitlines()[-1] == "3 environments valid"
 
 
 def test_examples_need_the_sandbox_url(cli, monkeypatch):
@@ -255,4 +259,4 @@ def test_each_bad_kind_exits_2_and_the_good_file_still_loads(write, tmp_path, cl
     code, out, err = cli("validate", str(tmp_path / "envs"))
     assert code == 2
     assert expected in err
-    assert out.startswith("1 environment valid, 1 file invalid")
+    assert out.splitlines()[-1].startswith("1 environment valid, 1 file invalid")

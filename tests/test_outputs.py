@@ -95,7 +95,7 @@ def test_markdown_summary(outputs):
     text = outputs["report.markdown"]
     assert text.startswith("## driftcheck: 3 environments · ")
     assert "| environment | tier | status | first failing step | findings |" in text
-    assert "| staging | nonprod | checked | discovery | 🟥 " in text
+    assert "| staging | nonprod | checked | time | 🟥 " in text  # where the token failed
     assert text.count("<details><summary>Evidence and fixes</summary>") == 3
     assert "Token `probe` → orders: parse ✅" in text
 

@@ -42,7 +42,8 @@ def test_demo_outputs_carry_no_client_secret_or_token(cli, tmp_path):
             _code, out, err = cli("validate", str(data_dir("environments")))
             outputs += [out, err]
             _code, out, err = cli("baseline", "create", str(data_dir("environments")), "-o",
-                                  f"{tmp_path}/baseline.toml", "--reason", "leak test")
+                                  f"{tmp_path}/baseline.toml", "--reason", "leak test",
+                                  "--accept-critical")
             outputs += [out, err, (tmp_path / "baseline.toml").read_text()]
             _code, out, err = cli("snapshot", str(data_dir("environments")), "-o",
                                   f"{tmp_path}/snapshot.toml")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 import os
 import selectors
 import signal
@@ -191,6 +192,8 @@ async def _from_command(source: TokenSource) -> Acquired:
         return Acquired(None, f"command {argv[0]} exited with code {process.returncode} "
                         "(its output is not shown: it may hold secrets)")
     text = stdout.decode("utf-8", "replace").strip()
+    if text.startswith("{"):
+        return _from_token_response(text, argv[0])
     return Acquired(text) if text else Acquired(None, f"command {argv[0]} printed nothing")
 
 
@@ -252,6 +255,23 @@ def _run_to_exit(process: subprocess.Popen[bytes]) -> bytes:
         # What it left behind: the group id stays reserved while any member lives.
         _end_group(process.pid)
     return b"".join(chunks)
+
+
+def _from_token_response(text: str, command: str) -> Acquired:
+    """A command that prints the token endpoint's JSON answer (what `curl` prints): its
+    `access_token`. Only key names are ever quoted back: values may be secrets."""
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        return Acquired(None, f"command {command} printed text that starts like JSON but is "
+                        "not; print the access token alone, or the token endpoint's JSON")
+    token = answer.get("access_token") if isinstance(answer, dict) else None
+    if isinstance(token, str) and token.strip():
+        return Acquired(token.strip())
+    keys = ", ".join(sorted(str(k) for k in answer)) if isinstance(answer, dict) else "none"
+    return Acquired(None, f"command {command} printed a JSON object without access_token "
+                    f"(keys: {keys}): print the access token alone (e.g. `| jq -r "
+                    ".access_token`), or the token endpoint's JSON answer")
 
 
 async def acquire(

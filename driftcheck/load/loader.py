@@ -21,6 +21,7 @@ from driftcheck.load.interpolate import interpolate
 from driftcheck.load.lines import key_lines
 from driftcheck.load.probe_safety import probe_problems
 from driftcheck.load.problems import ConfigProblem
+from driftcheck.load.references import reference_problems
 from driftcheck.load.schema_messages import schema_problems
 from driftcheck.load.secret_names import credentials_in_urls, substituted_secret_names
 from driftcheck.load.trust import TRUSTED, Trust, restrict, roots_of
@@ -374,6 +375,10 @@ def _load_file(
     for key, message in schema_problems(document):
         problems.append(ConfigProblem("DC001", where(key), message, key_path=key or None,
                                       environment=label, environment_file=shown))
+    if not problems:
+        for key, message in reference_problems(document):
+            problems.append(ConfigProblem("DC001", where(key), message, key_path=key,
+                                          environment=label, environment_file=shown))
     if problems:
         return None, problems
     try:

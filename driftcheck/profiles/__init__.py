@@ -52,6 +52,8 @@ class Profile:
     algorithms: Sourced[str]
     default_algorithms: Sourced[tuple[str, ...]]
     """What it accepts when the API declares no `algorithms`; empty: whatever the keys allow."""
+    algorithms_setting: Sourced[str]
+    """Where the framework itself is told which algorithms to accept; "" when it has none."""
     typ: Sourced[str]
 
     def values(self) -> Mapping[str, Sourced[object]]:

@@ -22,6 +22,7 @@ LABELS = {
     "iat_checked": "future iat rejected",
     "algorithms": "algorithms",
     "default_algorithms": "accepted algorithms by default",
+    "algorithms_setting": "algorithm setting",
     "typ": "typ",
 }
 
@@ -38,7 +39,8 @@ RULE_ASPECTS: dict[str, tuple[str, ...]] = {
     "DC211": ("jwks_cache",),
     "DC406": ("clock_skew",),
     "DC701": ("clock_skew",),
-    "DC303": ("default_algorithms",),
+    "DC303": ("default_algorithms", "algorithms_setting"),
+    "DC404": ("algorithms_setting",),
     "DC312": ("typ",),
 }
 """Which profile values decide each rule's outcome for a given API."""
@@ -53,6 +55,8 @@ def value_text(field: str, value: object) -> str:
         return ", ".join(value) if value else "any the keys allow"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if field == "algorithms_setting" and not value:
+        return "none (the keys decide)"
     return str(value)
 
 

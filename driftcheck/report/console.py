@@ -7,15 +7,14 @@ a terminal or NO_COLOR is set.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from rich.console import Console
 from rich.text import Text
 
-from driftcheck.findings import Finding, Severity, Step
+from driftcheck.findings import Finding, Severity
 from driftcheck.probes.judge import ProbeResult
+from driftcheck.report.placement import findings_by_status
 from driftcheck.report.probe_view import case_text, probe_line
+from driftcheck.report.text import evidence_lines
 from driftcheck.rules.token import TokenVerdict
 from driftcheck.run import EnvironmentStatus, RunResult
 
@@ -33,22 +32,6 @@ _STATE_NOTE = {
 }
 
 
-def _evidence_lines(evidence: Mapping[str, Any]) -> list[tuple[str, str]]:
-    shown = dict(evidence)
-    if "expected_marked" in shown:
-        shown["expected"] = shown.pop("expected_marked")
-    if "actual_marked" in shown:
-        shown["actual"] = shown.pop("actual_marked")
-    lines = []
-    for key, value in shown.items():
-        if value is None:
-            continue
-        if isinstance(value, list | tuple):
-            value = ", ".join(str(v) for v in value)
-        lines.append((key, str(value)))
-    return lines
-
-
 def render_finding(console: Console, finding: Finding, first: bool) -> None:
     head = Text("  ")
     if finding.suppression is not None:
@@ -62,14 +45,12 @@ def render_finding(console: Console, finding: Finding, first: bool) -> None:
         head.append("  ← first failing step", style="bold magenta")
     console.print(head)
     console.print(Text("    " + finding.message))
-    evidence = _evidence_lines(finding.evidence)
+    evidence = evidence_lines(finding.evidence, finding.related)
     width = max((len(k) for k, _ in evidence), default=0)
     for key, value in evidence:
         line = Text(f"      {key:<{width}}  ", style="dim")
         line.append(value)
         console.print(line)
-    if finding.related:
-        console.print(Text(f"      related  {', '.join(finding.related)}", style="dim"))
     fix = Text("    fix: ", style="green")
     fix.append(finding.fix)
     console.print(fix)
@@ -78,12 +59,24 @@ def render_finding(console: Console, finding: Finding, first: bool) -> None:
                            f"{finding.suppression.reason}", style="dim"))
 
 
+def _related_line(finding: Finding) -> Text:
+    line = Text("      · ", style="dim")
+    line.append(f"{finding.severity.value.upper():<8}",
+                style="dim" if finding.suppression else _SEVERITY_STYLE[finding.severity])
+    line.append(f" {finding.rule} {finding.slug}", style="bold")
+    line.append(f"  {finding.component} · {finding.step.value}", style="dim")
+    line.append(f"  {finding.message}")
+    return line
+
+
 def _render_environment(console: Console, status: EnvironmentStatus,
-                        findings: list[Finding]) -> None:
+                        findings: list[Finding], result: RunResult) -> None:
     title = Text()
     title.append(status.name, style="bold")
     if status.tier:
         title.append(f" ({status.tier})", style="dim")
+    elif status.state != "invalid":
+        title.append(" (tier unknown)", style="dim")  # known only from a snapshot
     title.append(f"  {status.file}", style="dim")
     if status.state in _STATE_NOTE:
         title.append(f"  {_STATE_NOTE[status.state]}", style="yellow")
@@ -94,9 +87,17 @@ def _render_environment(console: Console, status: EnvironmentStatus,
         console.print(verdict_line(verdict))
     for probe in status.probes:
         console.print(probe_console_line(probe))
-    several_steps = len({f.step for f in findings}) > 1
-    for index, finding in enumerate(findings):
-        render_finding(console, finding, first=index == 0 and several_steps)
+    for finding in findings:
+        group = result.group_of(finding)
+        if group is not None and group.headline != finding:
+            continue  # listed beneath its group's headline
+        render_finding(console, finding,
+                       first=finding == status.headline and len(findings) > 1)
+        if group is not None:
+            console.print(Text(f"    same cause ({group.kind}), also reported as:",
+                               style="dim"))
+            for related in group.related:
+                console.print(_related_line(related))
     console.print()
 
 
@@ -117,7 +118,8 @@ def probe_console_line(probe: ProbeResult) -> Text:
     return line
 
 
-_RESULT_MARK = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skipped": ("–", "dim")}
+_RESULT_MARK = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "skipped": ("–", "dim"),
+                "not-judged": ("–", "dim")}
 
 
 def verdict_line(verdict: TokenVerdict) -> Text:
@@ -137,7 +139,8 @@ def verdict_line(verdict: TokenVerdict) -> Text:
         mark, style = _RESULT_MARK[result]
         if index:
             line.append(" · ", style="dim")
-        line.append(f"{step.value} ", style="dim" if result == "skipped" else None)
+        line.append(f"{step.value} ", style="dim" if result in ("skipped", "not-judged")
+                    else None)
         line.append(mark, style=style)
     if verdict.first_failing_step is not None:
         line.append(f"  (first failing step: {verdict.first_failing_step.value})",
@@ -167,11 +170,12 @@ def summary_line(result: RunResult) -> Text:
 
 
 def render_console(result: RunResult, console: Console) -> None:
-    for status in result.environments:
-        # An invalid file shows its configuration problems; a loaded environment the rest
-        # (a duplicate name can stand for both).
-        invalid = status.state == "invalid"
-        findings = [f for f in result.findings
-                    if f.environment == status.name and (f.step is Step.CONFIG) == invalid]
-        _render_environment(console, status, findings)
+    for status, findings in findings_by_status(result):
+        if status is None:
+            console.print(Text("other findings", style="bold"))
+            for finding in findings:
+                render_finding(console, finding, first=False)
+            console.print()
+            continue
+        _render_environment(console, status, findings, result)
     console.print(summary_line(result))

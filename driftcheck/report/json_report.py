@@ -9,19 +9,31 @@ from datetime import UTC, datetime
 from typing import Any
 
 from driftcheck._version import __version__
+from driftcheck.causes import CauseGroup
 from driftcheck.findings import Finding, Severity
 from driftcheck.report.probe_view import probe_document
 from driftcheck.rules.token import TokenVerdict
 from driftcheck.run import ObservedIdp, RunResult
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "1.1"
+"""1.1 added a finding's `cause`, an environment's `headline` and a token's `not_judged`."""
 
 
 def _timestamp(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def finding_document(finding: Finding) -> dict[str, Any]:
+def cause_document(group: CauseGroup | None, finding: Finding) -> dict[str, Any] | None:
+    """The typed link between findings of one cause: the group, and whether this finding is
+    its headline (else which finding is)."""
+    if group is None:
+        return None
+    return {"group": group.id, "kind": group.kind, "headline": group.headline == finding,
+            "headline_fingerprint": group.headline.fingerprint,
+            "headline_rule": group.headline.rule}
+
+
+def finding_document(finding: Finding, group: CauseGroup | None = None) -> dict[str, Any]:
     return {
         "rule": finding.rule,
         "slug": finding.slug,
@@ -40,6 +52,7 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         **({"column": finding.column} if finding.column else {}),
         "suppressed": None if finding.suppression is None else {
             "reason": finding.suppression.reason, "expires": finding.suppression.expires},
+        "cause": cause_document(group, finding),
     }
 
 
@@ -52,7 +65,10 @@ def verdict_document(verdict: TokenVerdict) -> dict[str, Any]:
         "kind": verdict.kind,
         "unavailable": verdict.unavailable,
         "first_failing_step": first.value if first else None,
-        "steps": {step.value: result for step, result in verdict.steps},
+        # "not-judged" keeps the frozen step vocabulary: "skipped", and listed in not_judged.
+        "steps": {step.value: "skipped" if result == "not-judged" else result
+                  for step, result in verdict.steps},
+        "not_judged": [step.value for step, result in verdict.steps if result == "not-judged"],
     }
 
 
@@ -84,6 +100,7 @@ def report_document(result: RunResult) -> dict[str, Any]:
                 "tier": s.tier,
                 "status": s.state,
                 "first_failing_step": s.first_failing_step.value if s.first_failing_step else None,
+                "headline": s.headline.fingerprint if s.headline else None,
                 "findings": s.findings,
                 "observed": _observed(s.observed),
                 "tokens": [verdict_document(t) for t in s.tokens],
@@ -91,7 +108,7 @@ def report_document(result: RunResult) -> dict[str, Any]:
             }
             for s in result.environments
         ],
-        "findings": [finding_document(f) for f in result.findings],
+        "findings": [finding_document(f, result.group_of(f)) for f in result.findings],
         "summary": {
             "findings": len(active),
             "suppressed": len(result.findings) - len(active),

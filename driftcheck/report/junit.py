@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from driftcheck.findings import Finding, Step
+from driftcheck.report.placement import findings_by_status
 from driftcheck.rules import Rule, all_rules
 from driftcheck.run import EnvironmentStatus, RunResult
 
@@ -19,6 +20,8 @@ _TOKEN_STEPS = {Step.PARSE, Step.ALGORITHM, Step.KEY, Step.SIGNATURE, Step.TIME,
 
 def skip_reason(rule: Rule, status: EnvironmentStatus, result: RunResult) -> str | None:
     """Why `rule` did not run for this environment, or None when it did."""
+    if not result.judged(rule.id):
+        return "not selected (--select/--ignore)"
     if rule.phase == "policy" and not result.used_baseline:
         return "no baseline given (--baseline)"
     if rule.step is Step.CONFIG:
@@ -69,10 +72,9 @@ def render_junit(result: RunResult) -> str:
     rules = all_rules()
     root = ET.Element("testsuites", name="driftcheck")
     totals = {"tests": 0, "failures": 0, "skipped": 0, "errors": 0}
-    for status in result.environments:
-        invalid = status.state == "invalid"
-        findings = [f for f in result.findings if f.environment == status.name
-                    and (f.step is Step.CONFIG) == invalid]
+    for status, findings in findings_by_status(result):
+        if status is None:
+            continue  # no environment to file them under; JSON and SARIF carry them
         suite = _suite(status, findings, result, rules)
         root.append(suite)
         for name in totals:

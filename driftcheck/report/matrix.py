@@ -1,13 +1,17 @@
 """`--matrix`: environments as columns, the facts that identify them as rows.
 
-A value that another environment also has is red (a collision: isolation); a row with more
-than one value inside one environment is yellow (disagreement: consistency). URLs lose their
-scheme and the prefix every environment shares, so 8 environments fit in 120 columns.
+A value that another environment also has is a collision (isolation); a row with more than
+one value inside one environment is a disagreement (consistency). With colour they are red
+and yellow; without colour (not a terminal, NO_COLOR) they carry a `*` or `!` instead, so the
+table reads the same in a CI log. URLs keep their scheme; the prefix every environment shares
+moves into the row's label. Cells wrap at `/`, `.`, `-` and spaces, and when the environments
+do not fit the console's width (80 columns in most CI logs) they continue in another table.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from rich.console import Console
@@ -43,10 +47,9 @@ ROWS: tuple[Row, ...] = (
 )
 _SINGLE = {"issuer", "JWKS"}
 """Rows where one environment should have exactly one value."""
-
-
-def _strip_scheme(value: str) -> str:
-    return value.split("://", 1)[1] if "://" in value else value
+LABEL_WIDTH = 18
+MIN_CELL = 16
+_BREAK_AFTER = re.compile(r"(?<=[/.\-_:])")
 
 
 def _shared_prefix(values: Sequence[str]) -> str:
@@ -54,7 +57,50 @@ def _shared_prefix(values: Sequence[str]) -> str:
         return ""
     # Character-wise on purpose, then cut back to the last '/': URLs are not file paths.
     prefix = os.path.commonprefix(list(values))  # noqa: RUF071
-    return prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
+    cut = prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
+    return "" if cut.endswith("//") else cut  # keep at least the host in each cell
+
+
+def _pieces(text: str, width: int) -> list[str]:
+    """Words (with their trailing space); a word longer than `width` split after `/ . - _ :`."""
+    pieces: list[str] = []
+    for word in re.split(r"(?<= )", text):
+        pieces.extend(_BREAK_AFTER.split(word) if len(word.rstrip()) > width else [word])
+    return [p for p in pieces if p]
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width`, broken at spaces where it can, inside a long word
+    after `/ . - _ :`, and cut only where nothing else fits."""
+    lines: list[str] = []
+    line = ""
+    for piece in _pieces(text, width):
+        while len(piece) > width:  # a piece longer than a line: cut it
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(piece[:width])
+            piece = piece[width:]
+        if len(line) + len(piece.rstrip()) > width:
+            lines.append(line)
+            line = ""
+        line += piece
+    if line:
+        lines.append(line)
+    return [item.rstrip() or item for item in lines]
+
+
+def _chunks(identities: Sequence[EnvironmentIdentity], width: int
+            ) -> list[tuple[Sequence[EnvironmentIdentity], int]]:
+    """Environments per table and the cell width that fits the console."""
+    # A table row: "│ label │ cell │ cell │": 3 characters of border per column, plus 1.
+    per_table = max(1, (width - LABEL_WIDTH - 4) // (MIN_CELL + 3))
+    chunks = []
+    for start in range(0, len(identities), per_table):
+        part = identities[start:start + per_table]
+        cell = (width - LABEL_WIDTH - 4) // len(part) - 3
+        chunks.append((part, max(8, cell)))
+    return chunks
 
 
 def render_matrix(identities: Sequence[EnvironmentIdentity], console: Console,
@@ -62,48 +108,61 @@ def render_matrix(identities: Sequence[EnvironmentIdentity], console: Console,
     """`probes` (environment -> its live probe results) adds a "live probes" row."""
     if not identities:
         return
-    table = Table(title="Environments side by side", show_lines=True, title_justify="left",
-                  header_style="bold", expand=False)
-    table.add_column("", style="bold", no_wrap=True)
-    for identity in identities:
-        table.add_column(identity.name, overflow="fold", max_width=max(
-            12, (118 - 12) // len(identities) - 3))
-    for label, values_of, collide in ROWS:
-        values = {i.name: values_of(i) for i in identities}
-        urls = label in ("issuer", "JWKS")
-        shown = {n: [_strip_scheme(v) for v in vs] if urls else vs for n, vs in values.items()}
-        prefix = _shared_prefix([v for vs in shown.values() for v in vs]) if urls else ""
-        cells: list[Text] = []
-        for identity in identities:
-            cell = Text()
-            mine = values[identity.name]
-            disagree = label in _SINGLE and len(mine) > 1
-            for index, (raw, text) in enumerate(zip(mine, shown[identity.name], strict=True)):
-                others = any(raw in values[o.name] for o in identities if o.name != identity.name)
-                key = raw.split(" ")[-1] if label == "keys" else raw
-                if label == "keys":
-                    others = any(key in [v.split(" ")[-1] for v in values[o.name]]
-                                 for o in identities if o.name != identity.name)
-                style = "bold red" if collide and others else "yellow" if disagree else None
-                if index:
-                    cell.append("\n")
-                cell.append(text[len(prefix):] if prefix else text, style=style)
-            cells.append(cell if mine else Text("–", style="dim"))
-        row_label = f"{label}\n({prefix}…)" if prefix else label
-        table.add_row(row_label, *cells)
-    if probes and any(probes.values()):
-        cells = []
-        for identity in identities:
-            cell = Text()
-            for index, probe in enumerate(probes.get(identity.name, ())):
-                summary = probe_summary(probe)
-                if index:
-                    cell.append("\n")
-                cell.append(f"{probe.component}: {summary}",
-                            style="bold red" if "wrong" in summary else "green")
-            cells.append(cell if cell.plain else Text("–", style="dim"))
-        table.add_row("live probes", *cells)
-    console.print(table)
-    console.print(Text("red: the same value in another environment · yellow: more than one "
-                       "value inside the environment", style="dim"))
+    colour = console.color_system is not None and not console.no_color
+    marked = False
+    for part, cell_width in _chunks(identities, console.width):
+        title = "Environments side by side" if part[0] is identities[0] else \
+            "Environments side by side (continued)"
+        table = Table(title=title, show_lines=True, title_justify="left", header_style="bold",
+                      expand=False)
+        table.add_column("", style="bold", no_wrap=True, max_width=LABEL_WIDTH)
+        for identity in part:
+            table.add_column(identity.name, no_wrap=True, max_width=cell_width)
+        for label, values_of, collide in ROWS:
+            values = {i.name: values_of(i) for i in identities}
+            urls = label in ("issuer", "JWKS")
+            prefix = _shared_prefix([v for vs in values.values() for v in vs]) if urls else ""
+            cells: list[Text] = []
+            for identity in part:
+                cell = Text()
+                mine = values[identity.name]
+                disagree = label in _SINGLE and len(mine) > 1
+                for index, raw in enumerate(mine):
+                    key = raw.split(" ")[-1] if label == "keys" else raw
+                    others = any(
+                        key in ([v.split(" ")[-1] for v in values[o.name]] if label == "keys"
+                                else values[o.name])
+                        for o in identities if o.name != identity.name)
+                    shared = collide and others
+                    style = "bold red" if shared else "yellow" if disagree else None
+                    text = raw[len(prefix):] if prefix else raw
+                    if not colour and (shared or disagree):
+                        text = ("* " if shared else "! ") + text
+                        marked = True
+                    if index:
+                        cell.append("\n")
+                    cell.append("\n".join(wrap(text, cell_width)), style=style)
+                cells.append(cell if mine else Text("–", style="dim"))
+            row_label = "\n".join(wrap(f"{label} ({prefix}…)", LABEL_WIDTH)) if prefix \
+                else label
+            table.add_row(row_label, *cells)
+        if probes and any(probes.values()):
+            probe_cells = []
+            for identity in part:
+                cell = Text()
+                for index, probe in enumerate(probes.get(identity.name, ())):
+                    summary = probe_summary(probe)
+                    if index:
+                        cell.append("\n")
+                    cell.append("\n".join(wrap(f"{probe.component}: {summary}", cell_width)),
+                                style="bold red" if "wrong" in summary else "green")
+                probe_cells.append(cell if cell.plain else Text("–", style="dim"))
+            table.add_row("live probes", *probe_cells)
+        console.print(table)
+    if colour:
+        console.print(Text("red: the same value in another environment · yellow: more than "
+                           "one value inside the environment", style="dim"))
+    elif marked:
+        console.print(Text("* the same value in another environment · ! more than one value "
+                           "inside the environment"))
     console.print()

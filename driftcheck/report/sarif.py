@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from driftcheck._version import __version__
+from driftcheck.causes import CauseGroup
 from driftcheck.findings import Finding, Severity
+from driftcheck.report.json_report import cause_document
 from driftcheck.report.rule_reference import anchor
 from driftcheck.rules import all_rules
 from driftcheck.run import RunResult
@@ -31,7 +33,7 @@ def _uri(file: str) -> str:
     return path.resolve().as_uri() if path.is_absolute() else path.as_posix()
 
 
-def _result(finding: Finding, index: int) -> dict[str, Any]:
+def _result(finding: Finding, index: int, group: CauseGroup | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index,
@@ -47,6 +49,7 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
             "evidence": dict(finding.evidence),
             "related": list(finding.related),
             "fix": finding.fix,
+            "cause": cause_document(group, finding),
         },
     }
     if finding.file:
@@ -92,7 +95,8 @@ def sarif_document(result: RunResult) -> dict[str, Any]:
                                 "semanticVersion": __version__, "rules": driver_rules}},
             "invocations": [{"executionSuccessful": result.exit_code in (0, 1),
                              "exitCode": result.exit_code}],
-            "results": [_result(f, index[f.rule]) for f in result.findings],
+            "results": [_result(f, index[f.rule], result.group_of(f))
+                        for f in result.findings],
         }],
     }
 

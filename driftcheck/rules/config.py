@@ -165,6 +165,31 @@ _FAILURE_FIX = {
 }
 
 
+_FRONTEND_FIX = {
+    "http-status": "The frontend's host answered with an error: check `{key}` against where "
+    "the deployed app serves its runtime configuration (its public path, e.g. /config.json) "
+    "and that this version of the app is deployed; the IdP is not involved.",
+    "not-json": "The frontend serves something other than JSON there (often its index.html "
+    "through an SPA fallback route): point `{key}` at the configuration file itself.",
+    "connection": "The frontend's host could not be reached: check `{key}` and that the app is "
+    "deployed and reachable from where driftcheck runs.",
+}
+_IDP_ONLY_FIX = frozenset({"off-host-url", "refused"})
+_FRONTEND_DEFAULT_FIX = ("Check `{key}` and the frontend's hosting (CDN, static host, ingress) "
+                         "for the failure class in the message; the IdP is not involved.")
+
+
+def _fetch_fix(kind: str, key_path: str, default: str) -> str:
+    """Frontend runtime configuration is served by the frontend's host: the advice names
+    that component's key, not the IdP's documentation."""
+    if key_path.startswith("frontends."):
+        if kind in _FRONTEND_FIX:
+            return _FRONTEND_FIX[kind].format(key=key_path)
+        if kind in _IDP_ONLY_FIX or kind not in _FAILURE_FIX:
+            return _FRONTEND_DEFAULT_FIX.format(key=key_path)
+    return _FAILURE_FIX.get(kind, default)
+
+
 def _provider_hint(url: str, status: int | None) -> str:
     """A known provider's URL-layout change behind a 404."""
     if status == 404 and "/auth/realms/" in url:
@@ -224,6 +249,6 @@ def fetch_failed(self: Rule, context: RuleContext) -> Iterator[Finding]:
                 evidence=evidence,
                 key_path=key_path,
                 severity=Severity.MEDIUM if what.startswith("runtime") else None,
-                fix=_FAILURE_FIX.get(failure.kind, self.fix),
+                fix=_fetch_fix(failure.kind, key_path, self.fix),
                 subject=url,
             )

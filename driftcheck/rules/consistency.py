@@ -11,6 +11,7 @@ from driftcheck.http_facts import environment_clock_offset
 from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
 from driftcheck.profiles import DEFAULT_PROFILE
 from driftcheck.profiles.effective import validators_of
+from driftcheck.rules.advice import algorithms_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
 
@@ -240,7 +241,9 @@ def algorithms_too_broad(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     f"{' marked ' + ', '.join(marked) if marked else ''}).",
                     evidence={"algorithms": list(algorithms), "unusable": unusable,
                               "key_types": published},
-                    key_path=key_path, subject="no-key")
+                    key_path=key_path, subject="no-key",
+                    fix=algorithms_fix(environment, component,
+                                       [a for a in public if a not in unusable] + marked))
 
 
 @rule(

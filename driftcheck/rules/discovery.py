@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from driftcheck.compare import DifferenceKind, IssuerDifference, classify_issuer, mark_difference
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
+from driftcheck.rules.advice import algorithms_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import issuer_verdicts
 from driftcheck.urls import is_loopback
@@ -387,4 +388,7 @@ def alg_not_advertised(self: Rule, context: RuleContext) -> Iterator[Finding]:
                 evidence={"accepted": list(algorithms), "not_advertised": extra,
                           "advertised": [str(a) for a in advertised], "discovery_url": url},
                 key_path=f"{family}.{name}.algorithms",
+                fix=algorithms_fix(environment, f"{family}.{name}",
+                                   [a for a in algorithms if a in advertised]
+                                   or [str(a) for a in advertised if str(a) != "none"]),
             )

@@ -160,9 +160,9 @@ def issuer_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
         yield self.finding(
             _target(environment, name), "idp",
             f"{name}'s issuer changed from {old!r} to {new!r}: {difference.explanation}.",
-            evidence={"expected": old, "actual": new,
-                      "expected_marked": difference.expected_marked,
-                      "actual_marked": difference.actual_marked},
+            evidence={"old": old, "new": new,
+                      "old_marked": difference.expected_marked,
+                      "new_marked": difference.actual_marked},
             key_path="idp.issuer")
 
 
@@ -196,7 +196,7 @@ def discovery_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
             yield self.finding(
                 _target(environment, name), "idp",
                 f"{name}'s {field} changed from {old!r} to {new!r}.",
-                evidence={"field": field, "expected": old, "actual": new},
+                evidence={"field": field, "old": old, "new": new},
                 key_path="idp.issuer", subject=field)
 
 

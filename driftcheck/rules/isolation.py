@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from driftcheck.compare import classify_issuer
 from driftcheck.findings import Finding, Severity, Step
@@ -155,19 +155,35 @@ def shared_issuer(self: Rule, context: RuleContext) -> Iterator[Finding]:
         )
 
 
+def _shares_issuer(a: EnvironmentIdentity, b: EnvironmentIdentity) -> bool:
+    return bool(a.issuers & b.issuers)
+
+
+def _shares_trust(a: EnvironmentIdentity, b: EnvironmentIdentity) -> bool:
+    """Whether a token of one could pass the other's issuer or signature checks."""
+    return bool(a.issuers & b.issuers or a.jwks_uris & b.jwks_uris
+                or set(a.thumbprints) & set(b.thumbprints))
+
+
 def _value_sharing(self: Rule, context: RuleContext, values_of: str, allow: str, noun: str,
-                   base: Severity) -> Iterator[Finding]:
+                   base: Severity, matters: Callable[[EnvironmentIdentity, EnvironmentIdentity],
+                                                     bool], harmless: str) -> Iterator[Finding]:
+    """A value found in several environments is graded by what else they share: the same
+    name under separate issuers and keys is a naming convention, noted at info."""
     for environment, mine, value, others in _shared(context, values_of):
         where: Mapping[str, str] = getattr(mine, values_of)
         allowed = allow in mine.allow_shared
+        risky = [o for o in others if matters(mine, o)]
+        note = "" if risky or allowed else f" {harmless}"
         yield self.finding(
             environment, where[value].rsplit(".", 1)[0] if "." in where[value] else where[value],
             f"{environment.name}'s {noun} {value!r} ({where[value]}) is also used by "
-            f"{_names(others)}.{_allowed_note(allowed, allow)}",
+            f"{_names(others)}.{_allowed_note(allowed, allow)}{note}",
             evidence={noun.replace(" ", "_"): value, "declared_at": where[value],
-                      "also_in": [o.name for o in others]},
+                      "also_in": [o.name for o in others],
+                      "shares_trust_with": [o.name for o in risky]},
             key_path=where[value] if "." in where[value] else None,
-            severity=_severity(base, mine, others, allowed),
+            severity=_severity(base, mine, risky, allowed) if risky else Severity.INFO,
             related=[o.name for o in others],
             subject=value,
         )
@@ -185,6 +201,8 @@ def shared_client_id(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
     Reports a frontend or token `client_id` that appears in more than one environment.
+    A client ID names a registration only within one issuer: environments with different
+    issuers that use the same name get an info finding, not a warning.
 
     ## Why is this bad?
     One registration means one set of redirect URIs, scopes and secrets for all of them: a
@@ -193,8 +211,9 @@ def shared_client_id(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## Example
     `client_id = "web"` in dev, staging and prod: DC503.
     """
-    return _value_sharing(self, context, "client_ids", "client_id", "client ID",
-                          Severity.MEDIUM)
+    return _value_sharing(
+        self, context, "client_ids", "client_id", "client ID", Severity.MEDIUM, _shares_issuer,
+        "Their issuers differ, so these are separate registrations that share a name.")
 
 
 @rule(
@@ -208,7 +227,9 @@ def shared_client_id(self: Rule, context: RuleContext) -> Iterator[Finding]:
 def shared_audience(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
-    Reports an audience accepted by APIs or gateways of more than one environment.
+    Reports an audience accepted by APIs or gateways of more than one environment. It is
+    graded only when the environments share an issuer, a JWKS or a signing key too;
+    otherwise the audience is not what keeps them apart and the finding is info.
 
     ## Why is this bad?
     When issuers or keys are shared too, the audience is the last barrier between
@@ -217,7 +238,9 @@ def shared_audience(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## Example
     `audiences = ["api://orders"]` in staging and prod: DC504.
     """
-    return _value_sharing(self, context, "audiences", "audience", "audience", Severity.MEDIUM)
+    return _value_sharing(
+        self, context, "audiences", "audience", "audience", Severity.MEDIUM, _shares_trust,
+        "Their issuers and keys differ, so a token of one is still rejected by the other.")
 
 
 @rule(

@@ -32,6 +32,9 @@ class RuleContext:
     """None when the run is offline: rules that need the network do not run."""
     problems: tuple[ConfigProblem, ...] = ()
     now: float = 0.0
+    now_given: bool = False
+    """Whether `now` was given (`--now`): then every token is judged at it; otherwise each
+    token is judged when it was received."""
     previous: Observations | None = None
     """A snapshot of an earlier run (`--snapshot-in`), for what changed since."""
     baseline: Baseline | None = None
@@ -42,6 +45,13 @@ class RuleContext:
     files, also offline, or replayed from a snapshot)."""
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     """Derived facts shared by rules within one evaluation (a parsed JWKS, say)."""
+
+    def token_time(self, received_at: float) -> float:
+        """The instant a token is judged at: `--now` when given, else when it was received
+        (a token judged before it arrived looks "not valid yet" to 0-skew validators)."""
+        if self.now_given or received_at <= 0:
+            return self.now
+        return received_at
 
     def jwks_facts(self, url: str | None, *, previous: bool = False) -> JwksFacts | None:
         """The parsed key set fetched from `url` (in the previous snapshot when `previous`),

@@ -7,7 +7,7 @@ audience" together); the report marks the first failing step as the headline.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,8 @@ from driftcheck.models import Api, Environment
 from driftcheck.observations import SecretObservation, TokenObservation
 from driftcheck.profiles import Profile, get_profile
 from driftcheck.profiles.effective import api_validator, effective
+from driftcheck.rules.advice import algorithms_fix
+from driftcheck.rules.clock import DATE_RESOLUTION
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import issuer_verdicts
 from driftcheck.tokens.claims import (
@@ -262,6 +264,7 @@ def alg_not_allowed(self: Rule, context: RuleContext) -> Iterator[Finding]:
         allowed, origin = _allowed_algorithms(api)
         key_path = (f"apis.{api.name}.algorithms" if api.algorithms else
                     f"apis.{api.name}.validator") if api else None
+        fix: str | None = None
         if alg is None:
             message, severity = "The token's header has no alg.", Severity.HIGH
         elif alg.lower() == "none":
@@ -284,9 +287,11 @@ def alg_not_allowed(self: Rule, context: RuleContext) -> Iterator[Finding]:
             message, severity = (f"The token's alg {alg} is not among the algorithms "
                                  f"{_api_label(token)} accepts ({', '.join(allowed)}; "
                                  f"{origin})."), Severity.HIGH
+            if api is not None:
+                fix = algorithms_fix(environment, f"apis.{api.name}", [alg])
         yield _finding(self, environment, token, message, key_path=key_path,
                        evidence=_evidence(token, alg=alg, allowed=list(allowed) or None),
-                       severity=severity)
+                       severity=severity, fix=fix)
 
 
 def _verifiable(token: TokenObservation, api: Api | None) -> bool:
@@ -508,6 +513,30 @@ def _skew(environment: Environment, api: Api | None) -> tuple[float, str]:
     return validator.clock_skew.value, validator.clock_skew.origin
 
 
+TIME_SLACK = DATE_RESOLUTION
+"""Token times are whole seconds and clocks are read to the second: a token is judged with
+the same one-second slack as the clock rule (DC701), so a fresh token is never "0 ms ahead"."""
+ISSUED_EXPIRED_FIX = (
+    "The IdP issues tokens that are already expired: check the access-token lifetime "
+    "configured at the IdP (for this client, resource or API) and the IdP's clock (NTP; see "
+    "DC701). Refreshing earlier cannot help.")
+
+
+def _issued_expired(context: RuleContext, token: TokenObservation, iat: float | None,
+                    exp: float, skew: float) -> bool:
+    """Whether the IdP issued the token already expired: no positive lifetime, or expired on
+    arrival from the IdP itself (a client_credentials grant made during this run), or expired
+    within the clock skew of its own issue time when judged the moment it arrived."""
+    if iat is not None and iat < MILLISECONDS_THRESHOLD and exp <= iat:
+        return True
+    if context.now_given:
+        return False
+    if token.source == "client_credentials":
+        return True
+    return (iat is not None and iat < MILLISECONDS_THRESHOLD
+            and context.token_time(token.received_at) - iat <= skew + 2 * TIME_SLACK)
+
+
 def _clock_note(context: RuleContext, environment: Environment, gap: float, ahead: bool) -> str:
     observations = context.observations
     assert observations is not None
@@ -553,8 +582,8 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
         if exp is None or exp >= MILLISECONDS_THRESHOLD:
             continue
         skew, skew_source = _skew(environment, api)
-        now = context.now
-        if exp + skew >= now:
+        now = context.token_time(token.received_at)
+        if exp + skew + TIME_SLACK >= now:
             continue
         profile = _profile(api)
         unchecked = (f" {profile.name} does not check exp by default "
@@ -563,15 +592,23 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
         iat = times.get("iat")
         issued = f" It was issued {describe_instant(iat, now)}, lifetime " \
                  f"{format_seconds(exp - iat)}." if iat is not None and iat < exp else ""
+        at_issue = _issued_expired(context, token, iat, exp, skew)
         yield _finding(
             self, environment, token,
-            f"The token expired {format_seconds(now - exp)} ago (exp "
-            f"{describe_instant(exp, now)}); {_api_label(token)} allows "
-            f"{seconds_text(skew)} of skew ({skew_source}).{issued}{unchecked}"
-            f"{_clock_note(context, environment, now - exp, ahead=False)}",
+            (f"The IdP issued the token already expired: exp {describe_instant(exp, now)} "
+             f"is {format_seconds(now - exp)} before it was received"
+             + (f", lifetime {format_seconds(exp - iat)}" if iat is not None else "")
+             + f"; {_api_label(token)} allows {seconds_text(skew)} of skew ({skew_source})."
+             if at_issue else
+             f"The token expired {format_seconds(now - exp)} ago (exp "
+             f"{describe_instant(exp, now)}); {_api_label(token)} allows "
+             f"{seconds_text(skew)} of skew ({skew_source}).{issued}")
+            + f"{unchecked}{_clock_note(context, environment, now - exp, ahead=False)}",
             evidence=_evidence(token, exp=int(exp), now=int(now), skew_seconds=skew,
                                clock_skew=f"{seconds_text(skew)}, {skew_source}",
+                               issued_expired=at_issue or None,
                                validator_accepts=bool(unchecked) or None),
+            fix=ISSUED_EXPIRED_FIX if at_issue else None,
         )
 
 
@@ -601,11 +638,12 @@ def token_not_yet_valid(self: Rule, context: RuleContext) -> Iterator[Finding]:
     for environment, token, api, claims in _decoded(context):
         times = time_claims(claims)
         skew, skew_source = _skew(environment, api)
-        now = context.now
+        now = context.token_time(token.received_at)
         profile = _profile(api)
         for name in ("nbf", "iat"):
             value = times.get(name)
-            if value is None or value >= MILLISECONDS_THRESHOLD or value - skew <= now:
+            if (value is None or value >= MILLISECONDS_THRESHOLD
+                    or value - skew - TIME_SLACK <= now):
                 continue
             checked = profile is None or (profile.nbf_checked if name == "nbf"
                                           else profile.iat_checked).value
@@ -658,7 +696,8 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext) -> Iterator[Find
         if not large:
             continue
         described = "; ".join(
-            f"{name} {int(value)} is {describe_instant(value / 1000, context.now)} as "
+            f"{name} {int(value)} is "
+            f"{describe_instant(value / 1000, context.token_time(token.received_at))} as "
             "milliseconds" for name, value in large.items())
         # Read as seconds, exp lies in the far future (accepted); nbf and iat lie there too,
         # and reject the token wherever the validator checks them.
@@ -966,7 +1005,7 @@ def unsafe_header(self: Rule, context: RuleContext) -> Iterator[Finding]:
 
 VALIDATION_STEPS = (Step.PARSE, Step.ALGORITHM, Step.KEY, Step.SIGNATURE, Step.TIME,
                     Step.ISSUER, Step.AUDIENCE, Step.CLAIMS, Step.TOKEN_TYPE)
-StepResult = str  # "pass" | "fail" | "skipped"
+StepResult = str  # "pass" | "fail" | "skipped" | "not-judged"
 
 
 @dataclass(frozen=True)
@@ -985,14 +1024,22 @@ class TokenVerdict:
         return next((step for step, result in self.steps if result == "fail"), None)
 
 
-def token_verdicts(context: RuleContext, findings: list[Finding]) -> dict[str, list[TokenVerdict]]:
+def token_verdicts(context: RuleContext, findings: list[Finding],
+                   judged: Callable[[str], bool] = lambda rule: True,
+                   ) -> dict[str, list[TokenVerdict]]:
     """Per environment: every token's step results, from the findings the rules produced.
 
     A step is skipped when an earlier step makes it meaningless (nothing to decode, no
-    algorithm the API accepts, no key to verify with) or its inputs are missing.
+    algorithm the API accepts, no key to verify with) or its inputs are missing. A step
+    some of whose rules were not selected (`judged` says no: `--select`, `--ignore`, `diff`)
+    was not judged: it never shows as passed.
     """
     if context.observations is None:
         return {}
+    from driftcheck.rules.registry import all_rules
+
+    unjudged = {step for step in VALIDATION_STEPS
+                if any(not judged(r.id) for r in all_rules() if r.step is step)}
     verdicts: dict[str, list[TokenVerdict]] = {}
     for environment, token, api in _tokens(context):
         # Info findings, and findings whose evidence says the API's validator accepts the
@@ -1024,7 +1071,8 @@ def token_verdicts(context: RuleContext, findings: list[Finding]) -> dict[str, l
             if guess is not None and guess.kind == "unknown":
                 skipped.add(Step.TOKEN_TYPE)
             steps = [(step, "fail" if step in failed else "skipped" if step in skipped
-                      else "pass") for step in VALIDATION_STEPS]
+                      else "not-judged" if step in unjudged else "pass")
+                     for step in VALIDATION_STEPS]
         verdicts.setdefault(environment.name, []).append(TokenVerdict(
             name=token.name, for_api=token.for_api, fingerprint=token.fingerprint,
             kind=guess.kind if guess else None, steps=tuple(steps),

@@ -138,8 +138,11 @@ def _run(sandbox: Sandbox, node_server: Start, tmp_path: Path,
     try:
         folder = tmp_path / "envs"
         folder.mkdir()
+        # Several APIs: the token names the one it is for (#17); probes of the others send
+        # the environment's only token.
         (folder / "staging.toml").write_text(env_toml(
-            "staging", staging, "".join(blocks) + _token_block("staging")))
+            "staging", staging, "".join(blocks) + _token_block("staging")
+            + 'for_api = "express_oauth2_jwt_bearer_good"\n'))
         for name, tier in (("dev", "nonprod"), ("prod", "prod")):
             (folder / f"{name}.toml").write_text(env_toml(
                 name, sandbox.tenant_url(name), _token_block(name), tier=tier))
