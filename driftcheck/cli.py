@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from driftcheck.run import CheckOptions, RunResult
 
-FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
+FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
 SEVERITIES = ("info", "low", "medium", "high", "critical")  # = driftcheck.findings.Severity
 
 # DRIFTCHECK_<FLAG> environment variables give flag defaults, for CI (flags still win).

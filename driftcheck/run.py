@@ -14,6 +14,7 @@ from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
 from driftcheck.errors import UsageError
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.http_facts import environment_clock_offset
 from driftcheck.identity import EnvironmentIdentity
 from driftcheck.jwks import KeyFacts
 from driftcheck.load import LoadResult, load_environments
@@ -61,6 +62,11 @@ class ObservedIdp:
     issuer: str | None
     jwks_uri: str | None
     keys: tuple[KeyFacts, ...] = ()
+    discovery_url: str | None = None
+    clock_offset: float | None = None
+    """The IdP's clock minus ours in seconds (from HTTP `Date`), or None when unknown."""
+    algorithms: tuple[str, ...] = ()
+    """What discovery advertises (`id_token_signing_alg_values_supported`)."""
 
 
 @dataclass(frozen=True)
@@ -83,10 +89,16 @@ def _observed(environment: Environment, context: RuleContext) -> ObservedIdp | N
     issuer = discovery.body.get("issuer") if discovery is not None and discovery.ok else None
     jwks_url = observations.environments[environment.name].jwks_url
     facts = context.jwks_facts(jwks_url)
+    advertised = discovery.body.get("id_token_signing_alg_values_supported") if (
+        discovery is not None and discovery.ok) else None
     return ObservedIdp(
         issuer=issuer if isinstance(issuer, str) else None,
         jwks_uri=jwks_url if facts is not None else None,
         keys=facts.keys if facts is not None else (),
+        discovery_url=observations.environments[environment.name].discovery_url,
+        clock_offset=environment_clock_offset(observations, environment.name),
+        algorithms=tuple(a for a in advertised if isinstance(a, str))
+        if isinstance(advertised, list) else (),
     )
 
 
@@ -101,6 +113,10 @@ class RunResult:
     """What identifies each checked environment (for the matrix view)."""
     compared_with_previous: bool = False
     used_baseline: bool = False
+    observed_at: float | None = None
+    """When the judged observations were collected (None offline)."""
+    previous_observed_at: float | None = None
+    """When the `--snapshot-in` observations were collected."""
 
 
 def _reachable(environment: Environment, observations: Observations) -> bool:
@@ -200,7 +216,9 @@ def evaluate(
                      config_error=bool(problems), nothing_checked=nothing_checked)
     return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code,
                      tuple(identities(context).values()), previous is not None,
-                     baseline is not None)
+                     baseline is not None,
+                     observed_at=observations.collected_at if observations else None,
+                     previous_observed_at=previous.collected_at if previous else None)
 
 
 def observe(options: CheckOptions, environments: Sequence[Environment]) -> Observations | None:

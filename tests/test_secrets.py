@@ -13,7 +13,7 @@ from driftcheck.demo import demo_sandbox, exported, sandbox_variables
 from driftcheck.resources import data_dir
 from tests.conftest import env_toml
 
-FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
+FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
 
 
 def assert_clean(texts: list[str], secrets: list[str]) -> None:
