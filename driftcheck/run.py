@@ -14,6 +14,7 @@ from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
 from driftcheck.errors import UsageError
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.history import KeyTimeline, TimelinePoint, key_timeline
 from driftcheck.http_facts import environment_clock_offset
 from driftcheck.identity import EnvironmentIdentity
 from driftcheck.jwks import KeyFacts
@@ -49,6 +50,9 @@ class CheckOptions:
     snapshot_out: str | Path | None = None
     snapshot_in: str | Path | None = None
     """A snapshot of an earlier run to compare with (key rotation, drift)."""
+    earlier_snapshots: Sequence[str | Path] = ()
+    """More snapshots of earlier runs (`--snapshot-in` repeated): the key timeline shows
+    them all, and the rules compare with the newest of them and `snapshot_in`."""
     baseline: str | Path | None = None
     """Accepted findings (`driftcheck baseline create`)."""
     shard: tuple[int, int] | None = None
@@ -117,6 +121,8 @@ class RunResult:
     """When the judged observations were collected (None offline)."""
     previous_observed_at: float | None = None
     """When the `--snapshot-in` observations were collected."""
+    key_timeline: KeyTimeline | None = None
+    """Which keys each IdP published over the earlier snapshots and this run."""
 
 
 def _reachable(environment: Environment, observations: Observations) -> bool:
@@ -231,15 +237,28 @@ def observe(options: CheckOptions, environments: Sequence[Environment]) -> Obser
     return collect_live(environments, options.fetch, options.token_overrides)
 
 
+def _earlier(options: CheckOptions) -> list[TimelinePoint]:
+    """The `--snapshot-in` snapshots, oldest first."""
+    paths = [*options.earlier_snapshots, *([options.snapshot_in] if options.snapshot_in else [])]
+    points = [TimelinePoint(Path(p).name, read_snapshots([p])) for p in paths]
+    return sorted(points, key=lambda p: p.observations.collected_at)
+
+
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:
-    previous = read_snapshots([options.snapshot_in]) if options.snapshot_in else None
+    earlier = _earlier(options)
+    previous = earlier[-1].observations if earlier else None
     loaded = load_environments(options.paths, variables)
     environments = _filter(loaded, options.environments, options.shard)
     observations = observe(options, environments)
     if options.snapshot_out is not None and observations is not None:
         write_snapshot(options.snapshot_out, observations)
-    return evaluate(loaded, environments, observations, options, previous,
-                    read_baseline(options.baseline) if options.baseline else None)
+    result = evaluate(loaded, environments, observations, options, previous,
+                      read_baseline(options.baseline) if options.baseline else None)
+    if earlier and observations is not None:
+        overlaps = {e.name: e.idp.rotation_overlap for e in environments}
+        timeline = key_timeline([*earlier, TimelinePoint("this run", observations)], overlaps)
+        result = replace(result, key_timeline=timeline)
+    return result
 
 
 def _bare_environments(observations: Observations) -> tuple[Environment, ...]:

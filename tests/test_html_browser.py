@@ -9,6 +9,7 @@ import pytest
 
 from driftcheck.report.html import render_html
 from tests.browser import INSTALL_HINT, DomIndex, Rendered, chromium, render
+from tests.test_history import rotation_series
 from tests.test_html_report import PAYLOAD, grid_rows, hostile_folder
 
 pytestmark = pytest.mark.slow
@@ -66,4 +67,28 @@ def test_hostile_values_do_not_run_in_a_browser(sandbox, cli, tmp_path):
     assert "pwned" not in dom.ids and "bold" not in dom.ids
     assert not [t for t, _ in dom.tags if t in ("script", "img", "b")]
     assert PAYLOAD in dom.all_text
+    assert_screenshot(screenshot)
+
+
+def test_report_with_key_history_and_grid_in_a_browser(sandbox, cli, tmp_path):
+    from driftcheck.run import CheckOptions, run_check
+
+    folder, snapshots = rotation_series(sandbox, cli, tmp_path)
+    result = run_check(CheckOptions(paths=[folder], snapshot_in=snapshots[-1],
+                                    earlier_snapshots=tuple(snapshots[:-1])))
+    rendered, dom, screenshot = open_page(render_html(result, grid=grid_rows()), tmp_path,
+                                          "history")
+    assert rendered.page_requests == ()
+    for heading in ("Summary", "Findings grouped by cause", "Token acceptance",
+                    "Key timeline"):
+        assert heading in dom.headings
+    present = [a for t, a in dom.tags if t == "td" and a.get("class") == "present"]
+    assert len(present) == 2 + 3 + 4  # 3 snapshots and this run: dev 1st key twice, 2nd
+    # key 3 times; prod 4 times
+    text = " ".join(dom.all_text.split())
+    assert "retired, replaced by 'dev-rs256-2'" in text
+    assert "⚠ shorter than rotation_overlap" in text
+    # The newest snapshot and this run publish the same keys; the series did not.
+    assert "Nothing changed at the IdPs since the previous snapshot" in text
+    assert "The key timeline covers 4 points: 1 rotation, 1 with an overlap shorter" in text
     assert_screenshot(screenshot)

@@ -11,8 +11,9 @@ something slipped through.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
@@ -21,6 +22,7 @@ from typing import Any
 from driftcheck._version import __version__
 from driftcheck.durations import format_seconds
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.history import KeyTimeline
 from driftcheck.identity import EnvironmentIdentity
 from driftcheck.report.grid import AcceptanceGrid, outcome
 from driftcheck.report.grouping import group_by_cause
@@ -210,18 +212,18 @@ class Page:
     version: str
     generated_at: str
     observed_at: str
-    environments: tuple[EnvironmentRow, ...]
-    gate: Gate
-    counts: tuple[tuple[str, int], ...]
-    accepted: int
-    changes: Changes | None
-    groups: tuple[GroupView, ...]
-    matrix: Matrix | None
-    chains: tuple[ChainView, ...]
+    environments: tuple[EnvironmentRow, ...] = ()
+    gate: Gate | None = None
+    """None on a page of snapshots only (`driftcheck history`): no run, no findings."""
+    counts: tuple[tuple[str, int], ...] = ()
+    accepted: int = 0
+    changes: Changes | None = None
+    groups: tuple[GroupView, ...] = ()
+    matrix: Matrix | None = None
+    chains: tuple[ChainView, ...] = ()
     grid: GridView | None = None
-    timeline: Any = None
-    """A history.KeyTimeline, when snapshots were compared."""
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    timeline: KeyTimeline | None = None
+    """Which keys each IdP published over the snapshots compared."""
 
 
 def _anchor(finding: Finding) -> str:
@@ -415,7 +417,7 @@ def _odd_one(values: Mapping[str, list[str]], name: str, names: Sequence[str]) -
 # -- the page -----------------------------------------------------------------------------------
 
 def build_page(result: RunResult, *, grid: AcceptanceGrid | None = None,
-               timeline: Any = None) -> Page:
+               timeline: KeyTimeline | None = None) -> Page:
     active = [f for f in result.findings if f.suppression is None]
     counts = tuple((s.value, sum(1 for f in active if f.severity is s))
                    for s in sorted(Severity, key=lambda s: -s.rank))
@@ -443,7 +445,7 @@ def build_page(result: RunResult, *, grid: AcceptanceGrid | None = None,
         matrix=build_matrix(result.identities, result.environments),
         chains=chains,
         grid=grid_view(grid) if grid is not None and grid.rows else None,
-        timeline=timeline if timeline is None else (timeline if timeline.keys else None),
+        timeline=timeline if timeline is not None and timeline.has_keys else None,
     )
 
 
@@ -463,11 +465,20 @@ def render_page(page: Page) -> str:
 
 
 def render_html(result: RunResult, *, grid: AcceptanceGrid | None = None,
-                timeline: Any = None) -> str:
+                timeline: KeyTimeline | None = None) -> str:
     """The audit page. `timeline` defaults to the key history the run compared with."""
-    if timeline is None:
-        timeline = getattr(result, "key_timeline", None)
-    return render_page(build_page(result, grid=grid, timeline=timeline))
+    return render_page(build_page(result, grid=grid,
+                                  timeline=timeline or result.key_timeline))
+
+
+def render_history_html(timeline: KeyTimeline) -> str:
+    """`driftcheck history --format html`: the key timeline alone."""
+    generated = _time(time.time())
+    return render_page(Page(title="driftcheck key timeline", version=__version__,
+                            generated_at=generated,
+                            observed_at=f"{_time(min(timeline.times))} to "
+                            f"{_time(max(timeline.times))} ({len(timeline.times)} snapshots)",
+                            timeline=timeline))
 
 
 # -- token acceptance grid ---------------------------------------------------------------------
