@@ -204,3 +204,21 @@ def test_output_flag_accepts_html(sandbox, cli, tmp_path):
     code, out, _err = cli("check", str(folder), "--output", f"html={tmp_path}/r.html")
     assert code == 1 and "DC101" in out  # console on stdout, the page in the file
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_rule_links_point_at_headings_of_the_rule_reference(demo):
+    reference = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    anchors = {re.sub(r"[^a-z0-9 -]", "", line[3:].strip().lower()).replace(" ", "-")
+               for line in reference.read_text(encoding="utf-8").splitlines()
+               if line.startswith("## ")}
+    links = {str(a["href"]).split("#", 1)[1] for t, a in DomIndex(render_html(demo)).tags
+             if t == "a" and str(a.get("href", "")).startswith("docs/rules.md#")}
+    assert links and links <= anchors
+
+
+def test_offline_page_says_nothing_was_collected(cli, tmp_path, write):
+    write("envs/x.toml", env_toml("x", "https://idp.example/t"))
+    code, out, err = cli("check", str(tmp_path / "envs"), "--offline", "--format", "html")
+    assert code == 0, err
+    assert "no observations collected (offline)" in out
+    assert "✓ Gate passed (exit 0, fail-on high)" in " ".join(DomIndex(out).all_text.split())

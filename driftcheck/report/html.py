@@ -435,7 +435,8 @@ def build_page(result: RunResult, *, grid: AcceptanceGrid | None = None,
         title="driftcheck audit report",
         version=__version__,
         generated_at=_time(result.generated_at),
-        observed_at=_time(result.observed_at) if result.observed_at else "not collected",
+        observed_at=f"observations collected {_time(result.observed_at)}" if result.observed_at
+        else "no observations collected (offline)",
         environments=tuple(_environment_row(s, result.findings) for s in result.environments),
         gate=_gate(result),
         counts=counts,
@@ -476,8 +477,8 @@ def render_history_html(timeline: KeyTimeline) -> str:
     generated = _time(time.time())
     return render_page(Page(title="driftcheck key timeline", version=__version__,
                             generated_at=generated,
-                            observed_at=f"{_time(min(timeline.times))} to "
-                            f"{_time(max(timeline.times))} ({len(timeline.times)} snapshots)",
+                            observed_at=f"snapshots from {_time(min(timeline.times))} to "
+                            f"{_time(max(timeline.times))} ({len(timeline.times)})",
                             timeline=timeline))
 
 
