@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from driftcheck.run import CheckOptions, RunResult
     from driftcheck.sandbox import Sandbox
 
-FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
+FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
 SEVERITIES = ("info", "low", "medium", "high", "critical")  # = driftcheck.findings.Severity
 
 # DRIFTCHECK_<FLAG> environment variables give flag defaults, for CI (flags still win).
@@ -182,7 +182,8 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         baseline=getattr(args, "baseline", None),
         from_snapshots=tuple(getattr(args, "from_snapshot", None) or ()),
         snapshot_out=getattr(args, "snapshot_out", None),
-        snapshot_in=getattr(args, "snapshot_in", None),
+        snapshot_in=_snapshots_in(args)[-1] if _snapshots_in(args) else None,
+        earlier_snapshots=tuple(_snapshots_in(args)[:-1]),
         now=_parse_now(args.now),
         paths=tuple(args.paths or ("environments",)),
         environments=tuple(args.env or ()),
@@ -211,6 +212,12 @@ def _add_probe_arguments(parser: argparse.ArgumentParser) -> None:
                         help="whose tokens each probe sends besides its own: by default the "
                         "environments sharing an issuer host, audience or key plus up to 8 of "
                         "a lower or equal tier; 'all' for the full audit")
+
+
+def _snapshots_in(args: argparse.Namespace) -> list[str]:
+    """--snapshot-in, repeatable: the rules compare with the newest, the key timeline shows all."""
+    value = getattr(args, "snapshot_in", None)
+    return [value] if isinstance(value, str) else list(value or ())
 
 
 def _parse_now(value: str | None) -> float | None:
@@ -655,6 +662,37 @@ def _sandbox_api_faults(sandbox: Sandbox, specs: Sequence[str], names: list[str]
         sandbox.api_faults[tenant] = replace(current, **{name: value})  # type: ignore[arg-type]
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from driftcheck.history import TimelinePoint, key_timeline
+    from driftcheck.snapshot import read_snapshots
+
+    points = [TimelinePoint(Path(p).name, read_snapshots([p])) for p in args.snapshots]
+    overlaps: dict[str, float | None] = {}
+    if args.paths:
+        from driftcheck.load import load_environments
+
+        loaded = load_environments(args.paths)
+        for problem in loaded.problems:
+            print(f"{problem} [{problem.rule}]", file=sys.stderr)
+        overlaps = {e.name: e.idp.rotation_overlap for e in loaded.environments}
+    timeline = key_timeline(points, overlaps)
+    if args.format == "html" or args.output_file:
+        from driftcheck.report.html import render_history_html
+
+        page = render_history_html(timeline)
+        if args.output_file:
+            from driftcheck.output_files import write_whole
+
+            write_whole(args.output_file, page, what="history page")
+        if args.format == "html":
+            sys.stdout.write(page)
+    if args.format == "console":
+        from driftcheck.report.history_view import render_history
+
+        render_history(timeline, _console())
+    return 0
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from driftcheck.demo import SANDBOX_URL_VARIABLE, sandbox_variables
     from driftcheck.sandbox import FAULT_NAMES, Sandbox, default_tenant
@@ -793,8 +831,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "(repeatable: shards are merged)")
     check.add_argument("--snapshot-out", metavar="FILE",
                        help="also write this run's observations to FILE (TOML)")
-    check.add_argument("--snapshot-in", metavar="FILE",
-                       help="a snapshot of an earlier run to compare with")
+    check.add_argument("--snapshot-in", metavar="FILE", action="append",
+                       help="a snapshot of an earlier run to compare with (repeatable: the "
+                       "newest is compared, all show in the HTML report's key timeline)")
     check.add_argument("--shard", metavar="K/N",
                        help="check only slice K of N (by a hash of each environment's name) "
                        "and write its snapshot; merge the shards with --from-snapshot")
@@ -921,6 +960,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print docs/environment-file.md, the key reference")
     schema.add_argument("-o", dest="output_file", metavar="FILE", help="write it to FILE")
     schema.set_defaults(handler=cmd_schema)
+
+    history = commands.add_parser(
+        "history", help="key timeline across snapshots: rotations, overlaps, shared keys")
+    history.add_argument("snapshots", nargs="+", metavar="SNAPSHOT",
+                         help="snapshot files (driftcheck snapshot -o), in any order")
+    history.add_argument("--path", dest="paths", action="append", metavar="PATH",
+                         help="environment files or folders, for each rotation_overlap")
+    history.add_argument("--format", choices=("console", "html"), default="console")
+    history.add_argument("-o", "--output", dest="output_file", metavar="FILE",
+                         help="also write the HTML page to FILE")
+    history.set_defaults(handler=cmd_history)
 
     sandbox = commands.add_parser("sandbox", help="run the sandbox IdP in the foreground")
     sandbox.add_argument("--port", type=int, default=0, help="port (default: a free one)")

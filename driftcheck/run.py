@@ -19,6 +19,8 @@ from driftcheck.deployed.interface import Reading
 from driftcheck.deployed.read import read_deployments
 from driftcheck.errors import UsageError
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.history import KeyTimeline, TimelinePoint, key_timeline
+from driftcheck.http_facts import environment_clock_offset
 from driftcheck.identity import EnvironmentIdentity
 from driftcheck.jwks import KeyFacts
 from driftcheck.load import LoadResult, load_environments
@@ -56,6 +58,9 @@ class CheckOptions:
     snapshot_out: str | Path | None = None
     snapshot_in: str | Path | None = None
     """A snapshot of an earlier run to compare with (key rotation, drift)."""
+    earlier_snapshots: Sequence[str | Path] = ()
+    """More snapshots of earlier runs (`--snapshot-in` repeated): the key timeline shows
+    them all, and the rules compare with the newest of them and `snapshot_in`."""
     baseline: str | Path | None = None
     """Accepted findings (`driftcheck baseline create`)."""
     shard: tuple[int, int] | None = None
@@ -74,6 +79,11 @@ class ObservedIdp:
     issuer: str | None
     jwks_uri: str | None
     keys: tuple[KeyFacts, ...] = ()
+    discovery_url: str | None = None
+    clock_offset: float | None = None
+    """The IdP's clock minus ours in seconds (from HTTP `Date`), or None when unknown."""
+    algorithms: tuple[str, ...] = ()
+    """What discovery advertises (`id_token_signing_alg_values_supported`)."""
 
 
 @dataclass(frozen=True)
@@ -101,10 +111,16 @@ def _observed(environment: Environment, context: RuleContext) -> ObservedIdp | N
     issuer = discovery.body.get("issuer") if discovery is not None and discovery.ok else None
     jwks_url = observations.environments[environment.name].jwks_url
     facts = context.jwks_facts(jwks_url)
+    advertised = discovery.body.get("id_token_signing_alg_values_supported") if (
+        discovery is not None and discovery.ok) else None
     return ObservedIdp(
         issuer=issuer if isinstance(issuer, str) else None,
         jwks_uri=jwks_url if facts is not None else None,
         keys=facts.keys if facts is not None else (),
+        discovery_url=observations.environments[environment.name].discovery_url,
+        clock_offset=environment_clock_offset(observations, environment.name),
+        algorithms=tuple(a for a in advertised if isinstance(a, str))
+        if isinstance(advertised, list) else (),
     )
 
 
@@ -134,6 +150,12 @@ class RunResult:
 
     write_errors: tuple[str, ...] = ()
     """Files the run could not write (--snapshot-out): reported after the report, exit 2."""
+    observed_at: float | None = None
+    """When the judged observations were collected (None offline)."""
+    previous_observed_at: float | None = None
+    """When the `--snapshot-in` observations were collected."""
+    key_timeline: KeyTimeline | None = None
+    """Which keys each IdP published over the earlier snapshots and this run."""
 
 
 def _reachable(environment: Environment, observations: Observations) -> bool:
@@ -257,7 +279,9 @@ def evaluate(
     return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code,
                      tuple(i for i in identities(context).values() if i.name in shown),
                      previous is not None, baseline is not None,
-                     tuple(options.select), tuple(options.ignore), groups)
+                     tuple(options.select), tuple(options.ignore), groups,
+                     observed_at=observations.collected_at if observations else None,
+                     previous_observed_at=previous.collected_at if previous else None)
 
 
 def observe(options: CheckOptions, environments: Sequence[Environment]) -> Observations | None:
@@ -271,8 +295,16 @@ def observe(options: CheckOptions, environments: Sequence[Environment]) -> Obser
                         probe_scope=options.probe_scope if options.probe else None)
 
 
+def _earlier(options: CheckOptions) -> list[TimelinePoint]:
+    """The `--snapshot-in` snapshots, oldest first."""
+    paths = [*options.earlier_snapshots, *([options.snapshot_in] if options.snapshot_in else [])]
+    points = [TimelinePoint(Path(p).name, read_snapshots([p])) for p in paths]
+    return sorted(points, key=lambda p: p.observations.collected_at)
+
+
 def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None) -> RunResult:
-    previous = read_snapshots([options.snapshot_in]) if options.snapshot_in else None
+    earlier = _earlier(options)
+    previous = earlier[-1].observations if earlier else None
     loaded = load_environments(options.paths, variables, trust=options.trust)
     _filter(loaded, options.environments)  # unknown names are a usage error
     # Every loaded environment is collected and compared; --env narrows the report only.
@@ -293,6 +325,10 @@ def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None)
             write_errors = (f"--snapshot-out: {exc}",)
     result = evaluate(loaded, environments, observations, options, previous,
                       read_baseline(options.baseline) if options.baseline else None, deployed)
+    if earlier and observations is not None:
+        overlaps = {e.name: e.idp.rotation_overlap for e in environments}
+        timeline = key_timeline([*earlier, TimelinePoint("this run", observations)], overlaps)
+        result = replace(result, key_timeline=timeline)
     return replace(result, write_errors=write_errors)
 
 

@@ -456,3 +456,18 @@ def test_untrusted_mode_sends_no_probe(cli, tmp_path, sandbox, monkeypatch):
     assert not json.loads(out)["environments"][0].get("probes")
     _code, out, _err = cli("check", str(tmp_path), "--format", "json")
     assert json.loads(out)["environments"][0].get("probes")  # the same file, trusted: probed
+
+
+def test_the_audit_page_shows_the_demo_probes_in_its_grid(cli, tmp_path):
+    from driftcheck.demo import demo_sandbox, exported, sandbox_variables
+    from driftcheck.resources import data_dir
+
+    sandbox = demo_sandbox().start()
+    try:
+        with exported(sandbox_variables(sandbox)):
+            cli("check", str(data_dir("environments")), "--format", "html", "--output",
+                f"html={tmp_path}/page.html")
+    finally:
+        sandbox.stop()
+    page = (tmp_path / "page.html").read_text()
+    assert "own token" in page and "alg none" in page  # the grid, filled by the probes

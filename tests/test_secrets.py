@@ -13,7 +13,7 @@ from driftcheck.demo import demo_sandbox, exported, sandbox_variables
 from driftcheck.resources import data_dir
 from tests.conftest import env_toml
 
-FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
+FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
 
 
 def assert_clean(texts: list[str], secrets: list[str]) -> None:
@@ -48,6 +48,9 @@ def test_demo_outputs_carry_no_client_secret_or_token(cli, tmp_path):
             _code, out, err = cli("snapshot", str(data_dir("environments")), "-o",
                                   f"{tmp_path}/snapshot.toml")
             outputs += [out, err, (tmp_path / "snapshot.toml").read_text()]
+            for fmt in ("console", "html"):
+                _code, out, err = cli("history", f"{tmp_path}/snapshot.toml", "--format", fmt)
+                outputs += [out, err]
             _code, out, err = cli("check", str(data_dir("environments")), "--verbose")
             outputs += [out, err]
             for token in tokens:

@@ -19,6 +19,7 @@ _TEXT_RENDERERS = {
     "junit": ("driftcheck.report.junit", "render_junit"),
     "markdown": ("driftcheck.report.markdown", "render_markdown"),
     "github": ("driftcheck.report.github", "render_github"),
+    "html": ("driftcheck.report.html", "render_html"),
 }
 
 
