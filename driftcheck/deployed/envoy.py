@@ -16,7 +16,7 @@ from typing import Any
 
 from driftcheck.deployed.files import ArtifactFiles, shown
 from driftcheck.deployed.interface import DisabledCheck, Origin, ReaderOutput, Setting
-from driftcheck.deployed.yaml_nodes import YamlError, YamlList, YamlMap, load_documents
+from driftcheck.deployed.yaml_nodes import YamlList, YamlMap, yaml_files
 from driftcheck.models import DeployedRef
 
 _FILTER = "envoy.filters.http.jwt_authn"
@@ -70,15 +70,7 @@ class EnvoyReader:
     def read(self, ref: DeployedRef, files: ArtifactFiles) -> ReaderOutput:
         found: list[tuple[str, YamlMap]] = []
         read: list[str] = []
-        for path in files.expand(ref.paths):
-            text = files.read_text(path)
-            if text is None:
-                continue
-            try:
-                documents = load_documents(text)
-            except YamlError as exc:
-                files.problem(path, exc.message, exc.line, exc.column)
-                continue
+        for path, documents in yaml_files(files, ref.paths):
             read.append(shown(path))
             seen: set[int] = set()
             for document in documents:

@@ -14,7 +14,7 @@ from typing import Any
 
 from driftcheck.deployed.files import ArtifactFiles, shown
 from driftcheck.deployed.interface import Origin
-from driftcheck.deployed.yaml_nodes import YamlError, YamlList, YamlMap, load_documents
+from driftcheck.deployed.yaml_nodes import YamlList, YamlMap, yaml_files
 
 _POD_TEMPLATE = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
 
@@ -55,15 +55,7 @@ class Manifest:
 def load_manifests(files: ArtifactFiles, patterns: Iterable[str]) -> list[Manifest]:
     """Every mapping document of the manifest files (lists of kind `List` unpacked)."""
     found: list[Manifest] = []
-    for path in files.expand(patterns):
-        text = files.read_text(path)
-        if text is None:
-            continue
-        try:
-            documents = load_documents(text)
-        except YamlError as exc:
-            files.problem(path, exc.message, exc.line, exc.column)
-            continue
+    for path, documents in yaml_files(files, patterns):
         for document in documents:
             items = document.get("items") if isinstance(document, YamlMap) and \
                 document.get("kind") == "List" else [document]

@@ -8,10 +8,15 @@ CloudFormation's short-form intrinsics (`!Ref`, `!Sub`, `!GetAtt`, ...) become i
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from driftcheck.deployed.files import ArtifactFiles
 
 _MAX_NODES = 200_000  # an alias bomb expands to far more; real manifests are far below
 _STANDARD = "tag:yaml.org,2002:"
@@ -126,3 +131,18 @@ def _load_cached(text: str) -> tuple[Any, ...]:
         return tuple(builder.build(node) for node in nodes if node is not None)
     except RecursionError:
         raise YamlError("YAML nested too deeply", None, None) from None
+
+
+def yaml_files(files: ArtifactFiles, patterns: Iterable[str]) -> Iterator[tuple[Path, list[Any]]]:
+    """(path, its YAML documents) for each file the patterns name; a file that cannot be read
+    or parsed is recorded as a problem (with line and column) and skipped."""
+    for path in files.expand(patterns):
+        text = files.read_text(path)
+        if text is None:
+            continue
+        try:
+            documents = load_documents(text)
+        except YamlError as exc:
+            files.problem(path, exc.message, exc.line, exc.column)
+            continue
+        yield path, documents
