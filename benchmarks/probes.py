@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import multiprocessing
 import os
 import platform
 import tempfile
@@ -24,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.scale import ENVIRONMENT, serve
+from benchmarks.scale import ENVIRONMENT, start_sandbox
 from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live_async
 from driftcheck.collect.probes import ProbeScope
@@ -68,12 +67,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     latency = parse_duration(args.latency)
     names = [f"t{i}" for i in range(args.envs)]
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    server = context.Process(target=serve, args=(names, latency, queue), daemon=True)
-    server.start()
-    url, secrets = queue.get(timeout=600)
-    os.environ.update(secrets, DRIFTCHECK_SANDBOX_URL=url)
+    server, url = start_sandbox(names, latency)
     results: dict[str, Any] = {"envs": args.envs, "latency_ms": latency * 1000}
     scopes: list[tuple[str, ProbeScope | None]] = [("no_probe", None),
                                                    ("default_scope", ProbeScope())]

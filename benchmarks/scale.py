@@ -81,6 +81,18 @@ def serve(names: list[str], latency: float, queue: Any) -> None:
     sandbox.serve_forever()
 
 
+def start_sandbox(names: list[str], latency: float) -> tuple[Any, str]:
+    """The sandbox in a process of its own (so that its CPU is not the client's), with its URL
+    and client secrets exported for the environment files: (the process, its URL)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    server = context.Process(target=serve, args=(names, latency, queue), daemon=True)
+    server.start()
+    url, secrets = queue.get(timeout=600)
+    os.environ.update(secrets, DRIFTCHECK_SANDBOX_URL=url)
+    return server, url
+
+
 def write_environments(folder: Path, names: list[str]) -> None:
     for name in names:
         (folder / f"{name}.toml").write_text(ENVIRONMENT.format(name=name, upper=name.upper()))
@@ -159,12 +171,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     latency = parse_duration(args.latency)
     names = [f"t{i}" for i in range(args.envs)]
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    server = context.Process(target=serve, args=(names, latency, queue), daemon=True)
-    server.start()
-    url, secrets = queue.get(timeout=600)
-    os.environ.update(secrets, DRIFTCHECK_SANDBOX_URL=url)
+    server, url = start_sandbox(names, latency)
     results: dict[str, Any] = {"envs": args.envs, "latency_ms": latency * 1000,
                                "concurrency": args.concurrency}
     try:
