@@ -9,6 +9,7 @@ probe's method), `NARROWED` says so.
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
 import types
 import typing
@@ -32,6 +33,7 @@ from driftcheck.observations import (
 )
 from driftcheck.snapshot import read_snapshots, write_snapshot
 from driftcheck.snapshot_codec import Stored, plan, reachable
+from tests.conftest import env_toml
 
 PROPERTY = settings(max_examples=100, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -292,3 +294,24 @@ def test_format_declares_only_real_fields() -> None:
         assert name in {f.name for f in dataclasses.fields(cls)}, f"{cls.__name__}.{name}"
         assert isinstance(stored, Stored)
 
+
+
+def test_a_live_document_with_a_lone_surrogate_is_recorded_and_replayed(static_server, cli,
+                                                                        tmp_path: Path) -> None:
+    """A server may send `"\\ud800"` (valid JSON, not valid UTF-8 once decoded): recording it
+    used to fail with UnicodeEncodeError; now it is kept as an escape and replays the same."""
+    issuer = static_server.serve_idp("/t", {"keys": []})
+    document = json.dumps({"issuer": issuer, "jwks_uri": issuer + "/jwks",
+                           "token_endpoint_auth_methods_supported": ["\ud800"]})
+    static_server.route("/t/.well-known/openid-configuration", body=document)
+    (tmp_path / "t.toml").write_text(env_toml("t", issuer))
+    code, live, err = cli("check", str(tmp_path / "t.toml"), "--format", "json",
+                          "--snapshot-out", str(tmp_path / "snap.toml"))
+    assert code in (0, 1), err
+    _, replayed, _ = cli("check", str(tmp_path / "t.toml"), "--format", "json",
+                         "--from-snapshot", str(tmp_path / "snap.toml"))
+    without_time = lambda report: {**json.loads(report), "generated_at": None}  # noqa: E731
+    assert without_time(replayed) == without_time(live)
+    seen = read_snapshots([tmp_path / "snap.toml"]).responses[
+        issuer + "/.well-known/openid-configuration"]
+    assert seen.body["token_endpoint_auth_methods_supported"] == ["\ud800"]
