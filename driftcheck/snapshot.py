@@ -10,6 +10,7 @@ signature or key material: collection removed them before (see `TokenObservation
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,14 +44,14 @@ def write_snapshot(path: str | Path, observations: Observations) -> None:
     write_whole(path, tomli_w.dumps(snapshot_document(observations)), what="snapshot")
 
 
+_ENVELOPE = ("version", "tool", "written_at")
+
+
 def observations_from(document: Mapping[str, Any], where: str) -> Observations:
     """A snapshot document (already checked against its schema) as Observations."""
     body = {k: v for k, v in document.items() if k not in _ENVELOPE}
     observations: Observations = decode(body, Observations, where)
     return observations
-
-
-_ENVELOPE = ("version", "tool", "written_at")
 
 
 def _read_one(path: Path) -> Observations:
@@ -71,18 +72,22 @@ def read_snapshots(paths: Iterable[str | Path]) -> Observations:
     merged: list[Observations] = [_read_one(Path(p)) for p in paths]
     if not merged:
         raise SnapshotError("no snapshot files given")
-    return Observations(
-        collected_at=min(o.collected_at for o in merged),
-        responses={url: r for o in merged for url, r in o.responses.items()},
-        environments={n: e for o in merged for n, e in o.environments.items()},
-        deployed={n: r for o in merged for n, r in o.deployed.items()},
-    )
+    if len(merged) == 1:
+        return merged[0]
+    # Every field is a mapping keyed by URL or environment but the start of collection: a
+    # new field is merged too (and a new field of another shape fails here, in the tests).
+    fields: dict[str, Any] = {
+        f.name: min(o.collected_at for o in merged) if f.name == "collected_at"
+        else {key: value for o in merged for key, value in getattr(o, f.name).items()}
+        for f in dataclasses.fields(Observations)}
+    return Observations(**fields)
 
 
 def restrict(observations: Observations, names: Sequence[str]) -> Observations:
     """Only the named environments (and the responses they refer to)."""
     kept = {n: e for n, e in observations.environments.items() if n in names}
     urls = {u for e in kept.values() for u in e.urls()}
-    return Observations(observations.collected_at,
-                        {u: r for u, r in observations.responses.items() if u in urls}, kept,
-                        {n: r for n, r in observations.deployed.items() if n in names})
+    return dataclasses.replace(
+        observations, environments=kept,
+        responses={u: r for u, r in observations.responses.items() if u in urls},
+        deployed={n: r for n, r in observations.deployed.items() if n in names})

@@ -31,11 +31,12 @@ from driftcheck.observations import (
     ProbeObservation,
     TokenObservation,
 )
+from driftcheck.resources import load_schema
 from driftcheck.snapshot import read_snapshots, write_snapshot
 from driftcheck.snapshot_codec import Stored, plan, reachable
 from tests.conftest import env_toml
 
-PROPERTY = settings(max_examples=100, deadline=None,
+PROPERTY = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
 INT64 = 2**63 - 1  # TOML integers are 64-bit
@@ -315,3 +316,60 @@ def test_a_live_document_with_a_lone_surrogate_is_recorded_and_replayed(static_s
     seen = read_snapshots([tmp_path / "snap.toml"]).responses[
         issuer + "/.well-known/openid-configuration"]
     assert seen.body["token_endpoint_auth_methods_supported"] == ["\ud800"]
+
+
+def test_the_snapshot_schema_names_exactly_the_stored_fields() -> None:
+    """Both ways: every stored field has its key in `schemas/snapshot.schema.json` (else
+    files with it are refused), and every key there is a field (none left after a rename)."""
+    schema = load_schema("snapshot.schema.json")
+    visited: set[type] = set()
+
+    def resolve(node: Mapping[str, Any]) -> Mapping[str, Any]:
+        while "$ref" in node:
+            node = schema["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    def walk(node: Mapping[str, Any], tp: Any, where: str) -> None:
+        node, inner = resolve(node), _inner(tp) if _optional(tp) else tp
+        origin, args = typing.get_origin(inner), typing.get_args(inner)
+        if dataclasses.is_dataclass(inner) and isinstance(inner, type):
+            visited.add(inner)
+            stored = {p.key: p for p in plan(inner) if not p.stored.implied}
+            envelope = {"version", "tool", "written_at"} if inner is Observations else set()
+            assert set(node["properties"]) == set(stored) | envelope, where
+            for key, p in stored.items():
+                child = node["properties"][key]
+                if p.stored.json_text:
+                    assert resolve(child)["type"] == "string", f"{where}.{key}"
+                elif p.stored.keyed_by:
+                    walk(resolve(child)["items"], typing.get_args(p.type)[1], f"{where}.{key}")
+                elif p.stored.names:
+                    walk(resolve(child)["additionalProperties"], typing.get_args(p.type)[1],
+                         f"{where}.{key}")
+                else:
+                    walk(child, p.type, f"{where}.{key}")
+        elif origin is tuple:
+            walk(node["items"], args[0], f"{where}[]")
+        elif origin in (Mapping, dict):
+            walk(node["additionalProperties"], args[1], f"{where}.*")
+
+    walk(schema, Observations, "(top)")
+    assert visited == set(reachable())
+
+
+@settings(PROPERTY, max_examples=20)
+@given(first=_instances(Observations, {}), second=_instances(Observations, {}))
+def test_shards_merge_every_field(first: Observations, second: Observations,
+                                  tmp_path: Path) -> None:
+    """Merging keeps every field: a file merged with itself is itself, and two files give
+    every entry of both (the later file's entry wins) from the earlier start."""
+    write_snapshot(tmp_path / "a.toml", first)
+    write_snapshot(tmp_path / "b.toml", second)
+    assert read_snapshots([tmp_path / "a.toml", tmp_path / "a.toml"]) == first
+    merged = read_snapshots([tmp_path / "a.toml", tmp_path / "b.toml"])
+    assert merged.collected_at == min(first.collected_at, second.collected_at)
+    for f in dataclasses.fields(Observations):
+        if f.name != "collected_at":
+            assert getattr(merged, f.name) == {**getattr(first, f.name),
+                                               **getattr(second, f.name)}, f.name
+
