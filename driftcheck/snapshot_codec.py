@@ -86,6 +86,7 @@ class FieldPlan:
     stored: Stored
     default: Any
     """The field's default (a fresh one for a default_factory), `_MISSING` when required."""
+    shape: _Shape
 
 
 @cache
@@ -108,7 +109,7 @@ def plan(cls: type) -> tuple[FieldPlan, ...]:
                             "null) and absence already means the default")
         if not stored.json_text:
             _check_storable(tp, f"{cls.__name__}.{f.name}")
-        plans.append(FieldPlan(f.name, stored.key or f.name, tp, stored, default))
+        plans.append(FieldPlan(f.name, stored.key or f.name, tp, stored, default, _shape(tp)))
     return tuple(plans)
 
 
@@ -136,17 +137,17 @@ def reachable(cls: type = Observations) -> list[type]:
 def encode(value: Any, tp: Any, context: Context | None = None) -> Any:
     """`value` of declared type `tp` as TOML data (tables, arrays, scalars)."""
     context = context or {}
-    inner = _without_none(tp)
-    if _is_dataclass(inner):
-        return _encode_table(value, inner, context)
-    origin, args = typing.get_origin(inner), typing.get_args(inner)
-    if origin is tuple:
-        return [encode(item, args[0], context) for item in value]
-    if origin in (Mapping, dict):
-        return {k: encode(value[k], args[1], context) for k in _key_order(value, args[1])}
-    if isinstance(value, Enum):
-        return value.value
-    return value
+    shape = _shape(tp)
+    if shape.kind == "scalar":
+        return value
+    if shape.kind == "table":
+        return _encode_table(value, shape.type, context)
+    if shape.kind == "array":
+        return [encode(item, shape.item, context) for item in value]
+    if shape.kind == "mapping":
+        keys = list(value) if _shape(shape.item).kind == "scalar" else sorted(value)
+        return {k: encode(value[k], shape.item, context) for k in keys}
+    return value.value  # an Enum
 
 
 def _encode_table(value: Any, cls: type, context: Context) -> dict[str, Any]:
@@ -163,15 +164,19 @@ def _encode_table(value: Any, cls: type, context: Context) -> dict[str, Any]:
                                    and not stored.always):
             continue  # absent means None or the default
         if stored.json_text:
-            table[p.key] = json.dumps(_plain(field_value), sort_keys=True, ensure_ascii=True)
+            # ASCII: a lone surrogate ("\\ud800" is valid JSON) cannot be written as UTF-8.
+            table[p.key] = json.dumps(field_value, sort_keys=True, ensure_ascii=True,
+                                      default=_json_mapping)
         elif stored.keyed_by:
             table[p.key] = [_encode_keyed(key, field_value[key], p, context)
                             for key in sorted(field_value)]
         elif stored.names:
-            value_type = typing.get_args(_without_none(p.type))[1]
+            value_type = _shape(p.type).item
             table[p.key] = {key: encode(field_value[key], value_type,
                                         {**context, stored.names: key})
                             for key in sorted(field_value)}
+        elif p.shape.kind == "scalar":
+            table[p.key] = field_value
         else:
             table[p.key] = encode(field_value, p.type, context)
     return table
@@ -181,23 +186,14 @@ def _encode_keyed(key: str, item: Any, p: FieldPlan, context: Context) -> Any:
     if getattr(item, str(p.stored.keyed_by)) != key:
         raise ValueError(f"{p.name}[{key!r}] holds {p.stored.keyed_by} "
                          f"{getattr(item, str(p.stored.keyed_by))!r}")
-    return encode(item, typing.get_args(_without_none(p.type))[1], context)
+    return encode(item, _shape(p.type).item, context)
 
 
-def _key_order(mapping: Mapping[str, Any], value_type: Any) -> list[str]:
-    """Mappings of entities in name order (stable files); mappings of scalars (headers,
-    challenge parameters) in the order they came."""
-    scalar = typing.get_origin(value_type) is not tuple and not _is_dataclass(value_type)
-    return list(mapping) if scalar else sorted(mapping)
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready copy: tuples become arrays, mappings objects."""
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+def _json_mapping(value: Any) -> Any:
+    """JSON text of a mapping that is not a dict (json writes dicts, lists and tuples)."""
     if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 # Reading
@@ -207,19 +203,18 @@ def decode(raw: Any, tp: Any, where: str, path: Path = (),
            context: Context | None = None) -> Any:
     """The inverse of `encode`; errors name `where` and the key path."""
     context = context or {}
-    inner = _without_none(tp)
-    if _is_dataclass(inner):
-        return _decode_table(_expect(raw, dict, "a table", where, path), inner, where, path,
-                             context)
-    origin, args = typing.get_origin(inner), typing.get_args(inner)
-    if origin is tuple:
+    shape = _shape(tp)
+    if shape.kind == "table":
+        return _decode_table(_expect(raw, dict, "a table", where, path), shape.type, where,
+                             path, context)
+    if shape.kind == "array":
         items = _expect(raw, list, "an array", where, path)
-        return tuple(decode(item, args[0], where, (*path, i), context)
+        return tuple(decode(item, shape.item, where, (*path, i), context)
                      for i, item in enumerate(items))
-    if origin in (Mapping, dict):
+    if shape.kind == "mapping":
         table = _expect(raw, dict, "a table", where, path)
-        return {k: decode(v, args[1], where, (*path, k), context) for k, v in table.items()}
-    return _scalar(raw, inner, where, path)
+        return {k: decode(v, shape.item, where, (*path, k), context) for k, v in table.items()}
+    return _scalar(raw, shape.type, where, path)
 
 
 def _decode_table(table: Mapping[str, Any], cls: type, where: str, path: Path,
@@ -243,13 +238,13 @@ def _decode_table(table: Mapping[str, Any], cls: type, where: str, path: Path,
             values[p.name] = _from_plain(_loads(text, where, at), p.type)
         elif stored.keyed_by:
             items = _expect(table[p.key], list, "an array", where, at)
-            value_type = typing.get_args(_without_none(p.type))[1]
+            value_type = _shape(p.type).item
             decoded = [decode(item, value_type, where, (*at, i), context)
                        for i, item in enumerate(items)]
             values[p.name] = {getattr(item, stored.keyed_by): item for item in decoded}
         elif stored.names:
             entries = _expect(table[p.key], dict, "a table", where, at)
-            value_type = typing.get_args(_without_none(p.type))[1]
+            value_type = _shape(p.type).item
             values[p.name] = {key: decode(entry, value_type, where, (*at, key),
                                           {**context, stored.names: key})
                               for key, entry in entries.items()}
@@ -306,6 +301,31 @@ def _expect(raw: Any, kind: type, what: str, where: str, path: Path) -> Any:
 
 
 # Types
+
+
+@dataclass(frozen=True)
+class _Shape:
+    kind: Literal["table", "array", "mapping", "enum", "scalar"]
+    type: Any
+    """The declared type without None."""
+    item: Any = None
+    """An array's element type, a mapping's value type."""
+
+
+@cache
+def _shape(tp: Any) -> _Shape:
+    """What the walk does with a declared type (worked out once per type)."""
+    inner = _without_none(tp)
+    origin, args = typing.get_origin(inner), typing.get_args(inner)
+    if _is_dataclass(inner):
+        return _Shape("table", inner)
+    if origin is tuple:
+        return _Shape("array", inner, args[0])
+    if origin in (Mapping, dict):
+        return _Shape("mapping", inner, args[1])
+    if isinstance(inner, type) and issubclass(inner, Enum):
+        return _Shape("enum", inner)
+    return _Shape("scalar", inner)
 
 
 def _check_storable(tp: Any, name: str) -> None:
