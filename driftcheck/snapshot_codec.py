@@ -33,7 +33,7 @@ from driftcheck.observations import (
     TokenObservation,
 )
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 Context = Mapping[str, str]
 
 
@@ -199,7 +199,7 @@ def _json_mapping(value: Any) -> Any:
 # Reading
 
 
-def decode(raw: Any, tp: Any, where: str, path: Path = (),
+def decode(raw: Any, tp: Any, where: str, path: KeyPath = (),
            context: Context | None = None) -> Any:
     """The inverse of `encode`; errors name `where` and the key path."""
     context = context or {}
@@ -217,7 +217,7 @@ def decode(raw: Any, tp: Any, where: str, path: Path = (),
     return _scalar(raw, shape.type, where, path)
 
 
-def _decode_table(table: Mapping[str, Any], cls: type, where: str, path: Path,
+def _decode_table(table: Mapping[str, Any], cls: type, where: str, path: KeyPath,
                   context: Context) -> Any:
     values: dict[str, Any] = {}
     for p in plan(cls):
@@ -253,7 +253,7 @@ def _decode_table(table: Mapping[str, Any], cls: type, where: str, path: Path,
     return cls(**values)
 
 
-def _scalar(raw: Any, tp: Any, where: str, path: Path) -> Any:
+def _scalar(raw: Any, tp: Any, where: str, path: KeyPath) -> Any:
     if typing.get_origin(tp) is Literal:
         if raw not in typing.get_args(tp):
             choices = ", ".join(repr(a) for a in typing.get_args(tp))
@@ -275,7 +275,7 @@ def _scalar(raw: Any, tp: Any, where: str, path: Path) -> Any:
     raise TypeError(f"{tp!r} is not a type a snapshot stores")  # a new kind of field
 
 
-def _loads(text: str, where: str, path: Path) -> Any:
+def _loads(text: str, where: str, path: KeyPath) -> Any:
     try:
         return json.loads(text)
     except ValueError:
@@ -294,7 +294,7 @@ def _from_plain(value: Any, tp: Any) -> Any:
     return value
 
 
-def _expect(raw: Any, kind: type, what: str, where: str, path: Path) -> Any:
+def _expect(raw: Any, kind: type, what: str, where: str, path: KeyPath) -> Any:
     if not isinstance(raw, kind):
         raise SnapshotError(f"{where}: {key_path(path) or '(top)'}: expected {what}")
     return raw

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -372,3 +373,28 @@ def test_shards_merge_every_field(first: Observations, second: Observations,
             assert getattr(merged, f.name) == {**getattr(first, f.name),
                                                **getattr(second, f.name)}, f.name
 
+
+
+class Colour(Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@dataclasses.dataclass(frozen=True)
+class Sample:
+    """A shape no observation has yet: an Enum, a nested optional dataclass, int tuples."""
+
+    colour: Colour
+    counts: tuple[int, ...] = ()
+    weights: Mapping[str, float] = dataclasses.field(default_factory=dict)
+    child: Sample | None = None
+
+
+def test_the_walk_handles_enums_and_nested_optional_dataclasses() -> None:
+    sample = Sample(Colour.BLUE, (1, 2), {"a": 1.5}, Sample(Colour.RED, weights={"b": 2.0}))
+    table = snapshot_codec.encode(sample, Sample)
+    assert table == {"colour": "blue", "counts": [1, 2], "weights": {"a": 1.5},
+                     "child": {"colour": "red", "weights": {"b": 2.0}}}
+    assert snapshot_codec.decode(tomllib.loads(tomli_w.dumps(table)), Sample, "x") == sample
+    with pytest.raises(SnapshotError, match=r"x: child\.colour: expected one of 'red', 'blue'"):
+        snapshot_codec.decode({"colour": "red", "child": {"colour": "green"}}, Sample, "x")
