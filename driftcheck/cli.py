@@ -427,7 +427,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from driftcheck.inspect_token import inspect_in_environment, inspect_token, read_token
+    from driftcheck.inspect_check import inspect_in_environment
+    from driftcheck.inspect_token import inspect_token, read_token
     from driftcheck.report.token_view import inspection_document, render_inspection
 
     raw = read_token(args.token)

@@ -11,7 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from driftcheck.run import RunResult
+    from driftcheck.result import RunResult
 
 _TEXT_RENDERERS = {
     "json": ("driftcheck.report.json_report", "render_json"),

@@ -10,6 +10,7 @@ from driftcheck.compare import classify_issuer
 from driftcheck.deployed.apply import FIELDS, declared
 from driftcheck.deployed.interface import Origin, Reading, Setting
 from driftcheck.durations import seconds_text
+from driftcheck.facts.indexes import audiences_declared
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.identity import deployed_config, url_under
 from driftcheck.models import Environment
@@ -306,14 +307,19 @@ _REFERENCE_FIELDS = {"issuers": "issuer", "authority": "issuer", "audiences": "a
                      "audience": "audience", "jwks_uri": "jwks_uri", "api_base_url": "api_url"}
 
 
-def _owned(environment: Environment, what: str, context: RuleContext) -> set[str]:
-    """Values the environment owns by declaration (deployed values excluded) or discovery;
-    computed once per environment and kind of value."""
-    key = ("deployed-owned", environment.name, what)
-    if key not in context.memo:
-        context.memo[key] = _owned_values(environment, what, context)
-    owned: set[str] = context.memo[key]
-    return owned
+class _Owned:
+    """Values each environment owns by declaration (deployed values excluded) or discovery,
+    per kind of value: derived at most once per environment and kind within one check."""
+
+    def __init__(self, context: RuleContext) -> None:
+        self._context = context
+        self._found: dict[tuple[str, str], frozenset[str]] = {}
+
+    def of(self, environment: Environment, what: str) -> frozenset[str]:
+        key = (environment.name, what)
+        if key not in self._found:
+            self._found[key] = frozenset(_owned_values(environment, what, self._context))
+        return self._found[key]
 
 
 def _owned_values(environment: Environment, what: str, context: RuleContext) -> set[str]:
@@ -324,17 +330,10 @@ def _owned_values(environment: Environment, what: str, context: RuleContext) -> 
         return set(mine.jwks_uris)
     if what == "api_url":
         return set(mine.api_urls)
-    owned = {a for family in ("apis", "gateways")
-             for name, c in getattr(environment, family).items()
-             if f"{family}.{name}.audiences" not in environment.deployed_paths
-             for a in c.audiences}
-    owned |= {f.audience for n, f in environment.frontends.items()
-              if f.audience and f"frontends.{n}.audience" not in environment.deployed_paths}
-    owned |= {t.resource or t.audience or "" for t in environment.tokens.values()} - {""}
-    return owned
+    return set(audiences_declared(environment))
 
 
-def _matches(what: str, value: str, owned: set[str]) -> bool:
+def _matches(what: str, value: str, owned: frozenset[str]) -> bool:
     if what == "api_url":
         return any(url_under(value, url) for url in owned)
     if what == "issuer":
@@ -373,6 +372,7 @@ def deployed_crossover(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     index = identities(context)
     by_name = {e.name: e for e in context.environments}
+    owned = _Owned(context)
     for environment, reading in _readings(context):
         mine = index[environment.name]
         for setting in reading.settings:
@@ -382,11 +382,11 @@ def deployed_crossover(self: Rule, context: RuleContext) -> Iterator[Finding]:
             values = setting.value if isinstance(setting.value, tuple) else (setting.value,)
             for value in values:
                 if not isinstance(value, str) or _matches(what, value,
-                                                          _owned(environment, what, context)):
+                                                          owned.of(environment, what)):
                     continue
                 for other in index.values():
                     if other.name == environment.name or not _matches(
-                            what, value, _owned(by_name[other.name], what, context)):
+                            what, value, owned.of(by_name[other.name], what)):
                         continue
                     crosses = {mine.tier, other.tier} == {"prod", "nonprod"}
                     origin = setting.origin

@@ -11,7 +11,6 @@ from driftcheck.identity import (
     EnvironmentIdentity,
     Reference,
     deployed_config,
-    identity_of,
     references,
     url_under,
 )
@@ -19,18 +18,9 @@ from driftcheck.models import Environment
 from driftcheck.rules.registry import Rule, RuleContext, rule
 
 
-def identities(context: RuleContext) -> dict[str, EnvironmentIdentity]:
-    """Every environment's identity index, computed once per evaluation."""
-    if "identities" not in context.memo:
-        observations = context.observations
-        index = {}
-        for environment in context.environments:
-            seen = observations.environments.get(environment.name) if observations else None
-            index[environment.name] = identity_of(
-                environment, observations, context.jwks_facts(seen.jwks_url if seen else None))
-        context.memo["identities"] = index
-    found: dict[str, EnvironmentIdentity] = context.memo["identities"]
-    return found
+def identities(context: RuleContext) -> Mapping[str, EnvironmentIdentity]:
+    """Every environment's identity index (built once, in the facts stage)."""
+    return context.facts.identities
 
 
 def _crosses_tiers(a: EnvironmentIdentity, others: Iterable[EnvironmentIdentity]) -> bool:
