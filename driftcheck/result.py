@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from driftcheck.causes import CauseGroup
+from driftcheck.facts.identity import EnvironmentIdentity
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.history import KeyTimeline
-from driftcheck.identity import EnvironmentIdentity
 from driftcheck.jwks import KeyFacts
 from driftcheck.policy import rule_selected
 from driftcheck.probes.judge import ProbeCaseResult, ProbeResult

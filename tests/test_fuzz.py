@@ -207,8 +207,8 @@ def _pipeline_context(token_observation):  # type: ignore[no-untyped-def]
 def test_every_rule_survives_any_token(header, claims):
     from dataclasses import replace
 
-    from driftcheck.rules import run_rules
     from driftcheck.outcome import token_verdicts
+    from driftcheck.rules import run_rules
 
     token = replace(analyze(f"{b64(header)}.{b64(claims)}.c2ln", name="t", environment="e",
                             source="env", for_api="orders", keys=PUBLIC), for_api="orders")

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from driftcheck.facts.discovery import DiscoveryFacts, discovery_facts
+from driftcheck.facts.http import environment_clock_offset
+from driftcheck.facts.identity import EnvironmentIdentity, identity_of
 from driftcheck.facts.indexes import KeyOwner, key_owners
 from driftcheck.facts.jwks_index import JwksIndex
 from driftcheck.facts.tokens import TokenFacts, token_facts
-from driftcheck.http_facts import environment_clock_offset
-from driftcheck.identity import EnvironmentIdentity, identity_of
 from driftcheck.jwks import JwksFacts
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
@@ -84,7 +84,8 @@ def build_facts(environments: tuple[Environment, ...], observations: Observation
         key_owners=key_owners(environments, observations, jwks),
         identities={},
     )
-    identities = {e.name: identity_of(e, observations, facts.environment_jwks(e.name))
+    identities = {e.name: identity_of(e, observations, facts.environment_jwks(e.name),
+                                      facts.discovery[e.name].issuer)
                   for e in environments}
     with_identities = replace(facts, identities=identities)
     return replace(with_identities, probes=judge_probes(with_identities))

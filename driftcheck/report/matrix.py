@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from driftcheck.identity import EnvironmentIdentity
+from driftcheck.facts.identity import EnvironmentIdentity
 from driftcheck.probes.judge import ProbeResult
 from driftcheck.report.probe_view import probe_summary
 

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from driftcheck.compare import classify_issuer, mark_difference
 from driftcheck.durations import format_seconds, seconds_text
+from driftcheck.facts.identity import RUNTIME_FIELDS, api_of, deployed_config
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
 from driftcheck.profiles import DEFAULT_PROFILE
 from driftcheck.rules.advice import algorithms_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
+from driftcheck.urls import url_under
 
 _KEY_FAMILIES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
 

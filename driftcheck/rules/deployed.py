@@ -10,12 +10,13 @@ from driftcheck.compare import classify_issuer
 from driftcheck.deployed.apply import FIELDS, declared
 from driftcheck.deployed.interface import Origin, Reading, Setting
 from driftcheck.durations import seconds_text
+from driftcheck.facts.identity import deployed_config
 from driftcheck.facts.indexes import audiences_declared
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.identity import deployed_config, url_under
 from driftcheck.models import Environment
 from driftcheck.rules.isolation import identities
 from driftcheck.rules.registry import Rule, RuleContext, rule
+from driftcheck.urls import url_under
 
 _MINOR_FIELDS = {"algorithms", "clock_skew", "jwks_cache_ttl", "require_exp",
                  "refetch_on_unknown_kid"}

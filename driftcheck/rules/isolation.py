@@ -6,16 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from driftcheck.compare import classify_issuer
+from driftcheck.facts.identity import EnvironmentIdentity, Reference, deployed_config, references
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.identity import (
-    EnvironmentIdentity,
-    Reference,
-    deployed_config,
-    references,
-    url_under,
-)
 from driftcheck.models import Environment
 from driftcheck.rules.registry import Rule, RuleContext, rule
+from driftcheck.urls import url_under
 
 
 def identities(context: RuleContext) -> Mapping[str, EnvironmentIdentity]:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from driftcheck.durations import format_seconds, seconds_text
+from driftcheck.facts.http import cache_lifetime
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.http_facts import cache_lifetime
 from driftcheck.jwks import STRONG_CURVES, JwksFacts, KeyFacts
 from driftcheck.models import Environment
 from driftcheck.profiles.effective import EffectiveValidator
