@@ -1,7 +1,7 @@
 """The one rule registry: every rule's identity is declared once, next to its check.
 
-A rule is a pure function from a `RuleContext` (declared environments + observations) to
-findings. Its metadata (ID, slug, default severity, step, summary, likely causes, fix) and its
+A rule is a pure function from a `RuleContext` (the facts derived once for this evaluation,
+`driftcheck.facts`) to findings. Its metadata (ID, slug, default severity, step, summary, likely causes, fix) and its
 docstring (`## What it does`, `## Why is this bad?`, `## Example`) generate `driftcheck rules`
 and docs/rules.md.
 """

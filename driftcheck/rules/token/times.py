@@ -16,7 +16,6 @@ from driftcheck.rules.token._shared import (
     _api_label,
     _evidence,
     _finding,
-    _profile,
     token_rule,
 )
 from driftcheck.tokens.claims import (
@@ -93,7 +92,7 @@ def token_expired(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[F
     "expired 3 min 5 s ago (exp 2026-11-28 22:30:00 UTC), skew allowed 60 s; issued 1 h 3 min
     ago".
     """
-    environment, token, api = t.environment, t.token, t.api
+    environment, token = t.environment, t.token
     times = t.times
     exp = times.get("exp")
     if exp is None or exp >= MILLISECONDS_THRESHOLD:
@@ -102,10 +101,12 @@ def token_expired(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[F
     now = context.token_time(token.received_at)
     if exp + skew + TIME_SLACK >= now:
         return
-    profile = _profile(api)
-    unchecked = (f" {profile.name} does not check exp by default "
-                 f"({profile.exp_checked.source}): this API accepts it anyway."
-                 if profile is not None and not profile.exp_checked.value else "")
+    validator = t.validator
+    exp_checked = validator.checks("exp") if validator is not None else None
+    unchecked = (f" {validator.profile.name} does not check exp by default "
+                 f"({exp_checked.source}): this API accepts it anyway."
+                 if validator is not None and exp_checked is not None
+                 and not exp_checked.value else "")
     iat = times.get("iat")
     issued = f" It was issued {describe_instant(iat, now)}, lifetime " \
              f"{format_seconds(exp - iat)}." if iat is not None and iat < exp else ""
@@ -157,14 +158,13 @@ def token_not_yet_valid(self: Rule, context: RuleContext, t: TokenFacts) -> Iter
     times = t.times
     skew, skew_source = _skew(t)
     now = context.token_time(token.received_at)
-    profile = _profile(api)
+    validator = t.validator
     for name in ("nbf", "iat"):
         value = times.get(name)
         if (value is None or value >= MILLISECONDS_THRESHOLD
                 or value - skew - TIME_SLACK <= now):
             continue
-        checked = profile is None or (profile.nbf_checked if name == "nbf"
-                                      else profile.iat_checked).value
+        checked = validator is None or validator.checks(name).value
         consequence = "" if checked else (
             f" {api.validator if api else ''} does not check {name}, so this API accepts "
             "it; validators that do reject it.")
@@ -208,7 +208,7 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext, t: TokenFacts) -
     ## Example
     `"exp": 1764369000000` is 2025-11-28 22:30 UTC in milliseconds: DC308.
     """
-    environment, token, api = t.environment, t.token, t.api
+    environment, token = t.environment, t.token
     times = t.times
     large = {name: value for name, value in times.items()
              if value >= MILLISECONDS_THRESHOLD}
@@ -220,10 +220,10 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext, t: TokenFacts) -
         "milliseconds" for name, value in large.items())
     # Read as seconds, exp lies in the far future (accepted); nbf and iat lie there too,
     # and reject the token wherever the validator checks them.
-    profile = _profile(api)
-    rejecting = [name for name in large if name in ("nbf", "iat") and (
-        profile is None or (profile.nbf_checked if name == "nbf"
-                            else profile.iat_checked).value)]
+    validator = t.validator
+    profile = validator.profile if validator is not None else None
+    rejecting = [name for name in ("nbf", "iat") if name in large and (
+        validator is None or validator.checks(name).value)]
     if profile is None:
         verdict = ""
     elif rejecting:
