@@ -1,9 +1,9 @@
 """The one rule registry: every rule's identity is declared once, next to its check.
 
 A rule is a pure function from a `RuleContext` (the facts derived once for this evaluation,
-`driftcheck.facts`) to findings. Its metadata (ID, slug, default severity, step, summary, likely causes, fix) and its
-docstring (`## What it does`, `## Why is this bad?`, `## Example`) generate `driftcheck rules`
-and docs/rules.md.
+`driftcheck.facts`) to findings. Its metadata (ID, slug, default severity, step, summary,
+likely causes, fix) and its docstring (`## What it does`, `## Why is this bad?`,
+`## Example`) generate `driftcheck rules` and docs/rules.md.
 """
 
 from __future__ import annotations
