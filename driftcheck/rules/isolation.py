@@ -265,20 +265,39 @@ def shared_jwks_uri(self: Rule, context: RuleContext) -> Iterator[Finding]:
         )
 
 
+def _api_owner(value: str, mine: EnvironmentIdentity,
+               index: Mapping[str, EnvironmentIdentity]) -> tuple[EnvironmentIdentity, str] | None:
+    """The other environment whose API or gateway URL `value` lies under (the longest)."""
+    if any(url_under(value, url) for url in mine.api_urls):
+        return None
+    best: tuple[int, EnvironmentIdentity, str] | None = None
+    for other in index.values():
+        for url, component in other.api_urls.items():
+            if other.name != mine.name and url_under(value, url) and (
+                    best is None or len(url) > best[0]):
+                best = (len(url), other, f"{component.replace('s.', ' `', 1)}` ({url})")
+    return (best[1], best[2]) if best else None
+
+
+def _near_issuer_owner(value: str, mine: EnvironmentIdentity,
+                       index: Mapping[str, EnvironmentIdentity]
+                       ) -> tuple[EnvironmentIdentity, str] | None:
+    """Not exactly another environment's issuer, but nearly: say how it differs."""
+    for other in index.values():
+        for issuer in sorted(other.issuers) if other.name != mine.name else ():
+            difference = classify_issuer(issuer, value)
+            if difference.kind in ("trailing-slash", "case-or-scheme") and not any(
+                    classify_issuer(own, value).kind != "other" for own in mine.issuers):
+                return other, f"issuer {issuer!r} but for this: {difference.explanation}"
+    return None
+
+
 def _owner(reference: Reference, mine: EnvironmentIdentity,
            index: Mapping[str, EnvironmentIdentity]) -> tuple[EnvironmentIdentity, str] | None:
     """The other environment `reference` points into, and what it is there."""
     value = reference.value
     if reference.field == "api_url":
-        if any(url_under(value, url) for url in mine.api_urls):
-            return None
-        best: tuple[int, EnvironmentIdentity, str] | None = None
-        for other in index.values():
-            for url, component in other.api_urls.items():
-                if other.name != mine.name and url_under(value, url) and (
-                        best is None or len(url) > best[0]):
-                    best = (len(url), other, f"{component.replace('s.', ' `', 1)}` ({url})")
-        return (best[1], best[2]) if best else None
+        return _api_owner(value, mine, index)
     owned = {"issuer": "issuers", "audience": "audiences", "jwks_uri": "own_jwks_uris"}[
         reference.field]
     if value in getattr(mine, owned):
@@ -289,15 +308,7 @@ def _owner(reference: Reference, mine: EnvironmentIdentity,
                      "audience": f"audience (accepted by {other.audiences.get(value)})"}[
                 reference.field]
             return other, label
-    if reference.field == "issuer":
-        # Not exactly another environment's issuer, but nearly: say how it differs.
-        for other in index.values():
-            for issuer in sorted(other.issuers) if other.name != mine.name else ():
-                difference = classify_issuer(issuer, value)
-                if difference.kind in ("trailing-slash", "case-or-scheme") and not any(
-                        classify_issuer(own, value).kind != "other" for own in mine.issuers):
-                    return other, f"issuer {issuer!r} but for this: {difference.explanation}"
-    return None
+    return _near_issuer_owner(value, mine, index) if reference.field == "issuer" else None
 
 
 def _token_references(context: RuleContext, environment: Environment) -> Iterator[Reference]:
