@@ -82,7 +82,7 @@ def _missing_keys(error: ValidationError, path: str, schema: dict[str, Any]) -> 
             yield (f"{path}.{missing}" if path else missing), f"missing required key{expected}"
 
 
-def _wrong_type(error: ValidationError, path: str, schema: dict[str, Any]) -> Explained:
+def _wrong_type(error: ValidationError, path: str, _schema: dict[str, Any]) -> Explained:
     expected = _JSON_TYPES.get(str(error.validator_value), str(error.validator_value))
     yield path, f"expected {expected}, got {_describe(error.instance)}"
 
@@ -112,14 +112,14 @@ _EXPLAIN: dict[str, Callable[[ValidationError, str, dict[str, Any]], Explained]]
     "enum": _not_an_option,
     "const": _not_an_option,
     "pattern": _no_match,
-    "minLength": lambda e, path, s: iter([(path, "expected a non-empty string")]),
-    "minItems": lambda e, path, s: iter(
+    "minLength": lambda _e, path, _s: iter([(path, "expected a non-empty string")]),
+    "minItems": lambda e, path, _s: iter(
         [(path, f"expected at least {e.validator_value} item(s)")]),
-    "maxItems": lambda e, path, s: iter(
+    "maxItems": lambda e, path, _s: iter(
         [(path, f"expected at most {e.validator_value} items, got {len(e.instance)}")]),
-    "maxLength": lambda e, path, s: iter(
+    "maxLength": lambda e, path, _s: iter(
         [(path, f"expected at most {e.validator_value} characters, got {len(e.instance)}")]),
-    "maxProperties": lambda e, path, s: iter(
+    "maxProperties": lambda e, path, _s: iter(
         [(path, f"expected at most {e.validator_value} entries, got {len(e.instance)}")]),
 }
 """How each kind of schema error is said in words; any other kind keeps jsonschema's."""

@@ -35,7 +35,7 @@ from driftcheck.tokens.steps import allowed_algorithms
     fix="Sign with the algorithm the API lists (RS256/ES256 for IdP-issued tokens) and keep "
     "the API's `algorithms` explicit and narrow.",
 )
-def alg_not_allowed(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
+def alg_not_allowed(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
     """
     ## What it does
     Compares the header's `alg` with the API's `algorithms`: `none` is critical; an HS*
@@ -99,7 +99,7 @@ UNDERSTOOD_CRIT: frozenset[str] = frozenset()
     fix="Validators must take keys only from the configured JWKS; configure the IdP not to "
     "emit these headers. driftcheck never fetches or trusts them.",
 )
-def unsafe_header(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
+def unsafe_header(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
     """
     ## What it does
     Reports header parameters that point a validator at key material the token itself

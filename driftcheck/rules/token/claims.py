@@ -25,7 +25,7 @@ from driftcheck.rules.token._shared import (
     fix="Request the scopes that produce the claim, or add the claim mapping for this client "
     "in the IdP.",
 )
-def required_claim_missing(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
+def required_claim_missing(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
     """
     ## What it does
     Checks the API's `required_claims` against the token's claims.
@@ -59,7 +59,7 @@ def required_claim_missing(self: Rule, context: RuleContext, t: TokenFacts) -> I
     fix="Send access tokens to APIs (request them for the API's audience); keep ID tokens in "
     "the client that received them.",
 )
-def wrong_token_type(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
+def wrong_token_type(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
     """
     ## What it does
     Classifies the token as access or ID token from its evidence (`typ` `at+jwt` per RFC

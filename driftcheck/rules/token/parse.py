@@ -27,7 +27,7 @@ from driftcheck.rules.token._shared import (
     fix="Act on the reason: set the variable, fix the client registration, or request a "
     "scope/resource the client is allowed.",
 )
-def token_unavailable(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
+def token_unavailable(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
     """
     ## What it does
     Reports each `[tokens.NAME]` source that yielded no token, with the reason: a missing
@@ -62,7 +62,7 @@ def token_unavailable(self: Rule, context: RuleContext, t: TokenFacts) -> Iterat
     fix="Send exactly `Authorization: Bearer <token>` with the three base64url segments "
     "unchanged; remove what the message names.",
 )
-def token_malformed(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
+def token_malformed(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
     """
     ## What it does
     Reports what was wrong with the token as it arrived, in the order driftcheck undid it:

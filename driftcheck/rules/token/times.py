@@ -252,7 +252,7 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext, t: TokenFacts) -
     fix="Align the IdP's access-token lifetime with the API's max_token_age; always set exp.",
     needs_network=True,
 )
-def token_lifetime(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
+def token_lifetime(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
     """
     ## What it does
     Compares the known-good token's lifetime (`exp - iat`) with the API's `max_token_age`,
