@@ -558,6 +558,61 @@ def test_kong_openid_connect(write: Write):
     assert value(found, "clock_skew") == 5.0
 
 
+def test_kong_maximum_expiration_is_a_lifetime_limit_and_requires_exp(write: Write):
+    write("kong/kong.yml", KONG.replace("claims_to_verify: [exp]",
+                                        "claims_to_verify: [exp]\n          "
+                                        "maximum_expiration: 3600"))
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert value(found, "max_token_age") == 3600.0
+    assert where(found, "max_token_age").startswith("kong/kong.yml:13")
+    assert value(found, "require_exp") is True
+    assert [d.check for d in found.disabled] == ["audience"]
+    assert not found.problems
+
+
+def test_kong_maximum_expiration_off_by_default_and_at_zero(write: Write):
+    write("kong/kong.yml", KONG.replace("claims_to_verify: [exp]",
+                                        "claims_to_verify: [exp]\n          "
+                                        "maximum_expiration: 0"))
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert found.setting("max_token_age") is None and not found.problems
+    write("kong/kong.yml", KONG)
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert found.setting("max_token_age") is None
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ("claims_to_verify: [nbf]\n          maximum_expiration: 600",
+     "maximum_expiration above 0 requires exp in claims_to_verify"),
+    ("claims_to_verify: [exp]\n          maximum_expiration: 40000000",
+     "between 0 and 31536000"),
+    ("claims_to_verify: [exp]\n          maximum_expiration: one hour",
+     "between 0 and 31536000"),
+])
+def test_kong_maximum_expiration_kong_refuses(write: Write, config: str, message: str):
+    write("kong/kong.yml", KONG.replace("claims_to_verify: [exp]", config))
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    [problem] = found.problems
+    assert message in problem.message and problem.line == 13
+    assert found.setting("max_token_age") is None
+    assert "exp" not in {d.check for d in found.disabled}  # one cause, one headline
+
+
+def test_kong_openid_connect_extra_jwks_uris(write: Write):
+    write("kong/kong.yml", """\
+        _format_version: "3.0"
+        plugins:
+          - name: openid-connect
+            config:
+              issuer: https://idp.example.com/prod
+              extra_jwks_uris:
+                - https://idp.example.com/prod/keys
+        """)
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert value(found, "extra_jwks_uris") == ("https://idp.example.com/prod/keys",)
+    assert where(found, "extra_jwks_uris").startswith("kong/kong.yml:6")
+
+
 # oauth2-proxy ----------------------------------------------------------------------------------
 
 def test_oauth2_proxy_file_and_environment(write: Write):

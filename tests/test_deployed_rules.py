@@ -357,3 +357,96 @@ def test_discovery_groups_by_namespace_mode_and_tfvars(tmp_path: Path):
                      ("cra", "create-react-app"): {"dev": "development"}}
     site = next(c for c in found.components if c.name == "site")
     assert site.map == {"authority": "NEXT_PUBLIC_OIDC_AUTHORITY"}
+
+
+# Kong: maximum_expiration against the IdP's token lifetime; extra_jwks_uris crossover ------
+
+KONG_LIMIT = """\
+    _format_version: "3.0"
+    plugins:
+      - name: jwt
+        config:
+          claims_to_verify: [exp]
+          maximum_expiration: 3600
+    """
+
+
+def kong_environment(sandbox: Any, family: str) -> str:
+    deployed = f"""
+        [{family}.{'orders' if family == 'apis' else 'edge'}.deployed]
+        kind = "kong"
+        paths = ["../kong/kong.yml"]
+        """
+    return env_toml("dev", sandbox.tenant_url("dev"), f"""
+        [apis.orders]
+        [gateways.edge]
+        upstream_apis = ["orders"]
+        {deployed}
+        [tokens.probe]
+        source = "env"
+        env = "PROBE_DEV"
+        for_api = "orders"
+        """)
+
+
+@pytest.mark.parametrize(("lifetime", "fires"), [(7200, True), (3600, False)])
+def test_dc413_gateway_refuses_tokens_longer_than_maximum_expiration(
+        sandbox: Any, cli: Cli, write: Write, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, lifetime: int, fires: bool):
+    from tests.conftest import check_folder
+
+    write("kong/kong.yml", KONG_LIMIT)
+    sandbox.set_faults("dev", token_lifetime=lifetime)
+    monkeypatch.setenv("PROBE_DEV", sandbox.issue_token("dev", "probe-dev"))
+    report = check_folder(cli, tmp_path, ("dev", kong_environment(sandbox, "gateways")))
+    found = [f for f in report["findings"] if f["rule"] == "DC413"]
+    assert bool(found) == fires
+    if fires:
+        [finding] = found
+        assert finding["step"] == "time" and finding["component"] == "tokens.probe"
+        assert (finding["file"], finding["line"]) == ("kong/kong.yml", 6)
+        assert "exceeds 1 h" in finding["message"] and "first 1 h" in finding["message"]
+    [token] = report["environments"][0]["tokens"]
+    assert token["steps"]["time"] == ("fail" if fires else "pass")
+
+
+def test_kong_limit_on_an_api_is_its_max_token_age_for_dc314(
+        sandbox: Any, cli: Cli, write: Write, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch):
+    from tests.conftest import check_folder
+
+    write("kong/kong.yml", KONG_LIMIT)
+    sandbox.set_faults("dev", token_lifetime=7200)
+    monkeypatch.setenv("PROBE_DEV", sandbox.issue_token("dev", "probe-dev"))
+    report = check_folder(cli, tmp_path, ("dev", kong_environment(sandbox, "apis")))
+    [finding] = [f for f in report["findings"] if f["rule"] == "DC314"]
+    assert (finding["file"], finding["line"]) == ("kong/kong.yml", 6)
+    assert "DC413" not in {f["rule"] for f in report["findings"]}  # one cause, one finding
+
+
+def test_dc412_kong_extra_jwks_uri_of_another_environment(write: Write, cli: Cli):
+    def kong(env: str, jwks: str) -> str:
+        write(f"kong/{env}.yml", f"""\
+            _format_version: "3.0"
+            plugins:
+              - name: openid-connect
+                config:
+                  issuer: {IDP}/{env}
+                  extra_jwks_uris: [{jwks}]
+            """)
+        return env_toml(env, f"{IDP}/{env}", f"""
+            jwks_uri = "{IDP}/{env}/keys"
+            [gateways.edge.deployed]
+            kind = "kong"
+            paths = ["../kong/{env}.yml"]
+            """, tier="prod" if env == "prod" else "nonprod")
+
+    _, report = check(cli, ("prod", kong("prod", f"{IDP}/staging/keys")),
+                      ("staging", kong("staging", f"{IDP}/staging/keys")))
+    [finding] = [f for f in report["findings"] if f["rule"] == "DC412"]
+    assert finding["environment"] == "prod" and finding["severity"] == "critical"
+    assert finding["evidence"]["field"] == "extra_jwks_uris"
+    assert (finding["file"], finding["line"]) == ("kong/prod.yml", 6)
+    _, report = check(cli, ("prod", kong("prod", f"{IDP}/prod/keys")),
+                      ("staging", kong("staging", f"{IDP}/staging/keys")))
+    assert "DC412" not in rules(report)
