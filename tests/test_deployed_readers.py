@@ -645,6 +645,77 @@ def test_oauth2_proxy_file_and_environment(write: Write):
     assert value(found, "audiences") == ("proxy", "api://other")
 
 
+PROXY_MANIFEST = """\
+    kind: Deployment
+    metadata: {name: proxy}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: oauth2-proxy
+              command: [/bin/oauth2-proxy]
+              env:
+                - name: OAUTH2_PROXY_OIDC_ISSUER_URL
+                  value: https://idp.example.com/staging
+                - name: ISSUER
+                  value: https://idp.example.com/prod
+                - name: CLIENT_ID
+                  valueFrom: {secretKeyRef: {name: proxy, key: client-id}}
+              args:
+    """
+
+
+def proxy_args(write: Write, *args: str) -> Reading:
+    write("proxy/oauth2-proxy.cfg", """\
+        provider = "oidc"
+        oidc_issuer_url = "https://idp.example.com/dev"
+        client_id = "proxy-file"
+        oidc_extra_audiences = ["api://from-file"]
+        skip_jwt_bearer_tokens = true
+        """)
+    items = "".join(f"                - {a!r}\n" for a in args)
+    write("k8s/proxy.yaml", PROXY_MANIFEST.rstrip(" ") + items)
+    return reading(write, "gateways.edge", 'kind = "oauth2-proxy"\n'
+                   'paths = ["../proxy/oauth2-proxy.cfg"]\nmanifests = ["../k8s/proxy.yaml"]')
+
+
+def test_oauth2_proxy_flags_win_over_environment_and_file(write: Write):
+    found = proxy_args(write, "--oidc-issuer-url=$(ISSUER)", "--client-id", "proxy-args",
+                       "--oidc-extra-audience=api://a,api://b", "--oidc-extra-audience",
+                       "api://c", "--extra-jwt-issuers=https://idp.example.com/x=api://x",
+                       "--upstream", "http://orders:8080")
+    assert value(found, "issuers") == ("https://idp.example.com/prod",
+                                       "https://idp.example.com/x")
+    assert where(found, "issuers") == "k8s/proxy.yaml:17 (args --oidc-issuer-url)"
+    # A list given as flags replaces the file's list (api://from-file is gone).
+    assert value(found, "audiences") == ("proxy-args", "api://a", "api://b", "api://c",
+                                         "api://x")
+    assert where(found, "audiences") == "k8s/proxy.yaml:18 (args --client-id)"
+    assert not found.disabled and not found.problems
+
+
+def test_oauth2_proxy_bool_flags_as_pflag_reads_them(write: Write):
+    found = proxy_args(write, "--insecure-oidc-skip-issuer-verification",
+                       "--skip-jwt-bearer-tokens=false")
+    [check] = found.disabled
+    assert check.check == "issuer" and str(check.origin) == (
+        "k8s/proxy.yaml:17 (args --insecure-oidc-skip-issuer-verification)")
+    assert any("skip_jwt_bearer_tokens is not true" in n for n in found.notes)
+    # `--bool value` is not a value for a bool flag: the flag alone is true.
+    found = proxy_args(write, "--insecure-oidc-skip-issuer-verification=false",
+                       "--skip-jwt-bearer-tokens", "--", "--client-id=ignored")
+    assert not found.disabled
+    assert not any("skip_jwt_bearer_tokens" in n for n in found.notes)
+    assert value(found, "audiences") == ("proxy-file", "api://from-file")
+
+
+def test_oauth2_proxy_flag_from_a_secret_is_not_read(write: Write):
+    found = proxy_args(write, "--client-id=$(CLIENT_ID)")
+    assert value(found, "audiences") == ("proxy-file", "api://from-file")
+    assert any("--client-id" in n and "not inspected" in n for n in found.notes)
+    assert value(found, "issuers") == ("https://idp.example.com/staging",)  # env over file
+
+
 # AWS API Gateway ------------------------------------------------------------------------------
 
 SAM = """\

@@ -450,3 +450,37 @@ def test_dc412_kong_extra_jwks_uri_of_another_environment(write: Write, cli: Cli
     _, report = check(cli, ("prod", kong("prod", f"{IDP}/prod/keys")),
                       ("staging", kong("staging", f"{IDP}/staging/keys")))
     assert "DC412" not in rules(report)
+
+
+# oauth2-proxy: container args win over OAUTH2_PROXY_* variables and the config file -------
+
+def test_oauth2_proxy_args_decide_dc409_and_dc411(write: Write, cli: Cli):
+    def manifest(*args: str) -> None:
+        lines = ["kind: Deployment", "metadata: {name: proxy}", "spec:", "  template:",
+                 "    spec:", "      containers:", "        - name: oauth2-proxy",
+                 "          env:",
+                 f'            - {{name: OAUTH2_PROXY_OIDC_ISSUER_URL, value: "{IDP}/staging"}}',
+                 '            - {name: OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS, value: "true"}',
+                 "          args:"] + [f"            - {a!r}" for a in args]
+        write("k8s/proxy.yaml", "\n".join(lines) + "\n")
+
+    prod = env_toml("prod", f"{IDP}/prod", f"""
+        [gateways.edge]
+        issuers = ["{IDP}/prod"]
+        [gateways.edge.deployed]
+        kind = "oauth2-proxy"
+        paths = ["../proxy/oauth2-proxy.cfg"]
+        manifests = ["../k8s/proxy.yaml"]
+        """, tier="prod")
+    write("proxy/oauth2-proxy.cfg", f'provider = "oidc"\noidc_issuer_url = "{IDP}/dev"\n')
+    manifest(f"--oidc-issuer-url={IDP}/prod", "--insecure-oidc-skip-issuer-verification")
+    _, report = check(cli, ("prod", prod))
+    [finding] = [f for f in report["findings"] if f["rule"] == "DC411"]
+    assert finding["evidence"]["check"] == "issuer" and finding["line"] == 13
+    assert "DC409" not in rules(report)  # the flag overrides the staging variable
+    manifest("--oidc-issuer-url", f"{IDP}/staging",
+             "--insecure-oidc-skip-issuer-verification=false")
+    _, report = check(cli, ("prod", prod))
+    [finding] = [f for f in report["findings"] if f["rule"] == "DC409"]
+    assert (finding["file"], finding["line"]) == ("k8s/proxy.yaml", 12)
+    assert "DC411" not in rules(report)
