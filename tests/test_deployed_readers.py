@@ -112,6 +112,61 @@ def test_spring_properties_win_over_yaml_and_env_vars_over_files(write: Write):
     assert value(found, "algorithms") == ("ES256",)
 
 
+def spring_env(write: Write, variables: dict[str, str], yaml: str = SPRING_BASE) -> Reading:
+    write("app/application.yml", yaml)
+    env = "".join(f"            - name: {k}\n              value: {v}\n"
+                  for k, v in variables.items())
+    write("k8s/prod.yaml", "kind: Deployment\nmetadata: {name: orders}\nspec:\n"
+          "  template:\n    spec:\n      containers:\n        - name: orders\n"
+          "          env:\n" + env)
+    return reading(write, "apis.orders", 'kind = "spring-boot"\n'
+                   'paths = ["../app/application.yml"]\nmanifests = ["../k8s/prod.yaml"]')
+
+
+def test_spring_environment_variables_in_the_legacy_form_bind(write: Write):
+    """Spring Boot 3's SystemEnvironmentPropertyMapper: `issuer-uri` is ISSUERURI or
+    ISSUER_URI; list items by index in either form."""
+    found = spring_env(write, {
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI": "https://idp.example.com/prod",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWS_ALGORITHMS_0": "ES256",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWS_ALGORITHMS_1": "RS256",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI": "https://idp.example.com/k",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES": "api://x,api://y"})
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    assert where(found, "issuers").endswith("(env SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_"
+                                            "ISSUER_URI)")
+    assert value(found, "algorithms") == ("ES256", "RS256")
+    assert value(found, "jwks_uri") == "https://idp.example.com/k"
+    assert value(found, "audiences") == ("api://x", "api://y")
+
+
+def test_spring_names_spring_boot_3_does_not_bind_change_nothing(write: Write):
+    found = spring_env(write, {
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URL": "https://idp.example.com/x",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCE": "api://x",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWSALGORITHM": "ES256"},
+        SPRING_BASE + "          jws-algorithm: ES512\n")
+    assert value(found, "issuers") == ("https://idp.example.com/dev",)
+    assert value(found, "audiences") == ("api://orders-dev",)
+    algorithms = found.setting("algorithms")
+    assert algorithms is not None and algorithms.value == ("RS256",)
+    assert algorithms.origin.file is None  # the default: jws-algorithm binds to nothing
+    assert sum("not a Spring Boot 3 property" in n for n in found.notes) == 2
+
+
+def test_spring_camel_case_and_underscore_keys_bind(write: Write):
+    found = spring_env(write, {}, """\
+        spring.security.oauth2.resourceserver.jwt:
+          issuerUri: https://idp.example.com/camel
+          jws_algorithms: [PS256]
+          publicKeyLocation: classpath:key.pub
+        """)
+    assert value(found, "issuers") == ("https://idp.example.com/camel",)
+    assert value(found, "algorithms") == ("PS256",)
+    assert value(found, "public_key_location") == "classpath:key.pub"
+    assert {d.check for d in found.disabled} == {"audience"}
+
+
 def test_spring_defaults_and_checks_left_off(write: Write):
     write("app/application.yml", """\
         spring:

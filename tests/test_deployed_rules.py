@@ -484,3 +484,25 @@ def test_oauth2_proxy_args_decide_dc409_and_dc411(write: Write, cli: Cli):
     [finding] = [f for f in report["findings"] if f["rule"] == "DC409"]
     assert (finding["file"], finding["line"]) == ("k8s/proxy.yaml", 12)
     assert "DC411" not in rules(report)
+
+
+# Spring Boot 3: the legacy environment-variable form binds; a name it does not bind is inert
+
+@pytest.mark.parametrize(("variable", "fires"), [
+    ("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI", True),
+    ("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI", True),
+    ("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URL", False),
+])
+def test_dc409_spring_issuer_from_an_environment_variable(write: Write, cli: Cli,
+                                                          variable: str, fires: bool):
+    spring(write, "prod", f"{IDP}/prod", "api://orders-prod")
+    write("k8s/prod.yaml", "kind: Deployment\nmetadata: {name: orders}\nspec:\n"
+          "  template:\n    spec:\n      containers:\n        - name: orders\n"
+          f"          env:\n            - name: {variable}\n"
+          f"              value: {IDP}/prod-old\n")
+    _, report = check(cli, ("prod", environment(
+        "prod", "prod", f'issuers = ["{IDP}/prod"]', 'manifests = ["../k8s/prod.yaml"]')))
+    found = [f for f in report["findings"] if f["rule"] == "DC409"]
+    assert bool(found) == fires
+    if fires:
+        assert (found[0]["file"], found[0]["line"]) == ("k8s/prod.yaml", 10)
