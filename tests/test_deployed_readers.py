@@ -427,6 +427,85 @@ def test_istio_without_audiences_or_principal_policy(write: Write):
     assert audience.origin.file == "istio/jwt.yaml" and audience.origin.line == 7
 
 
+def istio_pair(namespace: str, target: str, policy_namespace: str, policy_target: str,
+               extra: str = "") -> str:
+    """A RequestAuthentication and an AuthorizationPolicy requiring a principal, each
+    attached by `target` (a spec line: selector or targetRefs, or "" for none)."""
+    return f"""\
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {{name: edge, namespace: {namespace}}}
+spec:
+  {target}
+  jwtRules:
+    - issuer: https://idp.example.com/prod
+      audiences: [api://edge]
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {{name: require-jwt, namespace: {policy_namespace}}}
+spec:
+  {policy_target}
+  rules:
+    - from:
+        - source: {{requestPrincipals: ["*"]}}
+{extra}"""
+
+
+GATEWAY_REF = "targetRefs: [{{group: gateway.networking.k8s.io, kind: Gateway, name: {}}}]"
+ORDERS = "selector: {matchLabels: {app: orders}}"
+MESH_ROOT = """---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: mesh-root}
+data:
+  mesh: |-
+    rootNamespace: mesh-root
+"""
+
+
+@pytest.mark.parametrize(("text", "passes_without_token"), [
+    # targetRefs: the same Gateway (or the Gateway whose pods the RA selects) is covered...
+    (istio_pair("shop", GATEWAY_REF.format("edge"), "shop", GATEWAY_REF.format("edge")), False),
+    (istio_pair("shop", "selector: {matchLabels: "
+                "{gateway.networking.k8s.io/gateway-name: edge}}",
+                "shop", GATEWAY_REF.format("edge")), False),
+    # ... another Gateway, another namespace, or a sidecar workload is not.
+    (istio_pair("shop", GATEWAY_REF.format("edge"), "shop", GATEWAY_REF.format("admin")), True),
+    (istio_pair("shop", GATEWAY_REF.format("edge"), "other", GATEWAY_REF.format("edge")), True),
+    (istio_pair("shop", ORDERS, "shop", GATEWAY_REF.format("edge")), True),
+    # A selector matches a subset of the workload's labels; root-namespace policies match
+    # in every namespace, other namespaces' do not.
+    (istio_pair("shop", "selector: {matchLabels: {app: orders, version: v1}}", "shop",
+                ORDERS), False),
+    (istio_pair("shop", ORDERS, "istio-system", ORDERS), False),
+    (istio_pair("shop", ORDERS, "other", ORDERS), True),
+    (istio_pair("shop", ORDERS, "istio-system", ""), False),  # mesh-wide policy
+    (istio_pair("shop", ORDERS, "shop", ""), False),  # namespace-wide policy
+    # A mesh-wide RequestAuthentication is covered only by a mesh-wide policy.
+    (istio_pair("istio-system", "", "shop", ""), True),
+    (istio_pair("istio-system", "", "istio-system", ""), False),
+    # The root namespace is MeshConfig.rootNamespace when the istio ConfigMap says so.
+    (istio_pair("shop", ORDERS, "mesh-root", ORDERS, MESH_ROOT), False),
+    (istio_pair("shop", ORDERS, "istio-system", ORDERS, MESH_ROOT), True),
+])
+def test_istio_authorization_policy_attachment(write: Write, text: str,
+                                               passes_without_token: bool):
+    write("istio/jwt.yaml", text)
+    found = reading(write, "gateways.edge", 'kind = "istio"\npaths = ["../istio/*.yaml"]')
+    assert not found.problems
+    assert ("principal" in {d.check for d in found.disabled}) == passes_without_token
+
+
+def test_istio_policy_with_selector_and_target_refs_is_refused(write: Write):
+    write("istio/jwt.yaml", istio_pair("shop", ORDERS, "shop", ORDERS + "\n  "
+                                       + GATEWAY_REF.format("edge")))
+    found = reading(write, "gateways.edge", 'kind = "istio"\npaths = ["../istio/*.yaml"]')
+    [problem] = found.problems
+    assert "both selector and targetRefs" in problem.message and problem.line == 15
+    assert "principal" in {d.check for d in found.disabled}
+
+
 # Frontends ---------------------------------------------------------------------------------
 
 ENV_MAP = 'map = { authority = "{p}AUTHORITY", client_id = "{p}CLIENT_ID" }'

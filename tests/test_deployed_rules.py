@@ -506,3 +506,28 @@ def test_dc409_spring_issuer_from_an_environment_variable(write: Write, cli: Cli
     assert bool(found) == fires
     if fires:
         assert (found[0]["file"], found[0]["line"]) == ("k8s/prod.yaml", 10)
+
+
+# Istio: policies attached by targetRefs or from the root namespace, matched as Istio does --
+
+@pytest.mark.parametrize(("policy_namespace", "policy_target", "fires"), [
+    ("istio-system", "selector: {matchLabels: {app: orders}}", False),
+    ("other", "selector: {matchLabels: {app: orders}}", True),
+    ("shop", "targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: edge}]",
+     True),  # a sidecar workload ignores targetRefs
+])
+def test_dc411_istio_policy_attachment_end_to_end(write: Write, cli: Cli,
+                                                  policy_namespace: str, policy_target: str,
+                                                  fires: bool):
+    from tests.test_deployed_readers import istio_pair
+
+    write("istio/jwt.yaml", istio_pair("shop", "selector: {matchLabels: {app: orders}}",
+                                       policy_namespace, policy_target))
+    _, report = check(cli, ("prod", env_toml("prod", f"{IDP}/prod", """
+        [apis.orders.deployed]
+        kind = "istio"
+        paths = ["../istio/jwt.yaml"]
+        """, tier="prod")))
+    found = [f for f in report["findings"] if f["rule"] == "DC411"
+             and f["evidence"]["check"] == "principal"]
+    assert bool(found) == fires
