@@ -631,6 +631,86 @@ def test_envoy_empty_issuer_audiences_and_allow_missing(write: Write):
     assert {d.check for d in found.disabled} == {"issuer", "audience", "principal"}
 
 
+def envoy_rules(rules: str, providers: str = "", requirement_map: str = "") -> str:
+    """ENVOY with its rules (and more providers, a requirement_map) replaced; each given as
+    YAML lines indented for the jwt_authn typed_config."""
+    text = ENVOY.replace("""                      rules:
+                        - match: {prefix: /}
+                          requires: {provider_name: idp}
+""", rules + requirement_map)
+    return text.replace("                      rules:", providers + "                      rules:",
+                        1) if providers else text
+
+
+RULES = """\
+                      rules:
+                        - match: {prefix: /health}
+                        - match: {path: /callback}
+                          requires: {allow_missing_or_failed: {}}
+                        - match: {safe_regex: {regex: "^/api/v[0-9]+/"}}
+                          requires: {requires_all: {requirements: [{provider_name: idp},
+                                                                   {allow_missing: {}}]}}
+                        - match: {prefix: /legacy}
+                          requires: {requires_any: {requirements: [{provider_name: idp},
+                                                                   {allow_missing: {}}]}}
+                        - match: {prefix: /}
+                          requires:
+                            provider_and_audiences: {provider_name: idp,
+                                                     audiences: [api://orders-admin]}
+"""
+
+
+def test_envoy_each_rule_is_judged_with_its_match(write: Write):
+    write("envoy/envoy.yaml", envoy_rules(RULES))
+    found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
+    assert not found.problems
+    open_routes = sorted((d.origin.line, d.message) for d in found.disabled)
+    assert [(line, message.split(":")[0]) for line, message in open_routes] == [
+        (22, "rules[0] (prefix /health)"), (24, "rules[1] (path /callback)"),
+        (29, "rules[3] (prefix /legacy)")]
+    assert "no requirement" in open_routes[0][1]
+    assert "allow_missing_or_failed" in open_routes[1][1]
+    # requires_all with allow_missing still needs idp's token (rules[2]); rules[4] needs
+    # idp's token with the audiences it names.
+    assert value(found, "route_audiences") == ("api://orders-admin",)
+    assert where(found, "route_audiences") == (
+        "envoy/envoy.yaml:32 (rules[4] (prefix /) provider_and_audiences)")
+    route = found.setting("route_issuers")
+    assert route is not None and route.value == ("https://idp.example.com/prod",)
+
+
+def test_envoy_requirement_map_unknown_names_and_unused_providers(write: Write):
+    staging = """\
+                        staging:
+                          issuer: https://idp.example.com/staging
+                          audiences: [api://orders]
+"""
+    requirement_map = """\
+                      requirement_map:
+                        strict: {provider_name: idp}
+"""
+    write("envoy/envoy.yaml", envoy_rules("""\
+                      rules:
+                        - match: {prefix: /}
+                          requirement_name: strict
+""", staging, requirement_map))
+    found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
+    assert not found.problems and not found.disabled
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    assert any("provider staging" in n and "never verified" in n for n in found.notes)
+    write("envoy/envoy.yaml", envoy_rules("""\
+                      rules:
+                        - match: {prefix: /a}
+                          requirement_name: lax
+                        - match: {prefix: /}
+                          requires: {provider_name: nobody}
+""", staging, requirement_map))
+    found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
+    assert sorted(p.message.split(",")[0] for p in found.problems) == [
+        "rules[0] (prefix /a) names requirement lax",
+        "rules[1] (prefix /) requires provider nobody"]
+
+
 # Kong ----------------------------------------------------------------------------------------
 
 KONG = """\

@@ -531,3 +531,53 @@ def test_dc411_istio_policy_attachment_end_to_end(write: Write, cli: Cli,
     found = [f for f in report["findings"] if f["rule"] == "DC411"
              and f["evidence"]["check"] == "principal"]
     assert bool(found) == fires
+
+
+# Envoy: each rule's requirement, reported with its match ----------------------------------
+
+def test_envoy_routes_dc411_and_dc412_per_rule(write: Write, cli: Cli):
+    from tests.test_deployed_readers import envoy_rules
+
+    staging = f"""\
+                        staging:
+                          issuer: {IDP}/staging
+                          audiences: [api://orders]
+"""
+
+    def envoy_env(name: str, rules: str) -> str:
+        write(f"envoy/{name}.yaml", envoy_rules(rules, staging).replace(
+            "https://idp.example.com/prod", f"{IDP}/{name}"))
+        return env_toml(name, f"{IDP}/{name}", f"""
+            [gateways.edge.deployed]
+            kind = "envoy"
+            paths = ["../envoy/{name}.yaml"]
+            """, tier="prod" if name == "prod" else "nonprod")
+
+    open_admin = """\
+                      rules:
+                        - match: {prefix: /admin}
+                          requires: {provider_name: staging}
+                        - match: {prefix: /}
+                          requires: {requires_any: {requirements: [{provider_name: idp},
+                                                                   {allow_missing: {}}]}}
+"""
+    _, report = check(cli, ("prod", envoy_env("prod", open_admin)),
+                      ("staging", envoy_env("staging", "")))
+    [crossover] = [f for f in report["findings"] if f["rule"] == "DC412"
+                   and f["environment"] == "prod"]
+    assert crossover["severity"] == "critical" and crossover["line"] == 26
+    assert "rules[0] (prefix /admin) requires staging" in crossover["message"]
+    [open_route] = [f for f in report["findings"] if f["rule"] == "DC411"
+                    and f["environment"] == "prod"]
+    assert open_route["line"] == 28 and "rules[1] (prefix /)" in open_route["message"]
+    # Silent: every route requires this environment's provider (staging's is defined but
+    # required by no rule).
+    closed = """\
+                      rules:
+                        - match: {prefix: /}
+                          requires: {provider_name: idp}
+"""
+    _, report = check(cli, ("prod", envoy_env("prod", closed)),
+                      ("staging", envoy_env("staging", "")))
+    assert not [f for f in report["findings"] if f["environment"] == "prod"
+                and f["rule"] in ("DC411", "DC412")]

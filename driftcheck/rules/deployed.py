@@ -268,7 +268,12 @@ def deployed_check_disabled(self: Rule, context: RuleContext) -> Iterator[Findin
     Spring Boot without `audiences` does not check `aud`; ASP.NET Core's configuration
     binding validates `iss` and `aud` only when `ValidIssuer(s)` and `ValidAudience(s)` are
     set; an Istio RequestAuthentication only rejects invalid tokens, and without an
-    AuthorizationPolicy requiring a request principal a request without any token passes.
+    AuthorizationPolicy requiring a request principal a request without any token passes
+    (policies matched as Istio attaches them: selector, root namespace, targetRefs); an
+    Envoy jwt_authn rule whose requirement tree passes a request without a valid token
+    (no `requires`, `allow_missing`, `allow_missing_or_failed`, through `requires_any` /
+    `requires_all`) is reported with its match; oauth2-proxy's
+    `--insecure-oidc-skip-issuer-verification` (flag, variable or file) turns `iss` off.
     High when the environment file declares the value the check would enforce (it relies
     on it), medium otherwise.
 
@@ -307,7 +312,13 @@ def deployed_check_disabled(self: Rule, context: RuleContext) -> Iterator[Findin
 
 _REFERENCE_FIELDS = {"issuers": "issuer", "authority": "issuer", "audiences": "audience",
                      "audience": "audience", "jwks_uri": "jwks_uri",
-                     "extra_jwks_uris": "jwks_uri", "api_base_url": "api_url"}
+                     "extra_jwks_uris": "jwks_uri", "api_base_url": "api_url",
+                     "route_issuers": "issuer", "route_audiences": "audience"}
+
+
+_LABELS = {"route_issuers": "issuer required by a route",
+           "route_audiences": "audience required by a route",
+           "extra_jwks_uris": "extra JWKS URI"}
 
 
 def _owned(environment: Environment, what: str, context: RuleContext) -> set[str]:
@@ -359,10 +370,12 @@ def _matches(what: str, value: str, owned: set[str]) -> bool:
 def deployed_crossover(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
-    The deployed counterpart of DC505: every issuer, audience, JWKS URL, authority and API
-    URL a component's deployed artifacts set is looked up among the other environments'
-    declared and discovered values; one that belongs to another environment and not to
-    this one is reported at the file and line that set it. Prod ↔ non-prod crossovers are
+    The deployed counterpart of DC505: every issuer, audience, JWKS URL (Kong
+    openid-connect's `extra_jwks_uris` too), authority and API URL a component's deployed
+    artifacts set — for Envoy, per rule: the issuers of the providers each route requires —
+    is looked up among the other environments' declared and discovered values; one that
+    belongs to another environment and not to this one is reported at the file and line
+    that set it. Prod ↔ non-prod crossovers are
     critical. Issuers match whatever their trailing slash.
 
     ## Why is this bad?
@@ -379,15 +392,17 @@ def deployed_crossover(self: Rule, context: RuleContext) -> Iterator[Finding]:
     by_name = {e.name: e for e in context.environments}
     for environment, reading in _readings(context):
         mine = index[environment.name]
+        reported: set[tuple[str, str]] = set()  # a route's value first, then the whole's
         for setting in reading.settings:
             what = _REFERENCE_FIELDS.get(setting.field)
             if what is None:
                 continue
             values = setting.value if isinstance(setting.value, tuple) else (setting.value,)
             for value in values:
-                if not isinstance(value, str) or _matches(what, value,
-                                                          _owned(environment, what, context)):
+                if not isinstance(value, str) or (what, value) in reported or _matches(
+                        what, value, _owned(environment, what, context)):
                     continue
+                reported.add((what, value))
                 for other in index.values():
                     if other.name == environment.name or not _matches(
                             what, value, _owned(by_name[other.name], what, context)):
@@ -397,7 +412,8 @@ def deployed_crossover(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     key_path = f"{reading.component}.{setting.field}"
                     yield self.finding(
                         environment, reading.component,
-                        f"{reading.component}'s deployed {setting.field} {value} (set at "
+                        f"{reading.component}'s deployed "
+                        f"{_LABELS.get(setting.field, setting.field)} {value} (set at "
                         f"{origin}) is {other.name}'s {what.replace('_', ' ')}, not "
                         f"{environment.name}'s.",
                         evidence={"field": setting.field, "value": value,
