@@ -7,9 +7,10 @@ Defaults and meanings from config.proto (as in driftcheck's envoy-jwt-authn prof
 issuer is not checked, no audiences means `aud` is not checked, clock skew 60 s, JWKS cache
 10 min.
 
-`rules` (envoy/extensions/filters/http/jwt_authn/v3/config.proto, `RequirementRule` and
-`JwtRequirement`): the first rule whose `match` matches decides; a rule with neither `requires`
-nor `requirement_name` (a name in `requirement_map`) does not require a token. A requirement
+`rules` (envoyproxy/envoy `api/envoy/extensions/filters/http/jwt_authn/v3/config.proto`,
+commit 0016b951, `RequirementRule` and `JwtRequirement`): "The first matched requirement will
+be applied"; a rule with neither `requires` nor `requirement_name` (a name in
+`requirement_map`): "If not specified, Jwt verification is disabled". A requirement
 is one of `provider_name`, `provider_and_audiences` (the provider, with these audiences instead
 of its own), `requires_any` (one of `requirements` suffices), `requires_all` (all of them),
 `allow_missing` (no token passes; a present token must verify) and `allow_missing_or_failed`

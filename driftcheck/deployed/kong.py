@@ -6,8 +6,9 @@ and `openid-connect` plugins, global or scoped to a service, route or consumer.
 `algorithm` (default HS256); `exp` and `nbf` are checked only when listed in
 `claims_to_verify` (a listed claim that is absent fails: `exp` is then required); `aud` is
 never read. Credential secrets are never read.
-`maximum_expiration` (Kong/kong `kong/plugins/jwt/schema.lua`, `handler.lua` and
-`jwt_parser.lua`, 3.x): a number of seconds, default 0 (off), between 0 and 31536000; when
+`maximum_expiration` (Kong/kong `kong/plugins/jwt/schema.lua` at commit 0797478d,
+`handler.lua` and `jwt_parser.lua` `check_maximum_expiration`): a number of seconds,
+default 0 (off), between 0 and 31536000; when
 above 0 the schema's entity check requires `exp` in `claims_to_verify`, and
 `check_maximum_expiration` refuses a token without `exp` or whose `exp - now` exceeds it, so a
 token whose lifetime (`exp - iat`) is longer is refused while it is fresh.
