@@ -37,13 +37,13 @@ def test_corpus_is_large_varied_and_split_by_whole_libraries():
 
 
 def test_development_split_stays_where_it_is():
-    """The old held-out split joined the development split with its 15 misses (one of
-    them a wrong step); they stay a floor until the reader is improved on them."""
+    """The old held-out split joined the development split; after its libraries were
+    catalogued 6 misses remain (one a wrong step), a floor until the reader improves."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = [(o.expected, o.got, o.message[:80]) for o in results if o.got != o.expected]
-    assert numbers.right >= 440, misses
-    assert numbers.stepped - numbers.stepped_right <= 2, misses
+    assert numbers.right >= 449, misses
+    assert numbers.stepped - numbers.stepped_right <= 1, misses
 
 
 def test_held_out_split_meets_the_precision_target_and_its_measured_accuracy():
