@@ -25,7 +25,11 @@ def test_corpus_is_large_varied_and_split_by_whole_libraries():
     assert len({r["library"] for r in rows}) >= 30
     assert len({r["language"] for r in rows}) >= 8
     splits = Counter(r["split"] for r in rows)
-    assert set(splits) <= {"dev", "held-out"}
+    assert set(splits) == {"dev", "held-out"}
+    held_out = [r for r in rows if r["split"] == "held-out"]
+    assert len(held_out) >= 150
+    assert len({r["library"] for r in held_out}) >= 15
+    assert len({r["language"] for r in held_out}) >= 6
     by_library: dict[str, set[str]] = {}
     for row in rows:
         by_library.setdefault(row["library"], set()).add(row["split"])
@@ -46,13 +50,12 @@ def test_development_split_stays_where_it_is():
     assert numbers.stepped - numbers.stepped_right <= 1, misses
 
 
-def test_held_out_split_meets_the_precision_target_and_its_measured_accuracy():
-    """Measured, never tuned on. Precision of one-step answers meets the 98 % target; the
-    accuracy target (95 %) is not met: 89.9 % was measured blind (docs/diagnose.md), and
-    this test keeps it from falling."""
+def test_held_out_split_meets_the_targets():
+    """The second held-out split (libraries found nowhere else in the corpus), measured
+    once after the reader was improved on the development split only."""
     numbers = measure(outcomes("held-out"))
     assert numbers.precision >= 0.98
-    assert numbers.accuracy >= 142 / 158
+    assert numbers.accuracy >= 0.95
 
 
 # -- envelopes ---------------------------------------------------------------------------
