@@ -41,13 +41,13 @@ def test_corpus_is_large_varied_and_split_by_whole_libraries():
 
 
 def test_development_split_stays_where_it_is():
-    """The old held-out split joined the development split; after its libraries were
-    catalogued 6 misses remain (one a wrong step), a floor until the reader improves."""
+    """Every dev message right (the number reached while tuning on it), including the
+    first held-out split that joined it."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = [(o.expected, o.got, o.message[:80]) for o in results if o.got != o.expected]
-    assert numbers.right >= 449, misses
-    assert numbers.stepped - numbers.stepped_right <= 1, misses
+    assert numbers.accuracy >= 1.0, misses
+    assert numbers.precision >= 1.0, misses
 
 
 def test_held_out_split_meets_the_targets():
@@ -149,6 +149,30 @@ def test_each_layer_names_its_step(text, step, layer):
     diagnosis = diagnose(text)
     assert (diagnosis.step, diagnosis.layer) == (step, layer)
     assert diagnosis.decided_by and diagnosis.confidence in ("high", "medium")
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    # Bare class names and enum kinds of development libraries, read as the words they are
+    # made of (the reader, not the families: these go straight to read()).
+    ("ExpiredSignature", "time"), ("InvalidIssuer", "issuer"), ("InvalidAudience", "audience"),
+    ("InvalidAlgorithm", "algorithm"), ("io.fusionauth.jwt.JWTExpiredException", "time"),
+    ("io.fusionauth.jwt.InvalidJWTSignatureException", "signature"),
+    ("io.fusionauth.jwt.NoneNotAllowedException", "algorithm"), ("maxAge exceeded", "time"),
+    ("decoded JWT is missing required claim(s)", "claims"),
+    ("Missing required claim: exp", "time"),
+])
+def test_reader_splits_identifiers_and_reads_unnamed_claims(text, step):
+    from driftcheck.diagnose.reader import read
+
+    reading = read(text)
+    assert (reading.kind, reading.step) == ("step", step), reading
+
+
+def test_reader_leaves_codes_and_random_values_alone():
+    from driftcheck.diagnose.reader import read
+
+    assert read("IDX99999").kind == "none"
+    assert read("kid VtWm3YgkbFvA8dLb").kind != "step"
 
 
 @pytest.mark.parametrize("text", [
