@@ -11,7 +11,7 @@ from driftcheck.http_facts import environment_clock_offset
 from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
 from driftcheck.profiles import DEFAULT_PROFILE
 from driftcheck.profiles.effective import validators_of
-from driftcheck.rules.advice import algorithms_fix
+from driftcheck.rules.advice import algorithms_fix, skew_policy_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
 
@@ -354,7 +354,8 @@ def clock_skew_policy(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                evidence={"clock_skew_seconds": skew,
                                          "clock_skew": described,
                                          "token_lifetime_seconds": shortest},
-                               key_path=validator.clock_skew.key_path)
+                               key_path=validator.clock_skew.key_path,
+                               fix=skew_policy_fix(context, environment, component, skew))
 
 
 @rule(

@@ -16,6 +16,7 @@ from driftcheck.identity import (
     url_under,
 )
 from driftcheck.models import Environment
+from driftcheck.rules.advice import crossover_fix, shared_value_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 
 
@@ -186,6 +187,7 @@ def _value_sharing(self: Rule, context: RuleContext, values_of: str, allow: str,
             severity=_severity(base, mine, risky, allowed) if risky else Severity.INFO,
             related=[o.name for o in others],
             subject=value,
+            fix=shared_value_fix(context, environment, where[value], bool(risky)),
         )
 
 
@@ -391,6 +393,7 @@ def crossover_reference(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     Severity.CRITICAL if _crosses_tiers(mine, [other]) else Severity.HIGH),
                 related=[other.name],
                 subject=f"{reference.what}|{reference.value}|{other.name}",
+                fix=crossover_fix(context, environment, reference.key_path, other.name),
             )
 
 

@@ -19,6 +19,7 @@ from driftcheck.models import Api, Environment
 from driftcheck.observations import SecretObservation, TokenObservation
 from driftcheck.profiles import Profile, get_profile
 from driftcheck.profiles.effective import api_validator, effective
+from driftcheck.rules import advice
 from driftcheck.rules.advice import algorithms_fix
 from driftcheck.rules.clock import DATE_RESOLUTION
 from driftcheck.rules.registry import Rule, RuleContext, rule
@@ -608,7 +609,7 @@ def token_expired(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                clock_skew=f"{seconds_text(skew)}, {skew_source}",
                                issued_expired=at_issue or None,
                                validator_accepts=bool(unchecked) or None),
-            fix=ISSUED_EXPIRED_FIX if at_issue else None,
+            fix=ISSUED_EXPIRED_FIX if at_issue else advice.expired_fix(context, environment, api),
         )
 
 
@@ -661,6 +662,7 @@ def token_not_yet_valid(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                    clock_skew=f"{seconds_text(skew)}, {skew_source}",
                                    validator_accepts=not checked or None),
                 severity=None if checked else Severity.LOW,
+                fix=advice.not_yet_valid_fix(context, environment, api),
             )
             if checked:
                 break  # nbf explains it; iat would say the same thing again
@@ -798,6 +800,7 @@ def iss_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                **(dict(graded.evidence) if graded else {})),
             related=others,
             severity=graded.severity if graded else None,
+            fix=advice.token_issuer_fix(context, environment, api, iss, others, emitted),
         )
 
 
@@ -841,7 +844,8 @@ def aud_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     f"{_api_label(token)} declares no audiences, and {api.validator} then "
                     f"rejects every token that carries aud ({handling.source}).",
                     key_path=f"apis.{api.name}.audiences",
-                    evidence=_evidence(token, validator=api.validator, audience=handling.value))
+                    evidence=_evidence(token, validator=api.validator, audience=handling.value),
+                    fix=advice.audience_fix(context, environment, api, token, [], []))
             continue
         if handling.value == "not-checked":
             yield _finding(
@@ -873,6 +877,7 @@ def aud_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
             evidence=_evidence(token, expected=list(api.audiences), actual=audiences,
                                matches_environment=others or None),
             related=others,
+            fix=advice.audience_fix(context, environment, api, token, audiences, others),
         )
 
 
@@ -956,7 +961,8 @@ def wrong_token_type(self: Rule, context: RuleContext) -> Iterator[Finding]:
                        f"({'; '.join(guess.evidence)}).",
                        key_path=f"apis.{api.name}.accepts",
                        evidence=_evidence(token, kind=guess.kind, clues=list(guess.evidence)),
-                       severity=Severity.HIGH if guess.kind == "id" else Severity.MEDIUM)
+                       severity=Severity.HIGH if guess.kind == "id" else Severity.MEDIUM,
+                       fix=advice.token_type_fix(context, environment, api, guess.kind))
 
 
 @rule(
@@ -1136,4 +1142,5 @@ def token_lifetime(self: Rule, context: RuleContext) -> Iterator[Finding]:
                            f"{format_seconds(lifetime - api.max_token_age)} before it expires.",
                            key_path=f"apis.{api.name}.max_token_age",
                            evidence=_evidence(token, lifetime_seconds=lifetime,
-                                              max_token_age_seconds=api.max_token_age))
+                                              max_token_age_seconds=api.max_token_age),
+                           fix=advice.lifetime_fix(context, environment, api))
