@@ -96,6 +96,26 @@ def test_issuer_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # n
             assert DEPLOYED not in fix and "'s `" not in fix
 
 
+@pytest.mark.parametrize("validator, setting", [
+    ("envoy-jwt-authn", "JwtProvider.issuer"), ("strict", None)])
+def test_another_tenants_issuer_also_names_the_discovery_url(
+        sandbox, tmp_path, cli, validator, setting):
+    """DC101: the discovered issuer is another tenant's; an API that inherits idp.issuer is
+    named by its framework's setting only."""
+    other = sandbox.tenant_url("staging")
+    sandbox.set_faults("dev", advertised_issuer=other)
+    dev = sandbox.tenant_url("dev")
+    text = with_validator(environment(sandbox, "dev", ""), validator).replace(
+        f'issuers = ["{dev}"]\n', "")
+    (fix,) = fixes(check(cli, tmp_path, ("dev", text)), "DC101")
+    assert fix.startswith(f'Set `idp.issuer = "{other}"`')
+    assert fix.endswith("or point `idp.discovery_url` at the tenant that mints this "
+                        "environment's tokens.")
+    assert "`apis.orders.issuers`" not in fix
+    assert (f"{validator}'s `{setting}` {DEPLOYED} (it inherits idp.issuer)" in fix) if setting \
+        else DEPLOYED not in fix
+
+
 def test_a_token_from_another_environment_keeps_the_token_advice(
         sandbox, secrets, tmp_path, cli):  # noqa: F811
     """DC309 for staging's token at dev's API: the API's issuers are right, so the fix does
@@ -208,6 +228,39 @@ def test_a_deployed_value_is_named_with_its_file_and_line(
     # The deployed crossover itself is DC412's (it names the file and line in its message).
     assert [f["file"].endswith("application-dev.yml") for f in report["findings"]
             if f["rule"] == "DC412"] == [True]
+
+
+def _layers(validator: str) -> str:
+    return env_toml("dev", "https://idp.example.com/dev", f"""
+        [apis.orders]
+        url = "https://api.dev.example.com"
+        audiences = ["api://orders-dev"]
+        validator = "{validator}"
+        [gateways.edge]
+        url = "https://edge.dev.example.com"
+        audiences = ["api://orders-dev", "api://orders"]
+        upstream_apis = ["orders"]
+        validator = "envoy-jwt-authn"
+        [frontends.web]
+        api = "orders"
+        audience = "api://orders"
+        """)
+
+
+@pytest.mark.parametrize("validator, setting", [
+    ("fast-jwt", "createVerifier({ allowedAud })"), ("strict", None)])
+def test_layers_and_frontends_name_each_layers_setting(tmp_path, cli, validator, setting):
+    report = check(cli, tmp_path, ("dev", _layers(validator)), extra=("--offline",))
+    (dc403,) = fixes(report, "DC403")
+    assert dc403.startswith('Make both layers accept the same audiences: drop "api://orders" '
+                            "from `gateways.edge.audiences`, and the same in envoy-jwt-authn's "
+                            "`JwtProvider.audiences` where gateways.edge is deployed, or add "
+                            "it to `apis.orders.audiences`")
+    (dc402,) = fixes(report, "DC402")
+    assert dc402.startswith("Set `frontends.web.audience` to one of `apis.orders.audiences`")
+    for fix in (dc403, dc402):
+        assert (f"{validator}'s `{setting}` {DEPLOYED}" in fix) if setting \
+            else DEPLOYED not in fix
 
 
 # -- clocks and lifetimes: DC307, DC701, DC306, DC406, DC314 ----------------------------------

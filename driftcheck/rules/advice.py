@@ -165,11 +165,13 @@ def token_issuer_fix(context: RuleContext, environment: Environment, api: Api | 
     if api is None or crossover:
         return None
     component = f"apis.{api.name}"
-    declared = bool(_declared_issuers(environment, component))
+    declared = _declared_issuers(environment, component)
     key = f"{component}.issuers" if declared else "idp.issuer"
     extra = where_to_change(environment, component, "issuers", context)
     if iss in emitted:
-        lead = (f'Set `{key} = ["{iss}"]`' if declared else f'Set `{key} = "{iss}"`')
+        lead = (f'Set `{key} = "{iss}"`' if not declared else
+                f'Set `{key} = ["{iss}"]`' if len(declared) == 1 else
+                f'Put "{iss}" in `{key}` in place of the issuer it replaces')
         return f"{lead} (what this environment's IdP emits){extra}."
     return (f"List in `{key}` exactly the `issuer` of this environment's discovery document"
             f"{extra}; and send tokens from this environment's IdP.")
@@ -224,6 +226,31 @@ def crossover_fix(context: RuleContext, environment: Environment, key_path: str,
     return (f"Replace {other}'s {what} in `{key_path}` with {environment.name}'s own"
             f"{where_to_change(environment, component, key, context)}; if the sharing is "
             "deliberate, declare it with isolation.allow_shared.")
+
+
+def frontend_audience_fix(context: RuleContext, environment: Environment, frontend: str,
+                          api_name: str, requested: str) -> str:
+    """DC402: the frontend's requested audience, or (when it is the right one) the API's."""
+    component = f"apis.{api_name}"
+    return (f"Set `frontends.{frontend}.audience` to one of `{component}.audiences`; or, if "
+            f'"{requested}" is the API\'s own audience, add it to `{component}.audiences`'
+            f"{where_to_change(environment, component, 'audiences', context)}.")
+
+
+# -- layers (DC403) ---------------------------------------------------------------------------
+
+def layers_fix(context: RuleContext, environment: Environment, gateway: str, api_name: str,
+               key: str, differing: Sequence[str], at_gateway_only: bool) -> str:
+    """DC403: the gateway's and the API's lists of one kind, each with its own setting."""
+    edge, api = f"gateways.{gateway}", f"apis.{api_name}"
+    where_edge = where_to_change(environment, edge, key, context)
+    where_api = where_to_change(environment, api, key, context)
+    listed = _quoted(differing)
+    narrower, wider = (f"`{edge}.{key}`{where_edge}", f"`{api}.{key}`{where_api}")
+    if not at_gateway_only:
+        narrower, wider = wider, narrower
+    return (f"Make both layers accept the same {key}: drop {listed} from {narrower}, or add "
+            f"it to {wider}; or let only one layer validate.")
 
 
 # -- clocks and lifetimes (DC306, DC307, DC314, DC406, DC701) ---------------------------------

@@ -11,7 +11,12 @@ from driftcheck.http_facts import environment_clock_offset
 from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
 from driftcheck.profiles import DEFAULT_PROFILE
 from driftcheck.profiles.effective import validators_of
-from driftcheck.rules.advice import algorithms_fix, skew_policy_fix
+from driftcheck.rules.advice import (
+    algorithms_fix,
+    frontend_audience_fix,
+    layers_fix,
+    skew_policy_fix,
+)
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
 
@@ -103,6 +108,7 @@ def audience_not_accepted(self: Rule, context: RuleContext) -> Iterator[Finding]
                 evidence={"requested": frontend.audience, "accepted": list(api.audiences),
                           "api": api_name},
                 key_path=f"frontends.{name}.audience",
+                fix=frontend_audience_fix(context, environment, name, api.name, frontend.audience),
             )
 
 
@@ -161,7 +167,9 @@ def gateway_api_disagree(self: Rule, context: RuleContext) -> Iterator[Finding]:
                             "fail behind it.",
                             evidence={"field": field, "gateway": list(at_gateway),
                                       "api": list(at_api), "api_name": api_name},
-                            key_path=f"gateways.{name}.{field}", subject=api_name)
+                            key_path=f"gateways.{name}.{field}", subject=api_name,
+                            fix=layers_fix(context, environment, name, api_name, field,
+                                           passed_then_rejected, True))
                     if never_forwarded:
                         yield self.finding(
                             environment, f"gateways.{name}",
@@ -171,7 +179,8 @@ def gateway_api_disagree(self: Rule, context: RuleContext) -> Iterator[Finding]:
                             evidence={"field": field, "gateway": list(at_gateway),
                                       "api": list(at_api), "api_name": api_name},
                             key_path=f"apis.{api_name}.{field}", severity=Severity.MEDIUM,
-                            subject=name)
+                            subject=name, fix=layers_fix(context, environment, name, api_name,
+                                                         field, never_forwarded, False))
 
 
 @rule(
