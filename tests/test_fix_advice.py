@@ -63,6 +63,13 @@ def _env(validator: str) -> Environment:
                        gateways={"edge": Gateway(name="edge", validator="kong-jwt")})
 
 
+def test_the_snapshot_only_marker_is_runs():
+    from driftcheck.rules import advice
+    from driftcheck.run import SNAPSHOT_ONLY
+
+    assert advice.SNAPSHOT_ONLY == SNAPSHOT_ONLY
+
+
 def test_where_to_change_names_the_setting_or_says_there_is_none():
     assert where_to_change(_env("spring-security"), "apis.orders", "audiences") == (
         ", and the same in spring-security's `spring.security.oauth2.resourceserver.jwt."
@@ -370,3 +377,56 @@ def test_an_id_token_names_the_typ_setting(
     assert fix.startswith("Send the access token")
     assert (f"require typ at+jwt in {validator}'s `{setting}`" in fix) if setting \
         else "reject ID tokens itself" not in fix
+
+
+# -- drift: DC602, DC604 ----------------------------------------------------------------------
+
+def _drift(sandbox, cli, tmp_path, validator: str, **faults: Any) -> dict[str, Any]:
+    import json
+
+    dev = sandbox.tenant_url("dev")
+    folder = tmp_path / "envs"
+    folder.mkdir(exist_ok=True)
+    (folder / "dev.toml").write_text(env_toml("dev", dev, f"""
+        [apis.orders]
+        issuers = ["{dev}"]
+        algorithms = ["RS256"]
+        validator = "{validator}"
+        """))
+    assert cli("snapshot", str(folder), "-o", f"{tmp_path}/old.toml")[0] == 0
+    sandbox.set_faults("dev", **faults)
+    assert cli("snapshot", str(folder), "-o", f"{tmp_path}/new.toml")[0] == 0
+    _, out, _ = cli("diff", f"{tmp_path}/old.toml", f"{tmp_path}/new.toml", str(folder),
+                    "--format", "json")
+    report: dict[str, Any] = json.loads(out)
+    # Without environment files there is no key path to name: the rule's own fix.
+    _, out, _ = cli("diff", f"{tmp_path}/old.toml", f"{tmp_path}/new.toml", "--format", "json")
+    report["bare"] = json.loads(out)["findings"]
+    return report
+
+
+@pytest.mark.parametrize("validator, setting", [
+    ("spring-security", "spring.security.oauth2.resourceserver.jwt.issuer-uri"),
+    ("strict", None)])
+def test_an_issuer_change_names_every_key(sandbox, cli, tmp_path, validator, setting):
+    report = _drift(sandbox, cli, tmp_path, validator, trailing_slash_issuer=True)
+    (fix,) = fixes(report, "DC602")
+    assert f'Set `idp.issuer = "{sandbox.tenant_url("dev")}/"`' in fix
+    assert "the same in `apis.orders.issuers`" in fix and fix.endswith("revert the IdP change.")
+    assert (f"{validator}'s `{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
+    assert [f["fix"] for f in report["bare"] if f["rule"] == "DC602"] == [
+        "Update every API's and gateway's accepted issuers (and idp.issuer) to the new value, "
+        "or revert the IdP change."]
+
+
+@pytest.mark.parametrize("validator, setting", [
+    ("spring-security", "spring.security.oauth2.resourceserver.jwt.jws-algorithms"),
+    ("strict", None)])
+def test_an_algorithm_change_names_every_list(sandbox, cli, tmp_path, validator, setting):
+    report = _drift(sandbox, cli, tmp_path, validator, alg="ES256")
+    (fix,) = fixes(report, "DC604")
+    assert fix.startswith('Before the IdP signs with the new algorithm: add "ES256" to '
+                          "`apis.orders.algorithms`")
+    assert (f"{validator}'s `{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
+    assert all(f["fix"].startswith("Update every API's") for f in report["bare"]
+               if f["rule"] == "DC604")

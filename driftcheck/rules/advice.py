@@ -125,6 +125,37 @@ def algorithms_fix(environment: Environment, component: str, signs_with: Sequenc
             + "; or make the IdP sign with an algorithm the API accepts.")
 
 
+SNAPSHOT_ONLY = "(snapshot)"
+"""The `file` of an environment `diff` made from snapshots alone (run.SNAPSHOT_ONLY): it has
+no file whose keys a fix could name."""
+
+
+def _from_files(environment: Environment | None) -> bool:
+    return environment is not None and environment.file != SNAPSHOT_ONLY
+
+
+def algorithms_drift_fix(environment: Environment | None, added: Sequence[str]) -> str | None:
+    """DC604: every API and gateway whose declared `algorithms` lacks an algorithm the IdP
+    now signs with; None when none does (or without environment files)."""
+    if environment is None or not _from_files(environment) or not added:
+        return None
+    parts = []
+    for validator in validators_of(environment):
+        component = validator.component
+        family, _, name = component.partition(".")
+        holder = environment.apis.get(name) if family == "apis" else environment.gateways.get(
+            name)
+        declared = holder.algorithms if holder is not None else ()
+        missing = [a for a in added if a not in declared]
+        if declared and missing:
+            parts.append(f"add {_quoted(missing)} to `{component}.algorithms`"
+                         + where_to_change(environment, component, "algorithms"))
+    if not parts:
+        return None
+    return ("Before the IdP signs with the new algorithm: " + "; ".join(parts)
+            + "; or revert the IdP change.")
+
+
 # -- issuers (DC101-DC103, DC309) -------------------------------------------------------------
 
 def discovered_issuer_fix(context: RuleContext, environment: Environment, discovered: str,
@@ -145,11 +176,21 @@ def discovered_issuer_fix(context: RuleContext, environment: Environment, discov
             parts.append(f"the same in {framework[0]}'s `{framework[1].value}` where "
                          f"{component} is deployed (it inherits idp.issuer)")
     text = "; ".join(parts)
-    if kind == "other":
+    if kind == "drift":
+        text += "; or revert the IdP change"
+    elif kind == "other":
         text += "; or point `idp.discovery_url` at the tenant that mints this environment's tokens"
     elif kind != "trailing-slash":
         text += "; validators compare strings, not normalized URLs"
     return text + "."
+
+
+def issuer_drift_fix(context: RuleContext, environment: Environment | None,
+                     new: str) -> str | None:
+    """DC602: follow the IdP's new issuer everywhere; None without environment files."""
+    if environment is None or not _from_files(environment):
+        return None
+    return discovered_issuer_fix(context, environment, new, "drift")
 
 
 def _declared_issuers(environment: Environment, component: str) -> tuple[str, ...]:
