@@ -294,6 +294,18 @@ def layers_fix(context: RuleContext, environment: Environment, gateway: str, api
             f"it to {wider}; or let only one layer validate.")
 
 
+def probe_crossover_fix(context: RuleContext, environment: Environment, component: str,
+                        other: str | None) -> str:
+    """DC803: the deployed API took another environment's token: its issuers and audiences,
+    each with its framework setting, and the keys."""
+    whose = f"{other}'s" if other else "another environment's"
+    return (f"Make {component} accept only {environment.name}'s issuer and audience: neither "
+            f"`{component}.issuers`{where_to_change(environment, component, 'issuers', context)}"
+            f" nor `{component}.audiences`"
+            f"{where_to_change(environment, component, 'audiences', context)} may name "
+            f"{whose}; give each environment its own signing keys.")
+
+
 # -- clocks and lifetimes (DC306, DC307, DC314, DC406, DC701) ---------------------------------
 
 def _skew_clause(context: RuleContext | None, environment: Environment,
