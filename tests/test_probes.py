@@ -251,5 +251,7 @@ def test_dc803_fix_under_the_default_profile_names_only_the_keys(sandbox, tmp_pa
     result = run(sandbox, tmp_path, monkeypatch, {
         "staging": probed_env(sandbox, "staging"), "prod": strict})
     (finding,) = [f for f in result.findings if f.rule == "DC803"]
-    assert "`apis.orders.issuers` nor `apis.orders.audiences` may name staging's" in finding.fix
+    assert finding.fix == ("Make apis.orders accept only prod's issuer and audience (drop "
+                           "staging's): `apis.orders.issuers`; `apis.orders.audiences`; give "
+                           "each environment its own signing keys.")
     assert "deployed" not in finding.fix

@@ -299,11 +299,12 @@ def probe_crossover_fix(context: RuleContext, environment: Environment, componen
     """DC803: the deployed API took another environment's token: its issuers and audiences,
     each with its framework setting, and the keys."""
     whose = f"{other}'s" if other else "another environment's"
-    return (f"Make {component} accept only {environment.name}'s issuer and audience: neither "
-            f"`{component}.issuers`{where_to_change(environment, component, 'issuers', context)}"
-            f" nor `{component}.audiences`"
-            f"{where_to_change(environment, component, 'audiences', context)} may name "
-            f"{whose}; give each environment its own signing keys.")
+    return (f"Make {component} accept only {environment.name}'s issuer and audience (drop "
+            f"{whose}): `{component}.issuers`"
+            f"{where_to_change(environment, component, 'issuers', context)}; "
+            f"`{component}.audiences`"
+            f"{where_to_change(environment, component, 'audiences', context)}; give each "
+            "environment its own signing keys.")
 
 
 # -- clocks and lifetimes (DC306, DC307, DC314, DC406, DC701) ---------------------------------
