@@ -54,6 +54,18 @@ class Profile:
     """What it accepts when the API declares no `algorithms`; empty: whatever the keys allow."""
     algorithms_setting: Sourced[str]
     """Where the framework itself is told which algorithms to accept; "" when it has none."""
+    issuer_setting: Sourced[str]
+    """Where the framework is told which issuers to accept; "" when it has no such setting.
+    The same for the other `*_setting` fields: what fixes name besides the key path."""
+    audience_setting: Sourced[str]
+    clock_skew_setting: Sourced[str]
+    jwks_uri_setting: Sourced[str]
+    """Where it is told its key set's URL."""
+    jwks_cache_setting: Sourced[str]
+    """Where it is told how long to cache the key set."""
+    typ_setting: Sourced[str]
+    max_age_setting: Sourced[str]
+    """Where a maximum token age (from iat) is set."""
     typ: Sourced[str]
 
     def values(self) -> Mapping[str, Sourced[object]]:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from driftcheck.durations import format_seconds, seconds_text
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.rules.advice import clock_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import skew_text, skew_verdicts
 
@@ -80,4 +81,5 @@ def clock_skew_detected(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                       "clock_skew": v.clock_skew.describe(seconds_text),
                                       "rejects": v in beyond} for v in validators]},
             key_path="idp.issuer",
+            fix=clock_fix(context, environment, offset, DATE_RESOLUTION),
         )

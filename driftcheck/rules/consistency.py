@@ -9,7 +9,12 @@ from driftcheck.durations import format_seconds, seconds_text
 from driftcheck.facts.identity import RUNTIME_FIELDS, api_of, deployed_config
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.profiles import DEFAULT_PROFILE
-from driftcheck.rules.advice import algorithms_fix
+from driftcheck.rules.advice import (
+    algorithms_fix,
+    frontend_audience_fix,
+    layers_fix,
+    skew_policy_fix,
+)
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
 from driftcheck.urls import url_under
@@ -102,6 +107,7 @@ def audience_not_accepted(self: Rule, context: RuleContext) -> Iterator[Finding]
                 evidence={"requested": frontend.audience, "accepted": list(api.audiences),
                           "api": api_name},
                 key_path=f"frontends.{name}.audience",
+                fix=frontend_audience_fix(context, environment, name, api.name, frontend.audience),
             )
 
 
@@ -160,7 +166,9 @@ def gateway_api_disagree(self: Rule, context: RuleContext) -> Iterator[Finding]:
                             "fail behind it.",
                             evidence={"field": field, "gateway": list(at_gateway),
                                       "api": list(at_api), "api_name": api_name},
-                            key_path=f"gateways.{name}.{field}", subject=api_name)
+                            key_path=f"gateways.{name}.{field}", subject=api_name,
+                            fix=layers_fix(context, environment, name, api_name, field,
+                                           passed_then_rejected, True))
                     if never_forwarded:
                         yield self.finding(
                             environment, f"gateways.{name}",
@@ -170,7 +178,8 @@ def gateway_api_disagree(self: Rule, context: RuleContext) -> Iterator[Finding]:
                             evidence={"field": field, "gateway": list(at_gateway),
                                       "api": list(at_api), "api_name": api_name},
                             key_path=f"apis.{api_name}.{field}", severity=Severity.MEDIUM,
-                            subject=name)
+                            subject=name, fix=layers_fix(context, environment, name, api_name,
+                                                         field, never_forwarded, False))
 
 
 @rule(
@@ -351,7 +360,8 @@ def clock_skew_policy(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                evidence={"clock_skew_seconds": skew,
                                          "clock_skew": described,
                                          "token_lifetime_seconds": shortest},
-                               key_path=validator.clock_skew.key_path)
+                               key_path=validator.clock_skew.key_path,
+                               fix=skew_policy_fix(context, environment, component, skew))
 
 
 @rule(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from driftcheck.compare import DifferenceKind, IssuerDifference, classify_issuer, mark_difference
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
-from driftcheck.rules.advice import algorithms_fix
+from driftcheck.rules.advice import algorithms_fix, discovered_issuer_fix, jwks_uri_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import issuer_verdicts
 from driftcheck.urls import is_loopback
@@ -53,6 +53,7 @@ def _issuer_findings(
             },
             key_path="idp.issuer",
             severity=severity,
+            fix=discovered_issuer_fix(context, environment, discovered, kind),
         )
 
 
@@ -332,6 +333,7 @@ def jwks_uri_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
                       "discovery_url": url},
             key_path="idp.jwks_uri",
             severity=severity,
+            fix=jwks_uri_fix(context, environment, discovered),
         )
 
 

@@ -14,6 +14,7 @@ from driftcheck.durations import format_seconds
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
+from driftcheck.rules.advice import algorithms_drift_fix, issuer_drift_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 
 ENDPOINT_FIELDS = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri",
@@ -160,7 +161,7 @@ def issuer_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
             evidence={"old": old, "new": new,
                       "old_marked": difference.expected_marked,
                       "new_marked": difference.actual_marked},
-            key_path="idp.issuer")
+            key_path="idp.issuer", fix=issuer_drift_fix(context, environment, new))
 
 
 @rule(
@@ -243,4 +244,4 @@ def algorithms_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
             f"{name}'s signing algorithms changed since the previous snapshot: "
             f"{'; '.join(parts)}.",
             evidence={"added": added, "removed": removed, "now": sorted(new)},
-            key_path="idp.issuer")
+            key_path="idp.issuer", fix=algorithms_drift_fix(environment, added))

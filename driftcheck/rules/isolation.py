@@ -9,6 +9,7 @@ from driftcheck.compare import classify_issuer
 from driftcheck.facts.identity import EnvironmentIdentity, Reference, deployed_config, references
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
+from driftcheck.rules.advice import crossover_fix, shared_value_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.urls import url_under
 
@@ -171,6 +172,7 @@ def _value_sharing(self: Rule, context: RuleContext, values_of: str, allow: str,
             severity=_severity(base, mine, risky, allowed) if risky else Severity.INFO,
             related=[o.name for o in others],
             subject=value,
+            fix=shared_value_fix(context, environment, where[value], bool(risky)),
         )
 
 
@@ -387,6 +389,7 @@ def crossover_reference(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     Severity.CRITICAL if _crosses_tiers(mine, [other]) else Severity.HIGH),
                 related=[other.name],
                 subject=f"{reference.what}|{reference.value}|{other.name}",
+                fix=crossover_fix(context, environment, reference.key_path, other.name),
             )
 
 

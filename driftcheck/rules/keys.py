@@ -14,6 +14,7 @@ from driftcheck.jwks import STRONG_CURVES, JwksFacts, KeyFacts
 from driftcheck.models import Environment
 from driftcheck.profiles.effective import EffectiveValidator
 from driftcheck.redact import PRIVATE_MEMBERS, private_member_sites
+from driftcheck.rules.advice import overlap_fix, rotation_lead_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import HMAC_BITS, lifetime
 
@@ -491,7 +492,8 @@ def jwks_cache_outlives_rotation(self: Rule, context: RuleContext) -> Iterator[F
                               "jwks_uri": seen.jwks_url},
                     key_path=(validator.refetch_on_unknown_kid if
                               validator.refetch_on_unknown_kid.value else
-                              validator.jwks_cache).key_path)
+                              validator.jwks_cache).key_path,
+                    fix=rotation_lead_fix(context, environment, validator.component, lead))
         yield from _new_key_in_use(self, context, environment, validators)
 
 
@@ -659,4 +661,5 @@ def rotation_overlap_too_short(self: Rule, context: RuleContext) -> Iterator[Fin
             "signed with a retired key fail before they expire.",
             evidence={"rotation_overlap_seconds": overlap, "token_lifetime_seconds": max(spans),
                       "cache_window_seconds": cache, "shortfall_seconds": needed - overlap},
-            key_path="idp.rotation_overlap")
+            key_path="idp.rotation_overlap",
+            fix=overlap_fix(context, environment, needed))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from driftcheck.facts import TokenFacts
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.profiles import get_profile
+from driftcheck.rules import advice
 from driftcheck.rules.registry import Rule, RuleContext
 from driftcheck.rules.token._shared import (
     _api_label,
@@ -57,7 +58,8 @@ def aud_mismatch(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Fi
                 f"{_api_label(token)} declares no audiences, and {api.validator} then "
                 f"rejects every token that carries aud ({handling.source}).",
                 key_path=f"apis.{api.name}.audiences",
-                evidence=_evidence(token, validator=api.validator, audience=handling.value))
+                evidence=_evidence(token, validator=api.validator, audience=handling.value),
+                fix=advice.audience_fix(context, environment, api, token, [], []))
         return
     if handling.value == "not-checked":
         yield _finding(
@@ -89,4 +91,5 @@ def aud_mismatch(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Fi
         evidence=_evidence(token, expected=list(api.audiences), actual=audiences,
                            matches_environment=others or None),
         related=others,
+        fix=advice.audience_fix(context, environment, api, token, audiences, others),
     )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from driftcheck.facts import TokenFacts
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.rules import advice
 from driftcheck.rules.registry import Rule, RuleContext
 from driftcheck.rules.token._shared import (
     _api_label,
@@ -59,7 +60,7 @@ def required_claim_missing(self: Rule, _context: RuleContext, t: TokenFacts) -> 
     fix="Send access tokens to APIs (request them for the API's audience); keep ID tokens in "
     "the client that received them.",
 )
-def wrong_token_type(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
+def wrong_token_type(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
     """
     ## What it does
     Classifies the token as access or ID token from its evidence (`typ` `at+jwt` per RFC
@@ -88,4 +89,5 @@ def wrong_token_type(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterat
                    f"({'; '.join(guess.evidence)}).",
                    key_path=f"apis.{api.name}.accepts",
                    evidence=_evidence(token, kind=guess.kind, clues=list(guess.evidence)),
-                   severity=Severity.HIGH if guess.kind == "id" else Severity.MEDIUM)
+                   severity=Severity.HIGH if guess.kind == "id" else Severity.MEDIUM,
+                   fix=advice.token_type_fix(context, environment, api, guess.kind))

@@ -8,6 +8,7 @@ from driftcheck.compare import classify_issuer, entra_version_confusion
 from driftcheck.facts import TokenFacts
 from driftcheck.facts.indexes import issuers_named
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.rules import advice
 from driftcheck.rules.registry import Rule, RuleContext
 from driftcheck.rules.token._shared import (
     _api_label,
@@ -98,4 +99,5 @@ def iss_mismatch(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Fi
                            **(dict(graded.evidence) if graded else {})),
         related=others,
         severity=graded.severity if graded else None,
+        fix=advice.token_issuer_fix(context, environment, api, iss, others, emitted),
     )

@@ -10,6 +10,7 @@ from driftcheck.facts import TokenFacts
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
 from driftcheck.observations import TokenObservation
+from driftcheck.rules import advice
 from driftcheck.rules.clock import DATE_RESOLUTION
 from driftcheck.rules.registry import Rule, RuleContext
 from driftcheck.rules.token._shared import (
@@ -126,7 +127,7 @@ def token_expired(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[F
                            clock_skew=f"{seconds_text(skew)}, {skew_source}",
                            issued_expired=at_issue or None,
                            validator_accepts=bool(unchecked) or None),
-        fix=ISSUED_EXPIRED_FIX if at_issue else None,
+        fix=ISSUED_EXPIRED_FIX if at_issue else advice.expired_fix(context, environment, t.api),
         validator_accepts=bool(unchecked),
     )
 
@@ -180,6 +181,7 @@ def token_not_yet_valid(self: Rule, context: RuleContext, t: TokenFacts) -> Iter
                                validator_accepts=not checked or None),
             severity=None if checked else Severity.LOW,
             validator_accepts=not checked,
+            fix=advice.not_yet_valid_fix(context, environment, api),
         )
         if checked:
             break  # nbf explains it; iat would say the same thing again
@@ -252,7 +254,7 @@ def timestamp_in_milliseconds(self: Rule, context: RuleContext, t: TokenFacts) -
     fix="Align the IdP's access-token lifetime with the API's max_token_age; always set exp.",
     needs_network=True,
 )
-def token_lifetime(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
+def token_lifetime(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[Finding]:
     """
     ## What it does
     Compares the known-good token's lifetime (`exp - iat`) with the API's `max_token_age`,
@@ -296,4 +298,5 @@ def token_lifetime(self: Rule, _context: RuleContext, t: TokenFacts) -> Iterator
                        f"{format_seconds(lifetime - api.max_token_age)} before it expires.",
                        key_path=f"apis.{api.name}.max_token_age",
                        evidence=_evidence(token, lifetime_seconds=lifetime,
-                                          max_token_age_seconds=api.max_token_age))
+                                          max_token_age_seconds=api.max_token_age),
+                       fix=advice.lifetime_fix(context, environment, api))
