@@ -562,7 +562,8 @@ INSPECTION_VIEWS: dict[str, Callable[[Inspection, float], None]] = {
 def cmd_inspect(args: argparse.Namespace) -> int:
     import time
 
-    from driftcheck.inspect_token import inspect_in_environment, inspect_token, read_token
+    from driftcheck.inspect_check import inspect_in_environment
+    from driftcheck.inspect_token import inspect_token, read_token
 
     raw = read_token(args.token)
     now = _parse_now(args.now)

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from joserfc import jwk, jwt
 
+from driftcheck.facts import build_facts
 from driftcheck.load import load_environments
 from driftcheck.tokens.observe import analyze
 
@@ -195,7 +196,7 @@ def _pipeline_context(token_observation):  # type: ignore[no-untyped-def]
                            {"keys": [KEY.as_dict(private=False)]})
     seen = EnvironmentObservation("e", discovery.url, keys.url, tokens=(token_observation,))
     observations = Observations(0.0, {discovery.url: discovery, keys.url: keys}, {"e": seen})
-    return RuleContext((environment,), observations, now=1_800_000_000.0)
+    return RuleContext(build_facts((environment,), observations, now=1_800_000_000.0))
 
 
 @FAST
@@ -206,14 +207,14 @@ def _pipeline_context(token_observation):  # type: ignore[no-untyped-def]
 def test_every_rule_survives_any_token(header, claims):
     from dataclasses import replace
 
+    from driftcheck.outcome import token_verdicts
     from driftcheck.rules import run_rules
-    from driftcheck.rules.token import token_verdicts
 
     token = replace(analyze(f"{b64(header)}.{b64(claims)}.c2ln", name="t", environment="e",
                             source="env", for_api="orders", keys=PUBLIC), for_api="orders")
     context = _pipeline_context(token)
     findings = run_rules(context)
-    token_verdicts(context, findings)
+    token_verdicts(context.facts, findings, set())
     assert all(f.message for f in findings)
 
 

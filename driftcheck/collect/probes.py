@@ -40,7 +40,8 @@ from driftcheck.observations import (
     ProbeObservation,
     TokenObservation,
 )
-from driftcheck.tokens.observe import AsymmetricKey, analyze
+from driftcheck.tokens.observe import analyze
+from driftcheck.tokens.received import AsymmetricKey
 from driftcheck.urls import refusal
 
 log = logging.getLogger("driftcheck.collect")

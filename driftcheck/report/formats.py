@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, assert_never
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from driftcheck.run import RunResult
+    from driftcheck.result import RunResult
 
 TextRenderer = Callable[["RunResult"], str]
 """A format made as text: what goes to standard output and to `--output FORMAT=FILE`."""

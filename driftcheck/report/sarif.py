@@ -15,8 +15,8 @@ from driftcheck.causes import CauseGroup
 from driftcheck.findings import Finding, Severity
 from driftcheck.report.json_report import cause_document
 from driftcheck.report.rule_reference import anchor
+from driftcheck.result import RunResult
 from driftcheck.rules import all_rules
-from driftcheck.run import RunResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 DOCS = "docs/rules.md"

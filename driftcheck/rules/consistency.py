@@ -6,14 +6,13 @@ from collections.abc import Iterator
 
 from driftcheck.compare import classify_issuer, mark_difference
 from driftcheck.durations import format_seconds, seconds_text
+from driftcheck.facts.identity import RUNTIME_FIELDS, api_of, deployed_config
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.http_facts import environment_clock_offset
-from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
 from driftcheck.profiles import DEFAULT_PROFILE
-from driftcheck.profiles.effective import validators_of
 from driftcheck.rules.advice import algorithms_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
+from driftcheck.urls import url_under
 
 _KEY_FAMILIES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
 
@@ -199,8 +198,7 @@ def algorithms_too_broad(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## Example
     `algorithms = ["RS256", "HS256"]`: DC404 (high).
     """
-    observations = context.observations
-    assert observations is not None
+    observations = context.seen
     for environment in context.environments:
         seen = observations.environments.get(environment.name)
         facts = context.jwks_facts(seen.jwks_url if seen else None)
@@ -330,9 +328,8 @@ def clock_skew_policy(self: Rule, context: RuleContext) -> Iterator[Finding]:
         lifetimes = [span for t in (seen.tokens if seen else ())
                      if (span := lifetime(t.claims)) is not None]
         shortest = min(lifetimes) if lifetimes else None
-        offset = (environment_clock_offset(observations, environment.name)
-                  if observations else None)
-        for validator in validators_of(environment):
+        offset = context.facts.clock_offsets.get(environment.name)
+        for validator in context.facts.validators[environment.name]:
             skew = validator.clock_skew.value
             component = validator.component
             if validator.profile.name == DEFAULT_PROFILE and not validator.clock_skew.declared:

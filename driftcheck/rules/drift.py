@@ -40,10 +40,9 @@ def _discovery(observations: Observations, name: str) -> dict[str, Any] | None:
 def _discoveries(context: RuleContext) -> Iterator[
         tuple[str, Environment | None, dict[str, Any], dict[str, Any]]]:
     """(name, environment, previous discovery document, current one) where both were read."""
-    assert context.previous is not None and context.observations is not None
     for name, environment in _pairs(context):
-        before = _discovery(context.previous, name)
-        after = _discovery(context.observations, name)
+        before = _discovery(context.earlier, name)
+        after = _discovery(context.seen, name)
         if before is not None and after is not None:
             yield name, environment, before, after
 
@@ -53,8 +52,7 @@ def _target(environment: Environment | None, name: str) -> Environment | str:
 
 
 def _interval(context: RuleContext) -> float:
-    assert context.previous is not None and context.observations is not None
-    return context.observations.collected_at - context.previous.collected_at
+    return context.seen.collected_at - context.earlier.collected_at
 
 
 @rule(
@@ -80,10 +78,9 @@ def keys_rotated(self: Rule, context: RuleContext) -> Iterator[Finding]:
     `2026-11` disappeared and `2026-12` appeared within 2 h while `rotation_overlap = "24h"`:
     DC601 (high).
     """
-    assert context.previous is not None and context.observations is not None
     for name, environment in _pairs(context):
-        before = context.jwks_facts(context.previous.environments[name].jwks_url, previous=True)
-        after = context.jwks_facts(context.observations.environments[name].jwks_url)
+        before = context.jwks_facts(context.earlier.environments[name].jwks_url, previous=True)
+        after = context.jwks_facts(context.seen.environments[name].jwks_url)
         if before is None or after is None:
             continue
         old = {k.kid or k.thumbprint or f"#{k.index}": k for k in before.keys}
@@ -233,10 +230,9 @@ def algorithms_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## Example
     The IdP now advertises `["RS256", "ES256"]` where it advertised `["RS256"]`: DC604.
     """
-    assert context.previous is not None and context.observations is not None
     for name, environment in _pairs(context):
-        old = _signing_algorithms(context, context.previous, name, previous=True)
-        new = _signing_algorithms(context, context.observations, name, previous=False)
+        old = _signing_algorithms(context, context.earlier, name, previous=True)
+        new = _signing_algorithms(context, context.seen, name, previous=False)
         if old == new or not old or not new:
             continue
         added, removed = sorted(new - old), sorted(old - new)

@@ -13,14 +13,14 @@ from typing import Any
 
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
-from driftcheck.probes.judge import ProbeCaseResult, ProbeResult, probe_results
+from driftcheck.probes.judge import ProbeCaseResult, ProbeResult
 from driftcheck.rules.registry import Rule, RuleContext, rule
 
 _STEPS = {step.value for step in Step}
 
 
 def _probes(context: RuleContext) -> Iterator[tuple[Environment, ProbeResult]]:
-    results = probe_results(context)
+    results = context.facts.probes
     for environment in context.environments:
         for result in results.get(environment.name, ()):
             yield environment, result
