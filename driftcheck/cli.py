@@ -555,7 +555,7 @@ def _inspection_json(inspection: Inspection, now: float) -> None:
 
 
 INSPECTION_VIEWS: dict[str, Callable[[Inspection, float], None]] = {
-    OutputFormat.CONSOLE: _inspection_console, OutputFormat.JSON: _inspection_json}
+    OutputFormat.CONSOLE.value: _inspection_console, OutputFormat.JSON.value: _inspection_json}
 """`inspect --format`: a token's inspection is not a run's report, so it has views of its own."""
 
 
@@ -649,7 +649,7 @@ def _diagnosis_json(diagnosis: Diagnosis, token_check: dict[str, Any] | None) ->
 
 
 DIAGNOSIS_VIEWS: dict[str, Callable[[Diagnosis, dict[str, Any] | None], str]] = {
-    OutputFormat.CONSOLE: _diagnosis_console, OutputFormat.JSON: _diagnosis_json}
+    OutputFormat.CONSOLE.value: _diagnosis_console, OutputFormat.JSON.value: _diagnosis_json}
 """`diagnose --format`: the views of a diagnosis."""
 
 
@@ -851,7 +851,7 @@ def _history_html(timeline: KeyTimeline, page: str | None) -> None:
 
 
 HISTORY_VIEWS: dict[str, Callable[[KeyTimeline, str | None], None]] = {
-    OutputFormat.CONSOLE: _history_console, OutputFormat.HTML: _history_html}
+    OutputFormat.CONSOLE.value: _history_console, OutputFormat.HTML.value: _history_html}
 """`history --format`: the views of a key timeline."""
 
 

@@ -63,6 +63,20 @@ def test_every_output_format_has_a_renderer_and_a_cli_choice():
         assert option is not None and tuple(option.choices or ()) == cli_module.FORMATS, name
 
 
+@pytest.mark.parametrize(("command", "choices"), [
+    ("inspect", ("console", "json")), ("diagnose", ("console", "json")),
+    ("history", ("console", "html")),
+])
+def test_commands_reporting_something_else_offer_their_own_views(command, choices, capsys):
+    option = _option(_subcommands()[command], "--format")
+    assert option is not None and option.choices is not None
+    assert tuple(option.choices) == choices
+    assert all(type(c) is str for c in option.choices)  # argparse quotes them in its errors
+    with pytest.raises(SystemExit):
+        cli_module.main([command, "x", "--format", "xml"])
+    assert "(choose from 'console', " in capsys.readouterr().err
+
+
 def test_human_formats_are_the_ones_a_person_reads():
     """Server text is escaped in these (report.printable); machine formats keep it exact."""
     human = {f.value for f in OutputFormat if format_spec(f).human}
