@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from driftcheck.collect.forge import FORGED_JTI_PREFIX
-from driftcheck.run import CheckOptions, RunResult, run_check
+from driftcheck.result import RunResult
+from driftcheck.run import CheckOptions, run_check
 from driftcheck.sandbox import Sandbox
 from driftcheck.sandbox.protected import ApiFaults
 from tests.conftest import env_toml
