@@ -32,6 +32,7 @@ from driftcheck.observations import (
     ProbeObservation,
     SecretObservation,
     TokenObservation,
+    failure_kind,
 )
 from driftcheck.output_files import write_whole
 from driftcheck.resources import load_schema
@@ -131,11 +132,15 @@ def _read_probe(name: str, raw: Mapping[str, Any], where: str) -> ProbeObservati
                 challenge=answer.get("challenge", {}),
                 content_type=answer.get("content_type"), location=answer.get("location"),
                 body_excerpt=answer.get("body_excerpt", ""),
-                failure=None if failure is None else FetchFailure(failure["kind"],
-                                                                  failure["detail"])),
+                failure=None if failure is None else _fetch_failure(failure)),
         ))
     return ProbeObservation(name, raw["component"], raw["url"], raw["method"], tuple(cases),
                             raw.get("out_of_scope", 0), raw.get("withheld_prod", 0))
+
+
+def _fetch_failure(raw: Mapping[str, Any]) -> FetchFailure:
+    # The snapshot schema has restricted `kind` to the failure classes.
+    return FetchFailure(failure_kind(raw["kind"]), raw["detail"])
 
 
 def _secret(secret: SecretObservation) -> dict[str, Any]:
@@ -202,7 +207,7 @@ def _read_one(path: Path) -> Observations:
             received_at=raw.get("received_at", 0.0),
             headers=raw.get("headers", {}),
             body=_loads(raw.get("body_json"), f"{path}: responses[{index}].body_json"),
-            failure=None if failure is None else FetchFailure(failure["kind"], failure["detail"]),
+            failure=None if failure is None else _fetch_failure(failure),
         )
     environments = {}
     for name, raw in document["environments"].items():

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from driftcheck.collect.token_sources import acquire
 from driftcheck.load import load_environments
-from driftcheck.models import TokenSource
+from driftcheck.models import CommandSource
 from driftcheck.safe_files import UnreadableFile, read_regular_bytes
 from tests.conftest import env_toml
 
@@ -424,7 +424,7 @@ def test_nul_byte_in_a_command_is_its_own_failure(tmp_path):
     import asyncio
 
     environment = _environment(tmp_path, '[tokens.t]\nsource = "command"\ncommand = ["x"]\n')
-    source = TokenSource(name="t", source="command", command=("echo", "a\0b"))
+    source = CommandSource(name="t", command=("echo", "a\0b"))
     acquired = asyncio.run(acquire(source, environment, None, None))  # type: ignore[arg-type]
     assert acquired.failure == "command 'echo' contains a NUL character"
 

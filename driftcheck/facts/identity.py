@@ -93,7 +93,7 @@ def identity_of(environment: Environment, observations: Observations | None,
     client_ids = {f.client_id: f"frontends.{n}.client_id"
                   for n, f in environment.frontends.items() if f.client_id}
     client_ids.update({t.client_id: f"tokens.{n}.client_id"
-                       for n, t in environment.tokens.items() if t.client_id})
+                       for n, t in environment.client_credentials().items()})
     validators = [("apis", n, a) for n, a in environment.apis.items()] + [
         ("gateways", n, g) for n, g in environment.gateways.items()]
     audiences = {aud: f"{family}.{name}" for family, name, v in validators for aud in v.audiences}

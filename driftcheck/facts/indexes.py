@@ -65,5 +65,6 @@ def audiences_declared(environment: Environment) -> frozenset[str]:
              for a in c.audiences}
     owned |= {f.audience for n, f in environment.frontends.items()
               if f.audience and f"frontends.{n}.audience" not in environment.deployed_paths}
-    owned |= {t.resource or t.audience or "" for t in environment.tokens.values()} - {""}
+    grants = environment.client_credentials().values()
+    owned |= {t.resource or t.audience or "" for t in grants} - {""}
     return frozenset(owned)
