@@ -44,7 +44,7 @@ def _audiences(claims: dict[str, object]) -> list[str]:
 
 def _signature(component: Api | Gateway, token: TokenObservation, alg: str,
                key_thumbprints: Collection[str] | None,
-               key_ids: Collection[str] | None) -> Prediction | None:
+               key_ids: Collection[str] | None, key_lookup: str) -> Prediction | None:
     """The key and signature steps: a verdict when they decide, None when they pass."""
     secret = isinstance(component, Api) and bool(component.secret_env or component.secret_file)
     if alg in HMAC_BITS:
@@ -63,6 +63,9 @@ def _signature(component: Api | Gateway, token: TokenObservation, alg: str,
     kid = token.kid
     if kid is not None and kid not in key_ids:
         return Prediction(False, "key", f"kid {kid} is not published")
+    if kid is None and (key_lookup == "exact"
+                        or (key_lookup == "single" and len(key_thumbprints) > 1)):
+        return Prediction(False, "key", "no kid, and this validator needs one to find a key")
     if not set(token.verified_by) & set(key_thumbprints):
         return Prediction(False, "signature", "no published key verifies the signature")
     return None
@@ -119,6 +122,7 @@ def predict(
         return Prediction(False, "algorithm", "alg none is never accepted")
     if allowed and alg not in allowed:
         return Prediction(False, "algorithm", f"{alg} is not among {', '.join(allowed)}")
-    decided = (_signature(component, token, alg, key_thumbprints, key_ids)
+    decided = (_signature(component, token, alg, key_thumbprints, key_ids,
+                          validator.profile.key_lookup.value)
                or _claims(component, validator, dict(token.claims), now))
     return decided or Prediction(True, reason="every declared check passes")

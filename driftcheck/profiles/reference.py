@@ -16,6 +16,7 @@ LABELS = {
     "jwks_cache": "JWKS cache",
     "refetch_on_unknown_kid": "refetch on unknown kid",
     "refetch_cooldown": "refetch cooldown",
+    "key_lookup": "key for a token without kid",
     "exp_required": "exp required",
     "exp_checked": "exp checked",
     "nbf_checked": "nbf checked",
@@ -42,6 +43,7 @@ RULE_ASPECTS: dict[str, tuple[str, ...]] = {
     "DC306": ("clock_skew", "exp_checked", "clock_skew_setting"),
     "DC307": ("clock_skew", "nbf_checked", "iat_checked", "clock_skew_setting"),
     "DC314": ("exp_required", "max_age_setting"),
+    "DC304": ("key_lookup",),
     "DC209": ("jwks_cache", "refetch_on_unknown_kid", "refetch_cooldown", "rotation_lead",
               "jwks_cache_setting"),
     "DC211": ("jwks_cache", "jwks_cache_setting"),
@@ -67,6 +69,10 @@ def value_text(field: str, value: object) -> str:
         return "yes" if value else "no"
     if field == "algorithms_setting" and not value:
         return "none (the keys decide)"
+    if field == "key_lookup":
+        return {"any": "every key of its type is tried", "single": "the set's only key, if it "
+                "has one key", "exact": "none: the kid must equal a key's"}.get(str(value),
+                                                                              str(value))
     if field.endswith("_setting") and not value:
         return "none"
     return str(value)

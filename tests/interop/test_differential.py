@@ -39,6 +39,7 @@ CASES = {
     "hs256-confused": "HS256 signed with the RSA public key (PEM) as the HMAC secret",
     "alg-none": "alg none, no signature",
     "ms-timestamps": "iat and exp in milliseconds",
+    "no-kid": "a valid RS256 token without kid, the JWKS holding one key",
 }
 
 
@@ -69,6 +70,7 @@ def mint(sandbox: Any, jwks: dict[str, Any], issuer: str, now: int) -> dict[str,
         "alg-none": _unsigned({"alg": "none"}, base) + ".",
         "ms-timestamps": sandbox.sign("dev", {**base, "iat": now * 1000,
                                               "exp": (now + 600) * 1000}),
+        "no-kid": sandbox.sign("dev", base, header={"kid": None}),
     }
 
 

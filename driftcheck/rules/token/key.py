@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from driftcheck.durations import describe_instant
 from driftcheck.facts import TokenFacts
 from driftcheck.findings import Finding, Severity, Step
+from driftcheck.jwks import JwksFacts
 from driftcheck.models import Environment
 from driftcheck.rules.registry import Rule, RuleContext
 from driftcheck.rules.token._shared import (
+    _api_label,
     _evidence,
     _finding,
     _signed_by,
@@ -40,9 +42,12 @@ def _kid_history(context: RuleContext, environment: Environment,
 
 @token_rule(
     "DC304", "kid-not-found", Severity.HIGH, Step.KEY,
-    summary="The token's `kid` is not in the environment's JWKS.",
+    summary="The token's `kid` is not in the environment's JWKS, or it has none where the "
+    "API's validator needs one to find a key.",
     causes=(
         "the token was minted by another environment's IdP (crossover)",
+        "a token minted without `kid` (custom code, a static key) for a validator that looks "
+        "keys up by kid",
         "the IdP rotated keys and the token was signed before (or after) the set changed",
         "a validator's cached JWKS older than the key (stale cache)",
     ),
@@ -54,7 +59,10 @@ def kid_not_found(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[F
     ## What it does
     Looks up the header's `kid` in the JWKS this environment publishes. When it is missing,
     it says which other environments publish that kid, and under whose key the signature
-    actually verifies.
+    actually verifies. A token without `kid` is judged by how the API's validator finds a key
+    then (its profile's `key_lookup`): PyJWT's `PyJWKClient`, aws-jwt-verify and fast-jwt's
+    get-jwks find none; jwks-rsa and joserfc take the set's key only when it has exactly
+    one; the others try every key of the algorithm's type.
 
     ## Why is this bad?
     Validators select the verification key by `kid`. A missing kid is "invalid signature"
@@ -70,7 +78,12 @@ def kid_not_found(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[F
     seen = observations.environments[environment.name]
     facts = context.jwks_facts(seen.jwks_url)
     kid = token.kid
-    if facts is None or kid is None or not verifiable(token, api) or kid in facts.kids:
+    if facts is None or not verifiable(token, api):
+        return
+    if kid is None:
+        yield from _without_kid(self, t, facts)
+        return
+    if kid in facts.kids:
         return
     elsewhere = sorted({o.environment for owners in context.facts.key_owners.values()
                         for o in owners if o.kid == kid and o.environment != environment.name})
@@ -88,4 +101,31 @@ def kid_not_found(self: Rule, context: RuleContext, t: TokenFacts) -> Iterator[F
                            in_previous_snapshot=was_published,
                            verifies_under=sorted({s.environment for s in signers}) or None),
         related=[e for e in elsewhere if e != environment.name],
+    )
+
+
+def _without_kid(self: Rule, t: TokenFacts, facts: JwksFacts) -> Iterator[Finding]:
+    """A token without kid, at a validator that needs one to find a key (or a set of one)."""
+    validator = t.validator
+    if validator is None:
+        return
+    lookup = validator.profile.key_lookup
+    usable = [k for k in facts.keys if k.error is None]
+    if lookup.value == "exact":
+        reason = (f"{validator.profile.name} finds a key by kid only ({lookup.source}): it "
+                  "selects no key, whatever the signature")
+    elif lookup.value == "single" and len(usable) > 1:
+        reason = (f"{t.environment.name}'s JWKS publishes {len(usable)} keys and "
+                  f"{validator.profile.name} takes a key without kid only from a set of one "
+                  f"({lookup.source})")
+    else:
+        return
+    yield _finding(
+        self, t.environment, t.token,
+        f"The token has no kid; {_api_label(t.token)}: {reason}.",
+        evidence=_evidence(t.token, kid=None, validator=validator.profile.name,
+                           key_lookup=lookup.value, published=list(facts.kids)),
+        fix="Make the IdP put the signing key's `kid` in the token header (custom minting "
+        "code or a static signing key often leaves it out), or validate with a library that "
+        "tries the published keys.",
     )
