@@ -1,6 +1,6 @@
 """How often `driftcheck diagnose` names the right step, on the labelled corpus.
 
-    python -m benchmarks.diagnose [--misses]
+    python -m benchmarks.diagnose [--misses] [--split dev|held-out]
 
 Reads tests/diagnose/corpus/messages.jsonl and prints, per split (dev, held-out) and per
 layer (catalogue, family, reader): messages, right answers, accuracy, and the precision of
@@ -95,8 +95,11 @@ def table(split: str, results: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.diagnose")
     parser.add_argument("--misses", action="store_true", help="list the dev split's misses")
+    parser.add_argument("--split", choices=("dev", "held-out"),
+                        help="measure one split only (while tuning: dev, so that the "
+                             "held-out answers stay unseen)")
     args = parser.parse_args(argv)
-    for split in ("dev", "held-out"):
+    for split in (args.split,) if args.split else ("dev", "held-out"):
         results = outcomes(split)
         print(table(split, results))
         if args.misses and split == "dev":

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from driftcheck.findings import Finding, Severity
-from driftcheck.rules.token import TokenVerdict
+from driftcheck.verdict import TokenVerdict
 
 ALGORITHM_RULES = frozenset({"DC107", "DC303", "DC404"})
 """The IdP's signing algorithms against the APIs' lists: advertised (DC107), signable

@@ -8,24 +8,30 @@ import errno
 import math
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from driftcheck._version import __version__
 from driftcheck.errors import DriftcheckError, UsageError
+from driftcheck.report.formats import OutputFormat, format_spec
+from driftcheck.report.terminal import colour_wanted
+from driftcheck.report.terminal import terminal_console as _console
 
 # Heavy modules (httpx, rich, jsonschema, joserfc) are imported where a command needs them,
 # so that `driftcheck --version` and `driftcheck rules` start fast.
 if TYPE_CHECKING:
-    from rich.console import Console
-
+    from driftcheck.diagnose.catalogue import Diagnosis
+    from driftcheck.history import KeyTimeline
+    from driftcheck.inspect_token import Inspection
     from driftcheck.load.trust import Trust
     from driftcheck.models import Environment
     from driftcheck.run import CheckOptions, RunResult
     from driftcheck.sandbox import Sandbox
 
-FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
+FORMATS = tuple(f.value for f in OutputFormat)
+"""`--format` and `--output FORMAT=FILE` choices of a run's report (driftcheck.report.formats)."""
 SEVERITIES = ("info", "low", "medium", "high", "critical")  # = driftcheck.findings.Severity
 
 # DRIFTCHECK_<FLAG> environment variables give flag defaults, for CI (flags still win).
@@ -43,56 +49,7 @@ ENVIRONMENT_DEFAULTS = {
 }
 
 
-def colour_wanted(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
-    """Colour as CI systems ask for it: NO_COLOR (any value) turns it off, FORCE_COLOR
-    (anything but "0" or empty) turns it on where the output is not a terminal, a terminal
-    gets it otherwise (https://no-color.org, https://force-color.org)."""
-    if environ.get("NO_COLOR"):
-        return False
-    if environ.get("FORCE_COLOR", "") not in ("", "0"):
-        return True
-    return stream.isatty()
-
-
-def _console(stream: TextIO | None = None, *, plain: bool = False,
-             width: int | None = None) -> Console:
-    """Colour where wanted (`colour_wanted`); plain, unwrapped text anywhere else. `width`
-    is for layouts that must fit (the matrix) when the output is not a terminal."""
-    from rich.console import Console
-
-    stream = stream or sys.stdout
-    fixed = None if stream.isatty() else (width or 120)
-    if not plain and colour_wanted(stream):
-        return Console(file=stream, highlight=False, force_terminal=True, width=fixed)
-    return Console(file=stream, highlight=False, soft_wrap=width is None, color_system=None,
-                   force_terminal=False, width=fixed or 120)
-
-
-HUMAN_FORMATS = ("console", "markdown", "github", "junit")
-"""Formats a person reads (or XML, which cannot hold control characters): server text in them
-is escaped (report.printable)."""
-
-
-def _render(result: RunResult, fmt: str, file: TextIO | None = None) -> str | None:
-    """Render to `file` (console format, with colour when it is a terminal) or as text."""
-    if fmt in HUMAN_FORMATS:
-        from driftcheck.report.printable import for_humans
-
-        result = for_humans(result)
-    if fmt != "console":
-        from driftcheck.report import text_renderer
-
-        return text_renderer(fmt)(result)
-    from driftcheck.report.console import render_console
-
-    if file is not None:
-        render_console(result, _console(file))
-        return None
-    import io
-
-    buffer = io.StringIO()
-    render_console(result, _console(buffer, plain=True))
-    return buffer.getvalue()
+__all__ = ["FORMATS", "SEVERITIES", "build_parser", "colour_wanted", "main"]
 
 
 def _listed(values: Sequence[str] | str | None) -> list[str]:
@@ -119,7 +76,7 @@ def _codes(values: Sequence[str] | str | None, flag: str) -> list[str]:
     return resolve_codes(_prefixes(values), flag, rule_slugs())
 
 
-def _outputs(values: Sequence[str] | None) -> list[tuple[str, Path]]:
+def _outputs(values: Sequence[str] | None) -> list[tuple[OutputFormat, Path]]:
     outputs = []
     for value in values or ():
         fmt, sep, path = value.partition("=")
@@ -127,18 +84,112 @@ def _outputs(values: Sequence[str] | None) -> list[tuple[str, Path]]:
             raise UsageError(
                 f"--output {value!r}: expected FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}"
             )
-        outputs.append((fmt, Path(path)))
+        outputs.append((OutputFormat(fmt), Path(path)))
     return outputs
 
 
-def _check_options(args: argparse.Namespace) -> CheckOptions:
-    from dataclasses import replace
+def _format(args: argparse.Namespace) -> OutputFormat:
+    """--format, or DRIFTCHECK_FORMAT (a default argparse does not check against choices)."""
+    try:
+        return OutputFormat(args.format)
+    except ValueError:
+        raise UsageError(f"DRIFTCHECK_FORMAT={args.format!r}: expected one of "
+                         f"{', '.join(FORMATS)}") from None
 
-    from driftcheck.collect.http import FetchPolicy
-    from driftcheck.findings import Severity
+
+# Flags several commands share. Each group is one argparse parent parser (`parent()`) and the
+# one place that reads its flags into the run's options (`apply`); a command lists its groups
+# once (`_command`), so no command carries defaults for flags it does not have.
+
+
+@dataclass(frozen=True)
+class FlagGroup:
+    name: str
+    add: Callable[[argparse.ArgumentParser], None]
+    apply: Callable[[argparse.Namespace, CheckOptions], CheckOptions]
+
+    def parent(self) -> argparse.ArgumentParser:
+        parser = argparse.ArgumentParser(add_help=False)
+        self.add(parser)
+        return parser
+
+
+def _check_options(args: argparse.Namespace, paths: Sequence[str] | None) -> CheckOptions:
+    """The run's options from the command's flag groups, read in `APPLY_ORDER`."""
     from driftcheck.run import CheckOptions
 
-    policy = FetchPolicy()
+    options = CheckOptions(paths=tuple(paths or ("environments",)))
+    for group in APPLY_ORDER:
+        if group in args.flag_groups:
+            options = group.apply(args, options)
+    return options
+
+
+def _add_report(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="console",
+                        help="what to print on standard output (default: console)")
+    parser.add_argument("--output", action="append", metavar="FORMAT=FILE",
+                        help="also write FORMAT to FILE (repeatable)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="log each request (URL, status, time) to standard error")
+    parser.add_argument("--matrix", action="store_true",
+                        help="also show environments side by side (console format)")
+
+
+def _apply_report(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
+    _format(args)  # a bad DRIFTCHECK_FORMAT stops the run before it starts
+    return options
+
+
+def _add_fail_on(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fail-on", choices=SEVERITIES, default="high",
+                        help="exit 1 when a finding is at or above this severity (default: high)")
+
+
+def _apply_fail_on(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
+    from driftcheck.findings import Severity
+
+    if args.fail_on not in SEVERITIES:
+        raise UsageError(f"DRIFTCHECK_FAIL_ON={args.fail_on!r}: expected one of "
+                         f"{', '.join(SEVERITIES)}")
+    return replace(options, fail_on=Severity(args.fail_on))
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--select", action="append", metavar="CODE-PREFIX",
+                        help="only rules whose ID starts with this (repeatable, comma-separated)")
+    parser.add_argument("--ignore", action="append", metavar="CODE-PREFIX",
+                        help="skip rules whose ID starts with this (repeatable, comma-separated)")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="accepted findings (driftcheck baseline create): shown, not failing")
+
+
+def _apply_selection(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
+    return replace(options, baseline=args.baseline, select=_codes(args.select, "--select"),
+                   ignore=_codes(args.ignore, "--ignore"))
+
+
+def _add_environments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--env", action="append", metavar="NAME",
+                        help="only this environment (repeatable)")
+
+
+def _apply_environments(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
+    return replace(options, environments=tuple(args.env or ()))
+
+
+def _add_network(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--concurrency", type=int, metavar="N",
+                        help="requests in flight at once (default: 128)")
+    parser.add_argument("--ca-bundle", metavar="FILE",
+                        help="PEM CA certificates to trust for environments without their own "
+                        "ca_bundle (default: the system's trust store)")
+    parser.add_argument("--max-response-bytes", type=int, metavar="N",
+                        help="largest response body read (default: 1048576)")
+
+
+def _apply_network(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
+    policy = options.fetch
     if isinstance(args.concurrency, str):
         if not args.concurrency.isdigit():
             raise UsageError(f"DRIFTCHECK_CONCURRENCY={args.concurrency!r}: expected a whole "
@@ -148,11 +199,6 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         if args.concurrency < 1:
             raise UsageError("--concurrency: expected a whole number of at least 1")
         policy = replace(policy, concurrency=args.concurrency)
-    if getattr(args, "timeout", None) is not None:
-        if not math.isfinite(args.timeout) or args.timeout <= 0:
-            raise UsageError(f"--timeout {args.timeout:g}: expected a finite number of seconds "
-                             "above 0")
-        policy = replace(policy, deadline=args.timeout)
     if args.max_response_bytes is not None:
         if args.max_response_bytes < 1:
             raise UsageError("--max-response-bytes: expected a whole number of at least 1")
@@ -161,48 +207,82 @@ def _check_options(args: argparse.Namespace) -> CheckOptions:
         if not Path(args.ca_bundle).is_file():
             raise UsageError(f"--ca-bundle {args.ca_bundle}: no such file")
         policy = replace(policy, ca_bundle=str(Path(args.ca_bundle).resolve()))
-    if args.fail_on not in SEVERITIES:
-        raise UsageError(f"DRIFTCHECK_FAIL_ON={args.fail_on!r}: expected one of "
-                         f"{', '.join(SEVERITIES)}")
-    if getattr(args, "format", "console") not in FORMATS:
-        raise UsageError(f"DRIFTCHECK_FORMAT={args.format!r}: expected one of "
-                         f"{', '.join(FORMATS)}")
+    return replace(options, fetch=policy)
+
+
+def _add_deadline(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="deadline for the whole run's network work; what is unfinished "
+                        "then is reported, the rest judged")
+
+
+def _apply_deadline(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
+    if args.timeout is None:
+        return options
+    if not math.isfinite(args.timeout) or args.timeout <= 0:
+        raise UsageError(f"--timeout {args.timeout:g}: expected a finite number of seconds "
+                         "above 0")
+    return replace(options, fetch=replace(options.fetch, deadline=args.timeout))
+
+
+def _add_now(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", metavar="TIME",
+                        help="judge token times at TIME (epoch seconds or ISO 8601; default: "
+                        "when the token was collected)")
+
+
+def _apply_now(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
+    return replace(options, now=_parse_now(args.now))
+
+
+def _add_trust_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--untrusted", action="store_true",
+                        help="the files come from an untrusted source (a pull request from a "
+                        "fork): run no commands, read only allow-listed variables and files "
+                        "inside the checked folders (SECURITY.md)")
+    parser.add_argument("--allow-env", action="append", metavar="NAME",
+                        help="with --untrusted: a variable the files may read (repeatable, "
+                        "comma-separated)")
+
+
+def _apply_trust(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
+    return replace(options, trust=_trust(args))
+
+
+def _add_snapshots(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--offline", action="store_true",
+                        help="no network: only the rules that need none")
+    parser.add_argument("--from-snapshot", action="append", metavar="FILE",
+                        help="run every rule on recorded observations instead of the network "
+                        "(repeatable: shards are merged)")
+    parser.add_argument("--snapshot-out", metavar="FILE",
+                        help="also write this run's observations to FILE (TOML)")
+    parser.add_argument("--snapshot-in", metavar="FILE", action="append",
+                        help="a snapshot of an earlier run to compare with (repeatable: the "
+                        "newest is compared, all show in the HTML report's key timeline)")
+    parser.add_argument("--shard", metavar="K/N",
+                        help="check only slice K of N (by a hash of each environment's name) "
+                        "and write its snapshot; merge the shards with --from-snapshot")
+
+
+def _apply_snapshots(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
     shard = None
-    if getattr(args, "shard", None):
+    if args.shard:
         index, sep, count = args.shard.partition("/")
         if not (sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
             raise UsageError(f"--shard {args.shard!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
-        if not getattr(args, "snapshot_out", None):
+        if not args.snapshot_out:
             raise UsageError("--shard needs --snapshot-out FILE: the shards' snapshots are "
                              "merged with --from-snapshot for the cross-environment rules")
         shard = (int(index), int(count))
-    return CheckOptions(
-        trust=_trust(args),
-        shard=shard,
-        baseline=getattr(args, "baseline", None),
-        from_snapshots=tuple(getattr(args, "from_snapshot", None) or ()),
-        snapshot_out=getattr(args, "snapshot_out", None),
-        snapshot_in=_snapshots_in(args)[-1] if _snapshots_in(args) else None,
-        earlier_snapshots=tuple(_snapshots_in(args)[:-1]),
-        now=_parse_now(args.now),
-        paths=tuple(args.paths or ("environments",)),
-        environments=tuple(args.env or ()),
-        offline=getattr(args, "offline", False),
-        fail_on=Severity(args.fail_on),
-        select=_codes(args.select, "--select"),
-        ignore=_codes(args.ignore, "--ignore"),
-        fetch=policy,
-        **_probe_options(args),
-    )
-
-
-def _probe_options(args: argparse.Namespace) -> dict[str, Any]:
-    """--no-probe and --probe-scope (live probes, SPEC "Live probes")."""
-    from driftcheck.collect.probes import ProbeScope
-
-    # An untrusted file names the probe URLs: it must not choose where tokens are sent.
-    return {"probe": not getattr(args, "no_probe", False) and not _trust(args).untrusted,
-            "probe_scope": ProbeScope(full=getattr(args, "probe_scope", "default") == "all")}
+    # --snapshot-in, repeatable: the rules compare with the newest, the key timeline shows all.
+    earlier = [args.snapshot_in] if isinstance(args.snapshot_in, str) else list(
+        args.snapshot_in or ())
+    return replace(options, offline=args.offline, shard=shard,
+                   from_snapshots=tuple(args.from_snapshot or ()),
+                   snapshot_out=args.snapshot_out,
+                   snapshot_in=earlier[-1] if earlier else None,
+                   earlier_snapshots=tuple(earlier[:-1]))
 
 
 def _add_probe_arguments(parser: argparse.ArgumentParser) -> None:
@@ -214,10 +294,43 @@ def _add_probe_arguments(parser: argparse.ArgumentParser) -> None:
                         "a lower or equal tier; 'all' for the full audit")
 
 
-def _snapshots_in(args: argparse.Namespace) -> list[str]:
-    """--snapshot-in, repeatable: the rules compare with the newest, the key timeline shows all."""
-    value = getattr(args, "snapshot_in", None)
-    return [value] if isinstance(value, str) else list(value or ())
+def _apply_probes(args: argparse.Namespace, options: CheckOptions) -> CheckOptions:
+    """--no-probe and --probe-scope (live probes, SPEC "Live probes")."""
+    from driftcheck.collect.probes import ProbeScope
+
+    # An untrusted file names the probe URLs: it must not choose where tokens are sent
+    # (TRUST is applied before this group).
+    return replace(options, probe=not args.no_probe and not options.trust.untrusted,
+                   probe_scope=ProbeScope(full=args.probe_scope == "all"))
+
+
+REPORT = FlagGroup("report", _add_report, _apply_report)
+FAIL_ON = FlagGroup("fail-on", _add_fail_on, _apply_fail_on)
+SELECTION = FlagGroup("selection", _add_selection, _apply_selection)
+ENVIRONMENTS = FlagGroup("environments", _add_environments, _apply_environments)
+NETWORK = FlagGroup("network", _add_network, _apply_network)
+DEADLINE = FlagGroup("deadline", _add_deadline, _apply_deadline)
+NOW = FlagGroup("now", _add_now, _apply_now)
+TRUST = FlagGroup("trust", _add_trust_arguments, _apply_trust)
+SNAPSHOTS = FlagGroup("snapshots", _add_snapshots, _apply_snapshots)
+PROBES = FlagGroup("probes", _add_probe_arguments, _apply_probes)
+
+RUN_GROUPS = (REPORT, FAIL_ON, SELECTION, ENVIRONMENTS, NETWORK, DEADLINE, NOW, TRUST)
+"""The flags of every command that runs the checks and reports (check, demo, diff, baseline
+create), in the order their help lists them."""
+APPLY_ORDER = (NETWORK, DEADLINE, FAIL_ON, REPORT, SNAPSHOTS, TRUST, NOW, SELECTION,
+               ENVIRONMENTS, PROBES)
+"""The order groups are read in: the first bad flag is the one reported; PROBES reads the
+trust TRUST has set."""
+
+
+def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+             help: str, handler: Callable[[argparse.Namespace], int],
+             groups: Sequence[FlagGroup] = ()) -> argparse.ArgumentParser:
+    """A subcommand with its shared flag groups (as parent parsers) and its handler."""
+    parser = commands.add_parser(name, help=help, parents=[g.parent() for g in groups])
+    parser.set_defaults(handler=handler, flag_groups=tuple(groups))
+    return parser
 
 
 def _parse_now(value: str | None) -> float | None:
@@ -253,10 +366,12 @@ def _emit(result: RunResult, args: argparse.Namespace) -> int:
 
     # Every output is attempted and the report is printed even when a file cannot be
     # written; the failures follow it, and the exit code says so.
+    from driftcheck.report.formats import render
+
     failures = list(result.write_errors)
     for fmt, path in _outputs(_listed(args.output)):
         try:
-            write_whole(path, _render(result, fmt) or "", what=f"{fmt} report")
+            write_whole(path, render(result, fmt), what=f"{fmt} report")
         except OutputError as exc:
             failures.append(f"--output {fmt}={path}: {exc}")
     _print_report(result, args)
@@ -266,36 +381,39 @@ def _emit(result: RunResult, args: argparse.Namespace) -> int:
 
 
 def _print_report(result: RunResult, args: argparse.Namespace) -> None:
-    if args.format == "console":
-        if getattr(args, "matrix", False):
-            from driftcheck.report.matrix import render_matrix
-            from driftcheck.report.printable import for_humans
+    from driftcheck.report.formats import draw, render
 
-            columns = os.environ.get("COLUMNS", "")
-            render_matrix(for_humans(result.identities),
-                          _console(width=int(columns) if columns.isdigit() else 80),
-                          for_humans({s.name: s.probes for s in result.environments}))
-        _render(result, "console", sys.stdout)
-    else:
-        sys.stdout.write(_render(result, args.format) or "")
+    fmt = _format(args)
+    if format_spec(fmt).draw is None:
+        sys.stdout.write(render(result, fmt))
+        return
+    # A format drawn on the terminal: --matrix puts the side-by-side view above it.
+    if args.matrix:
+        from driftcheck.report.matrix import render_matrix
+        from driftcheck.report.printable import for_humans
+
+        columns = os.environ.get("COLUMNS", "")
+        render_matrix(for_humans(result.identities),
+                      _console(width=int(columns) if columns.isdigit() else 80),
+                      for_humans({s.name: s.probes for s in result.environments}))
+    draw(result, fmt, _console(sys.stdout))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from driftcheck.report.progress import collection_progress, progress_wanted
     from driftcheck.run import run_check
 
-    options = _check_options(args)
-    with collection_progress(progress_wanted(args.format, args.verbose)):
+    options = _check_options(args, args.paths)
+    terminal = format_spec(_format(args)).draw is not None
+    with collection_progress(progress_wanted(terminal, args.verbose)):
         result = run_check(options)
     return _emit(result, args)
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from driftcheck.run import run_check
 
-    options = replace(_check_options(args), snapshot_out=args.output_file)
+    options = replace(_check_options(args, args.paths), snapshot_out=args.output_file)
     result = run_check(options)
     for problem in (f for f in result.findings if f.step.value == "config"):
         print(problem.message, file=sys.stderr)
@@ -311,7 +429,6 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 def cmd_baseline(args: argparse.Namespace) -> int:
     import datetime as dt
-    from dataclasses import replace
 
     from driftcheck.baseline import write_baseline
     from driftcheck.findings import Severity
@@ -331,7 +448,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     target = Path(args.output_file)
     if target.exists() and not args.force:
         raise UsageError(f"-o {target}: the file exists (use --force to replace it)")
-    result = run_check(replace(_check_options(args), baseline=None))
+    result = run_check(replace(_check_options(args, args.paths), baseline=None))
     accepted = [f for f in result.findings if f.step.value != "config"]
     critical = [f for f in accepted if f.severity is Severity.CRITICAL]
     if critical and not args.accept_critical:
@@ -348,12 +465,11 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
     from driftcheck.run import run_diff
 
-    options = replace(_check_options(args), from_snapshots=(args.new,), snapshot_in=args.old,
-                      select=_codes(args.select, "--select") or ["DC6"])
+    options = _check_options(args, args.paths)
+    options = replace(options, from_snapshots=(args.new,), snapshot_in=args.old,
+                      select=options.select or ["DC6"])
     return _emit(run_diff(options, args.paths), args)
 
 
@@ -414,8 +530,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from driftcheck.demo import run_demo
 
-    result, url = run_demo(_check_options(args))
-    if args.format == "console":
+    result, url = run_demo(_check_options(args, None))
+    if format_spec(_format(args)).draw is not None:  # a banner above a terminal report
         _console().print(f"driftcheck {__version__} demo · sandbox IdP at {url} "
                          "(stopped after the run)\n")
     code = _emit(result, args)
@@ -423,26 +539,42 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return code if code in (2, 3) else 0
 
 
-def cmd_inspect(args: argparse.Namespace) -> int:
+def _inspection_console(inspection: Inspection, now: float) -> None:
+    from driftcheck.report.printable import for_humans
+    from driftcheck.report.token_view import render_inspection
+
+    render_inspection(for_humans(inspection), _console(), now)
+
+
+def _inspection_json(inspection: Inspection, now: float) -> None:
     import json
+
+    from driftcheck.report.token_view import inspection_document
+
+    print(json.dumps(inspection_document(inspection), indent=2, ensure_ascii=False))
+
+
+INSPECTION_VIEWS: dict[str, Callable[[Inspection, float], None]] = {
+    OutputFormat.CONSOLE.value: _inspection_console, OutputFormat.JSON.value: _inspection_json}
+"""`inspect --format`: a token's inspection is not a run's report, so it has views of its own."""
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
     import time
 
-    from driftcheck.inspect_token import inspect_in_environment, inspect_token, read_token
-    from driftcheck.report.token_view import inspection_document, render_inspection
+    from driftcheck.inspect_check import inspect_in_environment
+    from driftcheck.inspect_token import inspect_token, read_token
 
     raw = read_token(args.token)
     now = _parse_now(args.now)
     now = time.time() if now is None else now
     if args.inspect_env:
-        inspection = inspect_in_environment(raw, args.inspect_env, _check_options(args), now)
+        inspection = inspect_in_environment(raw, args.inspect_env,
+                                            _check_options(args, args.paths), now)
     else:
         inspection = inspect_token(raw, now)
-    if args.format == "json":
-        print(json.dumps(inspection_document(inspection), indent=2, ensure_ascii=False))
-    else:
-        from driftcheck.report.printable import for_humans
-
-        render_inspection(for_humans(inspection), _console(), now)
+    # DRIFTCHECK_FORMAT names a run report's format: one this command lacks is its console.
+    INSPECTION_VIEWS.get(args.format, _inspection_console)(inspection, now)
     if inspection.fatal is not None:
         return 1
     from driftcheck.findings import Severity
@@ -476,11 +608,9 @@ def _diagnose_input(argument: str) -> str:
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
-    import json
     import time
 
     from driftcheck.diagnose import diagnose
-    from driftcheck.diagnose.report import diagnosis_document, diagnosis_text, runbook
 
     text = _diagnose_input(args.message)
     diagnosis = diagnose(text)
@@ -492,15 +622,35 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         now = _parse_now(args.now)
         now = time.time() if now is None else now
         token_check = check_with_token(diagnosis, read_token(args.token), args.inspect_env,
-                                       _check_options(args), now)
-    if args.runbook:
+                                       _check_options(args, args.paths), now)
+    if args.runbook:  # the incident record, whatever --format says
+        from driftcheck.diagnose.report import runbook
+
         sys.stdout.write(runbook(diagnosis, token_check))
-    elif args.format == "json":
-        print(json.dumps(diagnosis_document(diagnosis, token_check), indent=2,
-                         ensure_ascii=False))
     else:
-        sys.stdout.write(diagnosis_text(diagnosis, token_check))
+        sys.stdout.write(DIAGNOSIS_VIEWS.get(args.format, _diagnosis_console)(diagnosis,
+                                                                             token_check))
     return 0 if diagnosis.known else 1
+
+
+def _diagnosis_console(diagnosis: Diagnosis, token_check: dict[str, Any] | None) -> str:
+    from driftcheck.diagnose.report import diagnosis_text
+
+    return diagnosis_text(diagnosis, token_check)
+
+
+def _diagnosis_json(diagnosis: Diagnosis, token_check: dict[str, Any] | None) -> str:
+    import json
+
+    from driftcheck.diagnose.report import diagnosis_document
+
+    return json.dumps(diagnosis_document(diagnosis, token_check), indent=2,
+                      ensure_ascii=False) + "\n"
+
+
+DIAGNOSIS_VIEWS: dict[str, Callable[[Diagnosis, dict[str, Any] | None], str]] = {
+    OutputFormat.CONSOLE.value: _diagnosis_console, OutputFormat.JSON.value: _diagnosis_json}
+"""`diagnose --format`: the views of a diagnosis."""
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -676,21 +826,33 @@ def cmd_history(args: argparse.Namespace) -> int:
             print(f"{problem} [{problem.rule}]", file=sys.stderr)
         overlaps = {e.name: e.idp.rotation_overlap for e in loaded.environments}
     timeline = key_timeline(points, overlaps)
-    if args.format == "html" or args.output_file:
+    page = None
+    if args.output_file:  # -o writes the HTML page whatever --format prints
+        from driftcheck.output_files import write_whole
         from driftcheck.report.html import render_history_html
 
         page = render_history_html(timeline)
-        if args.output_file:
-            from driftcheck.output_files import write_whole
-
-            write_whole(args.output_file, page, what="history page")
-        if args.format == "html":
-            sys.stdout.write(page)
-    if args.format == "console":
-        from driftcheck.report.history_view import render_history
-
-        render_history(timeline, _console())
+        write_whole(args.output_file, page, what="history page")
+    HISTORY_VIEWS.get(args.format, _history_console)(timeline, page)
     return 0
+
+
+def _history_console(timeline: KeyTimeline, _page: str | None) -> None:
+    from driftcheck.report.history_view import render_history
+
+    render_history(timeline, _console())
+
+
+def _history_html(timeline: KeyTimeline, page: str | None) -> None:
+    """The page, the very one -o wrote when it wrote one."""
+    from driftcheck.report.html import render_history_html
+
+    sys.stdout.write(page if page is not None else render_history_html(timeline))
+
+
+HISTORY_VIEWS: dict[str, Callable[[KeyTimeline, str | None], None]] = {
+    OutputFormat.CONSOLE.value: _history_console, OutputFormat.HTML.value: _history_html}
+"""`history --format`: the views of a key timeline."""
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -747,65 +909,17 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_check_arguments(parser: argparse.ArgumentParser, *, paths: bool = True) -> None:
-    if paths:
-        parser.add_argument("paths", nargs="*", metavar="PATH",
-                            help="environment files or folders (default: ./environments)")
-    parser.add_argument("--format", choices=FORMATS, default="console",
-                        help="what to print on standard output (default: console)")
-    parser.add_argument("--output", action="append", metavar="FORMAT=FILE",
-                        help="also write FORMAT to FILE (repeatable)")
-    parser.add_argument("--fail-on", choices=SEVERITIES, default="high",
-                        help="exit 1 when a finding is at or above this severity (default: high)")
-    parser.add_argument("--select", action="append", metavar="CODE-PREFIX",
-                        help="only rules whose ID starts with this (repeatable, comma-separated)")
-    parser.add_argument("--ignore", action="append", metavar="CODE-PREFIX",
-                        help="skip rules whose ID starts with this (repeatable, comma-separated)")
-    parser.add_argument("--env", action="append", metavar="NAME",
-                        help="only this environment (repeatable)")
-    parser.add_argument("--concurrency", type=int, metavar="N",
-                        help="requests in flight at once (default: 128)")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS",
-                        help="deadline for the whole run's network work; what is unfinished "
-                        "then is reported, the rest judged")
-    parser.add_argument("--verbose", action="store_true",
-                        help="log each request (URL, status, time) to standard error")
-    parser.add_argument("--baseline", metavar="FILE",
-                        help="accepted findings (driftcheck baseline create): shown, not failing")
-    parser.add_argument("--matrix", action="store_true",
-                        help="also show environments side by side (console format)")
-    parser.add_argument("--now", metavar="TIME",
-                        help="judge token times at TIME (epoch seconds or ISO 8601; default: "
-                        "when the token was collected)")
-    parser.add_argument("--ca-bundle", metavar="FILE",
-                        help="PEM CA certificates to trust for environments without their own "
-                        "ca_bundle (default: the system's trust store)")
-    parser.add_argument("--max-response-bytes", type=int, metavar="N",
-                        help="largest response body read (default: 1048576)")
-    _add_trust_arguments(parser)
-
-
-def _add_trust_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--untrusted", action="store_true",
-                        help="the files come from an untrusted source (a pull request from a "
-                        "fork): run no commands, read only allow-listed variables and files "
-                        "inside the checked folders (SECURITY.md)")
-    parser.add_argument("--allow-env", action="append", metavar="NAME",
-                        help="with --untrusted: a variable the files may read (repeatable, "
-                        "comma-separated)")
-
-
 def _trust(args: argparse.Namespace) -> Trust:
     """--untrusted / DRIFTCHECK_UNTRUSTED and --allow-env / DRIFTCHECK_ALLOW_ENV."""
     from driftcheck.load.trust import Trust
 
-    untrusted = getattr(args, "untrusted", False)
+    untrusted = args.untrusted
     if isinstance(untrusted, str):  # from DRIFTCHECK_UNTRUSTED
         word = untrusted.strip().lower()
         if word not in ("1", "true", "yes", "0", "false", "no"):
             raise UsageError(f"DRIFTCHECK_UNTRUSTED={untrusted!r}: expected true or false")
         untrusted = word in ("1", "true", "yes")
-    allowed = getattr(args, "allow_env", None) or []
+    allowed = args.allow_env or []
     if isinstance(allowed, str):
         allowed = [allowed]
     names = frozenset(n.strip() for v in allowed for n in v.replace(",", " ").split())
@@ -820,43 +934,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="Catch JWT/OIDC configuration drift between deployment environments.",
     )
     parser.add_argument("--version", action="version", version=f"driftcheck {__version__}")
+    parser.set_defaults(handler=None, flag_groups=())  # `driftcheck` alone: the help
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="check environments against their live IdPs")
-    _add_check_arguments(check)
-    check.add_argument("--offline", action="store_true",
-                       help="no network: only the rules that need none")
-    check.add_argument("--from-snapshot", action="append", metavar="FILE",
-                       help="run every rule on recorded observations instead of the network "
-                       "(repeatable: shards are merged)")
-    check.add_argument("--snapshot-out", metavar="FILE",
-                       help="also write this run's observations to FILE (TOML)")
-    check.add_argument("--snapshot-in", metavar="FILE", action="append",
-                       help="a snapshot of an earlier run to compare with (repeatable: the "
-                       "newest is compared, all show in the HTML report's key timeline)")
-    check.add_argument("--shard", metavar="K/N",
-                       help="check only slice K of N (by a hash of each environment's name) "
-                       "and write its snapshot; merge the shards with --from-snapshot")
-    _add_probe_arguments(check)
-    check.set_defaults(handler=cmd_check)
+    check = _command(commands, "check", "check environments against their live IdPs",
+                     cmd_check, (*RUN_GROUPS, SNAPSHOTS, PROBES))
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="environment files or folders (default: ./environments)")
 
-    demo = commands.add_parser(
-        "demo", help="start the sandbox IdP, check the example environments, report")
-    _add_check_arguments(demo, paths=False)
-    _add_probe_arguments(demo)
-    demo.set_defaults(handler=cmd_demo, paths=None)
+    _command(commands, "demo", "start the sandbox IdP, check the example environments, report",
+             cmd_demo, (*RUN_GROUPS, PROBES))
 
-    snapshot = commands.add_parser(
-        "snapshot", help="record what is deployed (discovery, JWKS, token facts) as TOML")
+    snapshot = _command(
+        commands, "snapshot", "record what is deployed (discovery, JWKS, token facts) as TOML",
+        cmd_snapshot, (ENVIRONMENTS, NETWORK, PROBES))
     snapshot.add_argument("paths", nargs="*", metavar="PATH")
     snapshot.add_argument("-o", "--output", dest="output_file", required=True, metavar="FILE")
-    snapshot.add_argument("--env", action="append", metavar="NAME")
-    snapshot.add_argument("--ca-bundle", metavar="FILE")
-    snapshot.add_argument("--concurrency", type=int, metavar="N")
-    snapshot.add_argument("--max-response-bytes", type=int, metavar="N")
-    _add_probe_arguments(snapshot)
-    snapshot.set_defaults(handler=cmd_snapshot, select=None, ignore=None, fail_on="high",
-                          now=None)
 
     init = commands.add_parser(
         "init", help="write a starter environment file from a live IdP's discovery and JWKS")
@@ -873,20 +966,21 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--ca-bundle", metavar="FILE")
     init.set_defaults(handler=cmd_init)
 
-    diff = commands.add_parser("diff", help="what changed at each IdP between two snapshots")
+    diff = _command(commands, "diff", "what changed at each IdP between two snapshots",
+                    cmd_diff, RUN_GROUPS)
     diff.add_argument("old", metavar="OLD.toml")
     diff.add_argument("new", metavar="NEW.toml")
     diff.add_argument("paths", nargs="*", metavar="PATH",
                       help="environment files, for names, rotation overlaps and file "
                       "locations (optional)")
-    _add_check_arguments(diff, paths=False)
-    diff.set_defaults(handler=cmd_diff, offline=False)
 
     baseline = commands.add_parser("baseline", help="accept today's findings")
     baseline_commands = baseline.add_subparsers(dest="baseline_command", metavar="ACTION",
                                                 required=True)
-    create = baseline_commands.add_parser(
-        "create", help="write the current findings to a baseline file, with reason and expiry")
+    create = _command(
+        baseline_commands, "create",
+        "write the current findings to a baseline file, with reason and expiry", cmd_baseline,
+        RUN_GROUPS)
     create.add_argument("paths", nargs="*", metavar="PATH")
     create.add_argument("-o", dest="output_file", required=True, metavar="FILE",
                         help="the baseline file to write")
@@ -896,27 +990,21 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--force", action="store_true", help="replace an existing baseline")
     create.add_argument("--accept-critical", action="store_true",
                         help="also accept critical findings (refused without this flag)")
-    _add_check_arguments(create, paths=False)
-    create.set_defaults(handler=cmd_baseline, offline=False)
 
-    inspect = commands.add_parser(
-        "inspect", help="decode a token safely (redacted, human times); --env validates it")
+    inspect = _command(
+        commands, "inspect", "decode a token safely (redacted, human times); --env validates it",
+        cmd_inspect, (FAIL_ON, NETWORK, NOW))
     inspect.add_argument("token", metavar="TOKEN|-|@FILE",
                          help="the token, - for standard input, or @FILE")
     inspect.add_argument("--env", dest="inspect_env", metavar="NAME",
                          help="validate it as environment NAME's known-good token")
     inspect.add_argument("--path", dest="paths", action="append", metavar="PATH",
                          help="environment files or folders for --env (default: ./environments)")
-    inspect.add_argument("--format", choices=("console", "json"), default="console")
-    inspect.add_argument("--fail-on", choices=SEVERITIES, default="high")
-    inspect.add_argument("--now", metavar="TIME")
-    inspect.add_argument("--ca-bundle", metavar="FILE")
-    inspect.add_argument("--concurrency", type=int, metavar="N")
-    inspect.add_argument("--max-response-bytes", type=int, metavar="N")
-    inspect.set_defaults(handler=cmd_inspect, select=None, ignore=None, offline=False, env=None)
+    inspect.add_argument("--format", choices=tuple(INSPECTION_VIEWS), default="console")
 
-    diagnose = commands.add_parser(
-        "diagnose", help="from a validator's error message to the step that failed")
+    diagnose = _command(
+        commands, "diagnose", "from a validator's error message to the step that failed",
+        cmd_diagnose, (NOW,))
     diagnose.add_argument("message", metavar="ERROR-TEXT",
                           help="the error message, log excerpt or HTTP response (quoted), "
                           "- for standard input, or @FILE")
@@ -927,19 +1015,14 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose.add_argument("--path", dest="paths", action="append", metavar="PATH")
     diagnose.add_argument("--runbook", action="store_true",
                           help="print the incident record as Markdown")
-    diagnose.add_argument("--format", choices=("console", "json"), default="console")
-    diagnose.add_argument("--now", metavar="TIME")
-    diagnose.set_defaults(handler=cmd_diagnose, select=None, ignore=None, offline=False,
-                          env=None, fail_on="high", concurrency=None, ca_bundle=None,
-                          max_response_bytes=None)
+    diagnose.add_argument("--format", choices=tuple(DIAGNOSIS_VIEWS), default="console")
 
-    validate = commands.add_parser("validate", help="validate environment files (no network)")
+    validate = _command(commands, "validate", "validate environment files (no network)",
+                        cmd_validate, (TRUST,))
     validate.add_argument("paths", nargs="*", metavar="PATH")
     validate.add_argument("--allow-unset", action="store_true",
                           help="accept ${NAME} references whose variable is not set (the "
                           "pre-commit hook uses this)")
-    _add_trust_arguments(validate)
-    validate.set_defaults(handler=cmd_validate)
 
     rules = commands.add_parser("rules", help="the rule reference")
     rules.add_argument("id", nargs="?", metavar="ID", help="a rule ID or slug")
@@ -967,7 +1050,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="snapshot files (driftcheck snapshot -o), in any order")
     history.add_argument("--path", dest="paths", action="append", metavar="PATH",
                          help="environment files or folders, for each rotation_overlap")
-    history.add_argument("--format", choices=("console", "html"), default="console")
+    history.add_argument("--format", choices=tuple(HISTORY_VIEWS), default="console")
     history.add_argument("-o", "--output", dest="output_file", metavar="FILE",
                          help="also write the HTML page to FILE")
     history.set_defaults(handler=cmd_history)
@@ -1009,7 +1092,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     _apply_environment_defaults(parser)
     args = parser.parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    handler: Callable[[argparse.Namespace], int] | None = args.handler
     if handler is None:
         parser.print_help()
         return 2
@@ -1019,7 +1102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # SIGTERM unwinds like Ctrl-C: output files being written are left whole, children end.
     with contextlib.suppress(ValueError):  # only the main thread may set handlers
         signal.signal(signal.SIGTERM, _terminated)
-    if getattr(args, "verbose", False):
+    if REPORT in args.flag_groups and args.verbose:
         import logging
 
         from driftcheck.report.printable import VisibleFormatter

@@ -97,6 +97,9 @@ class Finding:
     column: int | None = None
     """The column in `line`, when known (a parse error in a deployed artifact)."""
     suppression: Suppression | None = None
+    validator_accepts: bool = False
+    """The step is lenient here: the API's validator accepts the token anyway (it does not
+    check `exp`, say). The token's step then passes, and the finding says why it matters."""
 
     @property
     def fingerprint(self) -> str:

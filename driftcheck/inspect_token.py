@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from driftcheck.errors import UsageError
 from driftcheck.findings import Finding
-from driftcheck.run import CheckOptions, RunResult, run_check
+from driftcheck.result import RunResult
 from driftcheck.safe_files import UnreadableFile, read_regular_text
 from driftcheck.tokens.claims import MILLISECONDS_THRESHOLD, UNSAFE_HEADERS, time_claims
 from driftcheck.tokens.kind import KindGuess, classify
@@ -122,17 +122,3 @@ def inspect_token(raw: str, now: float, client_ids: tuple[str, ...] = ()) -> Ins
         kind=classify(decoded.header, decoded.claims, client_ids),
         warnings=tuple(_warnings(decoded.header, decoded.claims, now)),
     )
-
-
-def inspect_in_environment(raw: str, environment: str, options: CheckOptions,
-                           now: float) -> Inspection:
-    """Decode, then run every check of `environment` with this token as its known-good token.
-    All environments are collected so that a signature by another environment's key is named.
-    """
-    result = run_check(replace(options, token_overrides={environment: raw}))
-    known = {s.name for s in result.environments}
-    if environment not in known:
-        raise UsageError(f"--env {environment}: no such environment (known: "
-                         f"{', '.join(sorted(known))})")
-    return replace(inspect_token(raw, options.now or now), validation=result,
-                   environment=environment)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal, TypeAlias
 
 Tier = Literal["prod", "nonprod"]
 TokenKind = Literal["access", "id"]
@@ -142,25 +142,63 @@ class Gateway:
     probe: Probe | None = None
 
 
-@dataclass(frozen=True)
-class TokenSource:
-    """Where the known-good token of an environment comes from. Secrets are named, never held."""
+@dataclass(frozen=True, kw_only=True)
+class TokenSourceBase:
+    """Where the known-good token of an environment comes from (`[tokens.NAME]`); one
+    subclass per `source` kind, holding only its own keys. Secrets are named, never held."""
 
+    source: ClassVar[TokenSourceKind]
     name: str
-    source: TokenSourceKind
     for_api: str | None = None
-    client_id: str | None = None
-    client_secret_env: str | None = None
+    refused: str | None = None
+    """Why this source is not used in this run (untrusted mode), or None."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientCredentialsSource(TokenSourceBase):
+    """An OAuth client_credentials grant at the IdP's token endpoint."""
+
+    source: ClassVar[Literal["client_credentials"]] = "client_credentials"
+    client_id: str
+    client_secret_env: str
     auth_method: Literal["client_secret_basic", "client_secret_post"] = "client_secret_basic"
     scope: str | None = None
     resource: str | None = None
     audience: str | None = None
-    env: str | None = None
-    path: str | None = None
-    command: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvSource(TokenSourceBase):
+    """A token in an environment variable."""
+
+    source: ClassVar[Literal["env"]] = "env"
+    env: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileSource(TokenSourceBase):
+    """A token in a file."""
+
+    source: ClassVar[Literal["file"]] = "file"
+    path: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandSource(TokenSourceBase):
+    """A command (argv, no shell) that prints the token or the token endpoint's JSON."""
+
+    source: ClassVar[Literal["command"]] = "command"
+    command: tuple[str, ...]
     timeout: float = 30.0
-    refused: str | None = None
-    """Why this source is not used in this run (untrusted mode), or None."""
+
+
+TokenSource: TypeAlias = ClientCredentialsSource | EnvSource | FileSource | CommandSource
+"""A token source of one of the kinds; code that handles them matches on the class
+(`assert_never` makes mypy insist on every kind)."""
+
+TOKEN_SOURCE_CLASSES: Mapping[TokenSourceKind, type[TokenSource]] = {
+    cls.source: cls for cls in (ClientCredentialsSource, EnvSource, FileSource, CommandSource)}
+"""`source = "..."` -> its class: the kinds the environment file's schema enumerates."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +228,11 @@ class Environment:
     deployed_paths: frozenset[str] = frozenset()
     """Key paths whose values were not declared but read from deployed artifacts
     (`driftcheck.deployed`); `origins` and `lines` point at the artifact for them."""
+
+    def client_credentials(self) -> dict[str, ClientCredentialsSource]:
+        """The token sources that are client_credentials grants (they name a client ID and
+        the audience they request)."""
+        return {n: t for n, t in self.tokens.items() if isinstance(t, ClientCredentialsSource)}
 
     def line_of(self, key_path: str) -> int | None:
         """The line of `key_path`, or of its nearest parent table, in `file_of(key_path)`."""

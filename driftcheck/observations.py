@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from driftcheck.deployed.interface import Reading
 from driftcheck.tokens.parse import Damage
@@ -27,6 +27,15 @@ FailureKind = Literal[
     "deadline",
     "collect-error",
 ]
+FAILURE_KINDS: tuple[FailureKind, ...] = get_args(FailureKind)
+
+
+def failure_kind(value: str) -> FailureKind:
+    """`value` as a failure class (a recorded snapshot's `kind`); ValueError for any other."""
+    for kind in FAILURE_KINDS:
+        if kind == value:
+            return kind
+    raise ValueError(f"unknown failure class {value!r}")
 
 # Response headers worth keeping: clock (Date, Age), caching (Cache-Control, ETag), shape.
 RECORDED_HEADERS = (

@@ -1,4 +1,5 @@
-"""The composition root of `driftcheck check`: load -> collect -> rules -> policy."""
+"""The composition root of `driftcheck check`: load -> collect -> facts -> rules -> policy ->
+result. The result model itself lives in `driftcheck.result`; renderers import that."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
 
 from driftcheck.baseline import Baseline, apply_baseline, read_baseline
-from driftcheck.causes import CauseGroup, group_causes, headline
+from driftcheck.causes import group_causes
 from driftcheck.collect.http import FetchPolicy
 from driftcheck.collect.live import collect_live
 from driftcheck.collect.probes import ProbeScope
@@ -18,25 +18,21 @@ from driftcheck.deployed.apply import apply_all
 from driftcheck.deployed.interface import Reading
 from driftcheck.deployed.read import read_deployments
 from driftcheck.errors import UsageError
-from driftcheck.findings import Finding, Severity, Step
-from driftcheck.history import KeyTimeline, TimelinePoint, key_timeline
-from driftcheck.http_facts import environment_clock_offset
-from driftcheck.identity import EnvironmentIdentity
-from driftcheck.jwks import KeyFacts
+from driftcheck.facts import build_facts
+from driftcheck.findings import Finding, Severity
+from driftcheck.history import TimelinePoint, key_timeline
 from driftcheck.load import LoadResult, load_environments
 from driftcheck.load.trust import TRUSTED, Trust
 from driftcheck.models import Environment, Idp
 from driftcheck.observations import Observations
+from driftcheck.outcome import environment_statuses, token_verdicts, unjudged_steps
 from driftcheck.output_files import OutputError
 from driftcheck.policy import exit_code, rule_selected, selected
-from driftcheck.probes.judge import ProbeResult, probe_results
-from driftcheck.rules import RuleContext, run_rules
-from driftcheck.rules.isolation import identities
-from driftcheck.rules.token import TokenVerdict, token_verdicts
+from driftcheck.result import SNAPSHOT_ONLY, RunResult
+from driftcheck.rules import RuleContext, all_rules, run_rules
 from driftcheck.snapshot import read_snapshots, restrict, write_snapshot
-from driftcheck.urls import refusal
 
-EnvironmentState = Literal["checked", "invalid", "unreachable", "offline"]
+__all__ = ["SNAPSHOT_ONLY", "CheckOptions", "RunResult", "evaluate", "run_check", "run_diff"]
 
 
 @dataclass(frozen=True)
@@ -70,104 +66,6 @@ class CheckOptions:
     probe: bool = True
     """Send the live probes the environment files declare (`--no-probe`: no)."""
     probe_scope: ProbeScope = field(default_factory=ProbeScope)
-
-
-@dataclass(frozen=True)
-class ObservedIdp:
-    """What the environment's IdP really publishes: for the report and audits."""
-
-    issuer: str | None
-    jwks_uri: str | None
-    keys: tuple[KeyFacts, ...] = ()
-    discovery_url: str | None = None
-    clock_offset: float | None = None
-    """The IdP's clock minus ours in seconds (from HTTP `Date`), or None when unknown."""
-    algorithms: tuple[str, ...] = ()
-    """What discovery advertises (`id_token_signing_alg_values_supported`)."""
-
-
-@dataclass(frozen=True)
-class EnvironmentStatus:
-    name: str
-    file: str
-    tier: str | None
-    state: EnvironmentState
-    first_failing_step: Step | None = None
-    findings: int = 0
-    observed: ObservedIdp | None = None
-    tokens: tuple[TokenVerdict, ...] = ()
-    probes: tuple[ProbeResult, ...] = ()
-    """Live probes of its APIs and gateways: per case what was sent, answered, predicted."""
-    headline: Finding | None = None
-    """The finding that failed first here (`first_failing_step` is its step): where the token
-    line says the token failed, else the earliest step's worst finding above info."""
-
-
-def _observed(environment: Environment, context: RuleContext) -> ObservedIdp | None:
-    observations = context.observations
-    if observations is None or environment.name not in observations.environments:
-        return None
-    discovery = observations.discovery(environment.name)
-    issuer = discovery.body.get("issuer") if discovery is not None and discovery.ok else None
-    jwks_url = observations.environments[environment.name].jwks_url
-    facts = context.jwks_facts(jwks_url)
-    advertised = discovery.body.get("id_token_signing_alg_values_supported") if (
-        discovery is not None and discovery.ok) else None
-    return ObservedIdp(
-        issuer=issuer if isinstance(issuer, str) else None,
-        jwks_uri=jwks_url if facts is not None else None,
-        keys=facts.keys if facts is not None else (),
-        discovery_url=observations.environments[environment.name].discovery_url,
-        clock_offset=environment_clock_offset(observations, environment.name),
-        algorithms=tuple(a for a in advertised if isinstance(a, str))
-        if isinstance(advertised, list) else (),
-    )
-
-
-@dataclass(frozen=True)
-class RunResult:
-    generated_at: float
-    environments: tuple[EnvironmentStatus, ...]
-    findings: tuple[Finding, ...]
-    fail_on: Severity
-    exit_code: int
-    identities: tuple[EnvironmentIdentity, ...] = ()
-    """What identifies each checked environment (for the matrix view)."""
-    compared_with_previous: bool = False
-    used_baseline: bool = False
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    """The rule selection (`--select`/`--ignore`): what was not selected was not judged."""
-
-    groups: tuple[CauseGroup, ...] = ()
-    """Findings that share one cause (`driftcheck.causes`)."""
-
-    def judged(self, rule: str) -> bool:
-        return rule_selected(rule, self.select, self.ignore)
-
-    def group_of(self, finding: Finding) -> CauseGroup | None:
-        return next((g for g in self.groups if any(m == finding for m in g.members)), None)
-
-    write_errors: tuple[str, ...] = ()
-    """Files the run could not write (--snapshot-out): reported after the report, exit 2."""
-    observed_at: float | None = None
-    """When the judged observations were collected (None offline)."""
-    previous_observed_at: float | None = None
-    """When the `--snapshot-in` observations were collected."""
-    key_timeline: KeyTimeline | None = None
-    """Which keys each IdP published over the earlier snapshots and this run."""
-
-
-def _reachable(environment: Environment, observations: Observations) -> bool:
-    seen = observations.environments.get(environment.name)
-    if seen is None:
-        return False
-    for url in seen.urls():
-        response = observations.response(url)
-        if response is not None and response.ok and not refusal(url,
-                                                               environment.allow_insecure_http):
-            return True
-    return False
 
 
 def in_shard(name: str, shard: tuple[int, int]) -> bool:
@@ -220,55 +118,21 @@ def evaluate(
     problems = tuple(p for p in loaded.problems if in_scope(p.environment or ""))
     now = options.now if options.now is not None else (
         observations.collected_at if observations else time.time())
-    context = RuleContext(tuple(environments), observations, loaded.problems, now=now,
-                          now_given=options.now is not None, previous=previous,
-                          baseline=baseline, deployed=deployed)
+    facts = build_facts(tuple(environments), observations, now=now,
+                        now_given=options.now is not None, previous=previous, deployed=deployed)
+    context = RuleContext(facts, loaded.problems, baseline=baseline)
     observed = run_rules(context)
     # Baselines expire in real time (or at --now), not at the time observations were made.
     expiry_now = time.time() if options.now is None else options.now
-    judged = replace(context, findings=tuple(observed), now=expiry_now, memo=context.memo)
+    judged = replace(context, findings=tuple(observed), now_override=expiry_now)
     findings = [f for f in selected(
         apply_baseline(observed, baseline, expiry_now) + run_rules(judged, phase="policy"),
         options.select, options.ignore) if in_scope(f.environment)]
     findings.sort(key=Finding.sort_key)
-    verdicts = token_verdicts(
-        context, findings, lambda rule: rule_selected(rule, options.select, options.ignore))
-    probed = probe_results(context)
-    statuses: list[EnvironmentStatus] = []
-    for environment in environments:
-        if not in_scope(environment.name):
-            continue
-        mine = [f for f in findings if f.environment == environment.name]
-        state: EnvironmentState
-        if observations is None or environment.name not in observations.environments:
-            state = "offline"  # not collected: --offline, or absent from the snapshot
-        elif _reachable(environment, observations):
-            state = "checked"
-        else:
-            state = "unreachable"
-        tokens = tuple(verdicts.get(environment.name, ()))
-        first = headline(mine, tokens)
-        statuses.append(EnvironmentStatus(
-            name=environment.name,
-            file=environment.file,
-            tier=None if environment.file == SNAPSHOT_ONLY else environment.tier,
-            state=state,
-            first_failing_step=first.step if first else None,
-            headline=first,
-            findings=len(mine),
-            observed=_observed(environment, context),
-            tokens=tokens,
-            probes=probed.get(environment.name, ()),
-        ))
-    invalid_files = {p.loaded_file: p.environment or p.loaded_file for p in problems}
-    for problem_file, label in invalid_files.items():
-        if any(s.file == problem_file for s in statuses):
-            continue
-        statuses.append(EnvironmentStatus(
-            name=label, file=problem_file, tier=None, state="invalid",
-            first_failing_step=Step.CONFIG,
-            findings=sum(1 for f in findings if f.environment == label),
-        ))
+    unjudged = unjudged_steps(lambda rule: rule_selected(rule, options.select, options.ignore),
+                              [(r.id, r.step) for r in all_rules()])
+    verdicts = token_verdicts(facts, findings, unjudged) if observations is not None else {}
+    statuses = environment_statuses(facts, findings, verdicts, problems, in_scope)
     states = [s.state for s in statuses]
     nothing_checked = "unreachable" in states and "checked" not in states
     code = exit_code([f for f in findings if f.suppression is None], options.fail_on,
@@ -277,7 +141,7 @@ def evaluate(
     groups = group_causes(findings, {k: tuple(v) for k, v in verdicts.items()},
                           {s.name: s.headline for s in statuses if s.state != "invalid"})
     return RunResult(time.time(), tuple(statuses), tuple(findings), options.fail_on, code,
-                     tuple(i for i in identities(context).values() if i.name in shown),
+                     tuple(i for i in facts.identities.values() if i.name in shown),
                      previous is not None, baseline is not None,
                      tuple(options.select), tuple(options.ignore), groups,
                      observed_at=observations.collected_at if observations else None,
@@ -330,10 +194,6 @@ def run_check(options: CheckOptions, variables: Mapping[str, str] | None = None)
         timeline = key_timeline([*earlier, TimelinePoint("this run", observations)], overlaps)
         result = replace(result, key_timeline=timeline)
     return replace(result, write_errors=write_errors)
-
-
-SNAPSHOT_ONLY = "(snapshot)"
-"""The file of an environment known only from a snapshot: its tier is unknown."""
 
 
 def _bare_environments(observations: Observations) -> tuple[Environment, ...]:

@@ -117,3 +117,24 @@ def off_origin(url: str, origins: frozenset[Origin]) -> FetchFailure | None:
         "configuration does not name: not fetched (list the host, with its port if it is not "
         "the default, in allowed_hosts to allow it)",
     )
+
+
+def normalized_url(url: str) -> tuple[str, str, int | None, str]:
+    """(scheme, host, port, path) with case, trailing dots, default ports and a trailing '/'
+    folded, for deciding whether a URL lies under another one."""
+    url = url.strip()
+    return (*origin(url), urlsplit(url).path.rstrip("/"))
+
+
+def host_of(url: str) -> str:
+    """`host:port`, normalized: the identity of a server, whatever the path."""
+    _, host, port, _ = normalized_url(url)
+    return f"{host}:{port}" if port else host
+
+
+def url_under(url: str, base: str) -> bool:
+    """Whether `url` is `base` or lies below it (on a path-segment boundary)."""
+    u, b = normalized_url(url), normalized_url(base)
+    if u[:3] != b[:3]:
+        return False
+    return u[3] == b[3] or u[3].startswith(b[3] + "/") or not b[3]

@@ -50,7 +50,19 @@ def absurd_keys_jwks() -> bytes:
 
 
 class HostileServer(LoopbackServer):
-    """Each path's first segment names the fault it serves."""
+    """Each path's first segment names the fault it serves.
+
+    Targets a client must never follow point at servers that record requests, so a test can
+    assert that nothing arrived: off-host ones at this server under the name `localhost`, the
+    https-to-http downgrade at `downgrade_to` (a plain server; this one by default).
+    """
+
+    downgrade_to: str = ""
+
+    @property
+    def elsewhere(self) -> str:
+        """This server under another host name: off-host for a client that came to 127.0.0.1."""
+        return self.url.replace("127.0.0.1", "localhost")
 
     def handle_get(self, handler: BaseHTTPRequestHandler) -> None:
         self.respond(handler)
@@ -84,7 +96,7 @@ class HostileServer(LoopbackServer):
                 return self._send(handler, 200, body, "text/plain")
             if fault == "off-host-jwks":
                 document = json.loads(body)
-                document["jwks_uri"] = "http://localhost:9/stolen-keys"
+                document["jwks_uri"] = self.elsewhere + "/stolen-keys"
                 return self._send(handler, 200, json.dumps(document).encode())
             return self._send(handler, 200, body)
         if rest == "jwks" and fault == "many-keys":
@@ -122,9 +134,9 @@ class HostileServer(LoopbackServer):
         if fault == "loop":
             return self._send(handler, 302, b"", Location=handler.path)
         if fault == "off-host":
-            return self._send(handler, 302, b"", Location="http://localhost:9/elsewhere")
+            return self._send(handler, 302, b"", Location=self.elsewhere + "/elsewhere")
         if fault == "to-http":
-            target = self.url.replace("https://", "http://") + "/plain"
+            target = (self.downgrade_to or self.url.replace("https://", "http://")) + "/plain"
             return self._send(handler, 302, b"", Location=target)
         if fault == "unavailable":
             return self._send(handler, 503, b"{}", Retry_After="3600")

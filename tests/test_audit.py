@@ -11,13 +11,13 @@ import sys
 import tomllib
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from driftcheck.demo import demo_sandbox, exported, sandbox_variables
 from driftcheck.resources import data_dir
-from driftcheck.sandbox import Sandbox, default_tenant
+from driftcheck.sandbox import Sandbox
 from tests.conftest import env_toml
+from tests.sarif import validate_sarif
 
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = str(data_dir("environments"))
@@ -189,8 +189,4 @@ def test_github_action_script_writes_summary_output_and_sarif(tmp_path):
     assert output.read_text() == "exit-code=0\n"
     assert summary.read_text().startswith("## driftcheck: 3 environments")
     assert "::error file=" in result.stdout
-    sarif = json.loads((tmp_path / "out.sarif").read_text())
-    schema = json.loads((Path(__file__).parent / "schemas" /
-                         "sarif-schema-2.1.0.json").read_text())
-    jsonschema.validators.validator_for(schema)(schema).validate(sarif)
-    assert default_tenant  # the import documents where the sandbox comes from
+    validate_sarif(json.loads((tmp_path / "out.sarif").read_text()))

@@ -112,6 +112,61 @@ def test_spring_properties_win_over_yaml_and_env_vars_over_files(write: Write):
     assert value(found, "algorithms") == ("ES256",)
 
 
+def spring_env(write: Write, variables: dict[str, str], yaml: str = SPRING_BASE) -> Reading:
+    write("app/application.yml", yaml)
+    env = "".join(f"            - name: {k}\n              value: {v}\n"
+                  for k, v in variables.items())
+    write("k8s/prod.yaml", "kind: Deployment\nmetadata: {name: orders}\nspec:\n"
+          "  template:\n    spec:\n      containers:\n        - name: orders\n"
+          "          env:\n" + env)
+    return reading(write, "apis.orders", 'kind = "spring-boot"\n'
+                   'paths = ["../app/application.yml"]\nmanifests = ["../k8s/prod.yaml"]')
+
+
+def test_spring_environment_variables_in_the_legacy_form_bind(write: Write):
+    """Spring Boot 3's SystemEnvironmentPropertyMapper: `issuer-uri` is ISSUERURI or
+    ISSUER_URI; list items by index in either form."""
+    found = spring_env(write, {
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI": "https://idp.example.com/prod",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWS_ALGORITHMS_0": "ES256",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWS_ALGORITHMS_1": "RS256",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI": "https://idp.example.com/k",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES": "api://x,api://y"})
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    assert where(found, "issuers").endswith("(env SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_"
+                                            "ISSUER_URI)")
+    assert value(found, "algorithms") == ("ES256", "RS256")
+    assert value(found, "jwks_uri") == "https://idp.example.com/k"
+    assert value(found, "audiences") == ("api://x", "api://y")
+
+
+def test_spring_names_spring_boot_3_does_not_bind_change_nothing(write: Write):
+    found = spring_env(write, {
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URL": "https://idp.example.com/x",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCE": "api://x",
+        "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWSALGORITHM": "ES256"},
+        SPRING_BASE + "          jws-algorithm: ES512\n")
+    assert value(found, "issuers") == ("https://idp.example.com/dev",)
+    assert value(found, "audiences") == ("api://orders-dev",)
+    algorithms = found.setting("algorithms")
+    assert algorithms is not None and algorithms.value == ("RS256",)
+    assert algorithms.origin.file is None  # the default: jws-algorithm binds to nothing
+    assert sum("not a Spring Boot 3 property" in n for n in found.notes) == 2
+
+
+def test_spring_camel_case_and_underscore_keys_bind(write: Write):
+    found = spring_env(write, {}, """\
+        spring.security.oauth2.resourceserver.jwt:
+          issuerUri: https://idp.example.com/camel
+          jws_algorithms: [PS256]
+          publicKeyLocation: classpath:key.pub
+        """)
+    assert value(found, "issuers") == ("https://idp.example.com/camel",)
+    assert value(found, "algorithms") == ("PS256",)
+    assert value(found, "public_key_location") == "classpath:key.pub"
+    assert {d.check for d in found.disabled} == {"audience"}
+
+
 def test_spring_defaults_and_checks_left_off(write: Write):
     write("app/application.yml", """\
         spring:
@@ -372,6 +427,85 @@ def test_istio_without_audiences_or_principal_policy(write: Write):
     assert audience.origin.file == "istio/jwt.yaml" and audience.origin.line == 7
 
 
+def istio_pair(namespace: str, target: str, policy_namespace: str, policy_target: str,
+               extra: str = "") -> str:
+    """A RequestAuthentication and an AuthorizationPolicy requiring a principal, each
+    attached by `target` (a spec line: selector or targetRefs, or "" for none)."""
+    return f"""\
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {{name: edge, namespace: {namespace}}}
+spec:
+  {target}
+  jwtRules:
+    - issuer: https://idp.example.com/prod
+      audiences: [api://edge]
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {{name: require-jwt, namespace: {policy_namespace}}}
+spec:
+  {policy_target}
+  rules:
+    - from:
+        - source: {{requestPrincipals: ["*"]}}
+{extra}"""
+
+
+GATEWAY_REF = "targetRefs: [{{group: gateway.networking.k8s.io, kind: Gateway, name: {}}}]"
+ORDERS = "selector: {matchLabels: {app: orders}}"
+MESH_ROOT = """---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: mesh-root}
+data:
+  mesh: |-
+    rootNamespace: mesh-root
+"""
+
+
+@pytest.mark.parametrize(("text", "passes_without_token"), [
+    # targetRefs: the same Gateway (or the Gateway whose pods the RA selects) is covered...
+    (istio_pair("shop", GATEWAY_REF.format("edge"), "shop", GATEWAY_REF.format("edge")), False),
+    (istio_pair("shop", "selector: {matchLabels: "
+                "{gateway.networking.k8s.io/gateway-name: edge}}",
+                "shop", GATEWAY_REF.format("edge")), False),
+    # ... another Gateway, another namespace, or a sidecar workload is not.
+    (istio_pair("shop", GATEWAY_REF.format("edge"), "shop", GATEWAY_REF.format("admin")), True),
+    (istio_pair("shop", GATEWAY_REF.format("edge"), "other", GATEWAY_REF.format("edge")), True),
+    (istio_pair("shop", ORDERS, "shop", GATEWAY_REF.format("edge")), True),
+    # A selector matches a subset of the workload's labels; root-namespace policies match
+    # in every namespace, other namespaces' do not.
+    (istio_pair("shop", "selector: {matchLabels: {app: orders, version: v1}}", "shop",
+                ORDERS), False),
+    (istio_pair("shop", ORDERS, "istio-system", ORDERS), False),
+    (istio_pair("shop", ORDERS, "other", ORDERS), True),
+    (istio_pair("shop", ORDERS, "istio-system", ""), False),  # mesh-wide policy
+    (istio_pair("shop", ORDERS, "shop", ""), False),  # namespace-wide policy
+    # A mesh-wide RequestAuthentication is covered only by a mesh-wide policy.
+    (istio_pair("istio-system", "", "shop", ""), True),
+    (istio_pair("istio-system", "", "istio-system", ""), False),
+    # The root namespace is MeshConfig.rootNamespace when the istio ConfigMap says so.
+    (istio_pair("shop", ORDERS, "mesh-root", ORDERS, MESH_ROOT), False),
+    (istio_pair("shop", ORDERS, "istio-system", ORDERS, MESH_ROOT), True),
+])
+def test_istio_authorization_policy_attachment(write: Write, text: str,
+                                               passes_without_token: bool):
+    write("istio/jwt.yaml", text)
+    found = reading(write, "gateways.edge", 'kind = "istio"\npaths = ["../istio/*.yaml"]')
+    assert not found.problems
+    assert ("principal" in {d.check for d in found.disabled}) == passes_without_token
+
+
+def test_istio_policy_with_selector_and_target_refs_is_refused(write: Write):
+    write("istio/jwt.yaml", istio_pair("shop", ORDERS, "shop", ORDERS + "\n  "
+                                       + GATEWAY_REF.format("edge")))
+    found = reading(write, "gateways.edge", 'kind = "istio"\npaths = ["../istio/*.yaml"]')
+    [problem] = found.problems
+    assert "both selector and targetRefs" in problem.message and problem.line == 15
+    assert "principal" in {d.check for d in found.disabled}
+
+
 # Frontends ---------------------------------------------------------------------------------
 
 ENV_MAP = 'map = { authority = "{p}AUTHORITY", client_id = "{p}CLIENT_ID" }'
@@ -497,6 +631,86 @@ def test_envoy_empty_issuer_audiences_and_allow_missing(write: Write):
     assert {d.check for d in found.disabled} == {"issuer", "audience", "principal"}
 
 
+def envoy_rules(rules: str, providers: str = "", requirement_map: str = "") -> str:
+    """ENVOY with its rules (and more providers, a requirement_map) replaced; each given as
+    YAML lines indented for the jwt_authn typed_config."""
+    text = ENVOY.replace("""                      rules:
+                        - match: {prefix: /}
+                          requires: {provider_name: idp}
+""", rules + requirement_map)
+    return text.replace("                      rules:", providers + "                      rules:",
+                        1) if providers else text
+
+
+RULES = """\
+                      rules:
+                        - match: {prefix: /health}
+                        - match: {path: /callback}
+                          requires: {allow_missing_or_failed: {}}
+                        - match: {safe_regex: {regex: "^/api/v[0-9]+/"}}
+                          requires: {requires_all: {requirements: [{provider_name: idp},
+                                                                   {allow_missing: {}}]}}
+                        - match: {prefix: /legacy}
+                          requires: {requires_any: {requirements: [{provider_name: idp},
+                                                                   {allow_missing: {}}]}}
+                        - match: {prefix: /}
+                          requires:
+                            provider_and_audiences: {provider_name: idp,
+                                                     audiences: [api://orders-admin]}
+"""
+
+
+def test_envoy_each_rule_is_judged_with_its_match(write: Write):
+    write("envoy/envoy.yaml", envoy_rules(RULES))
+    found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
+    assert not found.problems
+    open_routes = sorted((d.origin.line, d.message) for d in found.disabled)
+    assert [(line, message.split(":")[0]) for line, message in open_routes] == [
+        (22, "rules[0] (prefix /health)"), (24, "rules[1] (path /callback)"),
+        (29, "rules[3] (prefix /legacy)")]
+    assert "no requirement" in open_routes[0][1]
+    assert "allow_missing_or_failed" in open_routes[1][1]
+    # requires_all with allow_missing still needs idp's token (rules[2]); rules[4] needs
+    # idp's token with the audiences it names.
+    assert value(found, "route_audiences") == ("api://orders-admin",)
+    assert where(found, "route_audiences") == (
+        "envoy/envoy.yaml:32 (rules[4] (prefix /) provider_and_audiences)")
+    route = found.setting("route_issuers")
+    assert route is not None and route.value == ("https://idp.example.com/prod",)
+
+
+def test_envoy_requirement_map_unknown_names_and_unused_providers(write: Write):
+    staging = """\
+                        staging:
+                          issuer: https://idp.example.com/staging
+                          audiences: [api://orders]
+"""
+    requirement_map = """\
+                      requirement_map:
+                        strict: {provider_name: idp}
+"""
+    write("envoy/envoy.yaml", envoy_rules("""\
+                      rules:
+                        - match: {prefix: /}
+                          requirement_name: strict
+""", staging, requirement_map))
+    found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
+    assert not found.problems and not found.disabled
+    assert value(found, "issuers") == ("https://idp.example.com/prod",)
+    assert any("provider staging" in n and "never verified" in n for n in found.notes)
+    write("envoy/envoy.yaml", envoy_rules("""\
+                      rules:
+                        - match: {prefix: /a}
+                          requirement_name: lax
+                        - match: {prefix: /}
+                          requires: {provider_name: nobody}
+""", staging, requirement_map))
+    found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
+    assert sorted(p.message.split(",")[0] for p in found.problems) == [
+        "rules[0] (prefix /a) names requirement lax",
+        "rules[1] (prefix /) requires provider nobody"]
+
+
 # Kong ----------------------------------------------------------------------------------------
 
 KONG = """\
@@ -558,6 +772,61 @@ def test_kong_openid_connect(write: Write):
     assert value(found, "clock_skew") == 5.0
 
 
+def test_kong_maximum_expiration_is_a_lifetime_limit_and_requires_exp(write: Write):
+    write("kong/kong.yml", KONG.replace("claims_to_verify: [exp]",
+                                        "claims_to_verify: [exp]\n          "
+                                        "maximum_expiration: 3600"))
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert value(found, "max_token_age") == 3600.0
+    assert where(found, "max_token_age").startswith("kong/kong.yml:13")
+    assert value(found, "require_exp") is True
+    assert [d.check for d in found.disabled] == ["audience"]
+    assert not found.problems
+
+
+def test_kong_maximum_expiration_off_by_default_and_at_zero(write: Write):
+    write("kong/kong.yml", KONG.replace("claims_to_verify: [exp]",
+                                        "claims_to_verify: [exp]\n          "
+                                        "maximum_expiration: 0"))
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert found.setting("max_token_age") is None and not found.problems
+    write("kong/kong.yml", KONG)
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert found.setting("max_token_age") is None
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ("claims_to_verify: [nbf]\n          maximum_expiration: 600",
+     "maximum_expiration above 0 requires exp in claims_to_verify"),
+    ("claims_to_verify: [exp]\n          maximum_expiration: 40000000",
+     "between 0 and 31536000"),
+    ("claims_to_verify: [exp]\n          maximum_expiration: one hour",
+     "between 0 and 31536000"),
+])
+def test_kong_maximum_expiration_kong_refuses(write: Write, config: str, message: str):
+    write("kong/kong.yml", KONG.replace("claims_to_verify: [exp]", config))
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    [problem] = found.problems
+    assert message in problem.message and problem.line == 13
+    assert found.setting("max_token_age") is None
+    assert "exp" not in {d.check for d in found.disabled}  # one cause, one headline
+
+
+def test_kong_openid_connect_extra_jwks_uris(write: Write):
+    write("kong/kong.yml", """\
+        _format_version: "3.0"
+        plugins:
+          - name: openid-connect
+            config:
+              issuer: https://idp.example.com/prod
+              extra_jwks_uris:
+                - https://idp.example.com/prod/keys
+        """)
+    found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
+    assert value(found, "extra_jwks_uris") == ("https://idp.example.com/prod/keys",)
+    assert where(found, "extra_jwks_uris").startswith("kong/kong.yml:6")
+
+
 # oauth2-proxy ----------------------------------------------------------------------------------
 
 def test_oauth2_proxy_file_and_environment(write: Write):
@@ -588,6 +857,77 @@ def test_oauth2_proxy_file_and_environment(write: Write):
                                        "https://idp.example.com/other")
     assert where(found, "issuers").startswith("k8s/proxy.yaml:10")
     assert value(found, "audiences") == ("proxy", "api://other")
+
+
+PROXY_MANIFEST = """\
+    kind: Deployment
+    metadata: {name: proxy}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: oauth2-proxy
+              command: [/bin/oauth2-proxy]
+              env:
+                - name: OAUTH2_PROXY_OIDC_ISSUER_URL
+                  value: https://idp.example.com/staging
+                - name: ISSUER
+                  value: https://idp.example.com/prod
+                - name: CLIENT_ID
+                  valueFrom: {secretKeyRef: {name: proxy, key: client-id}}
+              args:
+    """
+
+
+def proxy_args(write: Write, *args: str) -> Reading:
+    write("proxy/oauth2-proxy.cfg", """\
+        provider = "oidc"
+        oidc_issuer_url = "https://idp.example.com/dev"
+        client_id = "proxy-file"
+        oidc_extra_audiences = ["api://from-file"]
+        skip_jwt_bearer_tokens = true
+        """)
+    items = "".join(f"                - {a!r}\n" for a in args)
+    write("k8s/proxy.yaml", PROXY_MANIFEST.rstrip(" ") + items)
+    return reading(write, "gateways.edge", 'kind = "oauth2-proxy"\n'
+                   'paths = ["../proxy/oauth2-proxy.cfg"]\nmanifests = ["../k8s/proxy.yaml"]')
+
+
+def test_oauth2_proxy_flags_win_over_environment_and_file(write: Write):
+    found = proxy_args(write, "--oidc-issuer-url=$(ISSUER)", "--client-id", "proxy-args",
+                       "--oidc-extra-audience=api://a,api://b", "--oidc-extra-audience",
+                       "api://c", "--extra-jwt-issuers=https://idp.example.com/x=api://x",
+                       "--upstream", "http://orders:8080")
+    assert value(found, "issuers") == ("https://idp.example.com/prod",
+                                       "https://idp.example.com/x")
+    assert where(found, "issuers") == "k8s/proxy.yaml:17 (args --oidc-issuer-url)"
+    # A list given as flags replaces the file's list (api://from-file is gone).
+    assert value(found, "audiences") == ("proxy-args", "api://a", "api://b", "api://c",
+                                         "api://x")
+    assert where(found, "audiences") == "k8s/proxy.yaml:18 (args --client-id)"
+    assert not found.disabled and not found.problems
+
+
+def test_oauth2_proxy_bool_flags_as_pflag_reads_them(write: Write):
+    found = proxy_args(write, "--insecure-oidc-skip-issuer-verification",
+                       "--skip-jwt-bearer-tokens=false")
+    [check] = found.disabled
+    assert check.check == "issuer" and str(check.origin) == (
+        "k8s/proxy.yaml:17 (args --insecure-oidc-skip-issuer-verification)")
+    assert any("skip_jwt_bearer_tokens is not true" in n for n in found.notes)
+    # `--bool value` is not a value for a bool flag: the flag alone is true.
+    found = proxy_args(write, "--insecure-oidc-skip-issuer-verification=false",
+                       "--skip-jwt-bearer-tokens", "--", "--client-id=ignored")
+    assert not found.disabled
+    assert not any("skip_jwt_bearer_tokens" in n for n in found.notes)
+    assert value(found, "audiences") == ("proxy-file", "api://from-file")
+
+
+def test_oauth2_proxy_flag_from_a_secret_is_not_read(write: Write):
+    found = proxy_args(write, "--client-id=$(CLIENT_ID)")
+    assert value(found, "audiences") == ("proxy-file", "api://from-file")
+    assert any("--client-id" in n and "not inspected" in n for n in found.notes)
+    assert value(found, "issuers") == ("https://idp.example.com/staging",)  # env over file
 
 
 # AWS API Gateway ------------------------------------------------------------------------------

@@ -357,3 +357,227 @@ def test_discovery_groups_by_namespace_mode_and_tfvars(tmp_path: Path):
                      ("cra", "create-react-app"): {"dev": "development"}}
     site = next(c for c in found.components if c.name == "site")
     assert site.map == {"authority": "NEXT_PUBLIC_OIDC_AUTHORITY"}
+
+
+# Kong: maximum_expiration against the IdP's token lifetime; extra_jwks_uris crossover ------
+
+KONG_LIMIT = """\
+    _format_version: "3.0"
+    plugins:
+      - name: jwt
+        config:
+          claims_to_verify: [exp]
+          maximum_expiration: 3600
+    """
+
+
+def kong_environment(sandbox: Any, family: str) -> str:
+    deployed = f"""
+        [{family}.{'orders' if family == 'apis' else 'edge'}.deployed]
+        kind = "kong"
+        paths = ["../kong/kong.yml"]
+        """
+    return env_toml("dev", sandbox.tenant_url("dev"), f"""
+        [apis.orders]
+        [gateways.edge]
+        upstream_apis = ["orders"]
+        {deployed}
+        [tokens.probe]
+        source = "env"
+        env = "PROBE_DEV"
+        for_api = "orders"
+        """)
+
+
+@pytest.mark.parametrize(("lifetime", "fires"), [(7200, True), (3600, False)])
+def test_dc413_gateway_refuses_tokens_longer_than_maximum_expiration(
+        sandbox: Any, cli: Cli, write: Write, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, lifetime: int, fires: bool):
+    from tests.conftest import check_folder
+
+    write("kong/kong.yml", KONG_LIMIT)
+    sandbox.set_faults("dev", token_lifetime=lifetime)
+    monkeypatch.setenv("PROBE_DEV", sandbox.issue_token("dev", "probe-dev"))
+    report = check_folder(cli, tmp_path, ("dev", kong_environment(sandbox, "gateways")))
+    found = [f for f in report["findings"] if f["rule"] == "DC413"]
+    assert bool(found) == fires
+    if fires:
+        [finding] = found
+        assert finding["step"] == "time" and finding["component"] == "tokens.probe"
+        assert (finding["file"], finding["line"]) == ("kong/kong.yml", 6)
+        assert "exceeds 1 h" in finding["message"] and "first 1 h" in finding["message"]
+    [token] = report["environments"][0]["tokens"]
+    assert token["steps"]["time"] == ("fail" if fires else "pass")
+
+
+def test_kong_limit_on_an_api_is_its_max_token_age_for_dc314(
+        sandbox: Any, cli: Cli, write: Write, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch):
+    from tests.conftest import check_folder
+
+    write("kong/kong.yml", KONG_LIMIT)
+    sandbox.set_faults("dev", token_lifetime=7200)
+    monkeypatch.setenv("PROBE_DEV", sandbox.issue_token("dev", "probe-dev"))
+    report = check_folder(cli, tmp_path, ("dev", kong_environment(sandbox, "apis")))
+    [finding] = [f for f in report["findings"] if f["rule"] == "DC314"]
+    assert (finding["file"], finding["line"]) == ("kong/kong.yml", 6)
+    assert "DC413" not in {f["rule"] for f in report["findings"]}  # one cause, one finding
+
+
+def test_dc412_kong_extra_jwks_uri_of_another_environment(write: Write, cli: Cli):
+    def kong(env: str, jwks: str) -> str:
+        write(f"kong/{env}.yml", f"""\
+            _format_version: "3.0"
+            plugins:
+              - name: openid-connect
+                config:
+                  issuer: {IDP}/{env}
+                  extra_jwks_uris: [{jwks}]
+            """)
+        return env_toml(env, f"{IDP}/{env}", f"""
+            jwks_uri = "{IDP}/{env}/keys"
+            [gateways.edge.deployed]
+            kind = "kong"
+            paths = ["../kong/{env}.yml"]
+            """, tier="prod" if env == "prod" else "nonprod")
+
+    _, report = check(cli, ("prod", kong("prod", f"{IDP}/staging/keys")),
+                      ("staging", kong("staging", f"{IDP}/staging/keys")))
+    [finding] = [f for f in report["findings"] if f["rule"] == "DC412"]
+    assert finding["environment"] == "prod" and finding["severity"] == "critical"
+    assert finding["evidence"]["field"] == "extra_jwks_uris"
+    assert (finding["file"], finding["line"]) == ("kong/prod.yml", 6)
+    _, report = check(cli, ("prod", kong("prod", f"{IDP}/prod/keys")),
+                      ("staging", kong("staging", f"{IDP}/staging/keys")))
+    assert "DC412" not in rules(report)
+
+
+# oauth2-proxy: container args win over OAUTH2_PROXY_* variables and the config file -------
+
+def test_oauth2_proxy_args_decide_dc409_and_dc411(write: Write, cli: Cli):
+    def manifest(*args: str) -> None:
+        lines = ["kind: Deployment", "metadata: {name: proxy}", "spec:", "  template:",
+                 "    spec:", "      containers:", "        - name: oauth2-proxy",
+                 "          env:",
+                 f'            - {{name: OAUTH2_PROXY_OIDC_ISSUER_URL, value: "{IDP}/staging"}}',
+                 '            - {name: OAUTH2_PROXY_SKIP_JWT_BEARER_TOKENS, value: "true"}',
+                 "          args:"] + [f"            - {a!r}" for a in args]
+        write("k8s/proxy.yaml", "\n".join(lines) + "\n")
+
+    prod = env_toml("prod", f"{IDP}/prod", f"""
+        [gateways.edge]
+        issuers = ["{IDP}/prod"]
+        [gateways.edge.deployed]
+        kind = "oauth2-proxy"
+        paths = ["../proxy/oauth2-proxy.cfg"]
+        manifests = ["../k8s/proxy.yaml"]
+        """, tier="prod")
+    write("proxy/oauth2-proxy.cfg", f'provider = "oidc"\noidc_issuer_url = "{IDP}/dev"\n')
+    manifest(f"--oidc-issuer-url={IDP}/prod", "--insecure-oidc-skip-issuer-verification")
+    _, report = check(cli, ("prod", prod))
+    [finding] = [f for f in report["findings"] if f["rule"] == "DC411"]
+    assert finding["evidence"]["check"] == "issuer" and finding["line"] == 13
+    assert "DC409" not in rules(report)  # the flag overrides the staging variable
+    manifest("--oidc-issuer-url", f"{IDP}/staging",
+             "--insecure-oidc-skip-issuer-verification=false")
+    _, report = check(cli, ("prod", prod))
+    [finding] = [f for f in report["findings"] if f["rule"] == "DC409"]
+    assert (finding["file"], finding["line"]) == ("k8s/proxy.yaml", 12)
+    assert "DC411" not in rules(report)
+
+
+# Spring Boot 3: the legacy environment-variable form binds; a name it does not bind is inert
+
+@pytest.mark.parametrize(("variable", "fires"), [
+    ("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI", True),
+    ("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI", True),
+    ("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URL", False),
+])
+def test_dc409_spring_issuer_from_an_environment_variable(write: Write, cli: Cli,
+                                                          variable: str, fires: bool):
+    spring(write, "prod", f"{IDP}/prod", "api://orders-prod")
+    write("k8s/prod.yaml", "kind: Deployment\nmetadata: {name: orders}\nspec:\n"
+          "  template:\n    spec:\n      containers:\n        - name: orders\n"
+          f"          env:\n            - name: {variable}\n"
+          f"              value: {IDP}/prod-old\n")
+    _, report = check(cli, ("prod", environment(
+        "prod", "prod", f'issuers = ["{IDP}/prod"]', 'manifests = ["../k8s/prod.yaml"]')))
+    found = [f for f in report["findings"] if f["rule"] == "DC409"]
+    assert bool(found) == fires
+    if fires:
+        assert (found[0]["file"], found[0]["line"]) == ("k8s/prod.yaml", 10)
+
+
+# Istio: policies attached by targetRefs or from the root namespace, matched as Istio does --
+
+@pytest.mark.parametrize(("policy_namespace", "policy_target", "fires"), [
+    ("istio-system", "selector: {matchLabels: {app: orders}}", False),
+    ("other", "selector: {matchLabels: {app: orders}}", True),
+    ("shop", "targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: edge}]",
+     True),  # a sidecar workload ignores targetRefs
+])
+def test_dc411_istio_policy_attachment_end_to_end(write: Write, cli: Cli,
+                                                  policy_namespace: str, policy_target: str,
+                                                  fires: bool):
+    from tests.test_deployed_readers import istio_pair
+
+    write("istio/jwt.yaml", istio_pair("shop", "selector: {matchLabels: {app: orders}}",
+                                       policy_namespace, policy_target))
+    _, report = check(cli, ("prod", env_toml("prod", f"{IDP}/prod", """
+        [apis.orders.deployed]
+        kind = "istio"
+        paths = ["../istio/jwt.yaml"]
+        """, tier="prod")))
+    found = [f for f in report["findings"] if f["rule"] == "DC411"
+             and f["evidence"]["check"] == "principal"]
+    assert bool(found) == fires
+
+
+# Envoy: each rule's requirement, reported with its match ----------------------------------
+
+def test_envoy_routes_dc411_and_dc412_per_rule(write: Write, cli: Cli):
+    from tests.test_deployed_readers import envoy_rules
+
+    staging = f"""\
+                        staging:
+                          issuer: {IDP}/staging
+                          audiences: [api://orders]
+"""
+
+    def envoy_env(name: str, rules: str) -> str:
+        write(f"envoy/{name}.yaml", envoy_rules(rules, staging).replace(
+            "https://idp.example.com/prod", f"{IDP}/{name}"))
+        return env_toml(name, f"{IDP}/{name}", f"""
+            [gateways.edge.deployed]
+            kind = "envoy"
+            paths = ["../envoy/{name}.yaml"]
+            """, tier="prod" if name == "prod" else "nonprod")
+
+    open_admin = """\
+                      rules:
+                        - match: {prefix: /admin}
+                          requires: {provider_name: staging}
+                        - match: {prefix: /}
+                          requires: {requires_any: {requirements: [{provider_name: idp},
+                                                                   {allow_missing: {}}]}}
+"""
+    _, report = check(cli, ("prod", envoy_env("prod", open_admin)),
+                      ("staging", envoy_env("staging", "")))
+    [crossover] = [f for f in report["findings"] if f["rule"] == "DC412"
+                   and f["environment"] == "prod"]
+    assert crossover["severity"] == "critical" and crossover["line"] == 26
+    assert "rules[0] (prefix /admin) requires staging" in crossover["message"]
+    [open_route] = [f for f in report["findings"] if f["rule"] == "DC411"
+                    and f["environment"] == "prod"]
+    assert open_route["line"] == 28 and "rules[1] (prefix /)" in open_route["message"]
+    # Silent: every route requires this environment's provider (staging's is defined but
+    # required by no rule).
+    closed = """\
+                      rules:
+                        - match: {prefix: /}
+                          requires: {provider_name: idp}
+"""
+    _, report = check(cli, ("prod", envoy_env("prod", closed)),
+                      ("staging", envoy_env("staging", "")))
+    assert not [f for f in report["findings"] if f["environment"] == "prod"
+                and f["rule"] in ("DC411", "DC412")]

@@ -26,7 +26,10 @@ def test_corpus_is_large_varied_and_split_by_whole_libraries():
     assert len({r["language"] for r in rows}) >= 8
     splits = Counter(r["split"] for r in rows)
     assert set(splits) == {"dev", "held-out"}
-    assert splits["held-out"] >= len(rows) / 3
+    held_out = [r for r in rows if r["split"] == "held-out"]
+    assert len(held_out) >= 150
+    assert len({r["library"] for r in held_out}) >= 15
+    assert len({r["language"] for r in held_out}) >= 6
     by_library: dict[str, set[str]] = {}
     for row in rows:
         by_library.setdefault(row["library"], set()).add(row["split"])
@@ -38,7 +41,8 @@ def test_corpus_is_large_varied_and_split_by_whole_libraries():
 
 
 def test_development_split_stays_where_it_is():
-    """Every dev message right (the number reached while tuning on it)."""
+    """Every dev message right (the number reached while tuning on it), including the
+    first held-out split that joined it."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = [(o.expected, o.got, o.message[:80]) for o in results if o.got != o.expected]
@@ -46,13 +50,15 @@ def test_development_split_stays_where_it_is():
     assert numbers.precision >= 1.0, misses
 
 
-def test_held_out_split_meets_the_precision_target_and_its_measured_accuracy():
-    """Measured, never tuned on. Precision of one-step answers meets the 98 % target; the
-    accuracy target (95 %) is not met: 89.9 % was measured blind (docs/diagnose.md), and
-    this test keeps it from falling."""
+def test_held_out_split_keeps_its_measured_numbers():
+    """The second held-out split (24 libraries found nowhere else in the corpus), measured
+    once after the reader was improved on the development split only. Neither target is
+    met (95 % right, 98 % precision): 151/221 right (68.3 %) and 137/149 one-step answers
+    right (91.9 %) were measured blind (docs/diagnose.md); this test keeps them from
+    falling and is to be raised to the targets when they are met on a fresh split."""
     numbers = measure(outcomes("held-out"))
-    assert numbers.precision >= 0.98
-    assert numbers.accuracy >= 142 / 158
+    assert numbers.right >= 151
+    assert numbers.precision >= 137 / 149
 
 
 # -- envelopes ---------------------------------------------------------------------------
@@ -146,6 +152,30 @@ def test_each_layer_names_its_step(text, step, layer):
     diagnosis = diagnose(text)
     assert (diagnosis.step, diagnosis.layer) == (step, layer)
     assert diagnosis.decided_by and diagnosis.confidence in ("high", "medium")
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    # Bare class names and enum kinds of development libraries, read as the words they are
+    # made of (the reader, not the families: these go straight to read()).
+    ("ExpiredSignature", "time"), ("InvalidIssuer", "issuer"), ("InvalidAudience", "audience"),
+    ("InvalidAlgorithm", "algorithm"), ("io.fusionauth.jwt.JWTExpiredException", "time"),
+    ("io.fusionauth.jwt.InvalidJWTSignatureException", "signature"),
+    ("io.fusionauth.jwt.NoneNotAllowedException", "algorithm"), ("maxAge exceeded", "time"),
+    ("decoded JWT is missing required claim(s)", "claims"),
+    ("Missing required claim: exp", "time"),
+])
+def test_reader_splits_identifiers_and_reads_unnamed_claims(text, step):
+    from driftcheck.diagnose.reader import read
+
+    reading = read(text)
+    assert (reading.kind, reading.step) == ("step", step), reading
+
+
+def test_reader_leaves_codes_and_random_values_alone():
+    from driftcheck.diagnose.reader import read
+
+    assert read("IDX99999").kind == "none"
+    assert read("kid VtWm3YgkbFvA8dLb").kind != "step"
 
 
 @pytest.mark.parametrize("text", [

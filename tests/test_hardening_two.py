@@ -298,7 +298,6 @@ def test_interrupted_writes_keep_the_previous_file_whole(tmp_path):
     report = tmp_path / "report.json"
     previous = '{"previous": true}\n'
     report.write_text(previous)
-    seen = set()
     for attempt in range(12):
         process = _driftcheck("check", str(folder), "--offline", "--format", "console",
                               "--output", f"json={report}", "--output",
@@ -307,11 +306,9 @@ def test_interrupted_writes_keep_the_previous_file_whole(tmp_path):
         process.send_signal(signal.SIGTERM if attempt % 2 else signal.SIGINT)
         process.communicate(timeout=60)
         text = report.read_text()
-        seen.add("previous" if text == previous else "new")
         if text != previous:
             assert json.loads(text)["findings"]  # complete, never cut short
         assert not list(tmp_path.glob(".report.json.*.tmp"))  # no temporary file left
-    assert seen  # the runs really raced the writes
 
 
 def test_a_file_size_limit_leaves_the_previous_file_and_prints_the_report(tmp_path):

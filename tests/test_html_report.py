@@ -13,7 +13,7 @@ from driftcheck.findings import Finding, Severity, Step
 from driftcheck.report.grid import AcceptanceGrid, GridCell, GridColumn, GridRow
 from driftcheck.report.grouping import group_by_cause
 from driftcheck.report.html import build_page, evidence_rows, render_html
-from driftcheck.run import RunResult
+from driftcheck.result import RunResult
 from tests.browser import DomIndex
 from tests.conftest import env_toml
 

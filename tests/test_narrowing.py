@@ -17,8 +17,9 @@ from driftcheck.demo import demo_sandbox, exported, sandbox_variables
 from driftcheck.findings import Finding
 from driftcheck.policy import rule_selected
 from driftcheck.resources import data_dir
+from driftcheck.result import RunResult
 from driftcheck.rule_index import rule_slugs
-from driftcheck.run import CheckOptions, RunResult, run_check
+from driftcheck.run import CheckOptions, run_check
 
 ENVIRONMENTS = str(data_dir("environments"))
 NAMES = ("dev", "prod", "staging")

@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import jsonschema
 import pytest
 from junitparser import Failure, JUnitXml, Skipped
 
@@ -15,8 +14,8 @@ from driftcheck.demo import demo_sandbox, exported, sandbox_variables
 from driftcheck.report.github import annotation, escape_data, escape_property
 from driftcheck.resources import data_dir
 from driftcheck.rules import all_rules
+from tests.sarif import sarif_errors, validate_sarif
 
-SARIF_SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 ENVIRONMENTS = str(data_dir("environments"))
 
 
@@ -40,12 +39,19 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
 
 def test_sarif_validates_against_the_official_schema(outputs):
     document = json.loads(outputs["report.sarif"])
-    schema = json.loads(SARIF_SCHEMA.read_text())
-    jsonschema.validators.validator_for(schema)(schema).validate(document)
+    validate_sarif(document)  # with formats: every URI is one
     (run,) = document["runs"]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.id for r in all_rules()]
-    assert rules[0]["helpUri"].startswith("docs/rules.md#dc001-schema-invalid")
+    # No published address for the rule reference, so no helpUri (it must be absolute);
+    # the help text names the command that prints it.
+    assert not any("helpUri" in r for r in rules)
+    assert rules[0]["help"]["text"].endswith("Reference: driftcheck rules DC001")
+    # The format checker really checks: the relative helpUri of before is refused.
+    rules[0]["helpUri"] = "docs/rules.md#dc001-schema-invalid"
+    assert [e.split(":")[0] for e in sarif_errors(document)] == [
+        "runs/0/tool/driver/rules/0/helpUri"]
+    del rules[0]["helpUri"]
     report = json.loads(outputs["report.json"])
     assert len(run["results"]) == len(report["findings"])
     dc102 = next(r for r in run["results"] if r["ruleId"] == "DC102")
@@ -54,6 +60,21 @@ def test_sarif_validates_against_the_official_schema(outputs):
     assert location["artifactLocation"]["uri"].endswith("environments/staging.toml")
     lines = Path(ENVIRONMENTS, "staging.toml").read_text().splitlines()
     assert lines[location["region"]["startLine"] - 1].startswith("issuer = ")
+
+
+def test_sarif_locations_are_uri_references_even_with_spaces(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my envs").mkdir()
+    (tmp_path / "my envs" / "dev env.toml").write_text(
+        'name = "dev"\ntier = "nowhere"\n[idp]\nissuer = "https://idp.example.test/dev"\n')
+    code, out, _ = cli("check", "my envs", "--offline", "--format", "sarif")
+    assert code == 2
+    document = json.loads(out)
+    validate_sarif(document)
+    (result,) = document["runs"][0]["results"]
+    assert result["ruleId"] == "DC001"
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "my%20envs/dev%20env.toml"}
 
 
 def test_sarif_fingerprints_are_stable_across_runs(outputs):

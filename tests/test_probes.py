@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from driftcheck.collect.forge import FORGED_JTI_PREFIX
-from driftcheck.run import CheckOptions, RunResult, run_check
+from driftcheck.result import RunResult
+from driftcheck.run import CheckOptions, run_check
 from driftcheck.sandbox import Sandbox
 from driftcheck.sandbox.protected import ApiFaults
 from tests.conftest import env_toml
@@ -105,6 +106,12 @@ def test_api_trusting_another_tenant_is_dc803_critical_for_prod(sandbox, tmp_pat
     (finding,) = [f for f in result.findings if f.rule == "DC803"]
     assert finding.environment == "prod" and finding.severity.value == "critical"
     assert finding.related == ("staging",)
+    # The fix names the API's keys and its framework's (PyJWT's) own settings.
+    assert finding.fix.startswith("Make apis.orders accept only prod's issuer and audience")
+    assert "`apis.orders.issuers`, and the same in pyjwt's `jwt.decode(..., issuer=...)`" \
+        in finding.fix
+    assert "`apis.orders.audiences`, and the same in pyjwt's `jwt.decode(..., audience=...)`" \
+        in finding.fix
 
 
 def test_alg_none_accepted_is_dc804(sandbox, tmp_path, monkeypatch):
@@ -235,3 +242,17 @@ def test_junit_skips_probe_rules_where_nothing_was_probed(sandbox, tmp_path, mon
     staging = xml[xml.index('name="staging"'):]
     assert "DC801" in dev and "no live probe was sent" not in dev
     assert "no live probe was sent" in staging
+
+
+def test_dc803_fix_under_the_default_profile_names_only_the_keys(sandbox, tmp_path,
+                                                                  monkeypatch):
+    sandbox.api_faults["prod"] = ApiFaults(accepts_tenants=("staging",))
+    strict = probed_env(sandbox, "prod", tier="prod").replace('validator = "pyjwt"',
+                                                              'validator = "strict"')
+    result = run(sandbox, tmp_path, monkeypatch, {
+        "staging": probed_env(sandbox, "staging"), "prod": strict})
+    (finding,) = [f for f in result.findings if f.rule == "DC803"]
+    assert finding.fix == ("Make apis.orders accept only prod's issuer and audience (drop "
+                           "staging's): `apis.orders.issuers`; `apis.orders.audiences`; give "
+                           "each environment its own signing keys.")
+    assert "deployed" not in finding.fix

@@ -31,7 +31,7 @@ def test_every_required_profile_exists_and_every_value_has_a_source():
     assert sorted(NAMES) == sorted(REQUIRED)
     for profile in profiles().values():
         values = profile.values()
-        assert len(values) == 16, profile.name
+        assert len(values) == 24, profile.name
         for field, sourced in values.items():
             assert len(sourced.source) > 10, (profile.name, field)
         assert profile.issuer_comparison.value in ISSUER_COMPARISONS

@@ -390,3 +390,38 @@ def test_first_failing_step_is_the_headline(sandbox, tmp_path, cli, monkeypatch)
     _code, out, _ = cli("check", str(tmp_path / "envs"))
     assert "(first failing step: time)" in out
     assert out.index("DC306") < out.index("DC310")
+
+
+@pytest.mark.parametrize(("validator", "two_keys", "fires"), [
+    ("pyjwt", False, True),            # PyJWKClient: keys are found by kid only
+    ("aws-jwt-verify", False, True),   # JwtWithoutValidKidError
+    ("fast-jwt", False, True),         # get-jwks: key.kid === kid
+    ("jwks-rsa-jsonwebtoken", False, False),  # one key: jwks-rsa takes it
+    ("jwks-rsa-jsonwebtoken", True, True),    # two keys: "no KID specified"
+    ("joserfc", True, True),
+    ("panva-jose", True, False),       # every key of the type is tried
+    ("strict", True, False),
+])
+def test_dc304_token_without_kid_judged_by_how_the_validator_finds_its_key(
+        sandbox, tmp_path, cli, monkeypatch, validator, two_keys, fires):
+    if two_keys:
+        sandbox.set_faults("dev", publish_previous_key=True)
+        sandbox.rotate_keys("dev")
+    claims = {"iss": sandbox.tenant_url("dev"), "sub": "x", "aud": "api://orders-dev",
+              "iat": int(time.time()), "exp": int(time.time()) + 600, "scope": "a"}
+    monkeypatch.setenv("PROBE_TOKEN", sandbox.sign("dev", claims, header={"kid": None}))
+    text = environment(sandbox, "dev", ENV_TOKEN).replace(
+        'accepts = "access"', f'accepts = "access"\nvalidator = "{validator}"')
+    report = check(cli, tmp_path, ("dev", text))
+    found = [f for f in report["findings"] if f["rule"] == "DC304"]
+    if not fires:
+        assert found == []
+        assert steps(report)["key"] == "pass"
+        assert steps(report)["signature"] == "pass"
+        return
+    (finding,) = found
+    assert finding["message"].startswith("The token has no kid; apis.orders: ")
+    assert validator in finding["message"]
+    assert finding["evidence"]["key_lookup"] in ("exact", "single")
+    assert steps(report)["key"] == "fail"
+    assert steps(report)["signature"] == "skipped"

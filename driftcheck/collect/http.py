@@ -21,12 +21,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from driftcheck.json_limits import MAX_DEPTH, too_deep
-from driftcheck.observations import RECORDED_HEADERS, FetchFailure, HttpObservation
+from driftcheck.observations import RECORDED_HEADERS, FailureKind, FetchFailure, HttpObservation
 from driftcheck.redact import Redactor
 from driftcheck.safe_files import UnreadableFile, read_regular_text
 from driftcheck.urls import Origin, has_userinfo, origin, refusal, same_origin_hop
 
-_RETRYABLE_KINDS = {"refused", "connection"}
+_RETRYABLE_KINDS: frozenset[FailureKind] = frozenset({"refused", "connection"})
 log = logging.getLogger("driftcheck.collect")
 """One line per request: method, URL, outcome, time. Never a body or a header value."""
 
@@ -55,14 +55,16 @@ class FetchPolicy:
 
 
 class _Failed(Exception):
-    def __init__(self, kind: str, detail: str, status: int | None = None) -> None:
+    """A fetch that ends here, with the failure class it is recorded under."""
+
+    def __init__(self, kind: FailureKind, detail: str, status: int | None = None) -> None:
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
         self.status = status
 
 
-def _classify(exc: BaseException, url: str = "") -> tuple[str, str]:
+def _classify(exc: BaseException, url: str = "") -> tuple[FailureKind, str]:
     """Map an httpx/OS exception to a failure class and a short reason (no request data)."""
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         phases: dict[type[BaseException], str] = {
@@ -231,10 +233,10 @@ class JsonFetcher:
                                       "configure its final URL")
                     body = await self._read_capped(response)
         except _Failed as failed:
-            return status, None, FetchFailure(failed.kind, failed.detail)  # type: ignore[arg-type]
+            return status, None, FetchFailure(failed.kind, failed.detail)
         except Exception as exc:  # transport faults become a classified failure
             kind, detail = _classify(exc, url)
-            return status, None, FetchFailure(kind, detail)  # type: ignore[arg-type]
+            return status, None, FetchFailure(kind, detail)
         log.info("POST %s -> %s", self.redactor.text(url), status)
         try:
             document: Any = json.loads(body)
@@ -385,7 +387,7 @@ def _parse_json_object(body: bytes, content_type: str) -> dict[str, Any]:
 
 def _failure(
     url: str,
-    kind: str,
+    kind: FailureKind,
     detail: str,
     final_url: str | None = None,
     status: int | None = None,
@@ -400,5 +402,5 @@ def _failure(
         elapsed_ms=0.0 if started is None else (time.monotonic() - started) * 1000,
         received_at=received_at or time.time(),
         headers=headers or {},
-        failure=FetchFailure(kind, detail),  # type: ignore[arg-type]
+        failure=FetchFailure(kind, detail),
     )

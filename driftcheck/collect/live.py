@@ -26,8 +26,9 @@ from driftcheck.observations import (
 from driftcheck.redact import redact_private_members
 from driftcheck.safe_files import UnreadableFile, read_regular_text
 from driftcheck.tokens.hmac_secrets import secret_fingerprint
-from driftcheck.tokens.observe import AsymmetricKey, analyze, kid_index, public_keys
+from driftcheck.tokens.observe import analyze, public_keys
 from driftcheck.tokens.parse import repair
+from driftcheck.tokens.received import AsymmetricKey, kid_index
 from driftcheck.urls import Origin, named_origins, off_origin
 
 

@@ -40,7 +40,8 @@ from driftcheck.observations import (
     ProbeObservation,
     TokenObservation,
 )
-from driftcheck.tokens.observe import AsymmetricKey, analyze
+from driftcheck.tokens.observe import analyze
+from driftcheck.tokens.received import AsymmetricKey
 from driftcheck.urls import refusal
 
 log = logging.getLogger("driftcheck.collect")
@@ -271,7 +272,7 @@ async def _send(client: httpx.AsyncClient, probe: Probe, token: str | None,
     except Exception as exc:  # every transport fault becomes a classified failure
         kind, detail = _classify(exc, probe.url)
         return ProbeAnswer(status=None, elapsed_ms=(time.monotonic() - started) * 1000,
-                           failure=FetchFailure(kind, redact(detail, secrets)))  # type: ignore[arg-type]
+                           failure=FetchFailure(kind, redact(detail, secrets)))
 
 
 def _clients(policy: FetchPolicy, ca_bundles: Iterable[str | None],

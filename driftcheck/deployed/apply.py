@@ -13,7 +13,7 @@ from driftcheck.models import Api, Environment, Frontend, Gateway
 # Component fields a deployed setting can stand in for, and the profile each kind implies.
 FIELDS = {
     "apis": ("issuers", "audiences", "algorithms", "clock_skew", "jwks_cache_ttl",
-             "require_exp", "refetch_on_unknown_kid"),
+             "require_exp", "refetch_on_unknown_kid", "max_token_age"),
     "gateways": ("issuers", "audiences", "algorithms", "clock_skew", "jwks_cache_ttl",
                  "require_exp", "refetch_on_unknown_kid"),
     "frontends": ("authority", "client_id", "api_base_url", "audience"),

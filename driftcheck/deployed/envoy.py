@@ -5,13 +5,24 @@ and the `rules[].requires` that decide which requests need a token.
 
 Defaults and meanings from config.proto (as in driftcheck's envoy-jwt-authn profile): an empty
 issuer is not checked, no audiences means `aud` is not checked, clock skew 60 s, JWKS cache
-10 min; `allow_missing` / `allow_missing_or_failed` let requests without a token through.
+10 min.
+
+`rules` (envoyproxy/envoy `api/envoy/extensions/filters/http/jwt_authn/v3/config.proto`,
+commit 0016b951, `RequirementRule` and `JwtRequirement`): "The first matched requirement will
+be applied"; a rule with neither `requires` nor `requirement_name` (a name in
+`requirement_map`): "If not specified, Jwt verification is disabled". A requirement
+is one of `provider_name`, `provider_and_audiences` (the provider, with these audiences instead
+of its own), `requires_any` (one of `requirements` suffices), `requires_all` (all of them),
+`allow_missing` (no token passes; a present token must verify) and `allow_missing_or_failed`
+(no token or a failing one passes). Each rule's tree is evaluated on its own and reported with
+its `match` as written (prefix, path, safe_regex): driftcheck does not match routes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from driftcheck.deployed.files import ArtifactFiles, shown
@@ -57,11 +68,71 @@ def _configs(document: Any) -> Iterator[YamlMap]:
             yield node
 
 
-def _requires_allow_missing(node: Any) -> Iterator[tuple[str, YamlMap]]:
-    for item in _walk(node):
-        for key in ("allow_missing", "allow_missing_or_failed"):
-            if key in item:
-                yield key, item
+_MAX_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What one JwtRequirement tree lets through."""
+
+    without_token: str | None
+    """Why a request with no token passes, or None when it needs a valid one."""
+    providers: frozenset[str] = frozenset()
+    """Providers whose valid token satisfies it."""
+    audiences: tuple[str, ...] = ()
+    """`provider_and_audiences` audiences (they replace the provider's own)."""
+    unknown: tuple[str, ...] = ()
+    """Provider or requirement names that are not defined."""
+
+
+def evaluate(node: Any, providers: Mapping[str, Any], requirement_map: Mapping[str, Any],
+             depth: int = 0) -> Requirement:
+    """A JwtRequirement as Envoy's verifier tree applies it."""
+    if depth > _MAX_DEPTH or not isinstance(node, Mapping) or not node:
+        return Requirement("no requirement")
+    if "provider_name" in node:
+        name = str(node["provider_name"])
+        return Requirement(None, frozenset({name}),
+                           unknown=() if name in providers else (f"provider {name}",))
+    if isinstance(node.get("provider_and_audiences"), Mapping):
+        inner = node["provider_and_audiences"]
+        name = str(inner.get("provider_name", ""))
+        listed = inner.get("audiences")
+        return Requirement(None, frozenset({name}),
+                           tuple(str(a) for a in listed) if isinstance(listed, list) else (),
+                           () if name in providers else (f"provider {name}",))
+    if "allow_missing_or_failed" in node:
+        return Requirement("allow_missing_or_failed: no token, or one that fails, passes")
+    if "allow_missing" in node:
+        return Requirement("allow_missing: no token passes")
+    for key in ("requires_any", "requires_all"):
+        if isinstance(node.get(key), Mapping):
+            listed = node[key].get("requirements")
+            children = [evaluate(c, providers, requirement_map, depth + 1)
+                        for c in (listed if isinstance(listed, list) else [])]
+            reasons = [c.without_token for c in children if c.without_token]
+            passes = (reasons[:1] if key == "requires_any" else
+                      reasons if children and len(reasons) == len(children) else [])
+            return Requirement(
+                f"{key} with {'; '.join(dict.fromkeys(passes))}" if passes else None,
+                frozenset().union(*(c.providers for c in children)),
+                tuple(a for c in children for a in c.audiences),
+                tuple(u for c in children for u in c.unknown))
+    return Requirement("no requirement")
+
+
+def _match_text(rule: YamlMap) -> str:
+    """The rule's match as written: prefix, path or safe_regex (never evaluated)."""
+    match = rule.get("match")
+    if not isinstance(match, Mapping):
+        return "no match"
+    for key in ("prefix", "path", "path_separated_prefix"):
+        if key in match:
+            return f"{key} {match[key]}"
+    regex = match.get("safe_regex")
+    if isinstance(regex, Mapping) and "regex" in regex:
+        return f"safe_regex {regex['regex']}"
+    return "match " + ", ".join(str(k) for k in match)
 
 
 class EnvoyReader:
@@ -88,14 +159,23 @@ class EnvoyReader:
         issuers: list[tuple[str, Origin]] = []
         audiences: list[tuple[str, Origin]] = []
         providers_found: list[str] = []
+        route_settings: list[Setting] = []
+        notes: list[str] = []
         for file, config in found:
             providers = config.get("providers")
             if not isinstance(providers, YamlMap):
                 continue
+            on_routes, reachable = self._rules(file, config, providers, disabled, files)
+            route_settings += on_routes
             for name, provider in providers.items():
                 providers_found.append(name)
                 if (ref.select is not None and name != ref.select) or \
                         not isinstance(provider, YamlMap):
+                    continue
+                if reachable is not None and name not in reachable:
+                    notes.append(f"provider {name} ({file}:{providers.line_of(name)}) is "
+                                 "required by no rule or requirement_map entry: its tokens "
+                                 "are never verified, its settings are not compared")
                     continue
                 at = Origin(file, providers.line_of(name), detail=f"providers.{name}")
                 issuer = provider.get("issuer")
@@ -132,15 +212,6 @@ class EnvoyReader:
                     settings.append(Setting("clock_skew", float(skew), Origin(
                         file, provider.line_of("clock_skew_seconds"),
                         detail=f"providers.{name}.clock_skew_seconds")))
-            rules = config.get("rules")
-            if not rules and "requirement_map" not in config:
-                disabled.append(DisabledCheck(
-                    "principal", "jwt_authn has no rules: no request is required to carry a "
-                    "token", Origin(file, config.line, detail="rules")))
-            for key, node in _requires_allow_missing(rules):
-                disabled.append(DisabledCheck(
-                    "principal", f"a rule's requires has {key}: requests without a token pass",
-                    Origin(file, node.line_of(key), detail=key)))
         if ref.select is not None and ref.select not in providers_found:
             files.problem(", ".join(read), f"select = {ref.select!r} matches no provider "
                           f"(found: {', '.join(providers_found) or 'none'})")
@@ -150,7 +221,64 @@ class EnvoyReader:
         if audiences and not any(d.check == "audience" for d in disabled):
             settings.append(Setting("audiences", tuple(dict.fromkeys(a for a, _ in audiences)),
                                     audiences[0][1]))
-        return ReaderOutput(tuple(read), tuple(_first_per_field(settings)), tuple(disabled))
+        return ReaderOutput(tuple(read), tuple(route_settings + _first_per_field(settings)),
+                            tuple(disabled), notes=tuple(notes))
+
+    def _rules(self, file: str, config: YamlMap, providers: YamlMap,
+               disabled: list[DisabledCheck], files: ArtifactFiles
+               ) -> tuple[list[Setting], frozenset[str] | None]:
+        """Each rule's requirement: a DC411 check when a request without a (valid) token
+        passes it; the issuers and audiences a token must come from on that route (DC412
+        compares them with other environments'). Also the providers some rule or
+        requirement_map entry requires (None when there are no rules)."""
+        rules = config.get("rules")
+        requirement_map = config.get("requirement_map")
+        requirement_map = requirement_map if isinstance(requirement_map, YamlMap) else {}
+        if not rules and not requirement_map:
+            disabled.append(DisabledCheck(
+                "principal", "jwt_authn has no rules: no request is required to carry a "
+                "token", Origin(file, config.line, detail="rules")))
+            return [], None
+        settings: list[Setting] = []
+        reachable: set[str] = set()
+        for node in requirement_map.values():
+            reachable |= evaluate(node, providers, requirement_map).providers
+        for index, rule in enumerate(rules if isinstance(rules, YamlList) else ()):
+            if not isinstance(rule, YamlMap):
+                continue
+            match = _match_text(rule)
+            if "requirement_name" in rule:
+                name = str(rule["requirement_name"])
+                node = requirement_map.get(name)
+                key, line = "requirement_name", rule.line_of("requirement_name")
+                if node is None:
+                    files.problem(file, f"rules[{index}] ({match}) names requirement {name}, "
+                                  "which requirement_map does not define", line)
+                    continue
+            else:
+                node, key = rule.get("requires"), "requires"
+                line = rule.line_of("requires") if "requires" in rule else rule.line
+            outcome = evaluate(node, providers, requirement_map)
+            reachable |= outcome.providers
+            for unknown in outcome.unknown:
+                files.problem(file, f"rules[{index}] ({match}) requires {unknown}, which is "
+                              "not among the providers", line)
+            where = Origin(file, line, detail=f"rules[{index}] ({match}) {key}")
+            if outcome.without_token:
+                disabled.append(DisabledCheck(
+                    "principal", f"rules[{index}] ({match}): {outcome.without_token}: "
+                    "requests without a valid token pass", where))
+            issuers = [providers[p].get("issuer") for p in sorted(outcome.providers)
+                       if isinstance(providers.get(p), YamlMap)]
+            named = tuple(dict.fromkeys(i for i in issuers if isinstance(i, str) and i))
+            if named:
+                settings.append(Setting("route_issuers", named, replace(
+                    where, detail=f"rules[{index}] ({match}) requires "
+                    f"{', '.join(sorted(outcome.providers))}")))
+            if outcome.audiences:
+                settings.append(Setting("route_audiences", outcome.audiences, replace(
+                    where, detail=f"rules[{index}] ({match}) provider_and_audiences")))
+        return settings, frozenset(reachable)
 
 
 def _first_per_field(settings: list[Setting]) -> list[Setting]:

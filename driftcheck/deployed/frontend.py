@@ -22,7 +22,7 @@ from dotenv.parser import parse_stream
 from driftcheck.deployed.files import ArtifactFiles, shown
 from driftcheck.deployed.interface import Origin, ReaderOutput, Setting
 from driftcheck.deployed.jsonc import json_key_line, read_json_with_comments
-from driftcheck.identity import resolve_pointer
+from driftcheck.json_pointer import resolve_pointer
 from driftcheck.models import DeployedRef
 
 _PUBLIC_PREFIX = {"vite": "VITE_", "nextjs": "NEXT_PUBLIC_", "create-react-app": "REACT_APP_"}

@@ -4,12 +4,24 @@
 A RequestAuthentication alone only rejects *invalid* tokens: a request with no token passes
 unless an AuthorizationPolicy requires `requestPrincipals` (Istio security docs,
 "Require a valid token"). Without audiences the generated Envoy provider does not check `aud`.
+
+Which policies apply is matched as Istio attaches them (istio.io "Authorization Policy"
+reference, `selector` and `TargetRef`): "The selector will match with workloads in the same
+namespace as the authorization policy. If the authorization policy is in the root namespace,
+the selector will additionally match with workloads in all namespaces"; no selector means the
+whole namespace (the whole mesh from the root namespace); `targetRefs` attach to a Gateway
+(group gateway.networking.k8s.io), a Service or ServiceEntry in the same namespace, and
+sidecars ignore them. The root namespace is MeshConfig.rootNamespace (default istio-system),
+read from the `istio` ConfigMap or an IstioOperator when they are among the files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+
+import yaml
 
 from driftcheck.deployed.files import ArtifactFiles, shown
 from driftcheck.deployed.interface import DisabledCheck, Origin, ReaderOutput, Setting
@@ -20,19 +32,102 @@ from driftcheck.models import DeployedRef
 ENVOY_DEFAULT_SKEW = "Envoy jwt_authn JwtProvider.clock_skew_seconds: 60 s by default"
 
 
-def _labels(manifest: Manifest) -> dict[str, str] | None:
-    """The workload selector's matchLabels, or None for a namespace-wide object."""
+DEFAULT_ROOT_NAMESPACE = "istio-system"  # MeshConfig.rootNamespace default
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+_GATEWAY_POD_LABELS = ("gateway.networking.k8s.io/gateway-name", "istio.io/gateway-name")
+"""Labels Istio puts on the pods it deploys for a Gateway API `Gateway`."""
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What a RequestAuthentication or AuthorizationPolicy applies to (Istio
+    "Authorization Policy" reference: `metadata.namespace` + `selector`, or `targetRefs`)."""
+
+    namespace: str | None
+    labels: Mapping[str, str] | None
+    """selector.matchLabels; None when there is no selector."""
+    refs: frozenset[tuple[str, str, str]]
+    """(group, kind, name) of targetRef / targetRefs; group "" and "core" are one."""
+
+
+def _target(manifest: Manifest) -> _Target:
     spec = manifest.body.get("spec")
-    selector = spec.get("selector") if isinstance(spec, Mapping) else None
+    spec = spec if isinstance(spec, Mapping) else {}
+    selector = spec.get("selector")
     labels = selector.get("matchLabels") if isinstance(selector, Mapping) else None
-    return {str(k): str(v) for k, v in labels.items()} if isinstance(labels, Mapping) else None
+    listed = spec.get("targetRefs")
+    refs = [r for r in (listed if isinstance(listed, list) else []) if isinstance(r, Mapping)]
+    if isinstance(spec.get("targetRef"), Mapping):
+        refs.append(spec["targetRef"])
+    return _Target(
+        manifest.namespace,
+        {str(k): str(v) for k, v in labels.items()} if isinstance(labels, Mapping) else None,
+        frozenset((_group(r.get("group")), str(r.get("kind", "")), str(r.get("name", "")))
+                  for r in refs))
 
 
-def _applies(policy: Manifest, target: Manifest) -> bool:
-    if policy.namespace != target.namespace:
+def _group(group: Any) -> str:
+    return "core" if group in (None, "", "core") else str(group)
+
+
+def _workload_labels(target: _Target) -> Mapping[str, str] | None:
+    """Labels the object's pods are known to carry: its selector, or the labels Istio puts on
+    the pods of a targeted Gateway; None for a namespace- or mesh-wide object."""
+    if target.labels is not None:
+        return target.labels
+    gateways = [name for group, kind, name in target.refs
+                if kind == "Gateway" and group == GATEWAY_GROUP]
+    return {_GATEWAY_POD_LABELS[0]: gateways[0]} if len(gateways) == 1 else None
+
+
+def root_namespace(manifests: list[Manifest]) -> tuple[str, str]:
+    """MeshConfig.rootNamespace from the `istio` ConfigMap (data.mesh) or an IstioOperator
+    (spec.meshConfig) among the manifests, else Istio's default; and where it comes from."""
+    for manifest in manifests:
+        spec = manifest.body.get("spec")
+        mesh: Any = None
+        if manifest.kind == "IstioOperator" and isinstance(spec, Mapping):
+            mesh = spec.get("meshConfig")
+        elif manifest.kind == "ConfigMap" and (manifest.name == "istio" or
+                                               manifest.name.startswith("istio-")):
+            data = manifest.body.get("data")
+            text = data.get("mesh") if isinstance(data, Mapping) else None
+            try:
+                mesh = yaml.safe_load(text) if isinstance(text, str) else None
+            except yaml.YAMLError:
+                mesh = None
+        if isinstance(mesh, Mapping) and isinstance(mesh.get("rootNamespace"), str):
+            return mesh["rootNamespace"], f"{shown(manifest.file)} ({manifest.kind} " \
+                f"{manifest.name}: rootNamespace)"
+    return DEFAULT_ROOT_NAMESPACE, "Istio's default MeshConfig.rootNamespace"
+
+
+def _applies(policy: Manifest, target: Manifest, root: str) -> bool:
+    """Whether the AuthorizationPolicy covers every workload the RequestAuthentication
+    applies to, as Istio attaches policies: `targetRefs` attach to the named Gateway (or
+    Service/ServiceEntry, for waypoints) in the policy's namespace and are ignored by
+    sidecars; a selector matches workloads of the policy's namespace, or of every namespace
+    when the policy is in the root namespace; no selector covers the namespace (the mesh
+    from the root namespace)."""
+    ap, ra = _target(policy), _target(target)
+    if ap.refs:
+        if ap.namespace != ra.namespace:
+            return False
+        if ap.refs & ra.refs:
+            return True
+        labels = _workload_labels(ra) or {}
+        return any(kind == "Gateway" and group == GATEWAY_GROUP and name in (
+            labels.get(key) for key in _GATEWAY_POD_LABELS) for group, kind, name in ap.refs)
+    if ap.namespace != root and ap.namespace != ra.namespace:
         return False
-    labels = _labels(policy)
-    return labels is None or labels == _labels(target)
+    if ra.namespace == root and ra.labels is None and not ra.refs:
+        return ap.namespace == root and ap.labels is None  # a mesh-wide RequestAuthentication
+    if ap.labels is None:
+        return True  # the policy's whole namespace, or the mesh from the root namespace
+    workload = _workload_labels(ra)
+    if workload is None or (ra.namespace == root and ap.namespace != root):
+        return False  # the policy covers only some of the workloads
+    return all(workload.get(k) == v for k, v in ap.labels.items())
 
 
 def _requires_principal(policy: Manifest) -> bool:
@@ -125,13 +220,25 @@ class IstioReader:
         if jwks is not None:
             settings.append(jwks)
         settings.append(Setting("clock_skew", 60.0, Origin(default=ENVOY_DEFAULT_SKEW)))
-        policies = [m for m in manifests if m.kind == "AuthorizationPolicy"
-                    and _applies(m, request_authentication)]
+        root, root_source = root_namespace(manifests)
+        policies = []
+        for policy in (m for m in manifests if m.kind == "AuthorizationPolicy"):
+            spec = policy.body.get("spec")
+            if isinstance(spec, Mapping) and spec.get("selector") is not None and (
+                    spec.get("targetRef") is not None or spec.get("targetRefs") is not None):
+                files.problem(policy.file, f"AuthorizationPolicy {policy.name} sets both "
+                              "selector and targetRefs: Istio accepts only one",
+                              spec.line_of("targetRefs" if "targetRefs" in spec else
+                                           "targetRef") if isinstance(spec, YamlMap)
+                              else policy.body.line)
+            elif _applies(policy, request_authentication, root):
+                policies.append(policy)
         if not any(_requires_principal(p) for p in policies):
             disabled.append(DisabledCheck(
                 "principal", f"no AuthorizationPolicy for RequestAuthentication "
-                f"{request_authentication.name}'s workload requires a request principal: "
-                "requests without a token pass", Origin(file, request_authentication.body.line,
-                                                        detail=request_authentication.name)))
+                f"{request_authentication.name}'s workload requires a request principal "
+                f"(root namespace {root}: {root_source}): requests without a token pass",
+                Origin(file, request_authentication.body.line,
+                       detail=request_authentication.name)))
         read = tuple(sorted({shown(m.file) for m in manifests}))
         return ReaderOutput(read, tuple(settings), tuple(disabled))

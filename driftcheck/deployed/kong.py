@@ -4,9 +4,17 @@ and `openid-connect` plugins, global or scoped to a service, route or consumer.
 `jwt` (Kong Gateway 3.x, as driftcheck's kong-jwt profile): the `key_claim_name` claim
 (default `iss`) must equal a `jwt_secrets` credential's `key`, verified with the credential's
 `algorithm` (default HS256); `exp` and `nbf` are checked only when listed in
-`claims_to_verify`; `aud` is never read. Credential secrets are never read.
-`openid-connect`: `issuer` (or `issuers_allowed`), `audience_required`, `leeway`,
-`extra_jwks_uris`.
+`claims_to_verify` (a listed claim that is absent fails: `exp` is then required); `aud` is
+never read. Credential secrets are never read.
+`maximum_expiration` (Kong/kong `kong/plugins/jwt/schema.lua` at commit 0797478d,
+`handler.lua` and `jwt_parser.lua` `check_maximum_expiration`): a number of seconds,
+default 0 (off), between 0 and 31536000; when
+above 0 the schema's entity check requires `exp` in `claims_to_verify`, and
+`check_maximum_expiration` refuses a token without `exp` or whose `exp - now` exceeds it, so a
+token whose lifetime (`exp - iat`) is longer is refused while it is fresh.
+`openid-connect` (Kong Gateway Enterprise; Kong's plugin docs, "Token validation for multiple
+IdPs"): `issuer` (or `issuers_allowed`), `audience_required`, `leeway`, and `extra_jwks_uris`,
+further JWKS endpoints whose keys the plugin trusts besides the issuer's own.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from driftcheck.deployed.yaml_nodes import YamlList, YamlMap, yaml_files
 from driftcheck.models import DeployedRef
 
 _PLUGINS = ("jwt", "openid-connect")
+_MAXIMUM_EXPIRATION = 31536000  # jwt schema.lua: between = { 0, 31536000 }
 _DISCOVERY = "/.well-known/openid-configuration"
 
 
@@ -81,16 +90,31 @@ class KongReader:
         config = plugin.get("config")
         config = config if isinstance(config, YamlMap) else YamlMap()
         if plugin.get("name") == "jwt":
-            return self._jwt(file, scope, plugin, config, document, tuple(read))
+            return self._jwt(file, scope, plugin, config, document, tuple(read), files)
         return self._oidc(file, plugin, config, tuple(read))
 
     def _jwt(self, file: str, scope: str, plugin: YamlMap, config: YamlMap,
-             document: YamlMap, read: tuple[str, ...]) -> ReaderOutput:
+             document: YamlMap, read: tuple[str, ...], files: ArtifactFiles) -> ReaderOutput:
         at = Origin(file, plugin.line, detail=f"jwt plugin on {scope}")
         settings: list[Setting] = []
         disabled = [DisabledCheck("audience", "the jwt plugin never reads `aud`", at)]
         verified = config.get("claims_to_verify") or []
-        if "exp" not in verified:
+        maximum = _maximum_expiration(file, config, files)
+        if maximum is not None and "exp" not in verified:
+            # Kong's schema refuses this plugin: what would run cannot be told.
+            files.problem(file, "Kong refuses this jwt plugin: maximum_expiration above 0 "
+                          "requires exp in claims_to_verify (jwt schema entity check)",
+                          config.line_of("maximum_expiration"))
+            return ReaderOutput(read, (), tuple(disabled))
+        if maximum is not None:
+            settings.append(Setting("max_token_age", maximum, Origin(
+                file, config.line_of("maximum_expiration"),
+                detail=f"jwt plugin on {scope}: config.maximum_expiration")))
+        if "exp" in verified:
+            settings.append(Setting("require_exp", True, Origin(
+                file, config.line_of("claims_to_verify"),
+                detail=f"jwt plugin on {scope}: claims_to_verify")))
+        else:
             disabled.append(DisabledCheck(
                 "exp", "claims_to_verify does not list exp: expired tokens are accepted",
                 Origin(file, config.line_of("claims_to_verify") if "claims_to_verify" in
@@ -127,8 +151,27 @@ class KongReader:
         if isinstance(audiences, YamlList) and audiences:
             settings.append(Setting("audiences", tuple(str(a) for a in audiences), Origin(
                 file, config.line_of("audience_required"), detail="config.audience_required")))
+        extra = config.get("extra_jwks_uris")
+        if isinstance(extra, YamlList) and extra:
+            settings.append(Setting("extra_jwks_uris", tuple(str(u) for u in extra), Origin(
+                file, config.line_of("extra_jwks_uris"), detail="config.extra_jwks_uris")))
         leeway = config.get("leeway")
         if isinstance(leeway, int | float):
             settings.append(Setting("clock_skew", float(leeway), Origin(
                 file, config.line_of("leeway"), detail="config.leeway")))
         return ReaderOutput(read, tuple(settings))
+
+
+def _maximum_expiration(file: str, config: YamlMap, files: ArtifactFiles) -> float | None:
+    """config.maximum_expiration in seconds when it is on (above 0); a value Kong's schema
+    refuses is a problem."""
+    if "maximum_expiration" not in config:
+        return None
+    value = config.get("maximum_expiration")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            0 <= value <= _MAXIMUM_EXPIRATION):
+        files.problem(file, f"config.maximum_expiration is {value!r}: Kong expects a number "
+                      f"of seconds between 0 and {_MAXIMUM_EXPIRATION}",
+                      config.line_of("maximum_expiration"))
+        return None
+    return float(value) if value > 0 else None

@@ -119,6 +119,9 @@ class ContainerEnv:
     file: str
     variables: Mapping[str, EnvVar]
     notes: tuple[str, ...] = ()
+    arguments: tuple[tuple[str, Origin], ...] = ()
+    """The container's `command` then `args` items, `$(NAME)` expanded as the kubelet does,
+    each with its line."""
 
 
 def container_env(files: ArtifactFiles, patterns: Iterable[str], select: str | None
@@ -211,5 +214,13 @@ def container_env(files: ArtifactFiles, patterns: Iterable[str], select: str | N
                              f"{key_ref.get('name')!r} key {key!r}, which is not among the "
                              "manifests")
                 variables.pop(name, None)
+    arguments: list[tuple[str, Origin]] = []
+    for key in ("command", "args"):
+        items = container.get(key)
+        for index, item in enumerate(items if isinstance(items, YamlList) else ()):
+            assert isinstance(items, YamlList)
+            if isinstance(item, str | int | float):
+                arguments.append((_expand(str(item), variables),
+                                  Origin(file, items.lines[index], detail=key)))
     return ContainerEnv(manifest.name, str(container.get("name", "")), file, variables,
-                        tuple(notes))
+                        tuple(notes), tuple(arguments))

@@ -6,10 +6,24 @@ Precedence as Spring Boot applies it (lowest first): `application.yml`, `applica
 files, then environment variables (`SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI`,
 `..._AUDIENCES_0`). A list is taken whole from the highest source that sets any of it.
 
-Defaults (sources: Spring Boot `OAuth2ResourceServerProperties.Jwt` — `jwsAlgorithm = "RS256"`
-in 2.x, `jwsAlgorithms = List.of("RS256")` with `audiences` added in 3.x; Spring Security
-`JwtTimestampValidator`, 60 s, not settable from properties): RS256 only; no `audiences` means
-`aud` is not checked; `jwk-set-uri` without `issuer-uri` means `iss` is not checked.
+Keys and defaults are Spring Boot 3.x's, read from its source (spring-projects/spring-boot
+`spring-boot-project/spring-boot-autoconfigure/src/main/java/org/springframework/boot/
+autoconfigure/security/oauth2/resource/OAuth2ResourceServerProperties.java`, 3.2+ — the
+version with `authorityPrefix` and `principalClaimName`): `Jwt` has `jwkSetUri`,
+`jwsAlgorithms` (a list, default `Arrays.asList("RS256")`), `issuerUri`, `publicKeyLocation`,
+`audiences` (a list, default empty), and claim-mapping keys that do not affect validation.
+The 2.x `jws-algorithm` (singular, deprecated in 2.x) is not a 3.x property: it binds to
+nothing and is noted, never used. Spring Security's `JwtTimestampValidator` allows 60 s of
+skew, not settable from properties.
+Defaults: RS256 only; no `audiences` means `aud` is not checked; `jwk-set-uri` or
+`public-key-location` without `issuer-uri` means `iss` is not checked.
+
+Environment variables bind as Spring Boot's `SystemEnvironmentPropertyMapper` (3.x,
+`spring-boot-project/spring-boot/src/main/java/org/springframework/boot/context/properties/
+source/SystemEnvironmentPropertyMapper.java`) maps them: `_` separates elements, numeric
+elements are indexes (`_AUDIENCES_0` -> `audiences[0]`), and a dashed element matches both
+without dashes (`ISSUERURI`, the uniform form) and with `_` for each dash (`ISSUER_URI`, the
+legacy form, also for indexed list items such as `JWS_ALGORITHMS_0`).
 """
 
 from __future__ import annotations
@@ -57,8 +71,23 @@ def canon(key: str) -> str:
     return key.lower().replace("-", "").replace("_", "")
 
 
+JWT_KEYS = ("issuer-uri", "jwk-set-uri", "audiences", "jws-algorithms", "public-key-location")
+"""The `Jwt` properties that decide validation (Spring Boot 3.x)."""
+_ENV_PREFIX = "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_"
+_LEGACY_ENV = {key.upper().replace("-", "_"): key for key in JWT_KEYS if "-" in key}
+
+
 def env_key(name: str) -> str:
-    """`SPRING_SECURITY_..._AUDIENCES_0` -> the canonical `spring.security...audiences[0]`."""
+    """`SPRING_SECURITY_..._AUDIENCES_0` -> the canonical `spring.security...audiences[0]`;
+    the legacy form of a dashed key (`..._JWT_ISSUER_URI`, `..._JWS_ALGORITHMS_0`) -> that
+    key."""
+    if name.isupper() or name.islower():
+        rest = name.upper().removeprefix(_ENV_PREFIX)
+        for legacy, key in _LEGACY_ENV.items():
+            index = rest.removeprefix(legacy)
+            if rest != name.upper() and rest.startswith(legacy) and (
+                    index == "" or (index[:1] == "_" and index[1:].isdigit())):
+                return canon(PREFIX + key) + (f"[{index[1:]}]" if index else "")
     parts: list[str] = []
     for part in name.lower().split("_"):
         if part.isdigit() and parts:
@@ -153,6 +182,15 @@ def _profiles_from(sources: list[Source]) -> tuple[str, ...]:
     return tuple(p.strip() for p in (text or "").split(",") if p.strip())
 
 
+def _unbound(sources: list[Source]) -> list[str]:
+    """The 2.x `jws-algorithm` (singular) binds to nothing in Spring Boot 3."""
+    singular = canon(PREFIX + "jws-algorithm")
+    return [f"{entry.key} ({entry.origin}) is not a Spring Boot 3 property (it was "
+            "`jws-algorithm` in 2.x): it is ignored; use jws-algorithms"
+            for source in sources for key, entry in source.entries.items()
+            if key == singular or key.startswith(singular + "[")]
+
+
 class SpringBootReader:
     kinds = frozenset({"spring-boot"})
 
@@ -182,6 +220,7 @@ class SpringBootReader:
         ordered = _order(paths, profiles)
         sources = [*_file_sources(files, ordered, profiles), env_source]
         settings, disabled = self._settings(sources)
+        notes.extend(_unbound(sources))
         settings = self._resolve_placeholders(settings, sources, files)
         if ordered and not files.problems and not any(
                 k.startswith(canon(PREFIX)) for s in sources for k in s.entries):
@@ -258,7 +297,7 @@ class SpringBootReader:
         issuer = winning("issuers", sources, one("issuer-uri"))
         jwks = winning("jwks_uri", sources, one("jwk-set-uri"))
         audiences = winning("audiences", sources, many("audiences"))
-        algorithms = winning("algorithms", sources, many("jws-algorithms", "jws-algorithm"))
+        algorithms = winning("algorithms", sources, many("jws-algorithms"))
         public_key = winning("public_key_location", sources, one("public-key-location"))
         settings: list[Setting] = []
         disabled: list[DisabledCheck] = []

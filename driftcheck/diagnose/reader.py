@@ -53,6 +53,7 @@ _MISSING = re.compile(
     r"\bmissing\b|\bis required\b|\brequired claim|\bnot present\b|\bmandatory\b|"
     r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
     r"\bno\s+['\"]?\w+['\"]?\s+claim\b")
+_SOME_CLAIM = re.compile(r"\bclaims?\b|\bclaim\(s\)")
 _NEGATIVE = re.compile(
     r"\binvalid\b|\bnot valid\b|\bnot allowed\b|\bnot satisfied\b|\bmismatch|"
     r"\b(?:does|did|do|doesn't|didn't|don't)(?: not)? (?:match|contain)|\brejected\b|"
@@ -97,7 +98,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
          r"\b(?:failed|unable|could not|couldn't) to parse\b|"
          r"\bno (?:auth(?:orization)? )?token\b|\btoken (?:was )?not (?:found|provided|supplied)\b|"
-         r"\bno token supplied\b|\bjwt must be provided\b|\bjwt is missing\b|"
+         r"\bno token supplied\b|\bjwt must be provided\b|"
+         r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\s+)?claim)|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
          r"\bnot properly (?:formatted|base64)", "parse", "DC302"),
         # algorithm
@@ -162,6 +164,15 @@ _VAGUE = re.compile(
     r"verify (?:the )?token|\bclaims?\b|\btoken\b")
 
 _SEGMENT = re.compile(r":\s+|\s+-\s+|;\s+|\n+")
+# Identifiers with a lower-to-upper case change (class names, enum kinds, Go error names:
+# JWTExpiredException, ExpiredSignature, ErrTokenNotValidYet, maxAge) are read as the words
+# they are made of; upper-case codes (IDX10223) and lower-case words are left alone.
+_CAMEL_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*\b")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _split_identifiers(text: str) -> str:
+    return _CAMEL_IDENTIFIER.sub(lambda m: _CAMEL_BOUNDARY.sub(" ", m.group(0)), text)
 
 
 @dataclass(frozen=True)
@@ -209,6 +220,10 @@ def _hits(text: str) -> list[_Hit]:
             hits.append(_Hit(step, rule, f"{words} … {cue.group(0)}"))
         elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash") and negative:
             hits.append(_Hit("claims", "DC311", f"{words} … {negative.group(0)}"))
+    some_claim = _SOME_CLAIM.search(text) if missing and not hits else None
+    if missing and some_claim:
+        # "is missing required claim(s)" without naming one: some claim, not the token.
+        hits.append(_Hit("claims", "DC311", f"{missing.group(0)} … {some_claim.group(0)}"))
     if expired and not any(h.step == "time" for h in hits):
         hits.append(_Hit("time", "DC306", expired.group(0)))
     if early and not any(h.step == "time" for h in hits):
@@ -247,8 +262,9 @@ def _captured(text: str) -> dict[str, str]:
 
 def read(text: str) -> Reading:
     """The step `text` talks about, innermost wording first."""
-    # Codes and log keys spell words with underscores (Jwt_verification_fails, bad_signature).
-    lowered = text.lower().replace("_", " ")
+    # Codes and log keys spell words with underscores (Jwt_verification_fails, bad_signature),
+    # class names in CamelCase (JWTExpiredException).
+    lowered = _split_identifiers(text).lower().replace("_", " ")
     unrelated = _UNRELATED_HARD.search(lowered)
     if unrelated and not _TOKEN_CONTEXT.search(lowered):
         return Reading("unrelated", decided_by=(unrelated.group(0),))

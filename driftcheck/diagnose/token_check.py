@@ -6,7 +6,8 @@ from typing import Any
 
 from driftcheck.diagnose.catalogue import Diagnosis
 from driftcheck.durations import describe_instant, format_seconds
-from driftcheck.inspect_token import inspect_in_environment, inspect_token
+from driftcheck.inspect_check import inspect_in_environment
+from driftcheck.inspect_token import inspect_token
 from driftcheck.run import CheckOptions
 from driftcheck.tokens.claims import time_claims
 

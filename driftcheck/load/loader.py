@@ -24,6 +24,7 @@ from driftcheck.load.problems import ConfigProblem
 from driftcheck.load.references import reference_problems
 from driftcheck.load.schema_messages import schema_problems
 from driftcheck.load.secret_names import credentials_in_urls, substituted_secret_names
+from driftcheck.load.token_sources import UnknownTokenSource, token_source
 from driftcheck.load.trust import TRUSTED, Trust, restrict, roots_of
 from driftcheck.models import (
     Api,
@@ -35,7 +36,6 @@ from driftcheck.models import (
     Isolation,
     Probe,
     RuntimeConfigMap,
-    TokenSource,
     nearest_origin,
 )
 from driftcheck.safe_files import UnreadableFile, check_regular_file, read_regular_text
@@ -384,7 +384,7 @@ def _load_file(
     try:
         environment = _build(document, path, shown, origins, lines)
     except _BadValue as exc:  # a value the schema cannot bound, such as a huge duration
-        holder = _key_holding(document, exc.value)
+        holder = exc.key or _key_holding(document, exc.value)
         return None, [ConfigProblem("DC001", where(holder) if holder else shown, str(exc),
                                     key_path=holder, environment=label, environment_file=shown)]
     if environment.ca_bundle is not None:  # opened by the TLS library: check it first
@@ -398,9 +398,11 @@ def _load_file(
 
 
 class _BadValue(ValueError):
-    def __init__(self, value: str, message: str) -> None:
+    def __init__(self, value: str, message: str, key: str | None = None) -> None:
         super().__init__(message)
         self.value = value
+        self.key = key
+        """The key path holding the value, when known (else searched for by value)."""
 
 
 def _seconds(value: str | None) -> float | None:
@@ -543,24 +545,15 @@ def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str],
         )
         for name, g in doc.get("gateways", {}).items()
     }
-    tokens = {
-        name: TokenSource(
-            name=name,
-            source=t["source"],
-            for_api=t.get("for_api"),
-            client_id=t.get("client_id"),
-            client_secret_env=t.get("client_secret_env"),
-            auth_method=t.get("auth_method", "client_secret_basic"),
-            scope=t.get("scope"),
-            resource=t.get("resource"),
-            audience=t.get("audience"),
-            env=t.get("env"),
-            path=_relative(declared_in(f"tokens.{name}.path"), t.get("path")),
-            command=tuple(t.get("command", ())),
-            timeout=_seconds(t.get("timeout")) or 30.0,
-        )
-        for name, t in doc.get("tokens", {}).items()
-    }
+    try:
+        tokens = {
+            name: token_source(
+                name, t, path=_relative(declared_in(f"tokens.{name}.path"), t.get("path")),
+                timeout=_seconds(t.get("timeout")))
+            for name, t in doc.get("tokens", {}).items()
+        }
+    except UnknownTokenSource as exc:
+        raise _BadValue(exc.kind, str(exc), key=exc.key) from None
     return Environment(
         name=doc["name"],
         file=shown,

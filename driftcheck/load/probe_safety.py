@@ -44,7 +44,7 @@ def component_urls(environment: Environment) -> Iterator[tuple[str, str]]:
 
 def non_prod_owner(url: str, environments: Sequence[Environment]) -> tuple[str, str, str] | None:
     """(environment, key path, URL) of a non-prod environment's URL that `url` lies under."""
-    from driftcheck.identity import url_under
+    from driftcheck.urls import url_under
 
     for other in environments:
         if other.tier == "prod":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -60,57 +60,80 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
-def explain(error: ValidationError) -> Iterator[tuple[str, str]]:
+Explained = Iterator[tuple[str, str]]
+
+
+def _unknown_keys(error: ValidationError, path: str, schema: dict[str, Any]) -> Explained:
+    allowed = sorted(schema.get("properties", {}))
+    for extra in sorted(set(error.instance) - set(allowed)):
+        hint = _INLINE_SECRET_HINTS.get(extra)
+        if hint is None:
+            close = difflib.get_close_matches(extra, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
+        yield (f"{path}.{extra}" if path else extra), f"unknown key ({hint})"
+
+
+def _missing_keys(error: ValidationError, path: str, schema: dict[str, Any]) -> Explained:
+    properties = schema.get("properties", {})
+    for missing in error.validator_value:
+        if missing not in error.instance:
+            what = properties.get(missing, {}).get("description")
+            expected = f": expected {what}" if what else ""
+            yield (f"{path}.{missing}" if path else missing), f"missing required key{expected}"
+
+
+def _wrong_type(error: ValidationError, path: str, _schema: dict[str, Any]) -> Explained:
+    expected = _JSON_TYPES.get(str(error.validator_value), str(error.validator_value))
+    yield path, f"expected {expected}, got {_describe(error.instance)}"
+
+
+def _not_an_option(error: ValidationError, path: str, schema: dict[str, Any]) -> Explained:
+    options = error.validator_value if error.validator == "enum" else [error.validator_value]
+    expected = schema.get("description") or "one of " + ", ".join(repr(o) for o in options)
+    hint = ""
+    if len(options) > 4 and isinstance(error.instance, str):  # name the closest option
+        text = [str(o) for o in options]
+        close = [o for o in text if o.startswith(error.instance)] or \
+            difflib.get_close_matches(error.instance, text, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+    yield path, f"expected {expected}, got {_describe(error.instance)}{hint}"
+
+
+def _no_match(error: ValidationError, path: str, schema: dict[str, Any]) -> Explained:
+    expected = schema.get("description") or f"a string matching {error.validator_value}"
+    yield path, f"expected {expected}, got {_describe(error.instance)}"
+
+
+# Bounds: the count, never the value (a 900,000-item array printed back is the attack).
+_EXPLAIN: dict[str, Callable[[ValidationError, str, dict[str, Any]], Explained]] = {
+    "additionalProperties": _unknown_keys,
+    "required": _missing_keys,
+    "type": _wrong_type,
+    "enum": _not_an_option,
+    "const": _not_an_option,
+    "pattern": _no_match,
+    "minLength": lambda _e, path, _s: iter([(path, "expected a non-empty string")]),
+    "minItems": lambda e, path, _s: iter(
+        [(path, f"expected at least {e.validator_value} item(s)")]),
+    "maxItems": lambda e, path, _s: iter(
+        [(path, f"expected at most {e.validator_value} items, got {len(e.instance)}")]),
+    "maxLength": lambda e, path, _s: iter(
+        [(path, f"expected at most {e.validator_value} characters, got {len(e.instance)}")]),
+    "maxProperties": lambda e, path, _s: iter(
+        [(path, f"expected at most {e.validator_value} entries, got {len(e.instance)}")]),
+}
+"""How each kind of schema error is said in words; any other kind keeps jsonschema's."""
+
+
+def explain(error: ValidationError) -> Explained:
     """Yield (key path, message) for one schema error; one error can name several keys."""
     path = key_path(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
-    description = schema.get("description")
-    kind = error.validator
-    if kind == "additionalProperties":
-        allowed = sorted(schema.get("properties", {}))
-        for extra in sorted(set(error.instance) - set(allowed)):
-            hint = _INLINE_SECRET_HINTS.get(extra)
-            if hint is None:
-                close = difflib.get_close_matches(extra, allowed, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(allowed)}"
-            yield (f"{path}.{extra}" if path else extra), f"unknown key ({hint})"
-    elif kind == "required":
-        properties = schema.get("properties", {})
-        for missing in error.validator_value:
-            if missing not in error.instance:
-                what = properties.get(missing, {}).get("description")
-                expected = f": expected {what}" if what else ""
-                yield (f"{path}.{missing}" if path else missing), f"missing required key{expected}"
-    elif kind == "type":
-        expected = _JSON_TYPES.get(str(error.validator_value), str(error.validator_value))
-        yield path, f"expected {expected}, got {_describe(error.instance)}"
-    elif kind in ("enum", "const"):
-        options = error.validator_value if kind == "enum" else [error.validator_value]
-        expected = description or "one of " + ", ".join(repr(o) for o in options)
-        hint = ""
-        if len(options) > 4 and isinstance(error.instance, str):  # name the closest option
-            text = [str(o) for o in options]
-            close = [o for o in text if o.startswith(error.instance)] or \
-                difflib.get_close_matches(error.instance, text, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-        yield path, f"expected {expected}, got {_describe(error.instance)}{hint}"
-    elif kind == "pattern":
-        expected = description or f"a string matching {error.validator_value}"
-        yield path, f"expected {expected}, got {_describe(error.instance)}"
-    elif kind == "minLength":
-        yield path, "expected a non-empty string"
-    elif kind == "minItems":
-        yield path, f"expected at least {error.validator_value} item(s)"
-    # Bounds: the count, never the value (a 900,000-item array printed back is the attack).
-    elif kind == "maxItems":
-        yield path, f"expected at most {error.validator_value} items, got {len(error.instance)}"
-    elif kind == "maxLength":
-        yield path, (f"expected at most {error.validator_value} characters, got "
-                     f"{len(error.instance)}")
-    elif kind == "maxProperties":
-        yield path, f"expected at most {error.validator_value} entries, got {len(error.instance)}"
-    else:
+    explained = _EXPLAIN.get(str(error.validator))
+    if explained is None:
         yield path, error.message
+    else:
+        yield from explained(error, path, schema)
 
 
 def schema_problems(document: dict[str, Any]) -> list[tuple[str, str]]:

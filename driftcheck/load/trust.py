@@ -24,7 +24,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from driftcheck.load.problems import ConfigProblem
-from driftcheck.models import Environment
+from driftcheck.models import (
+    ClientCredentialsSource,
+    CommandSource,
+    Environment,
+    EnvSource,
+    FileSource,
+)
 
 
 @dataclass(frozen=True)
@@ -87,15 +93,17 @@ def restrict(environment: Environment, trust: Trust, roots: tuple[Path, ...]
     outside("ca_bundle", environment.ca_bundle, "ca_bundle")
     tokens = {}
     for name, source in environment.tokens.items():
-        outside(f"tokens.{name}.path", source.path, "the token file")
         refused = None
-        if source.source == "command":
-            refused = ("not run: an untrusted file (--untrusted) runs no commands; use a token "
-                       "from an allow-listed variable (source = \"env\") instead")
-        elif not trust.may_read(source.client_secret_env):
-            refused = _refused_variable("client_secret_env", str(source.client_secret_env))
-        elif source.source == "env" and not trust.may_read(source.env):
-            refused = _refused_variable("env", str(source.env))
+        match source:
+            case CommandSource():
+                refused = ("not run: an untrusted file (--untrusted) runs no commands; use a "
+                           "token from an allow-listed variable (source = \"env\") instead")
+            case ClientCredentialsSource() if not trust.may_read(source.client_secret_env):
+                refused = _refused_variable("client_secret_env", source.client_secret_env)
+            case EnvSource() if not trust.may_read(source.env):
+                refused = _refused_variable("env", source.env)
+            case FileSource():
+                outside(f"tokens.{name}.path", source.path, "the token file")
         tokens[name] = replace(source, refused=refused) if refused else source
     apis = {}
     for name, api in environment.apis.items():

@@ -1,7 +1,7 @@
 """Each probe case judged: what was sent, what came back, what was expected and predicted.
 
 `ProbeResult` is the typed model the rules, the run result and every report read; it is
-built once per evaluation (memoized in the rule context).
+built once per evaluation, in the facts stage (`driftcheck.facts`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from driftcheck.probes.answer import AnswerReading, Outcome, read_answer
 from driftcheck.probes.predict import Prediction, predict
 
 if TYPE_CHECKING:
-    from driftcheck.rules.registry import RuleContext
+    from driftcheck.facts import Facts
 
 Expectation = Literal["accept", "reject"]
 
@@ -98,10 +98,10 @@ def _component(environment: Environment, component: str) -> tuple[str, Api | Gat
     return family, found
 
 
-def _token_facts(context: RuleContext, case: ProbeCase) -> TokenObservation | None:
+def _token_facts(facts: Facts, case: ProbeCase) -> TokenObservation | None:
     if case.forged_token is not None:
         return case.forged_token
-    observations = context.observations
+    observations = facts.observations
     if case.environment is None or case.token_name is None or observations is None:
         return None
     seen = observations.environments.get(case.environment)
@@ -110,22 +110,20 @@ def _token_facts(context: RuleContext, case: ProbeCase) -> TokenObservation | No
     return next((t for t in seen.tokens if t.name == case.token_name), None)
 
 
-def _judge_probe(context: RuleContext, environment: Environment,
+def _judge_probe(facts: Facts, environment: Environment,
                  observed: ProbeObservation) -> ProbeResult:
     family, declared = _component(environment, observed.component)
     probe: Probe | None = declared.probe if declared is not None else None
-    observations = context.observations
-    seen = observations.environments.get(environment.name) if observations else None
-    facts = context.jwks_facts(seen.jwks_url) if seen is not None else None
-    thumbprints = facts.thumbprints if facts is not None else None
-    kids = facts.kids if facts is not None else None
+    keys = facts.environment_jwks(environment.name)
+    thumbprints = keys.thumbprints if keys is not None else None
+    kids = keys.kids if keys is not None else None
     results = []
     for case in observed.cases:
-        token = _token_facts(context, case)
+        token = _token_facts(facts, case)
         prediction = None
         if token is not None and declared is not None:
             prediction = predict(environment, family, declared, token, thumbprints, kids,
-                                 context.now)
+                                 facts.now)
         answer = case.answer
         reading = read_answer(probe, answer) if case.skipped is None else None
         results.append(ProbeCaseResult(
@@ -145,18 +143,14 @@ def _judge_probe(context: RuleContext, environment: Environment,
                        tuple(results), observed.out_of_scope, observed.withheld_prod)
 
 
-def probe_results(context: RuleContext) -> dict[str, tuple[ProbeResult, ...]]:
-    """Environment name -> its judged probes, once per evaluation."""
-    key = ("probe-results",)
-    if key not in context.memo:
-        found: dict[str, tuple[ProbeResult, ...]] = {}
-        observations = context.observations
-        if observations is not None:
-            for environment in context.environments:
-                seen = observations.environments.get(environment.name)
-                if seen is not None and seen.probes:
-                    found[environment.name] = tuple(
-                        _judge_probe(context, environment, p) for p in seen.probes)
-        context.memo[key] = found
-    results: dict[str, tuple[ProbeResult, ...]] = context.memo[key]
-    return results
+def judge_probes(facts: Facts) -> dict[str, tuple[ProbeResult, ...]]:
+    """Environment name -> its judged probes."""
+    found: dict[str, tuple[ProbeResult, ...]] = {}
+    observations = facts.observations
+    if observations is not None:
+        for environment in facts.environments:
+            seen = observations.environments.get(environment.name)
+            if seen is not None and seen.probes:
+                found[environment.name] = tuple(
+                    _judge_probe(facts, environment, p) for p in seen.probes)
+    return found

@@ -19,6 +19,10 @@ IssuerComparison = Literal["exact", "strip-trailing-slash", "url-normalized"]
 ISSUER_COMPARISONS: tuple[IssuerComparison, ...] = (
     "exact", "strip-trailing-slash", "url-normalized")
 AudienceHandling = Literal["when-configured", "required", "not-checked"]
+KeyLookup = Literal["any", "single", "exact"]
+"""How a token without `kid` finds its key: every key of its algorithm's type is tried
+("any"), only the set's one key ("single"), or none, the kid must equal a key's ("exact")."""
+KEY_LOOKUPS: tuple[KeyLookup, ...] = ("any", "single", "exact")
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Profile:
     """Seconds a fetched key set is used; None: keys are configured, never fetched."""
     refetch_on_unknown_kid: Sourced[bool]
     refetch_cooldown: Sourced[float]
+    key_lookup: Sourced[KeyLookup]
     exp_required: Sourced[bool]
     exp_checked: Sourced[bool]
     nbf_checked: Sourced[bool]
@@ -54,6 +59,18 @@ class Profile:
     """What it accepts when the API declares no `algorithms`; empty: whatever the keys allow."""
     algorithms_setting: Sourced[str]
     """Where the framework itself is told which algorithms to accept; "" when it has none."""
+    issuer_setting: Sourced[str]
+    """Where the framework is told which issuers to accept; "" when it has no such setting.
+    The same for the other `*_setting` fields: what fixes name besides the key path."""
+    audience_setting: Sourced[str]
+    clock_skew_setting: Sourced[str]
+    jwks_uri_setting: Sourced[str]
+    """Where it is told its key set's URL."""
+    jwks_cache_setting: Sourced[str]
+    """Where it is told how long to cache the key set."""
+    typ_setting: Sourced[str]
+    max_age_setting: Sourced[str]
+    """Where a maximum token age (from iat) is set."""
     typ: Sourced[str]
 
     def values(self) -> Mapping[str, Sourced[object]]:
@@ -91,6 +108,8 @@ def _sourced(name: str, field: str, raw: object) -> Sourced[object]:
         value = tuple(str(a) for a in value)
     elif field in ("clock_skew", "refetch_cooldown"):
         value = float(value)
+    elif field == "key_lookup" and value not in KEY_LOOKUPS:
+        raise ValueError(f"profiles.toml: {name}.key_lookup {value!r} is unknown")
     elif field == "issuer_comparison" and value not in ISSUER_COMPARISONS:
         raise ValueError(f"profiles.toml: {name}.issuer_comparison {value!r} is unknown")
     return Sourced(value, str(raw["source"]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from driftcheck.compare import TENANT_PLACEHOLDER, issuer_accepted
 from driftcheck.durations import seconds_text
@@ -16,6 +16,7 @@ from driftcheck.models import Api, Environment, Gateway
 from driftcheck.profiles import Profile, Sourced, get_profile, rotation_lead
 
 T = TypeVar("T")
+TimeClaim = Literal["exp", "nbf", "iat"]
 
 
 def yes_no(value: object) -> str:
@@ -58,6 +59,16 @@ class EffectiveValidator:
     refetch_on_unknown_kid: Effective[bool]
     refetch_cooldown: Effective[float]
     exp_required: Effective[bool]
+    algorithms: Effective[tuple[str, ...]]
+    """What it accepts: the declared `algorithms`, else its profile's default (() = any the
+    keys allow)."""
+
+    def checks(self, claim: TimeClaim) -> Sourced[bool]:
+        """Whether it checks `exp`, `nbf`, or `iat` in the future, with the profile's source
+        (no environment-file key changes these)."""
+        profile = self.profile
+        return {"exp": profile.exp_checked, "nbf": profile.nbf_checked,
+                "iat": profile.iat_checked}[claim]
 
     @property
     def label(self) -> str:
@@ -127,6 +138,8 @@ def effective(environment: Environment, family: str, validator: Api | Gateway) -
                                profile.refetch_cooldown),
         exp_required=_pick(component, profile, "require_exp", validator.require_exp,
                            profile.exp_required),
+        algorithms=_pick(component, profile, "algorithms", validator.algorithms or None,
+                         profile.default_algorithms),
     )
 
 

@@ -16,6 +16,7 @@ LABELS = {
     "jwks_cache": "JWKS cache",
     "refetch_on_unknown_kid": "refetch on unknown kid",
     "refetch_cooldown": "refetch cooldown",
+    "key_lookup": "key for a token without kid",
     "exp_required": "exp required",
     "exp_checked": "exp checked",
     "nbf_checked": "nbf checked",
@@ -23,27 +24,38 @@ LABELS = {
     "algorithms": "algorithms",
     "default_algorithms": "accepted algorithms by default",
     "algorithms_setting": "algorithm setting",
+    "issuer_setting": "issuer setting",
+    "audience_setting": "audience setting",
+    "clock_skew_setting": "clock skew setting",
+    "jwks_uri_setting": "JWKS URL setting",
+    "jwks_cache_setting": "JWKS cache setting",
+    "typ_setting": "typ setting",
+    "max_age_setting": "max token age setting",
     "typ": "typ",
 }
 
 RULE_ASPECTS: dict[str, tuple[str, ...]] = {
-    "DC101": ("issuer_comparison", "issuer_template"),
-    "DC102": ("issuer_comparison",),
-    "DC103": ("issuer_comparison",),
-    "DC309": ("issuer_comparison", "issuer_template"),
-    "DC310": ("audience", "audience_array"),
-    "DC306": ("clock_skew", "exp_checked"),
-    "DC307": ("clock_skew", "nbf_checked", "iat_checked"),
-    "DC314": ("exp_required",),
-    "DC209": ("jwks_cache", "refetch_on_unknown_kid", "refetch_cooldown", "rotation_lead"),
-    "DC211": ("jwks_cache",),
-    "DC406": ("clock_skew",),
-    "DC701": ("clock_skew",),
+    "DC101": ("issuer_comparison", "issuer_template", "issuer_setting"),
+    "DC102": ("issuer_comparison", "issuer_setting"),
+    "DC103": ("issuer_comparison", "issuer_setting"),
+    "DC309": ("issuer_comparison", "issuer_template", "issuer_setting"),
+    "DC310": ("audience", "audience_array", "audience_setting"),
+    "DC306": ("clock_skew", "exp_checked", "clock_skew_setting"),
+    "DC307": ("clock_skew", "nbf_checked", "iat_checked", "clock_skew_setting"),
+    "DC314": ("exp_required", "max_age_setting"),
+    "DC304": ("key_lookup",),
+    "DC209": ("jwks_cache", "refetch_on_unknown_kid", "refetch_cooldown", "rotation_lead",
+              "jwks_cache_setting"),
+    "DC211": ("jwks_cache", "jwks_cache_setting"),
+    "DC106": ("jwks_uri_setting",),
+    "DC406": ("clock_skew", "clock_skew_setting"),
+    "DC701": ("clock_skew", "clock_skew_setting"),
     "DC303": ("default_algorithms", "algorithms_setting"),
     "DC404": ("algorithms_setting",),
-    "DC312": ("typ",),
+    "DC312": ("typ", "typ_setting"),
 }
-"""Which profile values decide each rule's outcome for a given API."""
+"""Which profile values decide each rule's outcome for a given API, and the framework
+setting its fix names."""
 
 
 def value_text(field: str, value: object) -> str:
@@ -57,6 +69,12 @@ def value_text(field: str, value: object) -> str:
         return "yes" if value else "no"
     if field == "algorithms_setting" and not value:
         return "none (the keys decide)"
+    if field == "key_lookup":
+        return {"any": "every key of its type is tried", "single": "the set's only key, if it "
+                "has one key", "exact": "none: the kid must equal a key's"}.get(str(value),
+                                                                              str(value))
+    if field.endswith("_setting") and not value:
+        return "none"
     return str(value)
 
 

@@ -15,8 +15,7 @@ from driftcheck.probes.judge import ProbeResult
 from driftcheck.report.placement import findings_by_status
 from driftcheck.report.probe_view import case_text, probe_line
 from driftcheck.report.text import evidence_lines
-from driftcheck.rules.token import TokenVerdict
-from driftcheck.run import EnvironmentStatus, RunResult
+from driftcheck.result import EnvironmentStatus, RunResult, TokenVerdict
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",

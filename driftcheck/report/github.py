@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from driftcheck.findings import Finding, Severity
-from driftcheck.run import RunResult
+from driftcheck.result import RunResult
 
 _COMMAND = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
             Severity.LOW: "notice", Severity.INFO: "notice"}

@@ -12,8 +12,7 @@ from driftcheck._version import __version__
 from driftcheck.causes import CauseGroup
 from driftcheck.findings import Finding, Severity
 from driftcheck.report.probe_view import probe_document
-from driftcheck.rules.token import TokenVerdict
-from driftcheck.run import ObservedIdp, RunResult
+from driftcheck.result import ObservedIdp, RunResult, TokenVerdict
 
 REPORT_VERSION = "1.1"
 """1.1 added a finding's `cause`, an environment's `headline` and a token's `not_judged`."""

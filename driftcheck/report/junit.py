@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from driftcheck.findings import Finding, Step
 from driftcheck.report.placement import findings_by_status
+from driftcheck.result import EnvironmentStatus, RunResult
 from driftcheck.rules import Rule, all_rules
-from driftcheck.run import EnvironmentStatus, RunResult
 
 _TOKEN_STEPS = {Step.PARSE, Step.ALGORITHM, Step.KEY, Step.SIGNATURE, Step.TIME, Step.ISSUER,
                 Step.AUDIENCE, Step.CLAIMS, Step.TOKEN_TYPE}

@@ -7,7 +7,7 @@ from collections import Counter
 from driftcheck.findings import Finding, Severity
 from driftcheck.report.placement import findings_by_status
 from driftcheck.report.text import evidence_lines
-from driftcheck.run import RunResult
+from driftcheck.result import RunResult
 
 _MARK = {Severity.CRITICAL: "🟥", Severity.HIGH: "🔴", Severity.MEDIUM: "🟠",
          Severity.LOW: "🔵", Severity.INFO: "⚪"}

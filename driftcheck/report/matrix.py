@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from driftcheck.identity import EnvironmentIdentity
+from driftcheck.facts.identity import EnvironmentIdentity
 from driftcheck.probes.judge import ProbeResult
 from driftcheck.report.probe_view import probe_summary
 
@@ -103,6 +103,42 @@ def _chunks(identities: Sequence[EnvironmentIdentity], width: int
     return chunks
 
 
+def _value_cell(label: str, identity: EnvironmentIdentity,
+                values: Mapping[str, list[str]], prefix: str, collide: bool,
+                cell_width: int, colour: bool) -> tuple[Text, bool]:
+    """One environment's cell of a row, and whether it carries a colourless marker."""
+    cell = Text()
+    marked = False
+    mine = values[identity.name]
+    disagree = label in _SINGLE and len(mine) > 1
+    for index, raw in enumerate(mine):
+        key = raw.split(" ")[-1] if label == "keys" else raw
+        others = any(
+            key in ([v.split(" ")[-1] for v in theirs] if label == "keys" else theirs)
+            for name, theirs in values.items() if name != identity.name)
+        shared = collide and others
+        style = "bold red" if shared else "yellow" if disagree else None
+        text = raw[len(prefix):] if prefix else raw
+        if not colour and (shared or disagree):
+            text = ("* " if shared else "! ") + text
+            marked = True
+        if index:
+            cell.append("\n")
+        cell.append("\n".join(wrap(text, cell_width)), style=style)
+    return (cell if mine else Text("–", style="dim")), marked
+
+
+def _probe_cell(probes: Sequence[ProbeResult], cell_width: int) -> Text:
+    cell = Text()
+    for index, probe in enumerate(probes):
+        summary = probe_summary(probe)
+        if index:
+            cell.append("\n")
+        cell.append("\n".join(wrap(f"{probe.component}: {summary}", cell_width)),
+                    style="bold red" if "wrong" in summary else "green")
+    return cell if cell.plain else Text("–", style="dim")
+
+
 def render_matrix(identities: Sequence[EnvironmentIdentity], console: Console,
                   probes: Mapping[str, Sequence[ProbeResult]] | None = None) -> None:
     """`probes` (environment -> its live probe results) adds a "live probes" row."""
@@ -119,45 +155,21 @@ def render_matrix(identities: Sequence[EnvironmentIdentity], console: Console,
         for identity in part:
             table.add_column(identity.name, no_wrap=True, max_width=cell_width)
         for label, values_of, collide in ROWS:
-            values = {i.name: values_of(i) for i in identities}
+            values = {i.name: list(values_of(i)) for i in identities}
             urls = label in ("issuer", "JWKS")
             prefix = _shared_prefix([v for vs in values.values() for v in vs]) if urls else ""
             cells: list[Text] = []
             for identity in part:
-                cell = Text()
-                mine = values[identity.name]
-                disagree = label in _SINGLE and len(mine) > 1
-                for index, raw in enumerate(mine):
-                    key = raw.split(" ")[-1] if label == "keys" else raw
-                    others = any(
-                        key in ([v.split(" ")[-1] for v in values[o.name]] if label == "keys"
-                                else values[o.name])
-                        for o in identities if o.name != identity.name)
-                    shared = collide and others
-                    style = "bold red" if shared else "yellow" if disagree else None
-                    text = raw[len(prefix):] if prefix else raw
-                    if not colour and (shared or disagree):
-                        text = ("* " if shared else "! ") + text
-                        marked = True
-                    if index:
-                        cell.append("\n")
-                    cell.append("\n".join(wrap(text, cell_width)), style=style)
-                cells.append(cell if mine else Text("–", style="dim"))
+                cell, marker = _value_cell(label, identity, values, prefix, collide,
+                                           cell_width, colour)
+                cells.append(cell)
+                marked = marked or marker
             row_label = "\n".join(wrap(f"{label} ({prefix}…)", LABEL_WIDTH)) if prefix \
                 else label
             table.add_row(row_label, *cells)
         if probes and any(probes.values()):
-            probe_cells = []
-            for identity in part:
-                cell = Text()
-                for index, probe in enumerate(probes.get(identity.name, ())):
-                    summary = probe_summary(probe)
-                    if index:
-                        cell.append("\n")
-                    cell.append("\n".join(wrap(f"{probe.component}: {summary}", cell_width)),
-                                style="bold red" if "wrong" in summary else "green")
-                probe_cells.append(cell if cell.plain else Text("–", style="dim"))
-            table.add_row("live probes", *probe_cells)
+            table.add_row("live probes", *(_probe_cell(probes.get(i.name, ()), cell_width)
+                                           for i in part))
         console.print(table)
     if colour:
         console.print(Text("red: the same value in another environment · yellow: more than "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from driftcheck.findings import Finding
-from driftcheck.run import EnvironmentStatus, RunResult
+from driftcheck.result import EnvironmentStatus, RunResult
 
 LOAD_RULES = frozenset({"DC001", "DC002", "DC003"})
 """Findings about an environment file that could not be loaded."""

@@ -26,9 +26,10 @@ class _Counter(logging.Handler):
         self._update(self.count)
 
 
-def progress_wanted(fmt: str, verbose: bool, stream: TextIO | None = None) -> bool:
+def progress_wanted(terminal: bool, verbose: bool, stream: TextIO | None = None) -> bool:
+    """`terminal`: the report is drawn on the terminal (report.formats.FormatSpec.draw)."""
     stream = stream or sys.stderr
-    return fmt == "console" and not verbose and stream.isatty()
+    return terminal and not verbose and stream.isatty()
 
 
 @contextmanager

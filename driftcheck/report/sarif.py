@@ -1,7 +1,9 @@
 """SARIF 2.1.0: one run, the rule registry as `tool.driver.rules`, one result per finding.
 
-Validated in tests against the official OASIS schema. `partialFingerprints` carry the
-finding's fingerprint, which does not change with times, offsets or token fingerprints.
+Validated in tests against the official OASIS schema, formats included. `partialFingerprints`
+carry the finding's fingerprint, which does not change with times, offsets or token
+fingerprints. Rules carry no `helpUri`: SARIF wants an absolute URI there and driftcheck has no
+published address for its rule reference, so `help` says where to read it instead.
 """
 
 from __future__ import annotations
@@ -9,17 +11,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from driftcheck._version import __version__
 from driftcheck.causes import CauseGroup
 from driftcheck.findings import Finding, Severity
 from driftcheck.report.json_report import cause_document
-from driftcheck.report.rule_reference import anchor
+from driftcheck.result import RunResult
 from driftcheck.rules import all_rules
-from driftcheck.run import RunResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-DOCS = "docs/rules.md"
 
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
           Severity.LOW: "note", Severity.INFO: "note"}
@@ -29,8 +30,9 @@ SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.ME
 
 
 def _uri(file: str) -> str:
+    """An absolute file URI, or a relative reference percent-encoded like one (spaces...)."""
     path = Path(file)
-    return path.resolve().as_uri() if path.is_absolute() else path.as_posix()
+    return path.resolve().as_uri() if path.is_absolute() else quote(path.as_posix())
 
 
 def _result(finding: Finding, index: int, group: CauseGroup | None = None) -> dict[str, Any]:
@@ -77,11 +79,12 @@ def sarif_document(result: RunResult) -> dict[str, Any]:
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": sections.get("What it does", rule.summary)},
             "help": {
-                "text": f"{rule.fix}\n\nLikely causes: " + "; ".join(rule.causes),
+                "text": f"{rule.fix}\n\nLikely causes: " + "; ".join(rule.causes)
+                + f"\n\nReference: driftcheck rules {rule.id}",
                 "markdown": f"**Fix:** {rule.fix}\n\n**Likely causes:**\n"
-                + "\n".join(f"- {c}" for c in rule.causes),
+                + "\n".join(f"- {c}" for c in rule.causes)
+                + f"\n\nReference: `driftcheck rules {rule.id}`",
             },
-            "helpUri": f"{DOCS}#{anchor(rule)}",
             "defaultConfiguration": {"level": LEVELS[rule.severity]},
             "properties": {"tags": ["security", "jwt", "oidc", rule.step.value],
                            "security-severity": SECURITY_SEVERITY[rule.severity],

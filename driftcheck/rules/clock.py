@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from driftcheck.durations import format_seconds, seconds_text
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.http_facts import environment_clock_offset
-from driftcheck.profiles.effective import validators_of
+from driftcheck.rules.advice import clock_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import skew_text, skew_verdicts
 
@@ -47,16 +46,14 @@ def clock_skew_detected(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## Example
     The IdP's `Date` is 150 s ahead and `apis.orders.clock_skew = "60s"`: DC701.
     """
-    observations = context.observations
-    assert observations is not None
     for environment in context.environments:
-        offset = environment_clock_offset(observations, environment.name)
+        offset = context.facts.clock_offsets.get(environment.name)
         if offset is None:
             continue
         ahead = offset > 0
-        validators = list(validators_of(environment))
+        validators = context.facts.validators[environment.name]
         if validators:
-            beyond, within = skew_verdicts(environment, offset, DATE_RESOLUTION)
+            beyond, within = skew_verdicts(validators, offset, DATE_RESOLUTION)
             if not beyond:
                 continue
             threshold = min(v.clock_skew.value for v in beyond)
@@ -84,4 +81,5 @@ def clock_skew_detected(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                       "clock_skew": v.clock_skew.describe(seconds_text),
                                       "rejects": v in beyond} for v in validators]},
             key_path="idp.issuer",
+            fix=clock_fix(context, environment, offset, DATE_RESOLUTION),
         )

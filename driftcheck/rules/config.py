@@ -226,8 +226,7 @@ def fetch_failed(self: Rule, context: RuleContext) -> Iterator[Finding]:
     keys to `/discovery/v2.0/keys`: DC010 (HTTP 404) names the URL; take the new `jwks_uri`
     from discovery.
     """
-    observations = context.observations
-    assert observations is not None
+    observations = context.seen
     for environment in context.environments:
         for url, what, key_path in _sources(environment, context):
             response = observations.response(url)

@@ -6,14 +6,18 @@ from collections.abc import Iterator
 
 from driftcheck.compare import classify_issuer, mark_difference
 from driftcheck.durations import format_seconds, seconds_text
+from driftcheck.facts.identity import RUNTIME_FIELDS, api_of, deployed_config
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.http_facts import environment_clock_offset
-from driftcheck.identity import RUNTIME_FIELDS, api_of, deployed_config, url_under
 from driftcheck.profiles import DEFAULT_PROFILE
-from driftcheck.profiles.effective import validators_of
-from driftcheck.rules.advice import algorithms_fix
+from driftcheck.rules.advice import (
+    algorithms_fix,
+    frontend_audience_fix,
+    layers_fix,
+    skew_policy_fix,
+)
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import ASYMMETRIC_ALGORITHMS, lifetime
+from driftcheck.urls import url_under
 
 _KEY_FAMILIES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
 
@@ -103,6 +107,7 @@ def audience_not_accepted(self: Rule, context: RuleContext) -> Iterator[Finding]
                 evidence={"requested": frontend.audience, "accepted": list(api.audiences),
                           "api": api_name},
                 key_path=f"frontends.{name}.audience",
+                fix=frontend_audience_fix(context, environment, name, api.name, frontend.audience),
             )
 
 
@@ -161,7 +166,9 @@ def gateway_api_disagree(self: Rule, context: RuleContext) -> Iterator[Finding]:
                             "fail behind it.",
                             evidence={"field": field, "gateway": list(at_gateway),
                                       "api": list(at_api), "api_name": api_name},
-                            key_path=f"gateways.{name}.{field}", subject=api_name)
+                            key_path=f"gateways.{name}.{field}", subject=api_name,
+                            fix=layers_fix(context, environment, name, api_name, field,
+                                           passed_then_rejected, True))
                     if never_forwarded:
                         yield self.finding(
                             environment, f"gateways.{name}",
@@ -171,7 +178,8 @@ def gateway_api_disagree(self: Rule, context: RuleContext) -> Iterator[Finding]:
                             evidence={"field": field, "gateway": list(at_gateway),
                                       "api": list(at_api), "api_name": api_name},
                             key_path=f"apis.{api_name}.{field}", severity=Severity.MEDIUM,
-                            subject=name)
+                            subject=name, fix=layers_fix(context, environment, name, api_name,
+                                                         field, never_forwarded, False))
 
 
 @rule(
@@ -199,8 +207,7 @@ def algorithms_too_broad(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## Example
     `algorithms = ["RS256", "HS256"]`: DC404 (high).
     """
-    observations = context.observations
-    assert observations is not None
+    observations = context.seen
     for environment in context.environments:
         seen = observations.environments.get(environment.name)
         facts = context.jwks_facts(seen.jwks_url if seen else None)
@@ -330,9 +337,8 @@ def clock_skew_policy(self: Rule, context: RuleContext) -> Iterator[Finding]:
         lifetimes = [span for t in (seen.tokens if seen else ())
                      if (span := lifetime(t.claims)) is not None]
         shortest = min(lifetimes) if lifetimes else None
-        offset = (environment_clock_offset(observations, environment.name)
-                  if observations else None)
-        for validator in validators_of(environment):
+        offset = context.facts.clock_offsets.get(environment.name)
+        for validator in context.facts.validators[environment.name]:
             skew = validator.clock_skew.value
             component = validator.component
             if validator.profile.name == DEFAULT_PROFILE and not validator.clock_skew.declared:
@@ -354,7 +360,8 @@ def clock_skew_policy(self: Rule, context: RuleContext) -> Iterator[Finding]:
                                evidence={"clock_skew_seconds": skew,
                                          "clock_skew": described,
                                          "token_lifetime_seconds": shortest},
-                               key_path=validator.clock_skew.key_path)
+                               key_path=validator.clock_skew.key_path,
+                               fix=skew_policy_fix(context, environment, component, skew))
 
 
 @rule(

@@ -9,15 +9,19 @@ from typing import Any
 from driftcheck.compare import classify_issuer
 from driftcheck.deployed.apply import FIELDS, declared
 from driftcheck.deployed.interface import Origin, Reading, Setting
-from driftcheck.durations import seconds_text
+from driftcheck.durations import format_seconds, seconds_text
+from driftcheck.facts.identity import deployed_config
+from driftcheck.facts.indexes import audiences_declared
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.identity import deployed_config, url_under
 from driftcheck.models import Environment
+from driftcheck.observations import TokenObservation
 from driftcheck.rules.isolation import identities
 from driftcheck.rules.registry import Rule, RuleContext, rule
+from driftcheck.tokens.claims import lifetime
+from driftcheck.urls import url_under
 
 _MINOR_FIELDS = {"algorithms", "clock_skew", "jwks_cache_ttl", "require_exp",
-                 "refetch_on_unknown_kid"}
+                 "refetch_on_unknown_kid", "max_token_age"}
 
 
 def _readings(context: RuleContext) -> Iterator[tuple[Environment, Reading]]:
@@ -49,7 +53,8 @@ def _same(field: str, declared_value: Any, deployed_value: Any) -> bool:
 
 
 def _value_text(field: str, value: Any) -> str:
-    if field in ("clock_skew", "jwks_cache_ttl") and isinstance(value, float | int):
+    if field in ("clock_skew", "jwks_cache_ttl", "max_token_age") and isinstance(
+            value, float | int) and not isinstance(value, bool):
         return seconds_text(float(value))
     return _shown(value)
 
@@ -265,7 +270,12 @@ def deployed_check_disabled(self: Rule, context: RuleContext) -> Iterator[Findin
     Spring Boot without `audiences` does not check `aud`; ASP.NET Core's configuration
     binding validates `iss` and `aud` only when `ValidIssuer(s)` and `ValidAudience(s)` are
     set; an Istio RequestAuthentication only rejects invalid tokens, and without an
-    AuthorizationPolicy requiring a request principal a request without any token passes.
+    AuthorizationPolicy requiring a request principal a request without any token passes
+    (policies matched as Istio attaches them: selector, root namespace, targetRefs); an
+    Envoy jwt_authn rule whose requirement tree passes a request without a valid token
+    (no `requires`, `allow_missing`, `allow_missing_or_failed`, through `requires_any` /
+    `requires_all`) is reported with its match; oauth2-proxy's
+    `--insecure-oidc-skip-issuer-verification` (flag, variable or file) turns `iss` off.
     High when the environment file declares the value the check would enforce (it relies
     on it), medium otherwise.
 
@@ -303,17 +313,29 @@ def deployed_check_disabled(self: Rule, context: RuleContext) -> Iterator[Findin
 
 
 _REFERENCE_FIELDS = {"issuers": "issuer", "authority": "issuer", "audiences": "audience",
-                     "audience": "audience", "jwks_uri": "jwks_uri", "api_base_url": "api_url"}
+                     "audience": "audience", "jwks_uri": "jwks_uri",
+                     "extra_jwks_uris": "jwks_uri", "api_base_url": "api_url",
+                     "route_issuers": "issuer", "route_audiences": "audience"}
 
 
-def _owned(environment: Environment, what: str, context: RuleContext) -> set[str]:
-    """Values the environment owns by declaration (deployed values excluded) or discovery;
-    computed once per environment and kind of value."""
-    key = ("deployed-owned", environment.name, what)
-    if key not in context.memo:
-        context.memo[key] = _owned_values(environment, what, context)
-    owned: set[str] = context.memo[key]
-    return owned
+_LABELS = {"route_issuers": "issuer required by a route",
+           "route_audiences": "audience required by a route",
+           "extra_jwks_uris": "extra JWKS URI"}
+
+
+class _Owned:
+    """Values each environment owns by declaration (deployed values excluded) or discovery,
+    per kind of value: derived at most once per environment and kind within one check."""
+
+    def __init__(self, context: RuleContext) -> None:
+        self._context = context
+        self._found: dict[tuple[str, str], frozenset[str]] = {}
+
+    def of(self, environment: Environment, what: str) -> frozenset[str]:
+        key = (environment.name, what)
+        if key not in self._found:
+            self._found[key] = frozenset(_owned_values(environment, what, self._context))
+        return self._found[key]
 
 
 def _owned_values(environment: Environment, what: str, context: RuleContext) -> set[str]:
@@ -324,17 +346,10 @@ def _owned_values(environment: Environment, what: str, context: RuleContext) -> 
         return set(mine.jwks_uris)
     if what == "api_url":
         return set(mine.api_urls)
-    owned = {a for family in ("apis", "gateways")
-             for name, c in getattr(environment, family).items()
-             if f"{family}.{name}.audiences" not in environment.deployed_paths
-             for a in c.audiences}
-    owned |= {f.audience for n, f in environment.frontends.items()
-              if f.audience and f"frontends.{n}.audience" not in environment.deployed_paths}
-    owned |= {t.resource or t.audience or "" for t in environment.tokens.values()} - {""}
-    return owned
+    return set(audiences_declared(environment))
 
 
-def _matches(what: str, value: str, owned: set[str]) -> bool:
+def _matches(what: str, value: str, owned: frozenset[str]) -> bool:
     if what == "api_url":
         return any(url_under(value, url) for url in owned)
     if what == "issuer":
@@ -355,10 +370,12 @@ def _matches(what: str, value: str, owned: set[str]) -> bool:
 def deployed_crossover(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     ## What it does
-    The deployed counterpart of DC505: every issuer, audience, JWKS URL, authority and API
-    URL a component's deployed artifacts set is looked up among the other environments'
-    declared and discovered values; one that belongs to another environment and not to
-    this one is reported at the file and line that set it. Prod ↔ non-prod crossovers are
+    The deployed counterpart of DC505: every issuer, audience, JWKS URL (Kong
+    openid-connect's `extra_jwks_uris` too), authority and API URL a component's deployed
+    artifacts set — for Envoy, per rule: the issuers of the providers each route requires —
+    is looked up among the other environments' declared and discovered values; one that
+    belongs to another environment and not to this one is reported at the file and line
+    that set it. Prod ↔ non-prod crossovers are
     critical. Issuers match whatever their trailing slash.
 
     ## Why is this bad?
@@ -373,27 +390,31 @@ def deployed_crossover(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """
     index = identities(context)
     by_name = {e.name: e for e in context.environments}
+    owned = _Owned(context)
     for environment, reading in _readings(context):
         mine = index[environment.name]
+        reported: set[tuple[str, str]] = set()  # a route's value first, then the whole's
         for setting in reading.settings:
             what = _REFERENCE_FIELDS.get(setting.field)
             if what is None:
                 continue
             values = setting.value if isinstance(setting.value, tuple) else (setting.value,)
             for value in values:
-                if not isinstance(value, str) or _matches(what, value,
-                                                          _owned(environment, what, context)):
+                if not isinstance(value, str) or (what, value) in reported or _matches(
+                        what, value, owned.of(environment, what)):
                     continue
+                reported.add((what, value))
                 for other in index.values():
                     if other.name == environment.name or not _matches(
-                            what, value, _owned(by_name[other.name], what, context)):
+                            what, value, owned.of(by_name[other.name], what)):
                         continue
                     crosses = {mine.tier, other.tier} == {"prod", "nonprod"}
                     origin = setting.origin
                     key_path = f"{reading.component}.{setting.field}"
                     yield self.finding(
                         environment, reading.component,
-                        f"{reading.component}'s deployed {setting.field} {value} (set at "
+                        f"{reading.component}'s deployed "
+                        f"{_LABELS.get(setting.field, setting.field)} {value} (set at "
                         f"{origin}) is {other.name}'s {what.replace('_', ' ')}, not "
                         f"{environment.name}'s.",
                         evidence={"field": setting.field, "value": value,
@@ -407,3 +428,78 @@ def deployed_crossover(self: Rule, context: RuleContext) -> Iterator[Finding]:
                         subject=f"{setting.field}|{value}|{other.name}",
                     )
                     break
+
+
+def _tokens_through(environment: Environment, component: str,
+                    context: RuleContext) -> Iterator[TokenObservation]:
+    """The environment's known-good tokens that pass `component`: an API's own tokens; for a
+    gateway, the tokens of its upstream APIs (or, when it names none, the tokens bound to no
+    API)."""
+    family, _, name = component.partition(".")
+    if family == "apis":
+        wanted: set[str | None] = {name}
+    elif family == "gateways":
+        upstream = environment.gateways[name].upstream_apis
+        wanted = set(upstream) if upstream else {None}
+    else:
+        return
+    yield from (t.token for t in context.facts.tokens
+                if t.environment.name == environment.name and t.token.for_api in wanted)
+
+
+@rule(
+    "DC413", "deployed-lifetime-limit", Severity.HIGH, Step.TIME,
+    summary="A deployed gateway refuses the environment's tokens as too long-lived "
+    "(Kong jwt maximum_expiration).",
+    causes=(
+        "the IdP's access-token lifetime raised without the gateway's limit",
+        "a gateway configuration copied from an environment with shorter-lived tokens",
+    ),
+    fix="Make the IdP's access-token lifetime at most the gateway's maximum_expiration, or "
+    "raise maximum_expiration (the file and line shown).",
+)
+def deployed_lifetime_limit(self: Rule, context: RuleContext) -> Iterator[Finding]:
+    """
+    ## What it does
+    Compares the lifetime (`exp - iat`) of each known-good token that passes a component
+    with the lifetime limit its deployed configuration sets: Kong's jwt plugin
+    `maximum_expiration` refuses a token while `exp - now` exceeds it, so a token that
+    lives longer is refused from the moment it is issued until it has that much time
+    left. An API whose `max_token_age` already is that limit (declared, or filled from the
+    deployment) is left to DC314. The finding is on the token's time step, located at the
+    line that sets the limit.
+
+    ## Why is this bad?
+    Clients use tokens as soon as they get them: every fresh token is refused with 403
+    (`exp` "exceeds maximum allowed expiration") although the IdP and the API accept it.
+
+    ## Example
+    `kong.yml:14` sets `maximum_expiration: 3600`; the IdP issues 2-hour tokens: DC413.
+    """
+    for environment, reading in _readings(context):
+        limit = reading.setting("max_token_age")
+        if limit is None or limit.origin.file is None or not isinstance(
+                limit.value, int | float):
+            continue
+        component = _component(environment, reading.component)
+        own = getattr(component, "max_token_age", None)
+        if own is not None and own <= limit.value:
+            continue  # DC314 judges the token against this limit (or a stricter one)
+        for token in _tokens_through(environment, reading.component, context):
+            span = lifetime(token.claims)
+            if span is None or span <= limit.value:
+                continue
+            yield self.finding(
+                environment, f"tokens.{token.name}",
+                f"The token lives {format_seconds(span)} (exp - iat); "
+                f"{reading.component} ({reading.kind}) refuses a token while exp - now "
+                f"exceeds {format_seconds(float(limit.value))} (set at {limit.origin}): "
+                f"fresh tokens are refused for their first "
+                f"{format_seconds(span - float(limit.value))}.",
+                evidence={"token": f"fp:{token.fingerprint}", "lifetime_seconds": span,
+                          "limit_seconds": limit.value, "limit_at": str(limit.origin),
+                          "component": reading.component},
+                key_path=f"{reading.component}.deployed",
+                file=limit.origin.file, line=limit.origin.line,
+                subject=f"{reading.component}|{token.name}",
+            )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from driftcheck.compare import DifferenceKind, IssuerDifference, classify_issuer, mark_difference
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
-from driftcheck.rules.advice import algorithms_fix
+from driftcheck.rules.advice import algorithms_fix, discovered_issuer_fix, jwks_uri_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.rules.verdicts import issuer_verdicts
 from driftcheck.urls import is_loopback
@@ -17,15 +17,10 @@ def _issuer_differences(
     context: RuleContext,
 ) -> Iterator[tuple[Environment, str, str, IssuerDifference]]:
     """(environment, configured issuer, discovered issuer, difference) where they differ."""
-    observations = context.observations
-    assert observations is not None
     for environment in context.environments:
-        discovery = observations.discovery(environment.name)
-        if discovery is None or not discovery.ok:
-            continue  # DC010 reports it
-        discovered = discovery.body.get("issuer")
-        if not isinstance(discovered, str):
-            continue  # DC104 (required field) territory
+        discovered = context.facts.discovery[environment.name].issuer
+        if discovered is None:
+            continue  # not fetched (DC010), or no string issuer (DC104)
         difference = classify_issuer(environment.idp.issuer, discovered)
         if difference.kind != "equal":
             yield environment, environment.idp.issuer, discovered, difference
@@ -34,13 +29,12 @@ def _issuer_differences(
 def _issuer_findings(
     self: Rule, context: RuleContext, kind: DifferenceKind
 ) -> Iterator[Finding]:
-    observations = context.observations
-    assert observations is not None
+    observations = context.seen
     for environment, configured, discovered, difference in _issuer_differences(context):
         if difference.kind != kind:
             continue
         seen = observations.environments[environment.name]
-        graded = issuer_verdicts(environment, discovered)
+        graded = issuer_verdicts(context.facts.validators[environment.name], discovered)
         severity = graded.severity
         if severity is Severity.INFO and kind == "other":
             severity = Severity.MEDIUM  # another tenant or host: idp.issuer is still wrong
@@ -59,6 +53,7 @@ def _issuer_findings(
             },
             key_path="idp.issuer",
             severity=severity,
+            fix=discovered_issuer_fix(context, environment, discovered, kind),
         )
 
 
@@ -163,8 +158,7 @@ def issuer_case_or_scheme(self: Rule, context: RuleContext) -> Iterator[Finding]
 
 def _discovered(context: RuleContext) -> Iterator[tuple[Environment, dict[str, object], str]]:
     """(environment, discovery document, its URL) for every environment whose fetch worked."""
-    observations = context.observations
-    assert observations is not None
+    observations = context.seen
     for environment in context.environments:
         discovery = observations.discovery(environment.name)
         if discovery is not None and discovery.ok:
@@ -314,8 +308,6 @@ def jwks_uri_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
     jwks_uri = "https://login.example.com/tenants/dev/keys"   # discovery: .../dev/jwks
     ```
     """
-    observations = context.observations
-    assert observations is not None
     for environment, document, url in _discovered(context):
         declared = environment.idp.jwks_uri
         discovered = document.get("jwks_uri")
@@ -341,6 +333,7 @@ def jwks_uri_mismatch(self: Rule, context: RuleContext) -> Iterator[Finding]:
                       "discovery_url": url},
             key_path="idp.jwks_uri",
             severity=severity,
+            fix=jwks_uri_fix(context, environment, discovered),
         )
 
 

@@ -14,6 +14,7 @@ from driftcheck.durations import format_seconds
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
+from driftcheck.rules.advice import algorithms_drift_fix, issuer_drift_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 
 ENDPOINT_FIELDS = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri",
@@ -40,10 +41,9 @@ def _discovery(observations: Observations, name: str) -> dict[str, Any] | None:
 def _discoveries(context: RuleContext) -> Iterator[
         tuple[str, Environment | None, dict[str, Any], dict[str, Any]]]:
     """(name, environment, previous discovery document, current one) where both were read."""
-    assert context.previous is not None and context.observations is not None
     for name, environment in _pairs(context):
-        before = _discovery(context.previous, name)
-        after = _discovery(context.observations, name)
+        before = _discovery(context.earlier, name)
+        after = _discovery(context.seen, name)
         if before is not None and after is not None:
             yield name, environment, before, after
 
@@ -53,8 +53,7 @@ def _target(environment: Environment | None, name: str) -> Environment | str:
 
 
 def _interval(context: RuleContext) -> float:
-    assert context.previous is not None and context.observations is not None
-    return context.observations.collected_at - context.previous.collected_at
+    return context.seen.collected_at - context.earlier.collected_at
 
 
 @rule(
@@ -80,10 +79,9 @@ def keys_rotated(self: Rule, context: RuleContext) -> Iterator[Finding]:
     `2026-11` disappeared and `2026-12` appeared within 2 h while `rotation_overlap = "24h"`:
     DC601 (high).
     """
-    assert context.previous is not None and context.observations is not None
     for name, environment in _pairs(context):
-        before = context.jwks_facts(context.previous.environments[name].jwks_url, previous=True)
-        after = context.jwks_facts(context.observations.environments[name].jwks_url)
+        before = context.jwks_facts(context.earlier.environments[name].jwks_url, previous=True)
+        after = context.jwks_facts(context.seen.environments[name].jwks_url)
         if before is None or after is None:
             continue
         old = {k.kid or k.thumbprint or f"#{k.index}": k for k in before.keys}
@@ -163,7 +161,7 @@ def issuer_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
             evidence={"old": old, "new": new,
                       "old_marked": difference.expected_marked,
                       "new_marked": difference.actual_marked},
-            key_path="idp.issuer")
+            key_path="idp.issuer", fix=issuer_drift_fix(context, environment, new))
 
 
 @rule(
@@ -233,10 +231,9 @@ def algorithms_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
     ## Example
     The IdP now advertises `["RS256", "ES256"]` where it advertised `["RS256"]`: DC604.
     """
-    assert context.previous is not None and context.observations is not None
     for name, environment in _pairs(context):
-        old = _signing_algorithms(context, context.previous, name, previous=True)
-        new = _signing_algorithms(context, context.observations, name, previous=False)
+        old = _signing_algorithms(context, context.earlier, name, previous=True)
+        new = _signing_algorithms(context, context.seen, name, previous=False)
         if old == new or not old or not new:
             continue
         added, removed = sorted(new - old), sorted(old - new)
@@ -247,4 +244,4 @@ def algorithms_changed(self: Rule, context: RuleContext) -> Iterator[Finding]:
             f"{name}'s signing algorithms changed since the previous snapshot: "
             f"{'; '.join(parts)}.",
             evidence={"added": added, "removed": removed, "now": sorted(new)},
-            key_path="idp.issuer")
+            key_path="idp.issuer", fix=algorithms_drift_fix(environment, added))

@@ -6,31 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from driftcheck.compare import classify_issuer
+from driftcheck.facts.identity import EnvironmentIdentity, Reference, deployed_config, references
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.identity import (
-    EnvironmentIdentity,
-    Reference,
-    deployed_config,
-    identity_of,
-    references,
-    url_under,
-)
 from driftcheck.models import Environment
+from driftcheck.rules.advice import crossover_fix, shared_value_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
+from driftcheck.urls import url_under
 
 
-def identities(context: RuleContext) -> dict[str, EnvironmentIdentity]:
-    """Every environment's identity index, computed once per evaluation."""
-    if "identities" not in context.memo:
-        observations = context.observations
-        index = {}
-        for environment in context.environments:
-            seen = observations.environments.get(environment.name) if observations else None
-            index[environment.name] = identity_of(
-                environment, observations, context.jwks_facts(seen.jwks_url if seen else None))
-        context.memo["identities"] = index
-    found: dict[str, EnvironmentIdentity] = context.memo["identities"]
-    return found
+def identities(context: RuleContext) -> Mapping[str, EnvironmentIdentity]:
+    """Every environment's identity index (built once, in the facts stage)."""
+    return context.facts.identities
 
 
 def _crosses_tiers(a: EnvironmentIdentity, others: Iterable[EnvironmentIdentity]) -> bool:
@@ -186,6 +172,7 @@ def _value_sharing(self: Rule, context: RuleContext, values_of: str, allow: str,
             severity=_severity(base, mine, risky, allowed) if risky else Severity.INFO,
             related=[o.name for o in others],
             subject=value,
+            fix=shared_value_fix(context, environment, where[value], bool(risky)),
         )
 
 
@@ -280,20 +267,39 @@ def shared_jwks_uri(self: Rule, context: RuleContext) -> Iterator[Finding]:
         )
 
 
+def _api_owner(value: str, mine: EnvironmentIdentity,
+               index: Mapping[str, EnvironmentIdentity]) -> tuple[EnvironmentIdentity, str] | None:
+    """The other environment whose API or gateway URL `value` lies under (the longest)."""
+    if any(url_under(value, url) for url in mine.api_urls):
+        return None
+    best: tuple[int, EnvironmentIdentity, str] | None = None
+    for other in index.values():
+        for url, component in other.api_urls.items():
+            if other.name != mine.name and url_under(value, url) and (
+                    best is None or len(url) > best[0]):
+                best = (len(url), other, f"{component.replace('s.', ' `', 1)}` ({url})")
+    return (best[1], best[2]) if best else None
+
+
+def _near_issuer_owner(value: str, mine: EnvironmentIdentity,
+                       index: Mapping[str, EnvironmentIdentity]
+                       ) -> tuple[EnvironmentIdentity, str] | None:
+    """Not exactly another environment's issuer, but nearly: say how it differs."""
+    for other in index.values():
+        for issuer in sorted(other.issuers) if other.name != mine.name else ():
+            difference = classify_issuer(issuer, value)
+            if difference.kind in ("trailing-slash", "case-or-scheme") and not any(
+                    classify_issuer(own, value).kind != "other" for own in mine.issuers):
+                return other, f"issuer {issuer!r} but for this: {difference.explanation}"
+    return None
+
+
 def _owner(reference: Reference, mine: EnvironmentIdentity,
            index: Mapping[str, EnvironmentIdentity]) -> tuple[EnvironmentIdentity, str] | None:
     """The other environment `reference` points into, and what it is there."""
     value = reference.value
     if reference.field == "api_url":
-        if any(url_under(value, url) for url in mine.api_urls):
-            return None
-        best: tuple[int, EnvironmentIdentity, str] | None = None
-        for other in index.values():
-            for url, component in other.api_urls.items():
-                if other.name != mine.name and url_under(value, url) and (
-                        best is None or len(url) > best[0]):
-                    best = (len(url), other, f"{component.replace('s.', ' `', 1)}` ({url})")
-        return (best[1], best[2]) if best else None
+        return _api_owner(value, mine, index)
     owned = {"issuer": "issuers", "audience": "audiences", "jwks_uri": "own_jwks_uris"}[
         reference.field]
     if value in getattr(mine, owned):
@@ -304,15 +310,7 @@ def _owner(reference: Reference, mine: EnvironmentIdentity,
                      "audience": f"audience (accepted by {other.audiences.get(value)})"}[
                 reference.field]
             return other, label
-    if reference.field == "issuer":
-        # Not exactly another environment's issuer, but nearly: say how it differs.
-        for other in index.values():
-            for issuer in sorted(other.issuers) if other.name != mine.name else ():
-                difference = classify_issuer(issuer, value)
-                if difference.kind in ("trailing-slash", "case-or-scheme") and not any(
-                        classify_issuer(own, value).kind != "other" for own in mine.issuers):
-                    return other, f"issuer {issuer!r} but for this: {difference.explanation}"
-    return None
+    return _near_issuer_owner(value, mine, index) if reference.field == "issuer" else None
 
 
 def _token_references(context: RuleContext, environment: Environment) -> Iterator[Reference]:
@@ -391,6 +389,7 @@ def crossover_reference(self: Rule, context: RuleContext) -> Iterator[Finding]:
                     Severity.CRITICAL if _crosses_tiers(mine, [other]) else Severity.HIGH),
                 related=[other.name],
                 subject=f"{reference.what}|{reference.value}|{other.name}",
+                fix=crossover_fix(context, environment, reference.key_path, other.name),
             )
 
 

@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from driftcheck.durations import format_seconds, seconds_text
+from driftcheck.facts.http import cache_lifetime
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.http_facts import cache_lifetime
 from driftcheck.jwks import STRONG_CURVES, JwksFacts, KeyFacts
 from driftcheck.models import Environment
-from driftcheck.profiles.effective import EffectiveValidator, validators_of
+from driftcheck.profiles.effective import EffectiveValidator
 from driftcheck.redact import PRIVATE_MEMBERS, private_member_sites
+from driftcheck.rules.advice import overlap_fix, rotation_lead_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 from driftcheck.tokens.claims import HMAC_BITS, lifetime
 
@@ -22,8 +23,7 @@ MAX_RSA_BITS = 8192
 
 def _key_sets(context: RuleContext) -> Iterator[tuple[Environment, JwksFacts, str]]:
     """(environment, parsed JWKS, its URL) for every environment whose JWKS was read."""
-    observations = context.observations
-    assert observations is not None
+    observations = context.seen
     for environment in context.environments:
         seen = observations.environments.get(environment.name)
         if seen is None:
@@ -137,8 +137,7 @@ def private_key_published(self: Rule, context: RuleContext) -> Iterator[Finding]
 def _private_keys_in_other_shapes(self: Rule, context: RuleContext) -> Iterator[Finding]:
     """DC202 for private JWKs outside a standard key set: a JWKS URL serving a single JWK,
     `keys` as an object or a nested list, a discovery document embedding a `jwks`."""
-    observations = context.observations
-    assert observations is not None
+    observations = context.seen
     for environment in context.environments:
         seen = observations.environments.get(environment.name)
         if seen is None:
@@ -451,13 +450,12 @@ def jwks_cache_outlives_rotation(self: Rule, context: RuleContext) -> Iterator[F
     validator = "envoy-jwt-authn"   # DC209: new keys must be published >= 10 min ahead
     ```
     """
-    observations = context.observations
-    assert observations is not None
+    observations = context.seen
     for environment in context.environments:
         seen = observations.environments.get(environment.name)
         if seen is None:
             continue
-        validators = list(validators_of(environment))
+        validators = list(context.facts.validators[environment.name])
         overlap = environment.idp.rotation_overlap
         if overlap is not None:
             response = observations.response(seen.jwks_url)
@@ -494,7 +492,8 @@ def jwks_cache_outlives_rotation(self: Rule, context: RuleContext) -> Iterator[F
                               "jwks_uri": seen.jwks_url},
                     key_path=(validator.refetch_on_unknown_kid if
                               validator.refetch_on_unknown_kid.value else
-                              validator.jwks_cache).key_path)
+                              validator.jwks_cache).key_path,
+                    fix=rotation_lead_fix(context, environment, validator.component, lead))
         yield from _new_key_in_use(self, context, environment, validators)
 
 
@@ -627,8 +626,7 @@ def rotation_overlap_too_short(self: Rule, context: RuleContext) -> Iterator[Fin
     1-hour tokens, a 10-minute JWKS cache and `rotation_overlap = "30m"`: DC211, 40 min
     short.
     """
-    observations = context.observations
-    assert observations is not None
+    observations = context.seen
     for environment in context.environments:
         overlap = environment.idp.rotation_overlap
         seen = observations.environments.get(environment.name)
@@ -643,7 +641,8 @@ def rotation_overlap_too_short(self: Rule, context: RuleContext) -> Iterator[Fin
             continue
         caches = [(v.jwks_cache.value, v.jwks_cache.origin if v.jwks_cache.declared
                    else f"{v.component}, {v.jwks_cache.origin}")
-                  for v in validators_of(environment) if v.jwks_cache.value is not None]
+                  for v in context.facts.validators[environment.name]
+                  if v.jwks_cache.value is not None]
         response = observations.response(seen.jwks_url)
         header = cache_lifetime(response.headers) if response is not None and response.ok \
             else None
@@ -662,4 +661,5 @@ def rotation_overlap_too_short(self: Rule, context: RuleContext) -> Iterator[Fin
             "signed with a retired key fail before they expire.",
             evidence={"rotation_overlap_seconds": overlap, "token_lifetime_seconds": max(spans),
                       "cache_window_seconds": cache, "shortfall_seconds": needed - overlap},
-            key_path="idp.rotation_overlap")
+            key_path="idp.rotation_overlap",
+            fix=overlap_fix(context, environment, needed))

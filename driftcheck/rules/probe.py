@@ -13,14 +13,15 @@ from typing import Any
 
 from driftcheck.findings import Finding, Severity, Step
 from driftcheck.models import Environment
-from driftcheck.probes.judge import ProbeCaseResult, ProbeResult, probe_results
+from driftcheck.probes.judge import ProbeCaseResult, ProbeResult
+from driftcheck.rules.advice import probe_crossover_fix
 from driftcheck.rules.registry import Rule, RuleContext, rule
 
 _STEPS = {step.value for step in Step}
 
 
 def _probes(context: RuleContext) -> Iterator[tuple[Environment, ProbeResult]]:
-    results = probe_results(context)
+    results = context.facts.probes
     for environment in context.environments:
         for result in results.get(environment.name, ()):
             yield environment, result
@@ -49,11 +50,11 @@ def _evidence(result: ProbeResult, case: ProbeCaseResult, **more: Any) -> dict[s
 
 def _finding(self: Rule, environment: Environment, result: ProbeResult, case: ProbeCaseResult,
              message: str, *, step: str | None = None, severity: Severity | None = None,
-             related: tuple[str, ...] = (), **more: Any) -> Finding:
+             related: tuple[str, ...] = (), fix: str | None = None, **more: Any) -> Finding:
     found = self.finding(environment, result.component, message,
                          evidence=_evidence(result, case, **more),
                          key_path=f"{result.component}.probe", severity=severity,
-                         related=related, subject=f"{result.url} {case.label}")
+                         related=related, subject=f"{result.url} {case.label}", fix=fix)
     return replace(found, step=Step(step)) if step in _STEPS else found
 
 
@@ -198,7 +199,9 @@ def probe_cross_environment_accepted(self: Rule, context: RuleContext) -> Iterat
                            f"known-good token (HTTP {case.status}); driftcheck predicted: "
                            f"{predicted}.",
                            severity=Severity.CRITICAL if critical else None,
-                           related=(case.environment,) if case.environment else ())
+                           related=(case.environment,) if case.environment else (),
+                           fix=probe_crossover_fix(context, environment, result.component,
+                                                   case.environment))
 
 
 @rule(

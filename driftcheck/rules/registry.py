@@ -1,9 +1,9 @@
 """The one rule registry: every rule's identity is declared once, next to its check.
 
-A rule is a pure function from a `RuleContext` (declared environments + observations) to
-findings. Its metadata (ID, slug, default severity, step, summary, likely causes, fix) and its
-docstring (`## What it does`, `## Why is this bad?`, `## Example`) generate `driftcheck rules`
-and docs/rules.md.
+A rule is a pure function from a `RuleContext` (the facts derived once for this evaluation,
+`driftcheck.facts`) to findings. Its metadata (ID, slug, default severity, step, summary,
+likely causes, fix) and its docstring (`## What it does`, `## Why is this bad?`,
+`## Example`) generate `driftcheck rules` and docs/rules.md.
 """
 
 from __future__ import annotations
@@ -15,58 +15,84 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.jwks import JwksFacts, jwks_facts
+from driftcheck.jwks import JwksFacts
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
 
 if TYPE_CHECKING:
     from driftcheck.baseline import Baseline
     from driftcheck.deployed.interface import Reading
+    from driftcheck.facts import Facts
     from driftcheck.load.problems import ConfigProblem
+
+
+class OfflineError(RuntimeError):
+    """A network rule asked for observations in an offline run, or a drift rule for a
+    previous snapshot that was not given: `run_rules` never lets that happen, so this is a
+    bug, not a user error."""
 
 
 @dataclass(frozen=True)
 class RuleContext:
-    environments: tuple[Environment, ...]
-    observations: Observations | None
-    """None when the run is offline: rules that need the network do not run."""
+    """What a rule sees: the facts derived once for this evaluation (`driftcheck.facts`),
+    the configuration problems, and, for the policy phase, the findings and the baseline."""
+
+    facts: Facts
     problems: tuple[ConfigProblem, ...] = ()
-    now: float = 0.0
-    now_given: bool = False
-    """Whether `now` was given (`--now`): then every token is judged at it; otherwise each
-    token is judged when it was received."""
-    previous: Observations | None = None
-    """A snapshot of an earlier run (`--snapshot-in`), for what changed since."""
     baseline: Baseline | None = None
     findings: tuple[Finding, ...] = ()
     """For rules of the policy phase: what the observation rules found."""
-    deployed: Mapping[str, tuple[Reading, ...]] = field(default_factory=dict)
-    """Environment name -> what its components' deployed artifacts say (read from local
-    files, also offline, or replayed from a snapshot)."""
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
-    """Derived facts shared by rules within one evaluation (a parsed JWKS, say)."""
+    now_override: float | None = None
+    """The policy phase judges baselines at the real time (or --now), not at the time the
+    observations were made."""
+
+    @property
+    def environments(self) -> tuple[Environment, ...]:
+        return self.facts.environments
+
+    @property
+    def observations(self) -> Observations | None:
+        """None when the run is offline: rules that need the network do not run."""
+        return self.facts.observations
+
+    @property
+    def seen(self) -> Observations:
+        """The observations, for rules registered with `needs_network` (never run offline)."""
+        if self.facts.observations is None:
+            raise OfflineError("a network rule ran without observations")
+        return self.facts.observations
+
+    @property
+    def earlier(self) -> Observations:
+        """The previous snapshot, for drift rules (never run without one)."""
+        if self.facts.previous is None:
+            raise OfflineError("a drift rule ran without a previous snapshot")
+        return self.facts.previous
+
+    @property
+    def previous(self) -> Observations | None:
+        """A snapshot of an earlier run (`--snapshot-in`), for what changed since."""
+        return self.facts.previous
+
+    @property
+    def deployed(self) -> Mapping[str, tuple[Reading, ...]]:
+        return self.facts.deployed
+
+    @property
+    def now(self) -> float:
+        return self.facts.now if self.now_override is None else self.now_override
+
+    @property
+    def now_given(self) -> bool:
+        return self.facts.now_given
 
     def token_time(self, received_at: float) -> float:
-        """The instant a token is judged at: `--now` when given, else when it was received
-        (a token judged before it arrived looks "not valid yet" to 0-skew validators)."""
-        if self.now_given or received_at <= 0:
-            return self.now
-        return received_at
+        return self.facts.token_time(received_at)
 
     def jwks_facts(self, url: str | None, *, previous: bool = False) -> JwksFacts | None:
         """The parsed key set fetched from `url` (in the previous snapshot when `previous`),
         or None when it was not fetched."""
-        observations = self.previous if previous else self.observations
-        if url is None or observations is None:
-            return None
-        response = observations.response(url)
-        if response is None or not response.ok:
-            return None
-        key = ("jwks", previous, url)
-        if key not in self.memo:
-            self.memo[key] = jwks_facts(response.body)
-        facts: JwksFacts = self.memo[key]
-        return facts
+        return self.facts.jwks.get(url, previous=previous)
 
 
 Check = Callable[["Rule", RuleContext], Iterable[Finding]]
@@ -112,6 +138,7 @@ class Rule:
         subject: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        validator_accepts: bool = False,
     ) -> Finding:
         if isinstance(environment, Environment):
             name = environment.name
@@ -136,6 +163,7 @@ class Rule:
             subject=subject,
             line=line,
             column=column,
+            validator_accepts=validator_accepts,
         )
 
 

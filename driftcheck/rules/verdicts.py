@@ -7,14 +7,13 @@ into a severity, a sentence naming who rejects and who accepts, and evidence.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from driftcheck.durations import seconds_text
 from driftcheck.findings import Severity
-from driftcheck.models import Environment
-from driftcheck.profiles.effective import EffectiveValidator, validators_of
+from driftcheck.profiles.effective import EffectiveValidator
 
 COMPARISONS = {
     "exact": "exact string comparison",
@@ -41,11 +40,10 @@ def _names(validators: list[EffectiveValidator],
     return "; ".join(f"{v.label}: {detail(v)}" for v in validators)
 
 
-def issuer_verdicts(environment: Environment, iss: str,
-                    claims: Mapping[str, object] | None = None,
-                    validators: list[EffectiveValidator] | None = None) -> Graded:
-    """Which validators accept a token whose `iss` is `iss`. Info when all of them do."""
-    chosen = list(validators_of(environment)) if validators is None else validators
+def issuer_verdicts(validators: Sequence[EffectiveValidator], iss: str,
+                    claims: Mapping[str, object] | None = None) -> Graded:
+    """Which of `validators` accept a token whose `iss` is `iss`. Info when all of them do."""
+    chosen = list(validators)
     if not chosen:
         return Graded(None, "")
     verdicts = [(v, v.accepts_issuer(iss, claims)) for v in chosen]
@@ -68,11 +66,11 @@ def issuer_verdicts(environment: Environment, iss: str,
     return Graded(None, sentence, evidence)
 
 
-def skew_verdicts(environment: Environment, offset: float, resolution: float) -> tuple[
-        list[EffectiveValidator], list[EffectiveValidator]]:
+def skew_verdicts(validators: Sequence[EffectiveValidator], offset: float,
+                  resolution: float) -> tuple[list[EffectiveValidator], list[EffectiveValidator]]:
     """(validators whose effective clock skew the offset exceeds, those it does not)."""
     beyond, within = [], []
-    for validator in validators_of(environment):
+    for validator in validators:
         if abs(offset) - resolution > validator.clock_skew.value:
             beyond.append(validator)
         else:

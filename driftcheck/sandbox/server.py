@@ -283,10 +283,12 @@ class Sandbox:
     def sign(self, tenant: str, claims: dict[str, Any], header: dict[str, Any] | None = None,
              key_of: str | None = None) -> str:
         """Sign arbitrary claims with a tenant's current key (or `key_of` another tenant's);
-        the header gets alg and kid unless `header` sets them. For hand-made test tokens."""
+        the header gets alg and kid unless `header` sets them (None leaves one out). For
+        hand-made test tokens."""
         key = self._keys[key_of or tenant].current(self.tenant(key_of or tenant).faults.alg)
         full = {"alg": key.as_dict(private=False).get("alg", "RS256"), "kid": key.kid,
                 **(header or {})}
+        full = {name: value for name, value in full.items() if value is not None}  # kid=None
         # Header parameters named in `crit` are accepted as extensions, so that tests can
         # mint tokens a conforming validator must reject.
         extensions = {str(name): HeaderParameter("test extension", lambda _value: None)

@@ -33,7 +33,7 @@ def _b64(text: str, alphabet: Callable[[bytes], bytes]) -> bytes:
     return alphabet(data + b"=" * (-len(data) % 4))
 
 
-def _forms(text: str) -> Iterator[tuple[str, Callable[[str], bytes]]]:
+def _forms() -> Iterator[tuple[str, Callable[[str], bytes]]]:
     """(what was done to the configured value, how) in the order people get it wrong."""
     yield "trailing whitespace or newline stripped", lambda t: t.strip().encode()
     yield "a trailing newline added", lambda t: (t + "\n").encode()
@@ -63,7 +63,7 @@ def matching_form(token: str, configured: str, alg: str) -> tuple[bool, str | No
     if verifies(token, configured.encode(), alg):
         return True, None
     seen = {configured.encode()}
-    for description, transform in _forms(configured):
+    for description, transform in _forms():
         try:
             candidate = transform(configured)
         except (binascii.Error, ValueError, UnicodeEncodeError):

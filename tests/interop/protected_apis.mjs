@@ -59,6 +59,15 @@ function middleware(api) {
   switch (api.library) {
     case 'express-oauth2-jwt-bearer':
       // README: auth({ issuerBaseURL | issuer + jwksUri, audience })
+      if (Array.isArray(api.issuer)) {
+        // Several issuers: one auth() takes one `issuer`; its multi-issuer mode (`mcd`,
+        // MCDOptions in 1.10.0) lists them, each with its own keys. The token's iss picks the
+        // entry, the audience list stays top-level (dist/index.js, jwtVerifier).
+        return auth({
+          mcd: { issuers: api.issuer.map((issuer) => ({ issuer, jwksUri: `${issuer}/jwks` })) },
+          audience: api.audience,
+        });
+      }
       return auth({ issuer: api.issuer, jwksUri: api.jwksUri, audience: api.audience });
     case 'express-jwt':
       // README: expressjwt({ secret: jwksRsa.expressJwtSecret({...}), audience, issuer, algorithms })

@@ -5,13 +5,17 @@ aws-jwt-verify, jose; PyPI: PyJWT's PyJWKClient) guards one API per configuratio
 would configure it, and deliberately misconfigured (another audience, an issuer with a
 trailing slash, also trusting dev's issuer, a JWKS pinned to another tenant). The
 environment file declares what the team *intended*, with the library's validator profile.
+One run probes them all (module fixture); the tests below read its findings and the requests
+the servers recorded.
 
 - the correct APIs: no DC8xx finding, and every case's prediction (the profile) equals the
   real library's verdict (the differential check, in the real server);
-- the misconfigured ones: exact rules and steps;
+- the misconfigured ones: exact rules and steps (DC801 at the step the library names; DC803
+  for an API that also trusts dev's issuer, through each library's own multi-issuer form);
 - a hand-written vulnerable API: DC804 for alg none and HS/RS key confusion, and DC803 for
   the token of an environment sharing its issuer, which it lets in because it ignores aud;
-- the servers record every request: no prod token ever reached them (they are staging's).
+- the servers record every request: one per case sent, GET only, no prod token ever reached
+  them (they are staging's), and every token not a known-good one carried the forged jti.
 """
 
 from __future__ import annotations
@@ -19,15 +23,18 @@ from __future__ import annotations
 import base64
 import json
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from driftcheck.run import CheckOptions, RunResult, run_check
+from driftcheck.result import RunResult
+from driftcheck.run import CheckOptions, run_check
 from driftcheck.sandbox import Faults, Sandbox, default_tenant
 from tests.conftest import env_toml
-from tests.interop.conftest import Start
+from tests.interop.nodeproc import NodeServer
 from tests.interop.pyjwt_api import PyJwtApi
 
 LIBRARIES = {  # library -> the validator profile that describes it
@@ -74,8 +81,6 @@ def _node_apis(sandbox: Sandbox) -> list[dict[str, Any]]:
             continue
         for variant in VARIANTS:
             settings = _settings(sandbox, variant)
-            if library == "express-oauth2-jwt-bearer" and variant == "trusts-dev":
-                continue  # one issuer per auth(); several need its mcd mode
             if library == "fast-jwt":
                 domain, _, path = settings["jwksUri"].rpartition("/")
                 settings.update(jwksDomain=domain, jwksPath=path)
@@ -109,26 +114,58 @@ def _token_block(name: str) -> str:
     """
 
 
-@pytest.fixture
-def sandbox() -> Any:
+@dataclass(frozen=True)
+class Recorded:
+    """One request a protected API received."""
+
+    api: str
+    method: str
+    authorization: str | None
+
+
+@dataclass(frozen=True)
+class Probed:
+    result: RunResult
+    requests: tuple[Recorded, ...]
+    prod_issuer: str
+
+    def findings(self, api: str) -> list[Any]:
+        component = "apis." + api.replace("-", "_")
+        return [f for f in self.result.findings
+                if f.rule.startswith("DC8") and f.component == component]
+
+    def probe(self, api: str) -> Any:
+        (staging,) = [s for s in self.result.environments if s.name == "staging"]
+        (found,) = [p for p in staging.probes
+                    if p.component == "apis." + api.replace("-", "_")]
+        return found
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Probed]:
+    """One run over every API (~220 real requests), shared by the tests below."""
     # dev signs with staging's key, as tenants of one IdP often do: only the issuer and the
     # audience keep dev's tokens out of staging's APIs.
+    tmp_path = tmp_path_factory.mktemp("probe-validators")
     with Sandbox([default_tenant("dev", Faults(shared_key_with="staging")),
-                  default_tenant("staging"), default_tenant("prod")]) as running:
-        yield running
+                  default_tenant("staging"), default_tenant("prod")]) as sandbox, \
+            pytest.MonkeyPatch.context() as monkeypatch:
+        node = NodeServer("protected_apis.mjs", {"apis": _node_apis(sandbox)}, tmp_path)
+        node.start()
+        try:
+            yield _run(sandbox, node, tmp_path, monkeypatch)
+        finally:
+            node.stop()
 
 
-def _run(sandbox: Sandbox, node_server: Start, tmp_path: Path,
-         monkeypatch: pytest.MonkeyPatch) -> tuple[RunResult, list[str | None]]:
-    node = node_server("protected_apis.mjs", {"apis": _node_apis(sandbox)})
+def _run(sandbox: Sandbox, node: NodeServer, tmp_path: Path,
+         monkeypatch: pytest.MonkeyPatch) -> Probed:
     staging = sandbox.tenant_url("staging")
     blocks = []
     for library, profile in LIBRARIES.items():
         if library == "pyjwt":
             continue
         for variant in VARIANTS:
-            if library == "express-oauth2-jwt-bearer" and variant == "trusts-dev":
-                continue
             blocks.append(_api_block(f"{library}-{variant}", node.url, profile, staging))
     blocks.append(_api_block("vulnerable", node.url, "strict", staging))
     python_apis = {v: PyJwtApi(**_py_settings(sandbox, v)) for v in VARIANTS}
@@ -161,9 +198,11 @@ def _run(sandbox: Sandbox, node_server: Start, tmp_path: Path,
         for api in python_apis.values():
             api.__exit__()
     with urllib.request.urlopen(f"{node.url}/_requests") as answer:
-        recorded = [r["authorization"] for r in json.load(answer)]
-    recorded += [a for api in python_apis.values() for a in api.authorizations]
-    return result, recorded
+        recorded = [Recorded(r["path"].strip("/").split("/")[0], r["method"],
+                             r["authorization"]) for r in json.load(answer)]
+    recorded += [Recorded(f"pyjwt-{variant}", "GET", authorization)
+                 for variant, api in python_apis.items() for authorization in api.authorizations]
+    return Probed(result, tuple(recorded), sandbox.tenant_url("prod"))
 
 
 def _py_settings(sandbox: Sandbox, variant: str) -> dict[str, Any]:
@@ -179,52 +218,72 @@ def _claims(authorization: str) -> dict[str, Any]:
     return decoded
 
 
-def test_real_validators_answer_probes(sandbox, node_server, tmp_path, monkeypatch):
-    result, recorded = _run(sandbox, node_server, tmp_path, monkeypatch)
-    (staging,) = [s for s in result.environments if s.name == "staging"]
-    probes = {p.component.removeprefix("apis."): p for p in staging.probes}
-    findings: dict[str, list[Any]] = {}
-    for finding in result.findings:
-        if finding.rule.startswith("DC8"):
-            findings.setdefault(finding.component.removeprefix("apis."), []).append(finding)
-    problems = []
-    for library in LIBRARIES:
-        key = library.replace("-", "_")
-        good = probes[f"{key}_good"]
-        # The differential check: the profile predicts exactly what the library does.
-        for case in good.cases:
-            if case.sent and case.mismatch:
-                problems.append(f"{library}: {case.label} really {case.outcome}, predicted "
-                                f"{case.prediction.describe()}")
-        if findings.get(f"{key}_good"):
-            problems.append(f"{library} good: {[f.rule for f in findings[f'{key}_good']]}")
-        for variant in ("aud", "slash", "stale"):
-            got = findings.get(f"{key}_{variant}", [])
-            rules = [(f.rule, f.step.value) for f in got]
-            expected = [("DC801", STEPS[library][variant])]
-            if rules != expected:
-                problems.append(f"{library} {variant}: {rules} != {expected} "
-                                f"({[f.message for f in got]})")
-            elif not got[0].evidence["prediction_mismatch"]:
-                problems.append(f"{library} {variant}: not flagged as a prediction mismatch")
-        if library != "express-oauth2-jwt-bearer":
-            rules = sorted(f.rule for f in findings.get(f"{key}_trusts_dev", []))
-            if rules != ["DC803"]:
-                problems.append(f"{library} trusts-dev: {rules}")
-    vulnerable = sorted((f.rule, f.evidence.get("forged") or f.evidence["case"])
-                        for f in findings["vulnerable"])
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_correct_apis_stay_silent_and_match_their_profile(probed, library):
+    assert probed.findings(f"{library}-good") == []
+    # The differential check: the profile predicts exactly what the library does.
+    probe = probed.probe(f"{library}-good")
+    sent = [case for case in probe.cases if case.sent]
+    assert {case.kind for case in sent} >= {"no-token", "own", "other-env", "forged"}
+    # DC803's silent side: dev's and billing's tokens sent and rejected.
+    assert sorted(c.label for c in sent if c.kind == "other-env" and c.outcome == "rejected"
+                  ) == ["billing token", "dev token"]
+    assert [(c.label, c.outcome, c.prediction.describe()) for c in sent if c.mismatch] == []
+
+
+@pytest.mark.parametrize("variant", ["aud", "slash", "stale"])
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_misconfigured_apis_reject_their_own_token_at_the_named_step(probed, library, variant):
+    found = probed.findings(f"{library}-{variant}")
+    assert [(f.rule, f.step.value) for f in found] == [("DC801", STEPS[library][variant])], [
+        f.message for f in found]
+    assert found[0].evidence["prediction_mismatch"]
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+def test_apis_also_trusting_dev_accept_its_token(probed, library):
+    # Each library's own way to accept two issuers (express-oauth2-jwt-bearer: its `mcd`
+    # multi-issuer mode; aws-jwt-verify: one configuration per issuer; the others: an issuer
+    # list). dev's token is the one foreign token let in: billing's (same issuer, another
+    # audience) is still rejected at the audience, prod's is never sent.
+    api = f"{library}-trusts-dev"
+    found = probed.findings(api)
+    assert [(f.rule, f.step.value, f.evidence["case"], f.related) for f in found] == [
+        ("DC803", "probe", "dev token", ("dev",))], [f.message for f in found]
+    assert "predicted: rejected" in found[0].message
+    probe = probed.probe(api)
+    cases = {case.label: case for case in probe.cases}
+    assert cases["billing token"].outcome == "rejected"
+    assert "prod token" not in cases and probe.withheld_prod == 1
+    received = [r for r in probed.requests if r.api == api]
+    assert len(received) == sum(case.sent for case in cases.values())
+    _assert_allowed(received, probed.prod_issuer)
+
+
+def test_the_vulnerable_api_is_caught(probed):
     # DC804: alg none and key confusion; it ignores aud, so billing's token opens it (DC803).
-    if vulnerable != [("DC803", "billing token"), ("DC804", "alg-none"),
-                      ("DC804", "hs256-public-key")]:
-        problems.append(f"vulnerable: {vulnerable}")
-    assert problems == [], "\n".join(problems)
-    # Safety: the staging APIs never saw prod's token, and every forged token is marked.
-    sent = [a for a in recorded if a]
-    assert sent
-    for authorization in sent:
-        claims = _claims(authorization)
+    vulnerable = sorted((f.rule, f.evidence.get("forged") or f.evidence["case"])
+                        for f in probed.findings("vulnerable"))
+    assert vulnerable == [("DC803", "billing token"), ("DC804", "alg-none"),
+                          ("DC804", "hs256-public-key")]
+
+
+def test_no_request_the_safety_rules_forbid(probed):
+    # The staging APIs never saw prod's token, and every forged token is marked.
+    sent = [r for r in probed.requests if r.authorization]
+    assert {r.api for r in probed.requests} >= {
+        f"{library}-{variant}" for library in LIBRARIES for variant in VARIANTS}
+    _assert_allowed(probed.requests, probed.prod_issuer)
+    assert any(_claims(r.authorization)["aud"] == "api://billing-staging" for r in sent)
+
+
+def _assert_allowed(received: Any, prod_issuer: str) -> None:
+    for request in received:
+        assert request.method == "GET", request
+        if request.authorization is None:
+            continue
+        claims = _claims(request.authorization)
         assert claims["sub"] != "probe-prod"
-        assert claims["iss"] != sandbox.tenant_url("prod")
-        assert claims["jti"].startswith("driftcheck-forged-") or claims["sub"] in (
-            "probe-staging", "probe-dev")
-    assert any(_claims(a)["aud"] == "api://billing-staging" for a in sent)
+        assert claims["iss"] != prod_issuer
+        assert claims.get("jti", "").startswith("driftcheck-forged-") or claims["sub"] in (
+            "probe-staging", "probe-dev"), claims

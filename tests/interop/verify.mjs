@@ -1,10 +1,12 @@
 // Run real Node.js validators with their default options on tokens driftcheck also judged.
-// stdin: { "jwks": {...}, "issuer": "...", "audience": "...", "tokens": { NAME: TOKEN } }
+// stdin: { "jwksUri": "...", "issuer": "...", "audience": "...", "tokens": { NAME: TOKEN } }
 // stdout: { NAME: { "jose": { "ok": bool, "error": str }, "jsonwebtoken": {...} } }
-// Only what an API must configure is passed: the key set, issuer and audience.
-import { createPublicKey } from 'node:crypto';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+// Only what an API must configure is passed: the JWKS URL (a real server on loopback), the
+// issuer and the audience. The keys are looked up by the libraries themselves, as their
+// READMEs show: jose's createRemoteJWKSet, and jwks-rsa's client for jsonwebtoken.
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
+import jwksClient from 'jwks-rsa';
 
 const input = JSON.parse(await new Promise((resolve) => {
   let text = '';
@@ -12,20 +14,17 @@ const input = JSON.parse(await new Promise((resolve) => {
   process.stdin.on('end', () => resolve(text));
 }));
 
-const jwks = createLocalJWKSet(input.jwks);
+const jwks = createRemoteJWKSet(new URL(input.jwksUri));
+const client = jwksClient({ jwksUri: input.jwksUri });
 
-// jwks-rsa's job: the public key whose kid the token names (SigningKeyNotFoundError if none).
-// Like jwks-rsa's getSigningKey: the key with that kid, or the only key when there is no kid.
-function keyFor(token) {
-  const { kid } = decodeProtectedHeader(token);
-  const keys = input.jwks.keys;
-  const jwk = kid === undefined && keys.length === 1 ? keys[0] : keys.find((k) => k.kid === kid);
-  if (!jwk) {
-    const error = new Error(`Unable to find a signing key that matches '${kid}'`);
-    error.name = 'SigningKeyNotFoundError';
-    throw error;
-  }
-  return createPublicKey({ key: jwk, format: 'jwk' });
+// jwks-rsa README: `const key = await client.getSigningKey(kid); key.getPublicKey()`, the kid
+// read from the token's header; then jsonwebtoken.verify with the issuer and the audience.
+async function jsonwebtokenVerify(token) {
+  const decoded = jsonwebtoken.decode(token, { complete: true });
+  const key = await client.getSigningKey(decoded?.header?.kid);
+  return jsonwebtoken.verify(token, key.getPublicKey(), {
+    issuer: input.issuer, audience: input.audience,
+  });
 }
 
 const results = {};
@@ -38,7 +37,7 @@ for (const [name, token] of Object.entries(input.tokens)) {
     result.jose = { ok: false, error: `${error.code ?? error.name}: ${error.message}` };
   }
   try {
-    jsonwebtoken.verify(token, keyFor(token), { issuer: input.issuer, audience: input.audience });
+    await jsonwebtokenVerify(token);
     result.jsonwebtoken = { ok: true, error: '' };
   } catch (error) {
     result.jsonwebtoken = { ok: false, error: `${error.name}: ${error.message}` };

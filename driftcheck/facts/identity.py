@@ -9,51 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from driftcheck.durations import seconds_text
+from driftcheck.facts.indexes import issuers_owned
+from driftcheck.json_pointer import resolve_pointer
 from driftcheck.jwks import JwksFacts
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
 from driftcheck.profiles.effective import EffectiveValidator, validators_of
-from driftcheck.urls import origin
-
-
-def normalized_url(url: str) -> tuple[str, str, int | None, str]:
-    """(scheme, host, port, path) with case, trailing dots, default ports and a trailing '/'
-    folded, for deciding whether a URL lies under another one."""
-    url = url.strip()
-    return (*origin(url), urlsplit(url).path.rstrip("/"))
-
-
-def host_of(url: str) -> str:
-    """`host:port`, normalized: the identity of a server, whatever the path."""
-    _, host, port, _ = normalized_url(url)
-    return f"{host}:{port}" if port else host
-
-
-def url_under(url: str, base: str) -> bool:
-    """Whether `url` is `base` or lies below it (on a path-segment boundary)."""
-    u, b = normalized_url(url), normalized_url(base)
-    if u[:3] != b[:3]:
-        return False
-    return u[3] == b[3] or u[3].startswith(b[3] + "/") or not b[3]
-
-
-def resolve_pointer(document: Any, pointer: str) -> tuple[bool, Any]:
-    """RFC 6901: (found, value) of `pointer` in `document`."""
-    if pointer == "":
-        return True, document
-    current = document
-    for raw in pointer.split("/")[1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(current, Mapping) and token in current:
-            current = current[token]
-        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
-            current = current[int(token)]
-        else:
-            return False, None
-    return True, current
+from driftcheck.urls import host_of, url_under
 
 
 @dataclass(frozen=True)
@@ -113,19 +77,15 @@ def _lead(validator: EffectiveValidator) -> str:
 
 
 def identity_of(environment: Environment, observations: Observations | None,
-                jwks: JwksFacts | None) -> EnvironmentIdentity:
+                jwks: JwksFacts | None, discovered_issuer: str | None) -> EnvironmentIdentity:
     effective = list(validators_of(environment))
-    issuers = {environment.idp.issuer}
+    issuers = issuers_owned(environment, discovered_issuer)
     jwks_uris = set()
     discovered_jwks: str | None = None
     if environment.idp.jwks_uri:
         jwks_uris.add(environment.idp.jwks_uri)
     if observations is not None:
         seen = observations.environments.get(environment.name)
-        discovery = observations.discovery(environment.name)
-        if discovery is not None and discovery.ok and isinstance(discovery.body.get("issuer"),
-                                                                 str):
-            issuers.add(discovery.body["issuer"])
         if seen is not None and seen.jwks_url:
             jwks_uris.add(seen.jwks_url)
             if seen.jwks_url != seen.declared_jwks_url:
@@ -133,7 +93,7 @@ def identity_of(environment: Environment, observations: Observations | None,
     client_ids = {f.client_id: f"frontends.{n}.client_id"
                   for n, f in environment.frontends.items() if f.client_id}
     client_ids.update({t.client_id: f"tokens.{n}.client_id"
-                       for n, t in environment.tokens.items() if t.client_id})
+                       for n, t in environment.client_credentials().items()})
     validators = [("apis", n, a) for n, a in environment.apis.items()] + [
         ("gateways", n, g) for n, g in environment.gateways.items()]
     audiences = {aud: f"{family}.{name}" for family, name, v in validators for aud in v.audiences}
@@ -145,7 +105,7 @@ def identity_of(environment: Environment, observations: Observations | None,
         name=environment.name,
         tier=environment.tier,
         tenant=environment.idp.tenant,
-        issuers=frozenset(issuers),
+        issuers=issuers,
         jwks_uris=frozenset(jwks_uris),
         own_jwks_uris=frozenset([discovered_jwks] if discovered_jwks else jwks_uris),
         thumbprints={k.thumbprint: k.kid for k in (jwks.keys if jwks else ()) if k.thumbprint},
