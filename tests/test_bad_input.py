@@ -464,12 +464,14 @@ def test_a_failing_source_or_environment_is_reported_as_itself(sandbox, tmp_path
     observations, _ = asyncio.run(live.collect_live_async(environments))
     dev = {t.name: t for t in observations.environments["dev"].tokens}
     assert dev["broken"].failure == "token source env failed: ValueError"
-    assert dev["fine"].failure is None and dev["fine"].fingerprint is not None
+    assert dev["fine"].failure is None
+    assert dev["fine"].fingerprint is not None
     staging = observations.environments["staging"]
     assert {t.failure for t in staging.tokens} == {
         "collecting this environment failed: RuntimeError"}
     discovery = observations.response(staging.discovery_url)
-    assert discovery is not None and discovery.failure is not None
+    assert discovery is not None
+    assert discovery.failure is not None
     assert discovery.failure.kind == "collect-error"
 
 
@@ -737,7 +739,8 @@ def test_any_now_is_a_time_or_a_usage_error(number):
     except UsageError as exc:
         assert str(exc).startswith(f"--now {str(number)!r}: expected")
     else:
-        assert now is not None and math.isfinite(now)
+        assert now is not None
+        assert math.isfinite(now)
 
 
 NESTED = st.recursive(st.integers() | st.text(max_size=5),

@@ -100,7 +100,8 @@ def test_issuer_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # n
         if setting:
             assert f"{validator}'s `{setting}` {DEPLOYED}" in fix
         else:
-            assert DEPLOYED not in fix and "'s `" not in fix
+            assert DEPLOYED not in fix
+            assert "'s `" not in fix
 
 
 @pytest.mark.parametrize("validator, setting", [
@@ -138,7 +139,8 @@ def test_a_token_from_another_environment_keeps_the_token_advice(
     other = environment(sandbox, "staging", "")
     report = check(cli, tmp_path, ("dev", text), ("staging", other))
     dc309 = [f for f in report["findings"] if f["rule"] == "DC309" and f["environment"] == "dev"]
-    assert dc309 and all("Set `apis.orders.issuers" not in f["fix"] for f in dc309)
+    assert dc309
+    assert all("Set `apis.orders.issuers" not in f["fix"] for f in dc309)
 
 
 # -- audiences: DC310, DC504, DC505 -----------------------------------------------------------
@@ -192,7 +194,8 @@ def test_an_info_shared_audience_keeps_the_rules_fix(tmp_path, cli):
                                       "https://idp.example.com/prod", "api://o")),
                    extra=("--offline",))
     for fix in fixes(report, "DC504"):
-        assert "apis.orders.audiences" not in fix and fix.startswith("Give each environment")
+        assert "apis.orders.audiences" not in fix
+        assert fix.startswith("Give each environment")
 
 
 @pytest.mark.parametrize("validator, setting", [
@@ -231,7 +234,8 @@ def test_a_deployed_value_is_named_with_its_file_and_line(
     (fix,) = fixes(report, "DC309")
     assert f'Set `apis.orders.issuers = ["{dev}"]`' in fix
     assert f"spring-security's `{ISSUER_URI}` {DEPLOYED}" in fix
-    assert "(deployed: " in fix and "application-dev.yml:6" in fix
+    assert "(deployed: " in fix
+    assert "application-dev.yml:6" in fix
     # The deployed crossover itself is DC412's (it names the file and line in its message).
     assert [f["file"].endswith("application-dev.yml") for f in report["findings"]
             if f["rule"] == "DC412"] == [True]
@@ -297,7 +301,8 @@ def test_a_token_expired_in_use_names_the_skew_setting(
     report = check(cli, tmp_path, ("dev", text), extra=("--now", str(int(time.time()) + 7200)))
     (fix,) = fixes(report, "DC306")
     assert fix.startswith("Request a new token before it expires")
-    assert "`apis.orders.clock_skew`" in fix and "access-token lifetime" not in fix
+    assert "`apis.orders.clock_skew`" in fix
+    assert "access-token lifetime" not in fix
     assert (f"`{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
@@ -348,7 +353,8 @@ def test_key_set_cache_fixes(sandbox, secrets, tmp_path, cli, validator, setting
     assert len(dc209) == 1
     (dc211,) = fixes(report, "DC211")
     for fix in (dc209[0], dc211):
-        assert "`idp.rotation_overlap`" in fix and "`apis.orders.jwks_cache_ttl`" in fix
+        assert "`idp.rotation_overlap`" in fix
+        assert "`apis.orders.jwks_cache_ttl`" in fix
         assert (f"`{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
@@ -412,7 +418,8 @@ def test_an_issuer_change_names_every_key(sandbox, cli, tmp_path, validator, set
     report = _drift(sandbox, cli, tmp_path, validator, trailing_slash_issuer=True)
     (fix,) = fixes(report, "DC602")
     assert f'Set `idp.issuer = "{sandbox.tenant_url("dev")}/"`' in fix
-    assert "the same in `apis.orders.issuers`" in fix and fix.endswith("revert the IdP change.")
+    assert "the same in `apis.orders.issuers`" in fix
+    assert fix.endswith("revert the IdP change.")
     assert (f"{validator}'s `{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
     assert [f["fix"] for f in report["bare"] if f["rule"] == "DC602"] == [
         "Update every API's and gateway's accepted issuers (and idp.issuer) to the new value, "

@@ -84,14 +84,16 @@ def test_client_credentials_token_passes_every_step(sandbox, secrets, tmp_path, 
     assert report["findings"] == []
     assert set(steps(report).values()) == {"pass"}
     token = report["environments"][0]["tokens"][0]
-    assert token["kind"] == "access" and len(token["fingerprint"]) == 12
+    assert token["kind"] == "access"
+    assert len(token["fingerprint"]) == 12
 
 
 def test_dc301_missing_secret_variable(sandbox, tmp_path, cli, monkeypatch):
     monkeypatch.delenv("SECRET_DEV", raising=False)
     report = check(cli, tmp_path, ("dev", environment(sandbox, "dev", client_credentials("dev"))))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC301" and finding["step"] == "fetch"
+    assert finding["rule"] == "DC301"
+    assert finding["step"] == "fetch"
     assert "client_secret_env SECRET_DEV is not set" in finding["message"]
     assert set(steps(report).values()) == {"skipped"}
 
@@ -152,7 +154,8 @@ def test_env_file_and_command_sources(sandbox, tmp_path, cli, monkeypatch):
 def test_dc301_for_each_source(sandbox, tmp_path, cli, text, expected):
     report = check(cli, tmp_path, ("dev", environment(sandbox, "dev", text)))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC301" and expected in finding["message"]
+    assert finding["rule"] == "DC301"
+    assert expected in finding["message"]
     assert "canary-secret-output" not in json.dumps(report)
 
 
@@ -174,7 +177,8 @@ def test_dc302_transport_damage_named_and_the_rest_still_checked(sandbox, tmp_pa
     token = sandbox.issue_token("dev", "probe-dev")
     report = with_token(sandbox, cli, tmp_path, monkeypatch, mangle(token))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC302" and finding["evidence"]["damage"] == kinds
+    assert finding["rule"] == "DC302"
+    assert finding["evidence"]["damage"] == kinds
     assert steps(report)["parse"] == "fail"
     assert [r for s, r in steps(report).items() if s != "parse"] == ["pass"] * 8
 
@@ -194,7 +198,8 @@ def test_dc302_unreadable_tokens(sandbox, tmp_path, cli, monkeypatch, mangle, ki
     report = with_token(sandbox, cli, tmp_path, monkeypatch,
                         mangle(sandbox.issue_token("dev", "probe-dev")))
     (finding,) = report["findings"]
-    assert finding["evidence"]["damage"][-1] == kind and fragment in finding["message"]
+    assert finding["evidence"]["damage"][-1] == kind
+    assert fragment in finding["message"]
     assert steps(report)["parse"] == "fail"
     assert {r for s, r in steps(report).items() if s != "parse"} == {"skipped"}
 
@@ -213,7 +218,8 @@ def test_dc303_hs256_key_confusion(sandbox, tmp_path, cli, monkeypatch):
     report = with_token(sandbox, cli, tmp_path, monkeypatch,
                         sandbox.issue_token("dev", "probe-dev"))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC303" and "key-confusion pattern" in finding["message"]
+    assert finding["rule"] == "DC303"
+    assert "key-confusion pattern" in finding["message"]
     assert steps(report)["key"] == steps(report)["signature"] == "skipped"
     assert steps(report)["issuer"] == "pass"
 
@@ -224,7 +230,8 @@ def test_dc303_alg_none_is_critical(sandbox, tmp_path, cli, monkeypatch):
     report = with_token(sandbox, cli, tmp_path, monkeypatch,
                         f"{b64({'alg': 'none'})}.{b64(claims)}.")
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC303" and finding["severity"] == "critical"
+    assert finding["rule"] == "DC303"
+    assert finding["severity"] == "critical"
 
 
 def test_dc303_es256_outside_the_list(sandbox, tmp_path, cli, monkeypatch):
@@ -242,8 +249,10 @@ def test_dc304_rotated_key(sandbox, tmp_path, cli, monkeypatch):
     report = with_token(sandbox, cli, tmp_path, monkeypatch,
                         sandbox.issue_token("dev", "probe-dev"))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC304" and finding["evidence"]["kid"] == "dev-rs256-0"
-    assert steps(report)["key"] == "fail" and steps(report)["signature"] == "skipped"
+    assert finding["rule"] == "DC304"
+    assert finding["evidence"]["kid"] == "dev-rs256-0"
+    assert steps(report)["key"] == "fail"
+    assert steps(report)["signature"] == "skipped"
 
 
 def test_dc304_and_friends_name_the_other_environment(sandbox, secrets, tmp_path, cli,
@@ -347,7 +356,8 @@ def test_dc311_required_claims(sandbox, tmp_path, cli, monkeypatch):
                                  "exp": int(time.time()) + 600, "client_id": "c"})
     report = with_token(sandbox, cli, tmp_path, monkeypatch, token)
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC311" and finding["evidence"]["missing"] == ["sub", "scope"]
+    assert finding["rule"] == "DC311"
+    assert finding["evidence"]["missing"] == ["sub", "scope"]
 
 
 def test_dc312_id_token_sent_to_an_api(sandbox, tmp_path, cli, monkeypatch):
@@ -360,7 +370,8 @@ def test_dc312_id_token_sent_to_an_api(sandbox, tmp_path, cli, monkeypatch):
     assert "expects access tokens but the token is an ID token" in by_rule["DC312"]["message"]
     assert "nonce claim (OIDC ID token)" in by_rule["DC312"]["evidence"]["clues"]
     status = report["environments"][0]["tokens"][0]
-    assert status["kind"] == "id" and status["first_failing_step"] == "audience"
+    assert status["kind"] == "id"
+    assert status["first_failing_step"] == "audience"
 
 
 def test_dc313_unsafe_headers_never_fetched(sandbox, static_server, tmp_path, cli, monkeypatch):
@@ -371,7 +382,8 @@ def test_dc313_unsafe_headers_never_fetched(sandbox, static_server, tmp_path, cl
                                  "exp": 1})
     report = with_token(sandbox, cli, tmp_path, monkeypatch, token)
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC313" and finding["severity"] == "high"
+    assert finding["rule"] == "DC313"
+    assert finding["severity"] == "high"
     assert finding["evidence"]["parameters"] == ["jku", "x5u", "crit"]
     assert static_server.requests == []
 

@@ -113,7 +113,8 @@ def test_a_frontend_redeployed_with_another_environments_config_is_one_headline(
     mine = [f for f in report["findings"] if f["environment"] == "staging"]
     frontend = [f for f in mine if f["component"] == "frontends.web"]
     rules = sorted(f["rule"] for f in frontend)
-    assert rules.count("DC407") >= 3 and rules.count("DC505") >= 3
+    assert rules.count("DC407") >= 3
+    assert rules.count("DC505") >= 3
     assert {f["cause"]["group"] for f in frontend} == {"staging/frontend-config/frontends.web"}
     assert sum(f["cause"]["headline"] for f in frontend) == 1
     _code, out, _ = cli("check", str(tmp_path / "envs"), "--env", "staging")
@@ -137,7 +138,8 @@ def test_select_or_ignore_matching_no_rule_is_a_usage_error(cli, tmp_path, value
     folder = _offline_pair(tmp_path)
     for flag in ("--select", "--ignore"):
         code, out, err = cli("check", str(folder), "--offline", flag, value)
-        assert code == 2 and out == ""
+        assert code == 2
+        assert out == ""
         assert f"{flag} {value!r}: no rule ID starts with it" in err
 
 
@@ -145,10 +147,12 @@ def test_slugs_are_accepted_wherever_ids_are(cli, tmp_path, monkeypatch):
     folder = _offline_pair(tmp_path)
     code, out, _ = cli("check", str(folder), "--offline", "--format", "json",
                        "--select", "shared-issuer")
-    assert code == 1 and {f["rule"] for f in json.loads(out)["findings"]} == {"DC502"}
+    assert code == 1
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"DC502"}
     code, out, _ = cli("check", str(folder), "--offline", "--format", "json",
                        "--ignore", "shared-issuer")
-    assert code == 0 and json.loads(out)["findings"] == []
+    assert code == 0
+    assert json.loads(out)["findings"] == []
     monkeypatch.setenv("DRIFTCHECK_SELECT", "nope")
     assert cli("check", str(folder), "--offline")[0] == 2
 
@@ -158,18 +162,22 @@ def test_token_steps_not_judged_under_select_are_never_ticked(sandbox, secrets, 
     folder_text = environment(sandbox, "dev", client_credentials("dev"))
     report = check(cli, tmp_path, ("dev", folder_text), extra=("--select", "DC309"))
     (verdict,) = report["environments"][0]["tokens"]
-    assert verdict["steps"]["time"] == "skipped" and "time" in verdict["not_judged"]
+    assert verdict["steps"]["time"] == "skipped"
+    assert "time" in verdict["not_judged"]
     assert verdict["steps"]["issuer"] == "pass"  # DC309 is the issuer step's only rule
     assert "pass" not in {verdict["steps"][s] for s in verdict["not_judged"]}
     folder = str(tmp_path / "envs")
     out = cli("check", folder, "--select", "DC309")[1]
-    assert "time –" in out and "time ✓" not in out and "issuer ✓" in out
+    assert "time –" in out
+    assert "time ✓" not in out
+    assert "issuer ✓" in out
     junit = cli("check", folder, "--select", "DC309", "--format", "junit")[1]
     assert 'name="DC306 token-expired"' in junit
     case = junit[junit.index('name="DC306 token-expired"'):]
     assert case[:case.index("</testcase>")].count('<skipped message="not selected') == 1
     markdown = cli("check", folder, "--ignore", "DC306", "--format", "markdown")[1]
-    assert "time –" in markdown and "time ✅" not in markdown
+    assert "time –" in markdown
+    assert "time ✅" not in markdown
 
 
 def test_diff_ticks_no_token_step(sandbox, secrets, tmp_path, cli):  # noqa: F811
@@ -180,7 +188,9 @@ def test_diff_ticks_no_token_step(sandbox, secrets, tmp_path, cli):  # noqa: F81
     assert cli("snapshot", str(folder), "-o", str(old))[0] == 0
     assert cli("snapshot", str(folder), "-o", str(new))[0] == 0
     out = cli("diff", str(old), str(new), str(folder))[1]
-    assert "parse –" in out and "parse ✓" not in out and "issuer ✓" not in out
+    assert "parse –" in out
+    assert "parse ✓" not in out
+    assert "issuer ✓" not in out
     report = json.loads(cli("diff", str(old), str(new), str(folder), "--format", "json")[1])
     (verdict,) = report["environments"][0]["tokens"]
     assert set(verdict["steps"].values()) == {"skipped"}
@@ -194,7 +204,8 @@ def test_a_baseline_with_env_judges_staleness_in_scope_and_prints_every_counted_
         'version = "1"\n[[accepted]]\nfingerprint = "0000000000000000"\nrule = "DC502"\n'
         'environment = "a"\ncomponent = "idp"\nreason = "r"\nexpires = 2999-01-01\n')
     code, out, _ = cli("check", str(folder), "--offline", "--baseline", str(baseline))
-    assert code == 1 and "DC005 baseline-stale" in out  # printed where it is counted
+    assert code == 1
+    assert "DC005 baseline-stale" in out
     out = cli("check", str(folder), "--offline", "--baseline", str(baseline),
               "--env", "b", "--format", "json")[1]
     report = json.loads(out)
@@ -202,7 +213,8 @@ def test_a_baseline_with_env_judges_staleness_in_scope_and_prints_every_counted_
     assert report["summary"]["findings"] == 1
     _code, out, _ = cli("check", str(folder), "--offline", "--baseline", str(baseline),
                        "--env", "b")
-    assert "DC005" not in out and "1 finding" in out
+    assert "DC005" not in out
+    assert "1 finding" in out
 
 
 def test_algorithm_fixes_name_the_key_path_and_the_frameworks_setting(
@@ -217,7 +229,8 @@ def test_algorithm_fixes_name_the_key_path_and_the_frameworks_setting(
     assert "spring.security.oauth2.resourceserver.jwt.jws-algorithms" in dc303["fix"]
     for rule in ("DC107", "DC404"):
         finding = next(f for f in report["findings"] if f["rule"] == rule)
-        assert "`apis.orders.algorithms" in finding["fix"] and "jws-algorithms" in finding["fix"]
+        assert "`apis.orders.algorithms" in finding["fix"]
+        assert "jws-algorithms" in finding["fix"]
 
 
 def test_a_frontends_fetch_failure_gets_frontend_advice(sandbox, tmp_path, cli):
@@ -271,8 +284,11 @@ def test_diff_without_environment_files_says_tier_unknown_and_old_new(sandbox, t
     assert cli("snapshot", str(folder), "-o", str(new))[0] == 0
     code, out, _ = cli("diff", str(old), str(new))
     assert code == 1
-    assert "dev (tier unknown)" in out and "(nonprod)" not in out
-    assert "      old " in out and "      new " in out and "expected" not in out
+    assert "dev (tier unknown)" in out
+    assert "(nonprod)" not in out
+    assert "      old " in out
+    assert "      new " in out
+    assert "expected" not in out
     report = json.loads(cli("diff", str(old), str(new), "--format", "json")[1])
     assert report["environments"][0]["tier"] is None
     dc602 = next(f for f in report["findings"] if f["rule"] == "DC602")
@@ -302,10 +318,12 @@ def test_force_color_colours_a_ci_log_and_the_matrix_legend_follows(demo_folder,
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     out = cli("check", demo_folder, "--matrix")[1]
-    assert "\x1b[" in out and "red: the same value" in out
+    assert "\x1b[" in out
+    assert "red: the same value" in out
     monkeypatch.setenv("NO_COLOR", "1")
     out = cli("check", demo_folder, "--matrix")[1]
-    assert "\x1b[" not in out and "red: the same value" not in out
+    assert "\x1b[" not in out
+    assert "red: the same value" not in out
     assert "* the same value in another environment" in out
 
 
