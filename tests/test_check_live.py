@@ -254,7 +254,7 @@ def test_output_files_and_console_are_plain_when_not_a_terminal(sandbox, tmp_pat
     assert (tmp_path / "r.txt").read_text() == out
 
 
-def test_bad_output_flag_is_a_usage_error(tmp_path, cli):
+def test_bad_output_flag_is_a_usage_error(cli):
     code, _, err = cli("check", "--output", "yaml=x.yaml")
     assert code == 2
     assert "--output 'yaml=x.yaml': expected FORMAT=FILE" in err

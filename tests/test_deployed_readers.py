@@ -572,7 +572,7 @@ def test_a_symlink_out_of_the_named_folder_is_not_followed(write: Write, tmp_pat
     assert found.setting("issuers") is None
 
 
-def test_missing_files_oversized_files_and_empty_globs(write: Write, tmp_path: Path):
+def test_missing_files_oversized_files_and_empty_globs(write: Write):
     found = reading(write, "apis.orders", 'kind = "spring-boot"\n'
                     'paths = ["../app/application.yml", "../app/*.properties"]')
     messages = [p.message for p in found.problems]

@@ -101,7 +101,7 @@ def test_dc409_names_a_trailing_slash(write: Write, cli: Cli):
     assert "trailing slash" in finding["message"]
 
 
-def test_deployed_values_stand_in_for_undeclared_ones(write: Write, tmp_path: Path):
+def test_deployed_values_stand_in_for_undeclared_ones(write: Write):
     spring(write, "prod", f"{IDP}/prod", "api://orders-prod")
     write("envs/prod.toml", environment("prod", "prod"))
     loaded = load_environments(["envs"])
@@ -181,7 +181,7 @@ def test_dc412_prod_trusting_staging_is_critical_and_not_repeated_as_dc505(write
     assert "DC412" not in rules(report)
 
 
-def test_snapshot_replays_the_readings_without_the_files(write: Write, cli: Cli):
+def test_snapshot_replays_the_readings_without_the_files(write: Write):
     spring(write, "prod", f"{IDP}/staging")
     spring(write, "staging", f"{IDP}/staging", "api://orders-staging")
     write("envs/prod.toml", environment("prod", "prod"))
@@ -218,8 +218,7 @@ def test_example_repository_finds_exactly_its_deliberate_drifts(cli: Cli,
     ]
 
 
-def test_init_from_deployment_writes_files_check_accepts(cli: Cli, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch):
+def test_init_from_deployment_writes_files_check_accepts(cli: Cli, tmp_path: Path):
     repository = tmp_path / "repo"
     shutil.copytree(ROOT / "examples/deployment", repository,
                     ignore=shutil.ignore_patterns("environments"))

@@ -49,7 +49,8 @@ def test_every_profile_names_every_setting_with_a_source():
     for profile in profiles().values():
         for aspect in ASPECTS.values():
             sourced = getattr(profile, aspect.setting)
-            assert isinstance(sourced, Sourced) and sourced.source, (profile.name, aspect)
+            assert isinstance(sourced, Sourced), (profile.name, aspect)
+            assert sourced.source, (profile.name, aspect)
     # The default profile's setting is the environment file itself.
     strict = profiles()[DEFAULT_PROFILE]
     assert all(getattr(strict, a.setting).value == "" for a in ASPECTS.values())
@@ -82,11 +83,12 @@ def test_where_to_change_names_the_setting_or_says_there_is_none():
 
 # -- issuers: DC102 (and DC101/DC103 through the same helper), DC309 --------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.issuer-uri"),
     ("microsoft-identitymodel", "TokenValidationParameters.ValidIssuer(s)"),
     ("strict", None)])
-def test_issuer_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_issuer_fixes(sandbox, tmp_path, cli, validator, setting):
     sandbox.set_faults("dev", trailing_slash_issuer=True)
     issuer = sandbox.tenant_url("dev")
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
@@ -104,7 +106,7 @@ def test_issuer_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # n
             assert "'s `" not in fix
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("envoy-jwt-authn", "JwtProvider.issuer"), ("strict", None)])
 def test_another_tenants_issuer_also_names_the_discovery_url(
         sandbox, tmp_path, cli, validator, setting):
@@ -124,8 +126,9 @@ def test_another_tenants_issuer_also_names_the_discovery_url(
         else DEPLOYED not in fix
 
 
+@pytest.mark.usefixtures("secrets")
 def test_a_token_from_another_environment_keeps_the_token_advice(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     """DC309 for staging's token at dev's API: the API's issuers are right, so the fix does
     not tell anyone to add staging's issuer to them."""
     issuer = sandbox.tenant_url("dev")
@@ -145,11 +148,12 @@ def test_a_token_from_another_environment_keeps_the_token_advice(
 
 # -- audiences: DC310, DC504, DC505 -----------------------------------------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("microsoft-identitymodel", "TokenValidationParameters.ValidAudience(s)"),
     ("envoy-jwt-authn", "JwtProvider.audiences"),
     ("strict", None)])
-def test_audience_fix(sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_audience_fix(sandbox, tmp_path, cli, validator, setting):
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     text = text.replace('audiences = ["api://orders-dev"]', 'audiences = ["api://orders-v2"]')
     report = check(cli, tmp_path, ("dev", text))
@@ -173,7 +177,7 @@ def _isolated(name: str, validator: str, issuer: str, audience: str) -> str:
         """, tier="prod" if name == "prod" else "nonprod")
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.audiences"),
     ("strict", None)])
 def test_a_graded_shared_audience_names_the_key_and_setting(tmp_path, cli, validator, setting):
@@ -198,7 +202,7 @@ def test_an_info_shared_audience_keeps_the_rules_fix(tmp_path, cli):
         assert fix.startswith("Give each environment")
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.issuer-uri"),
     ("strict", None)])
 def test_crossover_names_the_key_and_setting(sandbox, tmp_path, cli, validator, setting):
@@ -212,8 +216,9 @@ def test_crossover_names_the_key_and_setting(sandbox, tmp_path, cli, validator, 
     assert (f"{validator}'s `{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
+@pytest.mark.usefixtures("secrets")
 def test_a_deployed_value_is_named_with_its_file_and_line(
-        sandbox, secrets, write, tmp_path, cli):  # noqa: F811
+        sandbox, write, tmp_path, cli):
     """dev's Spring Boot file sets staging's issuer; the environment file declares none: the
     fix of dev's token at that API names the key path, Spring's property, and the file and
     line that set it."""
@@ -258,7 +263,7 @@ def _layers(validator: str) -> str:
         """)
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("fast-jwt", "createVerifier({ allowedAud })"), ("strict", None)])
 def test_layers_and_frontends_name_each_layers_setting(tmp_path, cli, validator, setting):
     report = check(cli, tmp_path, ("dev", _layers(validator)), extra=("--offline",))
@@ -276,11 +281,12 @@ def test_layers_and_frontends_name_each_layers_setting(tmp_path, cli, validator,
 
 # -- clocks and lifetimes: DC307, DC701, DC306, DC406, DC314 ----------------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("envoy-jwt-authn", "JwtProvider.clock_skew_seconds"),
     ("pyjwt", "jwt.decode(..., leeway=...)"),
     ("strict", None)])
-def test_clock_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_clock_fixes(sandbox, tmp_path, cli, validator, setting):
     sandbox.set_faults("dev", clock_offset=150)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     report = check(cli, tmp_path, ("dev", text))
@@ -293,10 +299,11 @@ def test_clock_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # no
             assert DEPLOYED not in fix, rule
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("panva-jose", "jwtVerify options.clockTolerance"), ("strict", None)])
+@pytest.mark.usefixtures("secrets")
 def test_a_token_expired_in_use_names_the_skew_setting(
-        sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, setting):
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     report = check(cli, tmp_path, ("dev", text), extra=("--now", str(int(time.time()) + 7200)))
     (fix,) = fixes(report, "DC306")
@@ -306,16 +313,18 @@ def test_a_token_expired_in_use_names_the_skew_setting(
     assert (f"`{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
-def test_a_token_issued_expired_keeps_the_idp_advice(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_a_token_issued_expired_keeps_the_idp_advice(sandbox, tmp_path, cli):
     sandbox.set_faults("dev", expired_tokens=True)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), "panva-jose")
     assert fixes(check(cli, tmp_path, ("dev", text)), "DC306") == [ISSUED_EXPIRED_FIX]
 
 
-@pytest.mark.parametrize("validator, skew, setting", [
+@pytest.mark.parametrize(("validator", "skew", "setting"), [
     ("pyjwt", None, "jwt.decode(..., leeway=...)"), ("strict", '"0s"', None)])
+@pytest.mark.usefixtures("secrets")
 def test_a_zero_skew_names_the_skew_setting(
-        sandbox, secrets, tmp_path, cli, validator, skew, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, skew, setting):
     sandbox.set_faults("dev", token_lifetime=300)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator,
                           drop_skew=True)
@@ -326,10 +335,11 @@ def test_a_zero_skew_names_the_skew_setting(
     assert (f"`{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("panva-jose", "jwtVerify options.maxTokenAge"), ("strict", None)])
+@pytest.mark.usefixtures("secrets")
 def test_a_token_outliving_max_token_age_names_the_setting(
-        sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, setting):
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     text = text.replace('accepts = "access"\n', 'accepts = "access"\nmax_token_age = "5m"\n')
     (fix,) = fixes(check(cli, tmp_path, ("dev", text)), "DC314")
@@ -340,9 +350,10 @@ def test_a_token_outliving_max_token_age_names_the_setting(
 
 # -- keys: DC209, DC211, DC106 ----------------------------------------------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("envoy-jwt-authn", "JwtProvider.remote_jwks.cache_duration"), ("strict", None)])
-def test_key_set_cache_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_key_set_cache_fixes(sandbox, tmp_path, cli, validator, setting):
     sandbox.set_faults("dev", jwks_max_age=60)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     if not setting:
@@ -358,11 +369,12 @@ def test_key_set_cache_fixes(sandbox, secrets, tmp_path, cli, validator, setting
         assert (f"`{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.jwk-set-uri"),
     ("strict", None)])
+@pytest.mark.usefixtures("secrets")
 def test_a_pinned_jwks_uri_names_the_setting(
-        sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, setting):
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     old = sandbox.tenant_url("staging") + "/jwks"
     (fix,) = fixes(check(cli, tmp_path, ("dev", in_idp(text, f'jwks_uri = "{old}"'))), "DC106")
@@ -373,10 +385,11 @@ def test_a_pinned_jwks_uri_names_the_setting(
 
 # -- token type: DC312 ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("panva-jose", "jwtVerify options.typ"), ("strict", None)])
+@pytest.mark.usefixtures("secrets")
 def test_an_id_token_names_the_typ_setting(
-        sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, setting):
     sandbox.set_faults("dev", id_tokens=True)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     (fix,) = fixes(check(cli, tmp_path, ("dev", text)), "DC312")
@@ -411,7 +424,7 @@ def _drift(sandbox, cli, tmp_path, validator: str, **faults: Any) -> dict[str, A
     return report
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.issuer-uri"),
     ("strict", None)])
 def test_an_issuer_change_names_every_key(sandbox, cli, tmp_path, validator, setting):
@@ -426,7 +439,7 @@ def test_an_issuer_change_names_every_key(sandbox, cli, tmp_path, validator, set
         "or revert the IdP change."]
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.jws-algorithms"),
     ("strict", None)])
 def test_an_algorithm_change_names_every_list(sandbox, cli, tmp_path, validator, setting):

@@ -57,7 +57,7 @@ def tls() -> tuple[trustme.CA, ssl.SSLContext, ssl.SSLContext]:
     return ca, good, wrong
 
 
-def test_fault_matrix(sandbox, static_server, closed_port, tls, tmp_path, capsys):
+def test_fault_matrix(sandbox, closed_port, tls, tmp_path, capsys):
     ca, good_tls, wrong_tls = tls
     ca_file = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))

@@ -4,7 +4,6 @@ JUnit reader), Markdown, GitHub annotations; DRIFTCHECK_* defaults."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ ENVIRONMENTS = str(data_dir("environments"))
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """One demo run writing every format, plus a second run for fingerprint stability."""
     from driftcheck.cli import main
 
@@ -34,7 +33,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         assert main(["check", ENVIRONMENTS, "--format", "json", "--output",
                      f"sarif={folder}/again.sarif"]) == 1
     sandbox.stop()
-    yield {path.name: path.read_text() for path in folder.iterdir()}
+    return {path.name: path.read_text() for path in folder.iterdir()}
 
 
 def test_sarif_validates_against_the_official_schema(outputs):

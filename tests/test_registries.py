@@ -60,7 +60,8 @@ def test_every_output_format_has_a_renderer_and_a_cli_choice():
             assert callable(spec.draw())
     for name in ("check", "demo", "diff", "baseline create"):
         option = _option(_subcommands()[name], "--format")
-        assert option is not None and tuple(option.choices or ()) == cli_module.FORMATS, name
+        assert option is not None, name
+        assert tuple(option.choices or ()) == cli_module.FORMATS, name
 
 
 @pytest.mark.parametrize(("command", "choices"), [
@@ -241,7 +242,7 @@ def test_an_unknown_token_kind_is_a_config_error_with_file_and_key(
     """Refused by the schema; and were the schema to let it through, by the loader too,
     never read as a command."""
     if not through_schema:
-        monkeypatch.setattr("driftcheck.load.loader.schema_problems", lambda document: [])
+        monkeypatch.setattr("driftcheck.load.loader.schema_problems", lambda _document: [])
     marker = tmp_path / "ran"
     (tmp_path / "e.toml").write_text(env_toml("e", "https://idp.example.test", f"""
         [tokens.t]

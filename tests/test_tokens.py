@@ -77,7 +77,8 @@ def b64(data: dict[str, Any]) -> str:
 # -- sources ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
-def test_client_credentials_token_passes_every_step(sandbox, secrets, tmp_path, cli, method):
+@pytest.mark.usefixtures("secrets")
+def test_client_credentials_token_passes_every_step(sandbox, tmp_path, cli, method):
     report = check(cli, tmp_path, ("dev", environment(
         sandbox, "dev", client_credentials("dev", auth_method=method, scope="orders.read",
                                            resource="api://orders-dev"))))
@@ -190,7 +191,7 @@ def test_dc302_transport_damage_named_and_the_rest_still_checked(sandbox, tmp_pa
         (lambda t: ".".join([*t.split(".")[:2], "x", "y", "z"]), "jwe", "encrypted token"),
         (lambda t: t.split(".")[0] + "." + t.split(".")[1][:-7] + "." + t.split(".")[2],
          "truncated", "ends early"),
-        (lambda t: "opaque-reference-token", "segments", "not a JWT"),
+        (lambda _t: "opaque-reference-token", "segments", "not a JWT"),
     ],
     ids=["two-segments", "jwe", "truncated-payload", "opaque"],
 )
@@ -255,7 +256,8 @@ def test_dc304_rotated_key(sandbox, tmp_path, cli, monkeypatch):
     assert steps(report)["signature"] == "skipped"
 
 
-def test_dc304_and_friends_name_the_other_environment(sandbox, secrets, tmp_path, cli,
+@pytest.mark.usefixtures("secrets")
+def test_dc304_and_friends_name_the_other_environment(sandbox, tmp_path, cli,
                                                       monkeypatch):
     monkeypatch.setenv("PROBE_TOKEN", sandbox.issue_token("prod", "probe-prod"))
     report = check(cli, tmp_path, ("staging", environment(sandbox, "staging", ENV_TOKEN)),
@@ -271,7 +273,8 @@ def test_dc304_and_friends_name_the_other_environment(sandbox, secrets, tmp_path
     assert token_rules(report, "prod") == []
 
 
-def test_dc305_same_kid_other_environments_key(sandbox, secrets, tmp_path, cli, monkeypatch):
+@pytest.mark.usefixtures("secrets")
+def test_dc305_same_kid_other_environments_key(sandbox, tmp_path, cli, monkeypatch):
     claims = {"iss": sandbox.tenant_url("staging"), "sub": "x", "aud": "api://orders-staging",
               "exp": int(time.time()) + 600, "scope": "a"}
     forged = sandbox.sign("staging", claims, header={"kid": "staging-rs256-1"}, key_of="prod")

@@ -16,8 +16,9 @@ check = check_folder
 
 # -- false alarms on a clean setup ------------------------------------------------------------
 
+@pytest.mark.usefixtures("secrets")
 def test_a_fresh_token_is_judged_when_it_was_received_not_when_the_run_started(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     """A 0 s validator judged a token issued after the run started as "not valid yet, 0 ms
     ahead". Each token is judged at its own arrival, with one second of slack."""
     text = environment(sandbox, "dev", client_credentials("dev")).replace(
@@ -28,15 +29,17 @@ def test_a_fresh_token_is_judged_when_it_was_received_not_when_the_run_started(
         assert [f for f in report["findings"] if f["rule"] in ("DC306", "DC307")] == []
 
 
-def test_now_given_judges_every_token_at_it(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_now_given_judges_every_token_at_it(sandbox, tmp_path, cli):
     text = environment(sandbox, "dev", client_credentials("dev"))
     report = check(cli, tmp_path, ("dev", text), extra=("--now", str(int(time.time()) - 600)))
     (finding,) = [f for f in report["findings"] if f["rule"] == "DC307"]
     assert "not valid yet" in finding["message"]
 
 
+@pytest.mark.usefixtures("secrets")
 def test_a_token_the_idp_issued_already_expired_gets_idp_advice(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     sandbox.set_faults("dev", expired_tokens=True)
     report = check(cli, tmp_path, ("dev", environment(sandbox, "dev", client_credentials("dev"))))
     (finding,) = [f for f in report["findings"] if f["rule"] == "DC306"]
@@ -56,8 +59,9 @@ TOKEN = ('[tokens.probe]\nfor_api = "orders"\nsource = "client_credentials"\n'
          'resource = "api://orders-dev"\n')
 
 
+@pytest.mark.usefixtures("secrets")
 def test_an_idp_signing_only_es256_under_rs256_apis_is_one_headline(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     """9 findings (4x DC107, 4x DC404, DC303) of one mistake: one headline, where the token
     line says the token failed, and every finding still in the JSON with its group."""
     sandbox.set_faults("dev", alg="ES256")
@@ -157,7 +161,8 @@ def test_slugs_are_accepted_wherever_ids_are(cli, tmp_path, monkeypatch):
     assert cli("check", str(folder), "--offline")[0] == 2
 
 
-def test_token_steps_not_judged_under_select_are_never_ticked(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_token_steps_not_judged_under_select_are_never_ticked(sandbox, tmp_path, cli):
     sandbox.set_faults("dev", expired_tokens=True)
     folder_text = environment(sandbox, "dev", client_credentials("dev"))
     report = check(cli, tmp_path, ("dev", folder_text), extra=("--select", "DC309"))
@@ -180,7 +185,8 @@ def test_token_steps_not_judged_under_select_are_never_ticked(sandbox, secrets, 
     assert "time ✅" not in markdown
 
 
-def test_diff_ticks_no_token_step(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_diff_ticks_no_token_step(sandbox, tmp_path, cli):
     folder = tmp_path / "envs"
     folder.mkdir()
     (folder / "dev.toml").write_text(environment(sandbox, "dev", client_credentials("dev")))
@@ -217,8 +223,9 @@ def test_a_baseline_with_env_judges_staleness_in_scope_and_prints_every_counted_
     assert "1 finding" in out
 
 
+@pytest.mark.usefixtures("secrets")
 def test_algorithm_fixes_name_the_key_path_and_the_frameworks_setting(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     sandbox.set_faults("dev", alg="ES256")
     text = (f'name = "dev"\n[idp]\nissuer = "{sandbox.tenant_url("dev")}"\n'
             '[apis.orders]\naudiences = ["api://orders-dev"]\nalgorithms = ["RS256"]\n'
@@ -262,7 +269,9 @@ def demo_folder():
 def test_human_formats_show_no_python_reprs_and_align_evidence(demo_folder, cli):
     for fmt in ("console", "markdown", "github"):
         out = cli("check", demo_folder, "--format", fmt)[1]
-        assert "{'" not in out and "['" not in out and "True" not in out, fmt
+        assert "{'" not in out, fmt
+        assert "['" not in out, fmt
+        assert "True" not in out, fmt
     markdown = cli("check", demo_folder, "--format", "markdown")[1]
     assert "`validators`: component: apis.orders, validator: spring-security" in markdown
     assert "accepts: no" in markdown
@@ -353,7 +362,8 @@ def test_verbose_logs_each_request_once(sandbox, tmp_path):
     assert not any("HTTP Request" in line for line in lines)
 
 
-def test_progress_only_on_a_terminal(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_progress_only_on_a_terminal(sandbox, tmp_path, cli):
     import os
     import pty
     import subprocess
