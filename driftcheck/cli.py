@@ -546,7 +546,7 @@ def _inspection_console(inspection: Inspection, now: float) -> None:
     render_inspection(for_humans(inspection), _console(), now)
 
 
-def _inspection_json(inspection: Inspection, now: float) -> None:
+def _inspection_json(inspection: Inspection, _now: float) -> None:
     import json
 
     from driftcheck.report.token_view import inspection_document

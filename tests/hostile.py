@@ -13,6 +13,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from functools import cache
 from http.server import BaseHTTPRequestHandler
 
@@ -89,85 +90,119 @@ class HostileServer(LoopbackServer):
     def respond(self, handler: BaseHTTPRequestHandler) -> None:
         parts = handler.path.strip("/").split("/")
         fault, rest = parts[0], "/".join(parts[1:])
-        if rest.endswith(".well-known/openid-configuration") and fault in (
-                "many-keys", "absurd-keys", "text-plain", "off-host-jwks"):
-            body = self.discovery(f"/{fault}")
-            if fault == "text-plain":
-                return self._send(handler, 200, body, "text/plain")
-            if fault == "off-host-jwks":
-                document = json.loads(body)
-                document["jwks_uri"] = self.elsewhere + "/stolen-keys"
-                return self._send(handler, 200, json.dumps(document).encode())
-            return self._send(handler, 200, body)
-        if rest == "jwks" and fault == "many-keys":
-            return self._send(handler, 200, many_keys_jwks())
-        if rest == "jwks" and fault == "absurd-keys":
-            return self._send(handler, 200, absurd_keys_jwks())
-        if rest == "jwks" and fault in ("text-plain", "off-host-jwks"):
-            return self._send(handler, 200, b'{"keys": []}', "text/plain")
-        if fault == "reset":
-            handler.send_response(200)
-            handler.send_header("Content-Length", "100000")
-            handler.end_headers()
-            handler.wfile.write(b'{"issuer": "')
+        if rest.endswith(".well-known/openid-configuration") and fault in _DISCOVERY_FAULTS:
+            return self._discovery(handler, fault)
+        if rest == "jwks" and fault in _JWKS_FAULTS:
+            return self._send(handler, 200, *_JWKS_FAULTS[fault]())
+        if fault in _FIXED_ANSWERS:
+            status, body, content_type, headers = _FIXED_ANSWERS[fault]
+            return self._send(handler, status, body, content_type, **headers)
+        answer = _ANSWERS.get(fault)
+        if answer is None:
+            return self._send(handler, 404, b'{"error": "no such fault"}')
+        return answer(self, handler)
+
+    def _discovery(self, handler: BaseHTTPRequestHandler, fault: str) -> None:
+        body = self.discovery(f"/{fault}")
+        if fault == "text-plain":
+            return self._send(handler, 200, body, "text/plain")
+        if fault == "off-host-jwks":
+            document = json.loads(body)
+            document["jwks_uri"] = self.elsewhere + "/stolen-keys"
+            return self._send(handler, 200, json.dumps(document).encode())
+        return self._send(handler, 200, body)
+
+    def _reset(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        handler.wfile.write(b'{"issuer": "')
+        handler.wfile.flush()
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                      struct.pack("ii", 1, 0))
+        handler.connection.shutdown(socket.SHUT_RDWR)  # the file objects hold the socket
+        handler.close_connection = True
+
+    def _slow_headers(self, handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(MAX_SECONDS / 2)
+        return self._send(handler, 200, b"{}")
+
+    def _drip(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        started = time.monotonic()
+        handler.wfile.write(b"{")
+        while time.monotonic() - started < MAX_SECONDS:
+            handler.wfile.write(b" ")
             handler.wfile.flush()
-            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                          struct.pack("ii", 1, 0))
-            handler.connection.shutdown(socket.SHUT_RDWR)  # the file objects hold the socket
-            handler.close_connection = True
-            return None
-        if fault == "slow-headers":
-            time.sleep(MAX_SECONDS / 2)
-            return self._send(handler, 200, b"{}")
-        if fault == "drip":
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", "100000")
-            handler.end_headers()
-            started = time.monotonic()
-            handler.wfile.write(b"{")
-            while time.monotonic() - started < MAX_SECONDS:
-                handler.wfile.write(b" ")
-                handler.wfile.flush()
-                time.sleep(0.05)
-            return None
-        if fault == "loop":
-            return self._send(handler, 302, b"", Location=handler.path)
-        if fault == "off-host":
-            return self._send(handler, 302, b"", Location=self.elsewhere + "/elsewhere")
-        if fault == "to-http":
-            target = (self.downgrade_to or self.url.replace("https://", "http://")) + "/plain"
-            return self._send(handler, 302, b"", Location=target)
-        if fault == "unavailable":
-            return self._send(handler, 503, b"{}", Retry_After="3600")
-        if fault == "not-found-html":
-            return self._send(handler, 404, b"<html><h1>Not Found</h1></html>", "text/html")
-        if fault == "invalid-json":
-            return self._send(handler, 200, b'{"issuer": "x",,}')
-        if fault == "json-array":
-            return self._send(handler, 200, b"[1, 2, 3]")
-        if fault == "huge":
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", str(50 * 1024 * 1024))
-            handler.end_headers()
-            chunk = b" " * 65536
-            for _ in range(50 * 16):
-                handler.wfile.write(chunk)
-            return None
-        if fault == "huge-chunked":  # no Content-Length: the cap must hold while streaming
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Transfer-Encoding", "chunked")
-            handler.end_headers()
-            chunk = b" " * 65536
-            for _ in range(50 * 16):
-                handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-            handler.wfile.write(b"0\r\n\r\n")
-            return None
-        if fault == "gzip-bomb":
-            return self._send(handler, 200, gzip_bomb(), Content_Encoding="gzip")
-        return self._send(handler, 404, b'{"error": "no such fault"}')
+            time.sleep(0.05)
+
+    def _loop(self, handler: BaseHTTPRequestHandler) -> None:
+        return self._send(handler, 302, b"", Location=handler.path)
+
+    def _off_host(self, handler: BaseHTTPRequestHandler) -> None:
+        return self._send(handler, 302, b"", Location=self.elsewhere + "/elsewhere")
+
+    def _to_http(self, handler: BaseHTTPRequestHandler) -> None:
+        target = (self.downgrade_to or self.url.replace("https://", "http://")) + "/plain"
+        return self._send(handler, 302, b"", Location=target)
+
+    def _huge(self, handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(50 * 1024 * 1024))
+        handler.end_headers()
+        chunk = b" " * 65536
+        for _ in range(50 * 16):
+            handler.wfile.write(chunk)
+
+    def _huge_chunked(self, handler: BaseHTTPRequestHandler) -> None:
+        # No Content-Length: the cap must hold while streaming.
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        chunk = b" " * 65536
+        for _ in range(50 * 16):
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        handler.wfile.write(b"0\r\n\r\n")
+
+    def _gzip_bomb(self, handler: BaseHTTPRequestHandler) -> None:
+        return self._send(handler, 200, gzip_bomb(), Content_Encoding="gzip")
+
+
+_DISCOVERY_FAULTS = ("many-keys", "absurd-keys", "text-plain", "off-host-jwks")
+"""Faults whose discovery document is served (a fault of their JWKS or of the document)."""
+
+_JWKS_FAULTS: dict[str, Callable[[], tuple[bytes, str]]] = {
+    "many-keys": lambda: (many_keys_jwks(), "application/json"),
+    "absurd-keys": lambda: (absurd_keys_jwks(), "application/json"),
+    "text-plain": lambda: (b'{"keys": []}', "text/plain"),
+    "off-host-jwks": lambda: (b'{"keys": []}', "text/plain"),
+}
+
+_FIXED_ANSWERS: dict[str, tuple[int, bytes, str, dict[str, str]]] = {
+    "unavailable": (503, b"{}", "application/json", {"Retry_After": "3600"}),
+    "not-found-html": (404, b"<html><h1>Not Found</h1></html>", "text/html", {}),
+    "invalid-json": (200, b'{"issuer": "x",,}', "application/json", {}),
+    "json-array": (200, b"[1, 2, 3]", "application/json", {}),
+}
+"""Faults answered with one fixed response: (status, body, content type, headers)."""
+
+_ANSWERS: dict[str, Callable[[HostileServer, BaseHTTPRequestHandler], None]] = {
+    "reset": HostileServer._reset,
+    "slow-headers": HostileServer._slow_headers,
+    "drip": HostileServer._drip,
+    "loop": HostileServer._loop,
+    "off-host": HostileServer._off_host,
+    "to-http": HostileServer._to_http,
+    "huge": HostileServer._huge,
+    "huge-chunked": HostileServer._huge_chunked,
+    "gzip-bomb": HostileServer._gzip_bomb,
+}
+"""Faults answered by writing the response as the fault needs it."""
 
 
 class BrokenTlsServer:

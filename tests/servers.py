@@ -33,8 +33,8 @@ class LoopbackServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:
-                return
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002
+                return  # quiet (the signature is http.server's)
 
             def do_GET(self) -> None:
                 outer.requests.append(self.path)
@@ -59,8 +59,8 @@ class LoopbackServer:
                                                        do_handshake_on_connect=False)
                 return connection, address
 
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                return  # a client that gave up (timeout tests) is expected
+            def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ARG002
+                return  # a client that gave up (timeout tests) is expected (socketserver's API)
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever,

@@ -30,7 +30,8 @@ def test_baseline_accepts_expires_and_goes_stale(cli, tmp_path):
         code, out, _ = cli("baseline", "create", ENVIRONMENTS, "-o", str(baseline),
                            "--reason", "migration INFRA-42 in progress", "--expires",
                            "2027-01-31", "--accept-critical")
-        assert code == 0 and "accepted until 2027-01-31" in out
+        assert code == 0
+        assert "accepted until 2027-01-31" in out
         entries = tomllib.loads(baseline.read_text())["accepted"]
         assert {e["reason"] for e in entries} == {"migration INFRA-42 in progress"}
         assert len(entries) >= 10
@@ -49,7 +50,8 @@ def test_baseline_accepts_expires_and_goes_stale(cli, tmp_path):
                            str(baseline), "--now", "2027-02-01T00:00:00Z")
         report = json.loads(out)
         expired = [f for f in report["findings"] if f["rule"] == "DC004"]
-        assert code == 1 and len(expired) >= 8
+        assert code == 1
+        assert len(expired) >= 8
         assert {e["evidence"]["accepted_rule"] for e in expired} >= {"DC010", "DC102", "DC209",
                                                                      "DC501", "DC505"}
         assert not any(f["suppressed"] for f in report["findings"])
@@ -68,7 +70,8 @@ def test_bad_baseline_file_exits_2(cli, tmp_path):
     (tmp_path / "e.toml").write_text(env_toml("e", "https://idp.test/e"))
     code, _, err = cli("check", str(tmp_path / "e.toml"), "--offline", "--baseline",
                        str(tmp_path / "b.toml"))
-    assert code == 2 and "accepted[0].reason: expected a non-empty string" in err
+    assert code == 2
+    assert "accepted[0].reason: expected a non-empty string" in err
 
 
 def test_diff_across_a_real_rotation_and_migration(sandbox, cli, tmp_path):
@@ -119,7 +122,8 @@ def test_check_snapshot_in_runs_the_drift_rules(sandbox, cli, tmp_path):
     _, out, _ = cli("check", str(tmp_path / "dev.toml"), "--format", "json", "--snapshot-in",
                     f"{tmp_path}/old.snap")
     (finding,) = json.loads(out)["findings"]
-    assert finding["rule"] == "DC601" and finding["severity"] == "info"
+    assert finding["rule"] == "DC601"
+    assert finding["severity"] == "info"
     assert finding["evidence"]["added"] == ["dev-rs256-2"]
 
 
@@ -128,17 +132,20 @@ def test_init_writes_a_valid_starter_file(sandbox, cli, tmp_path):
     target.parent.mkdir()
     code, out, _ = cli("init", "--issuer", sandbox.tenant_url("dev"), "--name", "dev", "-o",
                        str(target))
-    assert code == 0 and "starter environment 'dev' written" in out
+    assert code == 0
+    assert "starter environment 'dev' written" in out
     document = tomllib.loads(target.read_text())
     assert document["idp"]["issuer"] == sandbox.tenant_url("dev")
     assert document["idp"]["pinned_kids"] == ["dev-rs256-1"]
     assert document["apis"]["api"]["algorithms"] == ["RS256"]
     assert cli("validate", str(target))[0] == 0
     code, out, _ = cli("check", str(target), "--format", "json")
-    assert code == 0 and json.loads(out)["findings"] == []
+    assert code == 0
+    assert json.loads(out)["findings"] == []
     code, _, err = cli("init", "--issuer", sandbox.tenant_url("dev"), "--name", "dev", "-o",
                        str(target))
-    assert code == 2 and "the file exists" in err
+    assert code == 2
+    assert "the file exists" in err
 
 
 def test_init_takes_the_issuer_the_idp_really_emits(sandbox, cli):
@@ -150,7 +157,8 @@ def test_init_takes_the_issuer_the_idp_really_emits(sandbox, cli):
 
 def test_init_unreachable_issuer_exits_3(cli, closed_port):
     code, _, err = cli("init", "--issuer", f"http://127.0.0.1:{closed_port}/t", "--name", "x")
-    assert code == 3 and "cannot read the discovery document: connection refused" in err
+    assert code == 3
+    assert "cannot read the discovery document: connection refused" in err
 
 
 def test_pre_commit_hook_validates_without_the_variables():

@@ -37,7 +37,8 @@ def test_validate_catches_broken_references_and_non_urls(write, tmp_path, cli, m
     write("envs/bad.toml", _bad(body))
     code, out, err = cli("validate", str(tmp_path / "envs"))
     assert code == 2
-    assert expected in err and "[DC001]" in err
+    assert expected in err
+    assert "[DC001]" in err
     lines = out.splitlines()
     assert any(line.startswith("invalid ") and "bad.toml (bad)" in line for line in lines)
     assert any(line.startswith("ok ") and "good.toml (good)" in line for line in lines)
@@ -69,7 +70,9 @@ def test_check_reports_a_broken_reference_as_a_configuration_error(write, tmp_pa
     write("envs/bad.toml", _bad('[apis.orders]\n[gateways.edge]\nupstream_apis = ["x"]\n'))
     write("envs/good.toml", GOOD)
     code, out, _ = cli("check", str(tmp_path / "envs"), "--offline")
-    assert code == 2 and "upstream_apis[0]" in out and "good" in out
+    assert code == 2
+    assert "upstream_apis[0]" in out
+    assert "good" in out
 
 
 # -- init -------------------------------------------------------------------------------------
@@ -79,8 +82,10 @@ def test_init_writes_no_invented_values_and_no_profile_overrides(sandbox, cli):
     assert code == 0
     document = tomllib.loads(out)
     api = document["apis"]["api"]
-    assert "clock_skew" not in api and "jwks_cache_ttl" not in api
-    assert "tenant" not in document["idp"] and "rotation_overlap" not in document["idp"]
+    assert "clock_skew" not in api
+    assert "jwks_cache_ttl" not in api
+    assert "tenant" not in document["idp"]
+    assert "rotation_overlap" not in document["idp"]
     assert "idp.rotation_overlap" in out  # named as left to fill in
 
 
@@ -106,9 +111,11 @@ def test_schema_command_prints_and_writes_the_schemas(cli, tmp_path):
     from driftcheck.resources import load_schema
 
     code, out, _ = cli("schema")
-    assert code == 0 and json.loads(out) == load_schema("environment.schema.json")
+    assert code == 0
+    assert json.loads(out) == load_schema("environment.schema.json")
     code, out, _ = cli("schema", "--partial", "-o", str(tmp_path / "p.json"))
-    assert code == 0 and "p.json: JSON Schema written" in out
+    assert code == 0
+    assert "p.json: JSON Schema written" in out
     partial = json.loads((tmp_path / "p.json").read_text())
     assert '"required": [' not in json.dumps(partial, indent=1)
     assert partial["properties"].keys() == load_schema("environment.schema.json")[
@@ -164,15 +171,19 @@ def test_baseline_create_counts_refuses_overwrite_and_past_expiry(cli, tmp_path,
     target = tmp_path / "baseline.toml"
     code, out, _ = cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
                        "--reason", "r")
-    assert code == 0 and "2 finding(s) accepted until" in out and "(2 high)" in out
+    assert code == 0
+    assert "2 finding(s) accepted until" in out
+    assert "(2 high)" in out
     code, _, err = cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
                        "--reason", "r")
-    assert code == 2 and "the file exists (use --force to replace it)" in err
+    assert code == 2
+    assert "the file exists (use --force to replace it)" in err
     assert cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
                "--reason", "r", "--force")[0] == 0
     code, _, err = cli("baseline", "create", str(folder), "--select", "DC502", "-o",
                        str(tmp_path / "new.toml"), "--reason", "r", "--expires", "2020-01-01")
-    assert code == 2 and "the date is in the past" in err
+    assert code == 2
+    assert "the date is in the past" in err
     assert not (tmp_path / "new.toml").exists()
 
 
@@ -181,11 +192,14 @@ def test_baseline_create_accepts_critical_findings_only_when_told(cli, tmp_path,
     target = tmp_path / "baseline.toml"
     code, _, err = cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
                        "--reason", "r")
-    assert code == 2 and "2 critical finding(s) (DC502 in a, DC502 in b)" in err
-    assert "--accept-critical" in err and not target.exists()
+    assert code == 2
+    assert "2 critical finding(s) (DC502 in a, DC502 in b)" in err
+    assert "--accept-critical" in err
+    assert not target.exists()
     code, out, _ = cli("baseline", "create", str(folder), "--select", "DC502", "-o", str(target),
                        "--reason", "r", "--accept-critical")
-    assert code == 0 and "(2 critical)" in out
+    assert code == 0
+    assert "(2 critical)" in out
 
 
 # -- a command that prints the token endpoint's JSON ------------------------------------------

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,7 @@ def test_duration_too_long_to_mean_anything(tmp_path):
                     "of at most 36500d")
 
 
-@pytest.mark.parametrize("body, key", [
+@pytest.mark.parametrize(("body", "key"), [
     ('[tokens.t]\nsource = "file"\npath = "t\\u0000oken"', "tokens.t.path"),
     ('[apis.a]\nalgorithms = ["HS256"]\nsecret_file = "s\\u0000"', "apis.a.secret_file"),
     ('[tokens.t]\nsource = "command"\ncommand = ["echo", "a\\u0000b"]', "tokens.t.command[1]"),
@@ -257,7 +258,7 @@ def test_snapshot_toml_nested_100000_deep(tmp_path):
     assert "deep.toml: invalid TOML: nested too deeply" in result.stderr
 
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ('version = "1"\naccepted = 1\n', "accepted: expected an array of tables"),
     ('version = "1"\n[[accepted]]\nfingerprint = "f"\nreason = "r"\nexpires = 2030-01-01\n'
      "rule." + "x." * 3000 + "y = 1\n", "accepted[0].rule: expected a string"),
@@ -282,7 +283,7 @@ def test_snapshot_and_baseline_that_are_not_regular_files(tmp_path, fifo, cli):
             assert f"{special}: cannot read the {what}: {reason}, not a regular file" in err
 
 
-@pytest.mark.parametrize("flag, value", [
+@pytest.mark.parametrize(("flag", "value"), [
     ("--now", "nan"), ("--now", "inf"), ("--now", "-inf"), ("--now", "1e300"),
     ("--timeout", "nan"), ("--timeout", "inf"), ("--timeout", "-1"), ("--timeout", "0"),
 ])
@@ -464,12 +465,14 @@ def test_a_failing_source_or_environment_is_reported_as_itself(sandbox, tmp_path
     observations, _ = asyncio.run(live.collect_live_async(environments))
     dev = {t.name: t for t in observations.environments["dev"].tokens}
     assert dev["broken"].failure == "token source env failed: ValueError"
-    assert dev["fine"].failure is None and dev["fine"].fingerprint is not None
+    assert dev["fine"].failure is None
+    assert dev["fine"].fingerprint is not None
     staging = observations.environments["staging"]
     assert {t.failure for t in staging.tokens} == {
         "collecting this environment failed: RuntimeError"}
     discovery = observations.response(staging.discovery_url)
-    assert discovery is not None and discovery.failure is not None
+    assert discovery is not None
+    assert discovery.failure is not None
     assert discovery.failure.kind == "collect-error"
 
 
@@ -502,7 +505,7 @@ def _command_environment(tmp_path: Path, script: str, timeout: str = "30s") -> P
     return pid_file
 
 
-@pytest.mark.parametrize("script, timeout, failure", [
+@pytest.mark.parametrize(("script", "timeout", "failure"), [
     # Times out: the command and its child are ended.
     ("sleep 300 & echo $! > {pid}; wait", "1s", "did not finish within 1 s"),
     # Exits at once, leaving a child that holds its output open.
@@ -641,43 +644,64 @@ ENTRY = st.one_of(
 )
 
 
+@dataclass(frozen=True)
+class _Spot:
+    """Where one entry of a generated tree is written: `file` in folder `where` under `root`."""
+
+    root: Path
+    where: Path
+    index: int
+
+    @property
+    def file(self) -> Path:
+        return self.where / f"f{self.index}.toml"
+
+
+def _write_unreadable_folder(spot: _Spot, _payload: Any) -> Path:
+    inside = spot.where / f"locked{spot.index}"
+    inside.mkdir()
+    (inside / "x.toml").write_text(bad(f"u{spot.index}"))
+    inside.chmod(0)
+    return inside
+
+
+def _write_extends_special(spot: _Spot, payload: str) -> None:
+    where, file, index = spot.where, spot.file, spot.index
+    target = {"/dev/zero": "_zero.toml", "fifo": "_fifo.toml", "self": file.name}
+    defaults = where / target[payload]
+    if payload == "/dev/zero" and not defaults.exists():
+        defaults.symlink_to("/dev/zero")
+    elif payload == "fifo" and not defaults.exists():
+        os.mkfifo(defaults)
+    if payload == "self":
+        file.write_text(bad(f"s{index}", extends=f"_{index}.toml"))
+        (where / f"_{index}.toml").write_text(f'extends = "_{index}.toml"\n')
+    else:
+        file.write_text(bad(f"s{index}", extends=target[payload]))
+
+
+_WRITERS: dict[str, Callable[[_Spot, Any], object]] = {
+    "valid": lambda spot, _payload: spot.file.write_text(bad(f"e{spot.index}")),
+    "bytes": lambda spot, payload: spot.file.write_bytes(payload),
+    "document": lambda spot, payload: spot.file.write_text(payload),
+    "fifo": lambda spot, _payload: os.mkfifo(spot.file),
+    "dev-zero-link": lambda spot, _payload: spot.file.symlink_to("/dev/zero"),
+    "loop-link": lambda spot, _payload: (spot.where / f"loop{spot.index}").symlink_to(spot.root),
+    "unreadable-folder": _write_unreadable_folder,
+    "extends-special": _write_extends_special,
+}
+"""How each kind of ENTRY is written; a writer that returns a Path locked that folder."""
+
+
 def _build_tree(root: Path, entries: list[tuple[list[str], tuple[str, Any]]]) -> list[Path]:
     """Write the entries; return the folders to chmod back before clean-up."""
     locked = []
     for index, (folders, (kind, payload)) in enumerate(entries):
         where = root.joinpath(*folders)
         where.mkdir(parents=True, exist_ok=True)
-        file = where / f"f{index}.toml"
-        if kind == "valid":
-            file.write_text(bad(f"e{index}"))
-        elif kind == "bytes":
-            file.write_bytes(payload)
-        elif kind == "document":
-            file.write_text(payload)
-        elif kind == "fifo":
-            os.mkfifo(file)
-        elif kind == "dev-zero-link":
-            file.symlink_to("/dev/zero")
-        elif kind == "loop-link":
-            (where / f"loop{index}").symlink_to(root)
-        elif kind == "unreadable-folder":
-            inside = where / f"locked{index}"
-            inside.mkdir()
-            (inside / "x.toml").write_text(bad(f"u{index}"))
-            inside.chmod(0)
-            locked.append(inside)
-        elif kind == "extends-special":
-            target = {"/dev/zero": "_zero.toml", "fifo": "_fifo.toml", "self": file.name}
-            defaults = where / target[payload]
-            if payload == "/dev/zero" and not defaults.exists():
-                defaults.symlink_to("/dev/zero")
-            elif payload == "fifo" and not defaults.exists():
-                os.mkfifo(defaults)
-            if payload == "self":
-                file.write_text(bad(f"s{index}", extends=f"_{index}.toml"))
-                (where / f"_{index}.toml").write_text(f'extends = "_{index}.toml"\n')
-            else:
-                file.write_text(bad(f"s{index}", extends=target[payload]))
+        written = _WRITERS[kind](_Spot(root, where, index), payload)
+        if isinstance(written, Path):
+            locked.append(written)
     return locked
 
 
@@ -717,9 +741,11 @@ def test_any_duration_is_seconds_or_a_value_error(text):
     from driftcheck.durations import MAX_DURATION, parse_duration
 
     try:
-        seconds = parse_duration(text)
+        seconds, error = parse_duration(text), ""
     except ValueError as exc:
-        assert "at most 36500d" in str(exc)
+        seconds, error = 0, str(exc)
+    if error:
+        assert "at most 36500d" in error
     else:
         assert 0 <= seconds <= MAX_DURATION
 
@@ -733,11 +759,14 @@ def test_any_now_is_a_time_or_a_usage_error(number):
     from driftcheck.errors import UsageError
 
     try:
-        now = _parse_now(str(number))
+        now, error = _parse_now(str(number)), ""
     except UsageError as exc:
-        assert str(exc).startswith(f"--now {str(number)!r}: expected")
+        now, error = None, str(exc)
+    if error:
+        assert error.startswith(f"--now {str(number)!r}: expected")
     else:
-        assert now is not None and math.isfinite(now)
+        assert now is not None
+        assert math.isfinite(now)
 
 
 NESTED = st.recursive(st.integers() | st.text(max_size=5),

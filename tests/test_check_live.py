@@ -50,8 +50,10 @@ def test_trailing_slash_is_dc102_with_marked_difference(sandbox, tmp_path, cli):
                                                                 sandbox.tenant_url("staging"))))
     assert code == 1
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC102" and finding["slug"] == "issuer-trailing-slash"
-    assert finding["step"] == "discovery" and finding["component"] == "idp"
+    assert finding["rule"] == "DC102"
+    assert finding["slug"] == "issuer-trailing-slash"
+    assert finding["step"] == "discovery"
+    assert finding["component"] == "idp"
     assert finding["evidence"]["actual_marked"] == sandbox.tenant_url("staging") + "[/]"
     assert finding["evidence"]["expected"] == sandbox.tenant_url("staging")
     assert finding["key_path"] == "idp.issuer"
@@ -83,7 +85,8 @@ def test_declared_jwks_404_is_dc010_http_status(sandbox, tmp_path, cli):
     assert code == 1
     assert rules_of(report) == ["DC010", "DC106"]  # fetch first, then the declared-vs-discovered
     finding = report["findings"][0]
-    assert finding["rule"] == "DC010" and finding["step"] == "fetch"
+    assert finding["rule"] == "DC010"
+    assert finding["step"] == "fetch"
     assert finding["evidence"] == {"url": sandbox.tenant_url("dev") + "/keys",
                                    "failure": "http-status", "status": 404}
     assert finding["key_path"] == "idp.jwks_uri"
@@ -195,7 +198,8 @@ def test_bad_file_exits_2_and_other_environments_are_still_checked(sandbox, tmp_
     assert rules_of(report, "staging") == ["DC102"]
     (problem,) = [f for f in report["findings"] if f["rule"] == "DC001"]
     assert problem["message"].endswith("broken.toml: idp.issuer: expected a string, got number 42")
-    assert problem["environment"] == "broken" and problem["step"] == "config"
+    assert problem["environment"] == "broken"
+    assert problem["step"] == "config"
     statuses = {e["name"]: e["status"] for e in report["environments"]}
     assert statuses == {"staging": "checked", "broken": "invalid"}
 
@@ -213,7 +217,8 @@ def test_select_ignore_and_fail_on(sandbox, tmp_path, cli):
     _, report, _ = check(tmp_path, cli, files, extra=("--ignore", "DC0,DC1"))
     assert rules_of(report) == []
     code, report, _ = check(tmp_path, cli, files, extra=("--fail-on", "critical"))
-    assert code == 0 and len(report["findings"]) == 3
+    assert code == 0
+    assert len(report["findings"]) == 3
 
 
 def test_env_filter_and_unknown_env(sandbox, tmp_path, cli):
@@ -221,14 +226,16 @@ def test_env_filter_and_unknown_env(sandbox, tmp_path, cli):
     _, report, _ = check(tmp_path, cli, *files, extra=("--env", "prod"))
     assert [e["name"] for e in report["environments"]] == ["prod"]
     code, out, err = cli("check", str(tmp_path / "envs"), "--env", "qa")
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     assert "--env qa: no such environment (known: dev, prod)" in err
 
 
 def test_offline_runs_no_network_rule(closed_port, tmp_path, cli):
     code, report, _ = check(tmp_path, cli, ("x", env_toml("x", f"http://127.0.0.1:{closed_port}")),
                             extra=("--offline",))
-    assert code == 0 and report["findings"] == []
+    assert code == 0
+    assert report["findings"] == []
     assert report["environments"][0]["status"] == "offline"
 
 
@@ -247,7 +254,7 @@ def test_output_files_and_console_are_plain_when_not_a_terminal(sandbox, tmp_pat
     assert (tmp_path / "r.txt").read_text() == out
 
 
-def test_bad_output_flag_is_a_usage_error(tmp_path, cli):
+def test_bad_output_flag_is_a_usage_error(cli):
     code, _, err = cli("check", "--output", "yaml=x.yaml")
     assert code == 2
     assert "--output 'yaml=x.yaml': expected FORMAT=FILE" in err

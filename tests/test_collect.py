@@ -64,7 +64,8 @@ def test_tls_trusted_through_environment_ca_bundle(https_sandbox, ca_file, tmp_p
     assert https_sandbox.url.startswith("https://")
     text = env_toml("x", https_sandbox.tenant_url("dev"), ca_bundle=str(ca_file))
     report = check_json(cli, tmp_path, text)
-    assert report["findings"] == [] and report["summary"]["exit_code"] == 0
+    assert report["findings"] == []
+    assert report["summary"]["exit_code"] == 0
 
 
 def test_tls_ca_bundle_relative_to_the_file(https_sandbox, ca_file, tmp_path, cli):
@@ -107,7 +108,8 @@ def test_missing_ca_bundle_file_is_a_tls_failure(https_sandbox, tmp_path, cli):
     assert failures(report) == ["tls"]
     assert "cannot load CA bundle" in report["findings"][0]["message"]
     code, _, err = cli("check", str(tmp_path / "envs"), "--ca-bundle", "nope.pem")
-    assert code == 2 and "--ca-bundle nope.pem: no such file" in err
+    assert code == 2
+    assert "--ca-bundle nope.pem: no such file" in err
 
 
 def test_dns_failure_through_a_mock_transport(tmp_path):

@@ -76,7 +76,8 @@ def test_spring_profile_file_overrides_base_and_other_profiles_are_skipped(write
     assert value(found, "issuers") == ("https://idp.example.com/prod",)
     assert where(found, "issuers").startswith("app/application-prod.yml:2")
     setting = found.setting("issuers")
-    assert setting is not None and [o.line for o in setting.overrode] == [8]
+    assert setting is not None
+    assert [o.line for o in setting.overrode] == [8]
     assert value(found, "audiences") == ("api://orders-dev",)  # from the base file
     assert where(found, "audiences").startswith("app/application.yml:9")
     assert found.files == ("app/application.yml", "app/application-prod.yml")
@@ -149,7 +150,8 @@ def test_spring_names_spring_boot_3_does_not_bind_change_nothing(write: Write):
     assert value(found, "issuers") == ("https://idp.example.com/dev",)
     assert value(found, "audiences") == ("api://orders-dev",)
     algorithms = found.setting("algorithms")
-    assert algorithms is not None and algorithms.value == ("RS256",)
+    assert algorithms is not None
+    assert algorithms.value == ("RS256",)
     assert algorithms.origin.file is None  # the default: jws-algorithm binds to nothing
     assert sum("not a Spring Boot 3 property" in n for n in found.notes) == 2
 
@@ -179,8 +181,10 @@ def test_spring_defaults_and_checks_left_off(write: Write):
     found = reading(write, "apis.orders", 'kind = "spring-boot"\n'
                     'paths = ["../app/application.yml"]')
     algorithms = found.setting("algorithms")
-    assert algorithms is not None and algorithms.value == ("RS256",)
-    assert algorithms.origin.file is None and "RS256" in str(algorithms.origin)
+    assert algorithms is not None
+    assert algorithms.value == ("RS256",)
+    assert algorithms.origin.file is None
+    assert "RS256" in str(algorithms.origin)
     assert value(found, "clock_skew") == 60.0
     assert {d.check for d in found.disabled} == {"audience", "issuer"}
     assert found.setting("issuers") is None
@@ -415,7 +419,8 @@ def test_istio_rules_audiences_and_authorization_policy(write: Write):
     assert value(found, "issuers") == ("https://idp.example.com/prod",)
     assert value(found, "audiences") == ("api://edge",)
     assert value(found, "jwks_uri") == "https://idp.example.com/prod/keys"
-    assert not found.disabled and not found.problems
+    assert not found.disabled
+    assert not found.problems
 
 
 def test_istio_without_audiences_or_principal_policy(write: Write):
@@ -424,7 +429,8 @@ def test_istio_without_audiences_or_principal_policy(write: Write):
     found = reading(write, "gateways.edge", 'kind = "istio"\npaths = ["../istio/*.yaml"]')
     assert {d.check for d in found.disabled} == {"audience", "principal"}
     audience = next(d for d in found.disabled if d.check == "audience")
-    assert audience.origin.file == "istio/jwt.yaml" and audience.origin.line == 7
+    assert audience.origin.file == "istio/jwt.yaml"
+    assert audience.origin.line == 7
 
 
 def istio_pair(namespace: str, target: str, policy_namespace: str, policy_target: str,
@@ -502,7 +508,8 @@ def test_istio_policy_with_selector_and_target_refs_is_refused(write: Write):
                                        + GATEWAY_REF.format("edge")))
     found = reading(write, "gateways.edge", 'kind = "istio"\npaths = ["../istio/*.yaml"]')
     [problem] = found.problems
-    assert "both selector and targetRefs" in problem.message and problem.line == 15
+    assert "both selector and targetRefs" in problem.message
+    assert problem.line == 15
     assert "principal" in {d.check for d in found.disabled}
 
 
@@ -565,11 +572,12 @@ def test_a_symlink_out_of_the_named_folder_is_not_followed(write: Write, tmp_pat
     assert found.setting("issuers") is None
 
 
-def test_missing_files_oversized_files_and_empty_globs(write: Write, tmp_path: Path):
+def test_missing_files_oversized_files_and_empty_globs(write: Write):
     found = reading(write, "apis.orders", 'kind = "spring-boot"\n'
                     'paths = ["../app/application.yml", "../app/*.properties"]')
     messages = [p.message for p in found.problems]
-    assert "file not found" in messages and "the pattern matches no file" in messages
+    assert "file not found" in messages
+    assert "the pattern matches no file" in messages
     write("app/application.yml", "a: " + "x" * (2 * 1024 * 1024 + 10) + "\n")
     found = reading(write, "apis.orders", 'kind = "spring-boot"\n'
                     'paths = ["../app/application.yml"]')
@@ -612,7 +620,8 @@ static_resources:
 def test_envoy_provider_inside_the_connection_manager(write: Write):
     write("envoy/envoy.yaml", ENVOY)
     found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
-    assert not found.problems and not found.disabled
+    assert not found.problems
+    assert not found.disabled
     assert value(found, "issuers") == ("https://idp.example.com/prod",)
     assert where(found, "issuers").startswith("envoy/envoy.yaml:15")
     assert value(found, "audiences") == ("api://orders",)
@@ -676,7 +685,8 @@ def test_envoy_each_rule_is_judged_with_its_match(write: Write):
     assert where(found, "route_audiences") == (
         "envoy/envoy.yaml:32 (rules[4] (prefix /) provider_and_audiences)")
     route = found.setting("route_issuers")
-    assert route is not None and route.value == ("https://idp.example.com/prod",)
+    assert route is not None
+    assert route.value == ("https://idp.example.com/prod",)
 
 
 def test_envoy_requirement_map_unknown_names_and_unused_providers(write: Write):
@@ -695,7 +705,8 @@ def test_envoy_requirement_map_unknown_names_and_unused_providers(write: Write):
                           requirement_name: strict
 """, staging, requirement_map))
     found = reading(write, "gateways.edge", 'kind = "envoy"\npaths = ["../envoy/envoy.yaml"]')
-    assert not found.problems and not found.disabled
+    assert not found.problems
+    assert not found.disabled
     assert value(found, "issuers") == ("https://idp.example.com/prod",)
     assert any("provider staging" in n and "never verified" in n for n in found.notes)
     write("envoy/envoy.yaml", envoy_rules("""\
@@ -753,7 +764,8 @@ def test_kong_jwt_without_exp_and_default_hs256(write: Write):
     found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
     assert {d.check for d in found.disabled} == {"audience", "exp"}
     algorithms = found.setting("algorithms")
-    assert algorithms is not None and algorithms.value == ("HS256",)
+    assert algorithms is not None
+    assert algorithms.value == ("HS256",)
 
 
 def test_kong_openid_connect(write: Write):
@@ -789,7 +801,8 @@ def test_kong_maximum_expiration_off_by_default_and_at_zero(write: Write):
                                         "claims_to_verify: [exp]\n          "
                                         "maximum_expiration: 0"))
     found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
-    assert found.setting("max_token_age") is None and not found.problems
+    assert found.setting("max_token_age") is None
+    assert not found.problems
     write("kong/kong.yml", KONG)
     found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
     assert found.setting("max_token_age") is None
@@ -807,7 +820,8 @@ def test_kong_maximum_expiration_kong_refuses(write: Write, config: str, message
     write("kong/kong.yml", KONG.replace("claims_to_verify: [exp]", config))
     found = reading(write, "gateways.edge", 'kind = "kong"\npaths = ["../kong/kong.yml"]')
     [problem] = found.problems
-    assert message in problem.message and problem.line == 13
+    assert message in problem.message
+    assert problem.line == 13
     assert found.setting("max_token_age") is None
     assert "exp" not in {d.check for d in found.disabled}  # one cause, one headline
 
@@ -905,14 +919,16 @@ def test_oauth2_proxy_flags_win_over_environment_and_file(write: Write):
     assert value(found, "audiences") == ("proxy-args", "api://a", "api://b", "api://c",
                                          "api://x")
     assert where(found, "audiences") == "k8s/proxy.yaml:18 (args --client-id)"
-    assert not found.disabled and not found.problems
+    assert not found.disabled
+    assert not found.problems
 
 
 def test_oauth2_proxy_bool_flags_as_pflag_reads_them(write: Write):
     found = proxy_args(write, "--insecure-oidc-skip-issuer-verification",
                        "--skip-jwt-bearer-tokens=false")
     [check] = found.disabled
-    assert check.check == "issuer" and str(check.origin) == (
+    assert check.check == "issuer"
+    assert str(check.origin) == (
         "k8s/proxy.yaml:17 (args --insecure-oidc-skip-issuer-verification)")
     assert any("skip_jwt_bearer_tokens is not true" in n for n in found.notes)
     # `--bool value` is not a value for a bool flag: the flag alone is true.
@@ -969,10 +985,13 @@ def test_cloudformation_intrinsics_parse_and_are_reported_unresolved(write: Writ
     assert value(found, "issuers") == ("https://idp.example.com/prod",)
     assert where(found, "issuers").startswith("infra/template.yaml:15")
     [problem] = found.problems
-    assert problem.unresolved and "!Sub" in problem.message and problem.line == 16
+    assert problem.unresolved
+    assert "!Sub" in problem.message
+    assert problem.line == 16
     found = reading(write, "gateways.edge", 'kind = "aws-apigw"\n'
                     'paths = ["../infra/template.yaml"]\nselect = "legacy"')
-    assert value(found, "audiences") == ("api://legacy",) and not found.problems
+    assert value(found, "audiences") == ("api://legacy",)
+    assert not found.problems
     found = reading(write, "gateways.edge", 'kind = "aws-apigw"\n'
                     'paths = ["../infra/template.yaml"]')
     assert "several JWT authorizers" in found.problems[0].message
@@ -1015,13 +1034,15 @@ def test_terraform_variables_from_tfvars_and_unresolved_references(write: Write)
     found = reading(write, "gateways.edge", 'kind = "aws-apigw"\npaths = ["../tf/*.tf"]')
     assert value(found, "issuers") == ("https://idp.example.com/dev",)  # the default
     [problem] = found.problems
-    assert problem.unresolved and problem.line == 18
+    assert problem.unresolved
+    assert problem.line == 18
 
 
 def test_terraform_syntax_error_has_line_and_column(write: Write):
     write("tf/main.tf", 'resource "aws_apigatewayv2_authorizer" "x" {\n  name = \n}\n')
     found = reading(write, "gateways.edge", 'kind = "aws-apigw"\npaths = ["../tf/main.tf"]')
-    assert found.problems[0].line == 2 and found.problems[0].column is not None
+    assert found.problems[0].line == 2
+    assert found.problems[0].column is not None
 
 
 # express-oauth2-jwt-bearer -----------------------------------------------------------------------
@@ -1044,7 +1065,8 @@ def test_express_env_file_and_manifest_override(write: Write):
                     'paths = ["../svc/.env"]\nmanifests = ["../k8s/svc.yaml"]')
     assert value(found, "issuers") == ("https://idp.example.com/prod",)
     setting = found.setting("issuers")
-    assert setting is not None and setting.overrode[0].file == "svc/.env"
+    assert setting is not None
+    assert setting.overrode[0].file == "svc/.env"
     assert value(found, "audiences") == ("api://svc",)
     assert value(found, "algorithms") == ("RS256",)
 
@@ -1091,7 +1113,9 @@ def test_spring_placeholders_resolve_from_the_environment_or_are_reported(write:
     assert value(found, "issuers") == ("https://idp.example.com/realms/shop",)
     assert where(found, "issuers").startswith("app/application.yml:2")
     [problem] = found.problems
-    assert problem.unresolved and problem.line == 3 and "${ORDERS_AUDIENCE}" in problem.message
+    assert problem.unresolved
+    assert problem.line == 3
+    assert "${ORDERS_AUDIENCE}" in problem.message
     assert found.setting("audiences") is None
 
 
@@ -1104,7 +1128,8 @@ def test_dotenv_variable_references_expand_or_are_reported(write: Write):
                     'client_id = "VITE_OIDC_CLIENT_ID" }')
     assert value(found, "authority") == "https://idp.example.com/prod"
     [problem] = found.problems
-    assert problem.unresolved and problem.line == 2
+    assert problem.unresolved
+    assert problem.line == 2
 
 
 def test_aspnetcore_booleans_as_bool_parse_reads_them(write: Write):
@@ -1121,4 +1146,5 @@ def test_aspnetcore_booleans_as_bool_parse_reads_them(write: Write):
     assert value(found, "refetch_on_unknown_kid") is False
     assert value(found, "audiences") == ("api://billing",)
     [problem] = found.problems
-    assert "IncludeErrorDetails" in problem.message and problem.line == 5
+    assert "IncludeErrorDetails" in problem.message
+    assert problem.line == 5

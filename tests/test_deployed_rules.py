@@ -79,7 +79,8 @@ def test_dc409_drift_points_at_the_artifact_line(write: Write, cli: Cli):
     _, report = check(cli, ("prod", environment(
         "prod", "prod", f'issuers = ["{IDP}/prod"]\naudiences = ["api://orders"]')))
     [finding] = [f for f in report["findings"] if f["rule"] == "DC409"]
-    assert finding["file"] == "app/application-prod.yml" and finding["line"] == 7
+    assert finding["file"] == "app/application-prod.yml"
+    assert finding["line"] == 7
     assert finding["evidence"]["declared"] == ["api://orders"]
     assert finding["evidence"]["deployed"] == ["api://orders-prod"]
     assert finding["severity"] == "high"
@@ -100,7 +101,7 @@ def test_dc409_names_a_trailing_slash(write: Write, cli: Cli):
     assert "trailing slash" in finding["message"]
 
 
-def test_deployed_values_stand_in_for_undeclared_ones(write: Write, tmp_path: Path):
+def test_deployed_values_stand_in_for_undeclared_ones(write: Write):
     spring(write, "prod", f"{IDP}/prod", "api://orders-prod")
     write("envs/prod.toml", environment("prod", "prod"))
     loaded = load_environments(["envs"])
@@ -140,7 +141,8 @@ def test_dc410_silent_and_validate_reports_unreadable(write: Write, cli: Cli):
     Path("app/application-prod.yml").unlink()
     code, out, err = cli("validate", "envs")
     assert code == 2
-    assert "[DC410]" in err and "matches no file" in err
+    assert "[DC410]" in err
+    assert "matches no file" in err
     assert "1 deployed artifact problem" in out
 
 
@@ -149,7 +151,8 @@ def test_dc411_high_when_relied_on_medium_otherwise_silent_when_set(write: Write
     _, report = check(cli, ("prod", environment("prod", "prod",
                                                 'audiences = ["api://orders-prod"]')))
     [finding] = [f for f in report["findings"] if f["rule"] == "DC411"]
-    assert finding["severity"] == "high" and finding["evidence"]["relied_on"] is True
+    assert finding["severity"] == "high"
+    assert finding["evidence"]["relied_on"] is True
     _, report = check(cli, ("prod", environment("prod", "prod")))
     [finding] = [f for f in report["findings"] if f["rule"] == "DC411"]
     assert finding["severity"] == "medium"
@@ -165,9 +168,11 @@ def test_dc412_prod_trusting_staging_is_critical_and_not_repeated_as_dc505(write
     _, report = check(cli, ("prod", environment("prod", "prod")),
                       ("staging", environment("staging", "nonprod")))
     [finding] = [f for f in report["findings"] if f["rule"] == "DC412"]
-    assert finding["environment"] == "prod" and finding["severity"] == "critical"
+    assert finding["environment"] == "prod"
+    assert finding["severity"] == "critical"
     assert finding["evidence"]["belongs_to"] == "staging"
-    assert finding["file"] == "app/application-prod.yml" and finding["line"] == 6
+    assert finding["file"] == "app/application-prod.yml"
+    assert finding["line"] == 6
     assert not [f for f in report["findings"] if f["rule"] == "DC505"]
     # Silent when each environment's deployment names its own values.
     spring(write, "prod", f"{IDP}/prod", "api://orders-prod")
@@ -176,7 +181,7 @@ def test_dc412_prod_trusting_staging_is_critical_and_not_repeated_as_dc505(write
     assert "DC412" not in rules(report)
 
 
-def test_snapshot_replays_the_readings_without_the_files(write: Write, cli: Cli):
+def test_snapshot_replays_the_readings_without_the_files(write: Write):
     spring(write, "prod", f"{IDP}/staging")
     spring(write, "staging", f"{IDP}/staging", "api://orders-staging")
     write("envs/prod.toml", environment("prod", "prod"))
@@ -188,7 +193,8 @@ def test_snapshot_replays_the_readings_without_the_files(write: Write, cli: Cli)
     shutil.rmtree("app")
     result = run_check(CheckOptions(paths=["envs"], from_snapshots=["snap.toml"]))
     found = {(f.environment, f.rule) for f in result.findings if f.rule.startswith("DC41")}
-    assert ("prod", "DC412") in found and ("prod", "DC411") in found
+    assert ("prod", "DC412") in found
+    assert ("prod", "DC411") in found
     assert not any(f.rule == "DC410" for f in result.findings)
 
 
@@ -212,8 +218,7 @@ def test_example_repository_finds_exactly_its_deliberate_drifts(cli: Cli,
     ]
 
 
-def test_init_from_deployment_writes_files_check_accepts(cli: Cli, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch):
+def test_init_from_deployment_writes_files_check_accepts(cli: Cli, tmp_path: Path):
     repository = tmp_path / "repo"
     shutil.copytree(ROOT / "examples/deployment", repository,
                     ignore=shutil.ignore_patterns("environments"))
@@ -227,7 +232,8 @@ def test_init_from_deployment_writes_files_check_accepts(cli: Cli, tmp_path: Pat
     assert "not placed: deploy/k8s/overlays/prod/env-patch.yaml: a kustomize input" in out
     prod = Path("generated/prod.toml").read_text()
     assert 'issuer = "https://login.example.com/tenants/prod"' in prod
-    assert 'tier = "prod"' in prod and 'profile = "Production"' in prod
+    assert 'tier = "prod"' in prod
+    assert 'profile = "Production"' in prod
     code, out, err = cli("check", "generated", "--offline", "--format", "json")
     assert code == 1, err  # findings, not a configuration error
     report = json.loads(out)
@@ -236,7 +242,8 @@ def test_init_from_deployment_writes_files_check_accepts(cli: Cli, tmp_path: Pat
     assert not {rule for _, rule in found} & {"DC001", "DC002", "DC410"}
     assert not [f for f in report["findings"] if f["environment"] != "prod"]
     code, _, err = cli("init", "--from-deployment", str(repository), "-o", "generated")
-    assert code == 2 and "exists" in err
+    assert code == 2
+    assert "exists" in err
 
 
 def test_dc411_istio_without_principal_policy_and_kong_without_exp(write: Write, cli: Cli):
@@ -298,7 +305,8 @@ def test_build_time_env_disagreeing_with_the_served_runtime_config(write: Write)
                       deployed=read_deployments(loaded.environments))
     [finding] = [f for f in result.findings if f.rule == "DC409"]
     assert "inlined at build time" in finding.message
-    assert finding.file == "web/.env.production" and finding.line == 1
+    assert finding.file == "web/.env.production"
+    assert finding.line == 1
     assert finding.evidence["runtime"] == f"{IDP}/staging"
 
 
@@ -329,7 +337,9 @@ def test_dc410_low_for_a_value_decided_at_deploy_time_and_for_an_alias_bomb(writ
     found = [(f["component"], f["severity"], f["message"]) for f in report["findings"]
              if f["rule"] == "DC410"]
     [(_, severity, message)] = [f for f in found if f[0] == "gateways.reports"]
-    assert severity == "low" and "var.issuer" in message and "not compared" in message
+    assert severity == "low"
+    assert "var.issuer" in message
+    assert "not compared" in message
     edge = [f for f in found if f[0] == "gateways.edge"]
     assert all(severity == "high" for _, severity, _ in edge)
     assert any("alias expansion" in message for _, _, message in edge)
@@ -403,9 +413,11 @@ def test_dc413_gateway_refuses_tokens_longer_than_maximum_expiration(
     assert bool(found) == fires
     if fires:
         [finding] = found
-        assert finding["step"] == "time" and finding["component"] == "tokens.probe"
+        assert finding["step"] == "time"
+        assert finding["component"] == "tokens.probe"
         assert (finding["file"], finding["line"]) == ("kong/kong.yml", 6)
-        assert "exceeds 1 h" in finding["message"] and "first 1 h" in finding["message"]
+        assert "exceeds 1 h" in finding["message"]
+        assert "first 1 h" in finding["message"]
     [token] = report["environments"][0]["tokens"]
     assert token["steps"]["time"] == ("fail" if fires else "pass")
 
@@ -444,7 +456,8 @@ def test_dc412_kong_extra_jwks_uri_of_another_environment(write: Write, cli: Cli
     _, report = check(cli, ("prod", kong("prod", f"{IDP}/staging/keys")),
                       ("staging", kong("staging", f"{IDP}/staging/keys")))
     [finding] = [f for f in report["findings"] if f["rule"] == "DC412"]
-    assert finding["environment"] == "prod" and finding["severity"] == "critical"
+    assert finding["environment"] == "prod"
+    assert finding["severity"] == "critical"
     assert finding["evidence"]["field"] == "extra_jwks_uris"
     assert (finding["file"], finding["line"]) == ("kong/prod.yml", 6)
     _, report = check(cli, ("prod", kong("prod", f"{IDP}/prod/keys")),
@@ -476,7 +489,8 @@ def test_oauth2_proxy_args_decide_dc409_and_dc411(write: Write, cli: Cli):
     manifest(f"--oidc-issuer-url={IDP}/prod", "--insecure-oidc-skip-issuer-verification")
     _, report = check(cli, ("prod", prod))
     [finding] = [f for f in report["findings"] if f["rule"] == "DC411"]
-    assert finding["evidence"]["check"] == "issuer" and finding["line"] == 13
+    assert finding["evidence"]["check"] == "issuer"
+    assert finding["line"] == 13
     assert "DC409" not in rules(report)  # the flag overrides the staging variable
     manifest("--oidc-issuer-url", f"{IDP}/staging",
              "--insecure-oidc-skip-issuer-verification=false")
@@ -565,11 +579,13 @@ def test_envoy_routes_dc411_and_dc412_per_rule(write: Write, cli: Cli):
                       ("staging", envoy_env("staging", "")))
     [crossover] = [f for f in report["findings"] if f["rule"] == "DC412"
                    and f["environment"] == "prod"]
-    assert crossover["severity"] == "critical" and crossover["line"] == 26
+    assert crossover["severity"] == "critical"
+    assert crossover["line"] == 26
     assert "rules[0] (prefix /admin) requires staging" in crossover["message"]
     [open_route] = [f for f in report["findings"] if f["rule"] == "DC411"
                     and f["environment"] == "prod"]
-    assert open_route["line"] == 28 and "rules[1] (prefix /)" in open_route["message"]
+    assert open_route["line"] == 28
+    assert "rules[1] (prefix /)" in open_route["message"]
     # Silent: every route requires this environment's provider (staging's is defined but
     # required by no rule).
     closed = """\

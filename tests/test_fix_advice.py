@@ -49,7 +49,8 @@ def test_every_profile_names_every_setting_with_a_source():
     for profile in profiles().values():
         for aspect in ASPECTS.values():
             sourced = getattr(profile, aspect.setting)
-            assert isinstance(sourced, Sourced) and sourced.source, (profile.name, aspect)
+            assert isinstance(sourced, Sourced), (profile.name, aspect)
+            assert sourced.source, (profile.name, aspect)
     # The default profile's setting is the environment file itself.
     strict = profiles()[DEFAULT_PROFILE]
     assert all(getattr(strict, a.setting).value == "" for a in ASPECTS.values())
@@ -82,11 +83,12 @@ def test_where_to_change_names_the_setting_or_says_there_is_none():
 
 # -- issuers: DC102 (and DC101/DC103 through the same helper), DC309 --------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.issuer-uri"),
     ("microsoft-identitymodel", "TokenValidationParameters.ValidIssuer(s)"),
     ("strict", None)])
-def test_issuer_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_issuer_fixes(sandbox, tmp_path, cli, validator, setting):
     sandbox.set_faults("dev", trailing_slash_issuer=True)
     issuer = sandbox.tenant_url("dev")
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
@@ -100,10 +102,11 @@ def test_issuer_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # n
         if setting:
             assert f"{validator}'s `{setting}` {DEPLOYED}" in fix
         else:
-            assert DEPLOYED not in fix and "'s `" not in fix
+            assert DEPLOYED not in fix
+            assert "'s `" not in fix
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("envoy-jwt-authn", "JwtProvider.issuer"), ("strict", None)])
 def test_another_tenants_issuer_also_names_the_discovery_url(
         sandbox, tmp_path, cli, validator, setting):
@@ -123,8 +126,9 @@ def test_another_tenants_issuer_also_names_the_discovery_url(
         else DEPLOYED not in fix
 
 
+@pytest.mark.usefixtures("secrets")
 def test_a_token_from_another_environment_keeps_the_token_advice(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     """DC309 for staging's token at dev's API: the API's issuers are right, so the fix does
     not tell anyone to add staging's issuer to them."""
     issuer = sandbox.tenant_url("dev")
@@ -138,16 +142,18 @@ def test_a_token_from_another_environment_keeps_the_token_advice(
     other = environment(sandbox, "staging", "")
     report = check(cli, tmp_path, ("dev", text), ("staging", other))
     dc309 = [f for f in report["findings"] if f["rule"] == "DC309" and f["environment"] == "dev"]
-    assert dc309 and all("Set `apis.orders.issuers" not in f["fix"] for f in dc309)
+    assert dc309
+    assert all("Set `apis.orders.issuers" not in f["fix"] for f in dc309)
 
 
 # -- audiences: DC310, DC504, DC505 -----------------------------------------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("microsoft-identitymodel", "TokenValidationParameters.ValidAudience(s)"),
     ("envoy-jwt-authn", "JwtProvider.audiences"),
     ("strict", None)])
-def test_audience_fix(sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_audience_fix(sandbox, tmp_path, cli, validator, setting):
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     text = text.replace('audiences = ["api://orders-dev"]', 'audiences = ["api://orders-v2"]')
     report = check(cli, tmp_path, ("dev", text))
@@ -171,7 +177,7 @@ def _isolated(name: str, validator: str, issuer: str, audience: str) -> str:
         """, tier="prod" if name == "prod" else "nonprod")
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.audiences"),
     ("strict", None)])
 def test_a_graded_shared_audience_names_the_key_and_setting(tmp_path, cli, validator, setting):
@@ -192,10 +198,11 @@ def test_an_info_shared_audience_keeps_the_rules_fix(tmp_path, cli):
                                       "https://idp.example.com/prod", "api://o")),
                    extra=("--offline",))
     for fix in fixes(report, "DC504"):
-        assert "apis.orders.audiences" not in fix and fix.startswith("Give each environment")
+        assert "apis.orders.audiences" not in fix
+        assert fix.startswith("Give each environment")
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.issuer-uri"),
     ("strict", None)])
 def test_crossover_names_the_key_and_setting(sandbox, tmp_path, cli, validator, setting):
@@ -209,8 +216,9 @@ def test_crossover_names_the_key_and_setting(sandbox, tmp_path, cli, validator, 
     assert (f"{validator}'s `{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
+@pytest.mark.usefixtures("secrets")
 def test_a_deployed_value_is_named_with_its_file_and_line(
-        sandbox, secrets, write, tmp_path, cli):  # noqa: F811
+        sandbox, write, tmp_path, cli):
     """dev's Spring Boot file sets staging's issuer; the environment file declares none: the
     fix of dev's token at that API names the key path, Spring's property, and the file and
     line that set it."""
@@ -231,7 +239,8 @@ def test_a_deployed_value_is_named_with_its_file_and_line(
     (fix,) = fixes(report, "DC309")
     assert f'Set `apis.orders.issuers = ["{dev}"]`' in fix
     assert f"spring-security's `{ISSUER_URI}` {DEPLOYED}" in fix
-    assert "(deployed: " in fix and "application-dev.yml:6" in fix
+    assert "(deployed: " in fix
+    assert "application-dev.yml:6" in fix
     # The deployed crossover itself is DC412's (it names the file and line in its message).
     assert [f["file"].endswith("application-dev.yml") for f in report["findings"]
             if f["rule"] == "DC412"] == [True]
@@ -254,7 +263,7 @@ def _layers(validator: str) -> str:
         """)
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("fast-jwt", "createVerifier({ allowedAud })"), ("strict", None)])
 def test_layers_and_frontends_name_each_layers_setting(tmp_path, cli, validator, setting):
     report = check(cli, tmp_path, ("dev", _layers(validator)), extra=("--offline",))
@@ -272,11 +281,12 @@ def test_layers_and_frontends_name_each_layers_setting(tmp_path, cli, validator,
 
 # -- clocks and lifetimes: DC307, DC701, DC306, DC406, DC314 ----------------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("envoy-jwt-authn", "JwtProvider.clock_skew_seconds"),
     ("pyjwt", "jwt.decode(..., leeway=...)"),
     ("strict", None)])
-def test_clock_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_clock_fixes(sandbox, tmp_path, cli, validator, setting):
     sandbox.set_faults("dev", clock_offset=150)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     report = check(cli, tmp_path, ("dev", text))
@@ -289,28 +299,32 @@ def test_clock_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # no
             assert DEPLOYED not in fix, rule
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("panva-jose", "jwtVerify options.clockTolerance"), ("strict", None)])
+@pytest.mark.usefixtures("secrets")
 def test_a_token_expired_in_use_names_the_skew_setting(
-        sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, setting):
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     report = check(cli, tmp_path, ("dev", text), extra=("--now", str(int(time.time()) + 7200)))
     (fix,) = fixes(report, "DC306")
     assert fix.startswith("Request a new token before it expires")
-    assert "`apis.orders.clock_skew`" in fix and "access-token lifetime" not in fix
+    assert "`apis.orders.clock_skew`" in fix
+    assert "access-token lifetime" not in fix
     assert (f"`{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
-def test_a_token_issued_expired_keeps_the_idp_advice(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_a_token_issued_expired_keeps_the_idp_advice(sandbox, tmp_path, cli):
     sandbox.set_faults("dev", expired_tokens=True)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), "panva-jose")
     assert fixes(check(cli, tmp_path, ("dev", text)), "DC306") == [ISSUED_EXPIRED_FIX]
 
 
-@pytest.mark.parametrize("validator, skew, setting", [
+@pytest.mark.parametrize(("validator", "skew", "setting"), [
     ("pyjwt", None, "jwt.decode(..., leeway=...)"), ("strict", '"0s"', None)])
+@pytest.mark.usefixtures("secrets")
 def test_a_zero_skew_names_the_skew_setting(
-        sandbox, secrets, tmp_path, cli, validator, skew, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, skew, setting):
     sandbox.set_faults("dev", token_lifetime=300)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator,
                           drop_skew=True)
@@ -321,10 +335,11 @@ def test_a_zero_skew_names_the_skew_setting(
     assert (f"`{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("panva-jose", "jwtVerify options.maxTokenAge"), ("strict", None)])
+@pytest.mark.usefixtures("secrets")
 def test_a_token_outliving_max_token_age_names_the_setting(
-        sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, setting):
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     text = text.replace('accepts = "access"\n', 'accepts = "access"\nmax_token_age = "5m"\n')
     (fix,) = fixes(check(cli, tmp_path, ("dev", text)), "DC314")
@@ -335,9 +350,10 @@ def test_a_token_outliving_max_token_age_names_the_setting(
 
 # -- keys: DC209, DC211, DC106 ----------------------------------------------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("envoy-jwt-authn", "JwtProvider.remote_jwks.cache_duration"), ("strict", None)])
-def test_key_set_cache_fixes(sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_key_set_cache_fixes(sandbox, tmp_path, cli, validator, setting):
     sandbox.set_faults("dev", jwks_max_age=60)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     if not setting:
@@ -348,15 +364,17 @@ def test_key_set_cache_fixes(sandbox, secrets, tmp_path, cli, validator, setting
     assert len(dc209) == 1
     (dc211,) = fixes(report, "DC211")
     for fix in (dc209[0], dc211):
-        assert "`idp.rotation_overlap`" in fix and "`apis.orders.jwks_cache_ttl`" in fix
+        assert "`idp.rotation_overlap`" in fix
+        assert "`apis.orders.jwks_cache_ttl`" in fix
         assert (f"`{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.jwk-set-uri"),
     ("strict", None)])
+@pytest.mark.usefixtures("secrets")
 def test_a_pinned_jwks_uri_names_the_setting(
-        sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, setting):
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     old = sandbox.tenant_url("staging") + "/jwks"
     (fix,) = fixes(check(cli, tmp_path, ("dev", in_idp(text, f'jwks_uri = "{old}"'))), "DC106")
@@ -367,10 +385,11 @@ def test_a_pinned_jwks_uri_names_the_setting(
 
 # -- token type: DC312 ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("panva-jose", "jwtVerify options.typ"), ("strict", None)])
+@pytest.mark.usefixtures("secrets")
 def test_an_id_token_names_the_typ_setting(
-        sandbox, secrets, tmp_path, cli, validator, setting):  # noqa: F811
+        sandbox, tmp_path, cli, validator, setting):
     sandbox.set_faults("dev", id_tokens=True)
     text = with_validator(environment(sandbox, "dev", client_credentials("dev")), validator)
     (fix,) = fixes(check(cli, tmp_path, ("dev", text)), "DC312")
@@ -405,21 +424,22 @@ def _drift(sandbox, cli, tmp_path, validator: str, **faults: Any) -> dict[str, A
     return report
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.issuer-uri"),
     ("strict", None)])
 def test_an_issuer_change_names_every_key(sandbox, cli, tmp_path, validator, setting):
     report = _drift(sandbox, cli, tmp_path, validator, trailing_slash_issuer=True)
     (fix,) = fixes(report, "DC602")
     assert f'Set `idp.issuer = "{sandbox.tenant_url("dev")}/"`' in fix
-    assert "the same in `apis.orders.issuers`" in fix and fix.endswith("revert the IdP change.")
+    assert "the same in `apis.orders.issuers`" in fix
+    assert fix.endswith("revert the IdP change.")
     assert (f"{validator}'s `{setting}` {DEPLOYED}" in fix) if setting else DEPLOYED not in fix
     assert [f["fix"] for f in report["bare"] if f["rule"] == "DC602"] == [
         "Update every API's and gateway's accepted issuers (and idp.issuer) to the new value, "
         "or revert the IdP change."]
 
 
-@pytest.mark.parametrize("validator, setting", [
+@pytest.mark.parametrize(("validator", "setting"), [
     ("spring-security", "spring.security.oauth2.resourceserver.jwt.jws-algorithms"),
     ("strict", None)])
 def test_an_algorithm_change_names_every_list(sandbox, cli, tmp_path, validator, setting):

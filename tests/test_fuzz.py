@@ -111,7 +111,9 @@ def test_key_confusion_never_uses_the_public_key_as_a_secret():
     forged = f"{signing_input}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
     token = observe(forged)
     assert token.header["alg"] == "HS256"
-    assert token.verified_by == () and token.checked_keys == () and token.hmac is None
+    assert token.verified_by == ()
+    assert token.checked_keys == ()
+    assert token.hmac is None
 
 
 @pytest.mark.parametrize("kid", ["../../etc/passwd", "' OR 1=1 --", "http://evil.test/k",
@@ -125,7 +127,8 @@ def test_hostile_kids_are_data_only(kid, sandbox, static_server, tmp_path, cli, 
         '[tokens.p]\nsource = "env"\nenv = "PROBE"\n')
     _code, out, _ = cli("check", str(tmp_path / "e.toml"), "--format", "json")
     rules = {f["rule"] for f in json.loads(out)["findings"]}
-    assert "DC304" in rules and "DC313" in rules
+    assert "DC304" in rules
+    assert "DC313" in rules
     assert static_server.requests == []
     assert set(sandbox.requests) == {"GET /tenants/dev/.well-known/openid-configuration",
                                      "GET /tenants/dev/jwks"}
@@ -157,7 +160,7 @@ def test_random_toml_never_raises(tmp_path_factory, text):
     ids=["deep-nesting", "many-tables", "1mb-string", "huge-array", "variable-loop", "binary",
          "unterminated"],
 )
-def test_hostile_files_exit_2_or_load(text, tmp_path, cli, capsys):
+def test_hostile_files_exit_2_or_load(text, tmp_path, cli):
     (tmp_path / "x.toml").write_text(text)
     code, out, err = cli("validate", str(tmp_path / "x.toml"))
     assert code in (0, 2)
@@ -224,7 +227,8 @@ def test_numbers_json_does_not_have_make_the_token_malformed(constant):
     # validators refuses them): the payload is not JSON, and the token is malformed.
     token = _with_payload(f'{{"exp": {constant}}}')
     assert token.claims is None
-    assert token.fatal is not None and token.fatal.kind == "not-json"
+    assert token.fatal is not None
+    assert token.fatal.kind == "not-json"
     assert constant in token.fatal.detail
 
 
@@ -232,7 +236,8 @@ def test_a_number_no_date_can_hold_is_kept_exactly_and_never_expires():
     from driftcheck.rules import run_rules
 
     token = _with_payload('{"exp": 1' + "0" * 400 + "}")
-    assert token.fatal is None and token.claims == {"exp": 10 ** 400}  # no float rounding
+    assert token.fatal is None
+    assert token.claims == {"exp": 10 ** 400}
     findings = run_rules(_pipeline_context(token))
     assert all(f.message for f in findings)
     # Every validator compares it with now and lets it through: not expired, not early.

@@ -57,7 +57,7 @@ def tls() -> tuple[trustme.CA, ssl.SSLContext, ssl.SSLContext]:
     return ca, good, wrong
 
 
-def test_fault_matrix(sandbox, static_server, closed_port, tls, tmp_path, capsys):
+def test_fault_matrix(sandbox, closed_port, tls, tmp_path, capsys):
     ca, good_tls, wrong_tls = tls
     ca_file = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
@@ -103,7 +103,8 @@ def test_fault_matrix(sandbox, static_server, closed_port, tls, tmp_path, capsys
             rows.append((fault, f"{first.rule} {first.evidence.get('failure', first.slug)}",
                          f"{seconds(fault):.2f} s", detail[:100]))
     healthy = next(s for s in result.environments if s.name == "healthy")
-    assert healthy.state == "checked" and healthy.findings == 0
+    assert healthy.state == "checked"
+    assert healthy.findings == 0
     # The servers the refused targets point at received nothing.
     assert not {"/elsewhere", "/stolen-keys", "/plain"} & set(plain.requests)
     with capsys.disabled():
@@ -127,7 +128,8 @@ def test_off_host_jwks_and_token_endpoint_are_never_contacted(static_server, tmp
     report = json.loads(out)
     assert static_server.requests == ["/t/.well-known/openid-configuration"]
     messages = " ".join(f["message"] for f in report["findings"])
-    assert "off-host-url" in messages and "not fetched" in messages
+    assert "off-host-url" in messages
+    assert "not fetched" in messages
     assert "token_endpoint http://localhost" in messages
     # A bare host stands for its default ports: the other port stays refused.
     (tmp_path / "x.toml").write_text(env_toml("x", issuer, allowed_hosts=["localhost"]))

@@ -202,8 +202,10 @@ def test_userinfo_in_a_configured_url_is_refused(cli, tmp_path, static_server):
     issuer = static_server.url.replace("http://", "http://me:Pw0rd1@") + "/t"
     (tmp_path / "x.toml").write_text(env_toml("x", issuer))
     code, out, err = cli("check", str(tmp_path / "x.toml"), "--format", "json")
-    assert code == 2 and static_server.requests == []
-    assert "idp.issuer" in out and "user information" in out
+    assert code == 2
+    assert static_server.requests == []
+    assert "idp.issuer" in out
+    assert "user information" in out
     assert "Pw0rd1" not in out + err
 
 
@@ -252,7 +254,8 @@ def test_a_substituted_secret_name_is_never_printed(cli, tmp_path, monkeypatch, 
         '[tokens.p]\nsource = "client_credentials"\nclient_id = "c"\n'
         'client_secret_env = "${SECRET}"\n'))
     code, out, err = cli("validate", str(tmp_path / "x.toml"))
-    assert code == 2 and "tokens.p.client_secret_env" in err
+    assert code == 2
+    assert "tokens.p.client_secret_env" in err
     texts = [out, err]
     for fmt in FORMATS:
         code, out, err = cli("check", str(tmp_path / "x.toml"), "--format", fmt)
@@ -269,7 +272,9 @@ def test_escape_sequences_from_servers_are_shown_not_obeyed(static_server, cli, 
     (tmp_path / "x.toml").write_text(env_toml("x", static_server.url + "/t"))
     for fmt in ("console", "markdown", "github", "junit"):
         _code, out, _err = cli("check", str(tmp_path / "x.toml"), "--format", fmt)
-        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, fmt
+        assert "\x1b" not in out, fmt
+        assert "\x07" not in out, fmt
+        assert "\u202e" not in out, fmt
         assert "x1b]0;pwned" in out, fmt  # shown as an escape (Markdown doubles the backslash)
     _code, out, _err = cli("check", str(tmp_path / "x.toml"), "--format", "json")
     assert "\x1b]0;pwned" in json.dumps(json.loads(out)["findings"], ensure_ascii=False) or \
@@ -326,7 +331,8 @@ def test_a_file_size_limit_leaves_the_previous_file_and_prints_the_report(tmp_pa
     assert process.returncode == 2
     assert report.read_text() == "PREVIOUS"
     assert "## driftcheck" in out[:4096]  # the report itself still came out first
-    assert f"{report}: cannot write the json report" in err and "Traceback" not in err
+    assert f"{report}: cannot write the json report" in err
+    assert "Traceback" not in err
 
 
 def test_a_failing_snapshot_out_does_not_hide_the_report(sandbox, cli, tmp_path):
@@ -337,7 +343,8 @@ def test_a_failing_snapshot_out_does_not_hide_the_report(sandbox, cli, tmp_path)
                          "--snapshot-out", str(not_a_folder / "snap.toml"))
     assert code == 2
     assert json.loads(out)["environments"][0]["status"] == "checked"
-    assert "--snapshot-out" in err and "cannot write the snapshot" in err
+    assert "--snapshot-out" in err
+    assert "cannot write the snapshot" in err
 
 
 @pytest.mark.parametrize("command", [
@@ -349,7 +356,9 @@ def test_unwritable_targets_are_clear_errors(cli, tmp_path, sandbox, command):
     (tmp_path / "file").write_text("")  # a file where a folder should be
     args = [a.format(issuer=sandbox.tenant_url("dev"), target=target) for a in command]
     code, _out, err = cli(*args)
-    assert code == 2 and "cannot write" in err and "Traceback" not in err
+    assert code == 2
+    assert "cannot write" in err
+    assert "Traceback" not in err
 
 
 # Untrusted mode.
@@ -380,7 +389,8 @@ def test_untrusted_files_run_no_command_and_read_only_listed_variables(static_se
     (folder / "a.toml").write_text((folder / "a.toml").read_text().replace("/${CI_SECRET}", ""))
     _code, out, err = cli("check", str(folder), "--format", "json", "--untrusted",
                           "--allow-env", "ALLOWED_TOKEN")
-    assert not marker.exists() and "/t/token" not in static_server.requests
+    assert not marker.exists()
+    assert "/t/token" not in static_server.requests
     messages = {f["component"]: f["message"] for f in json.loads(out)["findings"]
                 if f["rule"] == "DC301"}
     assert "runs no commands" in messages["tokens.cmd"]
@@ -397,7 +407,9 @@ def test_untrusted_files_read_no_file_outside_the_checked_folders(cli, tmp_path)
         "a", "https://idp.example.test/t",
         '[tokens.f]\nsource = "file"\npath = "../outside.txt"\n'))
     code, _out, err = cli("validate", str(folder), "--untrusted")
-    assert code == 2 and "tokens.f.path" in err and "outside the folders" in err
+    assert code == 2
+    assert "tokens.f.path" in err
+    assert "outside the folders" in err
     code, _out, err = cli("validate", str(folder))
     assert code == 0, err
     # Inside the checked folder but in a .git folder (a checkout's credentials live there).
@@ -406,12 +418,14 @@ def test_untrusted_files_read_no_file_outside_the_checked_folders(cli, tmp_path)
     (folder / "a.toml").write_text((folder / "a.toml").read_text().replace(
         "../outside.txt", ".git/config"))
     code, _out, err = cli("validate", str(folder), "--untrusted")
-    assert code == 2 and "tokens.f.path" in err
+    assert code == 2
+    assert "tokens.f.path" in err
 
 
 def test_allow_env_without_untrusted_is_a_usage_error(cli, tmp_path):
     code, _out, err = cli("validate", str(tmp_path), "--allow-env", "X")
-    assert code == 2 and "--untrusted" in err
+    assert code == 2
+    assert "--untrusted" in err
 
 
 def test_action_uses_untrusted_mode_on_pull_requests(tmp_path):
@@ -467,4 +481,5 @@ def test_the_audit_page_shows_the_demo_probes_in_its_grid(cli, tmp_path):
     finally:
         sandbox.stop()
     page = (tmp_path / "page.html").read_text()
-    assert "own token" in page and "alg none" in page  # the grid, filled by the probes
+    assert "own token" in page
+    assert "alg none" in page

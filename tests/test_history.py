@@ -49,9 +49,11 @@ def test_history_console_shows_rotation_and_too_short_overlap(sandbox, cli, tmp_
     assert "kid 'dev-rs256-1' retired, replaced by 'dev-rs256-2'" in text
     assert "declared rotation_overlap 24 h" in text
     assert "shorter than rotation_overlap" in text
-    assert "prod-rs256-1" in out and text.count("rotation:") == 1  # prod: no rotation
+    assert "prod-rs256-1" in out
+    assert text.count("rotation:") == 1
     page = DomIndex((tmp_path / "history.html").read_text(encoding="utf-8"))
-    assert "Key timeline" in page.headings and "Summary" not in page.headings
+    assert "Key timeline" in page.headings
+    assert "Summary" not in page.headings
     assert "⚠ shorter than rotation_overlap" in page.all_text
 
 
@@ -59,7 +61,8 @@ def test_history_without_a_declared_overlap_or_with_a_met_one_stays_quiet(sandbo
                                                                           tmp_path):
     folder, snapshots = rotation_series(sandbox, cli, tmp_path)
     code, out, _err = cli("history", *snapshots)
-    assert code == 0 and "retired, replaced by" in out
+    assert code == 0
+    assert "retired, replaced by" in out
     assert "shorter than" not in out  # nothing declared: nothing to judge against
     write_environments(sandbox, folder, overlap="1ms")
     code, out, _err = cli("history", *snapshots, "--path", str(folder))
@@ -77,7 +80,8 @@ def test_history_names_keys_shared_across_environments(sandbox, cli, tmp_path):
     page = DomIndex(out)
     assert "Keys published by more than one environment" in page.all_text
     assert "is published by dev, prod" in page.all_text
-    assert "shared with prod" in page.all_text and "shared with dev" in page.all_text
+    assert "shared with prod" in page.all_text
+    assert "shared with dev" in page.all_text
 
 
 def test_check_with_repeated_snapshot_in_draws_the_timeline(sandbox, cli, tmp_path):
@@ -89,7 +93,8 @@ def test_check_with_repeated_snapshot_in_draws_the_timeline(sandbox, cli, tmp_pa
     page = DomIndex(out)
     assert "Key timeline" in page.headings
     text = " ".join(page.all_text.split())
-    assert "(this run)" in text and "replaced by 'dev-rs256-3'" in text
+    assert "(this run)" in text
+    assert "replaced by 'dev-rs256-3'" in text
     # The rules compare with the newest snapshot, whatever the order given.
     code, out, _err = cli("check", str(folder), "--format", "json",
                           "--snapshot-in", snapshots[2], "--snapshot-in", snapshots[0])
@@ -105,6 +110,8 @@ def test_timeline_of_one_snapshot_has_no_rotation(sandbox, cli, tmp_path):
     from driftcheck.snapshot import read_snapshots
 
     timeline = key_timeline([TimelinePoint("one.toml", read_snapshots([path]))])
-    assert timeline.has_keys and not timeline.short_rotations and not timeline.shared
+    assert timeline.has_keys
+    assert not timeline.short_rotations
+    assert not timeline.shared
     assert all(not e.rotations for e in timeline.environments)
     assert "Key timeline" in DomIndex(render_history_html(timeline)).headings

@@ -78,7 +78,8 @@ def test_mangled_secret_names_the_transformation(sandbox, cli, tmp_path, monkeyp
     assert finding["evidence"]["verifies_when"] == transform
     assert report["environments"][0]["tokens"][0]["steps"]["signature"] == "fail"
     dumped = json.dumps(report)
-    assert SECRET.decode() not in dumped and configured.strip('"\n') not in dumped
+    assert SECRET.decode() not in dumped
+    assert configured.strip('"\n') not in dumped
 
 
 def test_secret_encoded_by_the_api_side(sandbox, cli, tmp_path, monkeypatch):
@@ -113,7 +114,8 @@ def test_missing_secret_cannot_check_the_signature(sandbox, cli, tmp_path, monke
     report = run(cli, tmp_path, ("dev", hs_environment(sandbox, "dev",
                                                        'secret_env = "ORDERS_SECRET"')))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC305" and finding["severity"] == "medium"
+    assert finding["rule"] == "DC305"
+    assert finding["severity"] == "medium"
     assert "environment variable ORDERS_SECRET is not set" in finding["message"]
     assert report["environments"][0]["tokens"][0]["steps"]["key"] == "skipped"
 
@@ -144,7 +146,8 @@ def test_dc507_same_secret_in_two_environments(sandbox, cli, tmp_path, monkeypat
     assert sorted(f["environment"] for f in shared) == ["prod", "staging"]
     assert {f["severity"] for f in shared} == {severity}
     snapshot = (tmp_path / "snap.toml").read_text()
-    assert SECRET.decode() not in snapshot and SECRET.hex() not in snapshot
+    assert SECRET.decode() not in snapshot
+    assert SECRET.hex() not in snapshot
     assert shared[0]["evidence"]["secret_fingerprint"] in snapshot
 
 
@@ -197,7 +200,8 @@ def test_dc314_no_exp_at_a_strict_api(sandbox, cli, tmp_path, monkeypatch):
     report = run(cli, tmp_path, ("dev", LIFETIME_ENV.format(
         issuer=sandbox.tenant_url("dev"), overlap="24h", margin="5m", max_age="1h")))
     (finding,) = [f for f in report["findings"] if f["rule"] == "DC314"]
-    assert finding["severity"] == "high" and "has no exp" in finding["message"]
+    assert finding["severity"] == "high"
+    assert "has no exp" in finding["message"]
 
 
 @pytest.mark.parametrize(("margin", "expected"), [("1h", ["loop"]), ("30s", ["skew"]),

@@ -50,9 +50,11 @@ def test_demo_report_in_a_browser(tmp_path):
         assert heading in dom.headings
     cells = [a for t, a in dom.tags if t == "td" and a.get("data-outcome")]
     outcomes = [a["data-outcome"] for a in cells]
-    assert outcomes.count("problem") == 2 and outcomes.count("ok") == 4
+    assert outcomes.count("problem") == 2
+    assert outcomes.count("ok") == 4
     text = " ".join(dom.all_text.split())
-    assert "⚠ ACCEPTED" in text and "✗ rejected HTTP 401, step: issuer" in text
+    assert "⚠ ACCEPTED" in text
+    assert "✗ rejected HTTP 401, step: issuer" in text
     assert "time ✗ failed ← first failing step" in text
     assert_screenshot(screenshot)
 
@@ -64,7 +66,8 @@ def test_hostile_values_do_not_run_in_a_browser(sandbox, cli, tmp_path):
     rendered, dom, screenshot = open_page(out, tmp_path, "hostile")
     assert rendered.page_requests == ()  # the <img src=x> was never requested
     assert "pwned" not in dom.title
-    assert "pwned" not in dom.ids and "bold" not in dom.ids
+    assert "pwned" not in dom.ids
+    assert "bold" not in dom.ids
     assert not [t for t, _ in dom.tags if t in ("script", "img", "b")]
     assert PAYLOAD in dom.all_text
     assert_screenshot(screenshot)

@@ -60,7 +60,8 @@ def test_dc105_insecure_endpoint(sandbox, tmp_path, cli):
     assert finding["severity"] == "high"
     assert finding["evidence"]["field"] == "token_endpoint"
     (allowed,) = only(run(cli, tmp_path, sandbox_env(sandbox, allow_insecure_http=True)), "DC105")
-    assert allowed["severity"] == "low" and "allowed by allow_insecure_http" in allowed["message"]
+    assert allowed["severity"] == "low"
+    assert "allowed by allow_insecure_http" in allowed["message"]
     # The sandbox's own http endpoints are on loopback: not reported.
     sandbox.set_faults("dev", discovery_overrides={})
     assert only(run(cli, tmp_path, sandbox_env(sandbox)), "DC105") == []
@@ -70,17 +71,20 @@ def test_dc106_jwks_uri_mismatch(sandbox, static_server, tmp_path, cli):
     stale = f'jwks_uri = "{sandbox.tenant_url("dev")}/keys"'
     findings = run(cli, tmp_path, sandbox_env(sandbox, body=stale))
     (finding,) = only(findings, "DC106")
-    assert finding["severity"] == "high" and "could not be read" in finding["message"]
+    assert finding["severity"] == "high"
+    assert "could not be read" in finding["message"]
     assert only(findings, "DC010")  # the 404 itself
     copy = static_server.route("/copy/jwks", body=httpx.get(sandbox.tenant_url("dev") +
                                                             "/jwks").json())
     (finding,) = only(run(cli, tmp_path, sandbox_env(sandbox, body=f'jwks_uri = "{copy}"')),
                       "DC106")
-    assert finding["severity"] == "low" and "same keys today" in finding["message"]
+    assert finding["severity"] == "low"
+    assert "same keys today" in finding["message"]
     other = static_server.route("/other/jwks", body={"keys": [public(RSA)]})
     (finding,) = only(run(cli, tmp_path, sandbox_env(sandbox, body=f'jwks_uri = "{other}"')),
                       "DC106")
-    assert finding["severity"] == "high" and "different keys" in finding["message"]
+    assert finding["severity"] == "high"
+    assert "different keys" in finding["message"]
     same = f'jwks_uri = "{sandbox.tenant_url("dev")}/jwks"'
     assert only(run(cli, tmp_path, sandbox_env(sandbox, body=same)), "DC106") == []
 
@@ -88,7 +92,8 @@ def test_dc106_jwks_uri_mismatch(sandbox, static_server, tmp_path, cli):
 def test_dc107_alg_not_advertised(sandbox, tmp_path, cli):
     api = '[apis.orders]\nalgorithms = ["RS256", "ES256"]\n[gateways.edge]\nalgorithms = ["RS256"]'
     (finding,) = only(run(cli, tmp_path, sandbox_env(sandbox, body=api)), "DC107")
-    assert finding["component"] == "apis.orders" and finding["severity"] == "low"
+    assert finding["component"] == "apis.orders"
+    assert finding["severity"] == "low"
     assert finding["evidence"]["not_advertised"] == ["ES256"]
     assert finding["key_path"] == "apis.orders.algorithms"
 
@@ -180,13 +185,15 @@ def test_dc207_symmetric_key_also_dc202(static_server, tmp_path, cli):
 def test_dc208_key_use(static_server, tmp_path, cli):
     issuer = static_server.serve_idp("/t", {"keys": [public(RSA, use="enc")]})
     (finding,) = only(run(cli, tmp_path, ("x", env_toml("x", issuer))), "DC208")
-    assert finding["severity"] == "high" and "no key in the set can" in finding["message"]
+    assert finding["severity"] == "high"
+    assert "no key in the set can" in finding["message"]
     static_server.serve_idp("/t", {"keys": [public(RSA, use="enc"),
                                             public(RSA2, key_ops=["sign"])]})
     assert len(only(run(cli, tmp_path, ("x", env_toml("x", issuer))), "DC208")) == 2
     static_server.serve_idp("/t", {"keys": [public(RSA, use="enc"), public(RSA2, use="sig")]})
     (finding,) = only(run(cli, tmp_path, ("x", env_toml("x", issuer))), "DC208")
-    assert finding["severity"] == "low" and finding["evidence"]["kid"] == "k1"
+    assert finding["severity"] == "low"
+    assert finding["evidence"]["kid"] == "k1"
 
 
 def test_dc209_cache_windows_against_rotation_overlap(sandbox, tmp_path, cli):
@@ -200,7 +207,8 @@ def test_dc209_cache_windows_against_rotation_overlap(sandbox, tmp_path, cli):
     assert "at least 2 h before first use for apis.orders (strict)" in findings[0]["message"]
     idp = findings[1]
     assert "Cache-Control: public, max-age=86400" in idp["message"]
-    assert "1 h" in idp["message"] and "23 h" in idp["message"]
+    assert "1 h" in idp["message"]
+    assert "23 h" in idp["message"]
     # Within the overlap, or no overlap declared: nothing to judge.
     sandbox.set_faults("dev", jwks_max_age=600)
     assert only(run(cli, tmp_path, sandbox_env(sandbox, body=body.replace('"2h"', '"10m"'))),

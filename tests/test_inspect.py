@@ -17,10 +17,12 @@ def test_decode_shows_claims_times_damage_and_never_the_signature(sandbox, cli):
     assert out.startswith("Decoded without verifying")
     assert "damage       quotes: the token is wrapped in \" quotes" in out
     assert "damage       bearer-prefix" in out
-    assert '"api://orders-dev"' in out and "UTC (in " in out
+    assert '"api://orders-dev"' in out
+    assert "UTC (in " in out
     assert "signature    256 bytes (not shown)" in out
     assert "looks like   access token (typ at+jwt" in out
-    assert token not in out and token.split(".")[2] not in out
+    assert token not in out
+    assert token.split(".")[2] not in out
 
 
 def test_json_output_and_warnings(sandbox, cli):
@@ -28,7 +30,8 @@ def test_json_output_and_warnings(sandbox, cli):
                                  "nonce": "n", "auth_time": 1}, header={"jku": "https://k"})
     code, out, _ = cli("inspect", token, "--format", "json")
     document = json.loads(out)
-    assert code == 0 and document["verified"] is False
+    assert code == 0
+    assert document["verified"] is False
     assert document["kind"]["kind"] == "id"
     assert document["claims"]["iss"] == "x"
     assert any(w.startswith("header jku") for w in document["warnings"])
@@ -55,7 +58,8 @@ def test_stdin_and_file(sandbox, tmp_path):
 
 def test_missing_token_file_is_a_usage_error(cli, tmp_path):
     code, _, err = cli("inspect", f"@{tmp_path}/nope.jwt")
-    assert code == 2 and "cannot read the token file" in err
+    assert code == 2
+    assert "cannot read the token file" in err
 
 
 def test_env_runs_the_full_validation(cli):
@@ -79,4 +83,5 @@ def test_env_runs_the_full_validation(cli):
         assert code == 0
         assert "parse ✓ · algorithm ✓ · key ✓ · signature ✓ · time ✓" in out
         code, _, err = cli("inspect", prod_token, "--env", "qa")
-        assert code == 2 and "--env qa: no such environment" in err
+        assert code == 2
+        assert "--env qa: no such environment" in err

@@ -91,7 +91,8 @@ def test_dc405_and_dc505_staging_frontend_calls_prod(sandbox, cli, tmp_path):
                    env_file(sandbox, "prod", prod_api, tier="prod"))
     (mismatch,) = of(findings, "DC405", "staging")
     (crossover,) = of(findings, "DC505", "staging")
-    assert crossover["severity"] == "critical" and crossover["related"] == ["prod"]
+    assert crossover["severity"] == "critical"
+    assert crossover["related"] == ["prod"]
     assert crossover["message"] == (
         f"staging's frontend `web`'s api_base_url is {sandbox.url}/apis/prod/v2, which is "
         f"prod's api `orders` ({sandbox.url}/apis/prod).")
@@ -104,7 +105,8 @@ def test_dc505_near_miss_same_host_other_port(cli, tmp_path):
                'api_base_url = "https://api.test:443/orders"\n')
     findings = run(cli, tmp_path, env_file(None, "staging", staging),
                    env_file(None, "prod", prod, tier="prod"), offline=True)
-    assert of(findings, "DC505") == [] and of(findings, "DC405") == []
+    assert of(findings, "DC505") == []
+    assert of(findings, "DC405") == []
 
 
 def test_dc406_clock_skew_policy(sandbox, cli, tmp_path, monkeypatch):
@@ -164,7 +166,8 @@ def test_dc502_shared_issuer_allowed_and_near_miss(cli, tmp_path):
     by_env = {f["environment"]: f for f in of(findings, "DC502")}
     assert set(by_env) == {"a", "b"}
     assert by_env["a"]["severity"] == "high"
-    assert by_env["b"]["severity"] == "info" and "Allowed by isolation.allow_shared" in by_env[
+    assert by_env["b"]["severity"] == "info"
+    assert "Allowed by isolation.allow_shared" in by_env[
         "b"]["message"]
 
 
@@ -206,7 +209,8 @@ def test_dc505_api_accepting_another_environments_issuer(sandbox, cli, tmp_path)
     findings = run(cli, tmp_path, env_file(sandbox, "staging", body),
                    env_file(sandbox, "prod", tier="prod"))
     (finding,) = of(findings, "DC505")
-    assert finding["component"] == "apis.orders" and finding["severity"] == "critical"
+    assert finding["component"] == "apis.orders"
+    assert finding["severity"] == "critical"
     assert "which is prod's issuer" in finding["message"]
 
 
@@ -227,7 +231,8 @@ def test_dc505_nearly_another_environments_issuer(sandbox, cli, tmp_path):
     body = f'[apis.orders]\nissuers = ["{sandbox.tenant_url("prod")}/"]\n'
     findings = run(cli, tmp_path, env_file(sandbox, "staging", body), env_file(sandbox, "prod"))
     (finding,) = of(findings, "DC505")
-    assert "prod's issuer" in finding["message"] and "trailing slash" in finding["message"]
+    assert "prod's issuer" in finding["message"]
+    assert "trailing slash" in finding["message"]
 
 
 def test_matrix_reads_at_80_columns_with_8_environments(sandbox, cli, tmp_path, monkeypatch):
@@ -246,7 +251,8 @@ def test_matrix_reads_at_80_columns_with_8_environments(sandbox, cli, tmp_path, 
                                                           sandbox.tenant_url("prod")))
     _code, out, _ = cli("check", str(folder), "--matrix")
     table = out.split("* the same value in another environment")[0]
-    assert "Environments side by side" in table and "(continued)" in table
+    assert "Environments side by side" in table
+    assert "(continued)" in table
     assert max(len(line) for line in table.splitlines()) <= 80
     for i in range(8):
         assert f"env{i}" in table

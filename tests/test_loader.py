@@ -44,7 +44,8 @@ def test_valid_file_loads_into_models(write, tmp_path):
     result = load_environments([tmp_path / "envs"], {})
     assert result.problems == ()
     (env,) = result.environments
-    assert env.name == "staging" and env.tier == "nonprod"
+    assert env.name == "staging"
+    assert env.tier == "nonprod"
     assert env.idp.rotation_overlap == 86400
     # OIDC Discovery §4: a terminating '/' of the issuer is removed before appending.
     assert env.idp.discovery_url == (
@@ -134,7 +135,8 @@ def test_extends_cycle(write):
     path = write("envs/x.toml", 'extends = "_a.toml"\n' + GOOD.format(name="x"))
     (message,) = messages(path)
     # The key that closes the cycle is _b.toml's own `extends`.
-    assert "_b.toml (extended by " in message and "x.toml): extends: extends cycle: " in message
+    assert "_b.toml (extended by " in message
+    assert "x.toml): extends: extends cycle: " in message
     assert message.endswith("_b.toml -> " + str(path.parent.resolve() / "_a.toml"))
 
 
@@ -212,8 +214,10 @@ def test_validate_command_exits_2_naming_file_and_key(write, tmp_path, cli):
     assert "bad.toml: apis.orders.clock_skew: expected a duration" in err
     assert "[DC001]" in err
     assert out.splitlines()[-1] == "1 environment valid, 1 file invalid (1 problem)"
-    assert "invalid  " in out and "bad.toml (bad): 1 problem" in out
-    assert "ok       " in out and "good.toml (good)" in out  # every file named
+    assert "invalid  " in out
+    assert "bad.toml (bad): 1 problem" in out
+    assert "ok       " in out
+    assert "good.toml (good)" in out
 
 
 def test_validate_command_exit_0_on_the_examples(cli, monkeypatch):

@@ -5,7 +5,6 @@ run (the sandbox's seven drifts across dev, staging and prod), replayed offline.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ PROPERTY = settings(max_examples=25, deadline=None,
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     folder = tmp_path_factory.mktemp("narrowing")
     sandbox = demo_sandbox().start()
     variables = sandbox_variables(sandbox)
@@ -37,7 +36,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
     with exported(variables):
         run_check(CheckOptions(paths=(ENVIRONMENTS,), snapshot_out=snapshot))
     sandbox.stop()
-    yield snapshot, variables
+    return snapshot, variables
 
 
 def replay(recorded: tuple[Path, dict[str, str]], **options: object) -> RunResult:

@@ -4,7 +4,6 @@ JUnit reader), Markdown, GitHub annotations; DRIFTCHECK_* defaults."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ ENVIRONMENTS = str(data_dir("environments"))
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """One demo run writing every format, plus a second run for fingerprint stability."""
     from driftcheck.cli import main
 
@@ -34,7 +33,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         assert main(["check", ENVIRONMENTS, "--format", "json", "--output",
                      f"sarif={folder}/again.sarif"]) == 1
     sandbox.stop()
-    yield {path.name: path.read_text() for path in folder.iterdir()}
+    return {path.name: path.read_text() for path in folder.iterdir()}
 
 
 def test_sarif_validates_against_the_official_schema(outputs):
@@ -55,7 +54,8 @@ def test_sarif_validates_against_the_official_schema(outputs):
     report = json.loads(outputs["report.json"])
     assert len(run["results"]) == len(report["findings"])
     dc102 = next(r for r in run["results"] if r["ruleId"] == "DC102")
-    assert rules[dc102["ruleIndex"]]["id"] == "DC102" and dc102["level"] == "error"
+    assert rules[dc102["ruleIndex"]]["id"] == "DC102"
+    assert dc102["level"] == "error"
     location = dc102["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"].endswith("environments/staging.toml")
     lines = Path(ENVIRONMENTS, "staging.toml").read_text().splitlines()
@@ -88,7 +88,8 @@ def test_sarif_fingerprints_are_stable_across_runs(outputs):
               if r["ruleId"] in ("DC102", "DC701", "DC307", "DC209")}
     again = {r["ruleId"]: r["partialFingerprints"]["driftcheck/v1"] for r in second
              if r["ruleId"] in stable}
-    assert stable == again and len(stable) == 4
+    assert stable == again
+    assert len(stable) == 4
 
 
 def test_junit_is_readable_and_has_passes_failures_and_skips(outputs, tmp_path):
@@ -127,7 +128,8 @@ def test_github_annotations(outputs):
     assert len(lines) == len(report["findings"]) + 1
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines[:-1])
     dc209 = next(line for line in lines if "title=DC209" in line)
-    assert dc209.startswith("::warning file=") and ",line=" in dc209
+    assert dc209.startswith("::warning file=")
+    assert ",line=" in dc209
 
 
 def test_github_escaping():
@@ -154,9 +156,11 @@ def test_environment_variables_give_defaults(cli, monkeypatch, tmp_path):
     monkeypatch.setenv("DRIFTCHECK_FORMAT", "json")
     monkeypatch.setenv("DRIFTCHECK_FAIL_ON", "critical")
     code, out, _ = cli("check", str(folder), "--offline")
-    assert json.loads(out)["summary"]["fail_on"] == "critical" and code == 0
+    assert json.loads(out)["summary"]["fail_on"] == "critical"
+    assert code == 0
     code, out, _ = cli("check", str(folder), "--offline", "--format", "console")
     assert out.rstrip().endswith("exit 0")  # the flag wins over the variable
     monkeypatch.setenv("DRIFTCHECK_FAIL_ON", "severe")
     code, _, err = cli("check", str(folder), "--offline")
-    assert code == 2 and "DRIFTCHECK_FAIL_ON='severe'" in err
+    assert code == 2
+    assert "DRIFTCHECK_FAIL_ON='severe'" in err

@@ -35,6 +35,7 @@ def test_fingerprint_is_stable_and_distinct():
 def test_durations_parse_and_format():
     from driftcheck.durations import format_seconds, parse_duration
 
-    assert parse_duration("1h30m") == 5400 and parse_duration("500ms") == 0.5
+    assert parse_duration("1h30m") == 5400
+    assert parse_duration("500ms") == 0.5
     assert [format_seconds(s) for s in (45, 149.2, 600, 3600, 5400, 86400 * 3)] == [
         "45 s", "2 min 29 s", "10 min", "1 h", "1 h 30 min", "3 d"]

@@ -69,8 +69,10 @@ def test_an_api_echoing_the_token_never_leaks_it(sandbox, tmp_path, monkeypatch,
             if signature:
                 assert signature not in output
     assert "[redacted]" in outputs[3]
-    assert "live probes" in console and "apis.orders: " in console  # the matrix row
-    assert "probe apis.orders GET" in console and "own token ✓ accepted" not in console
+    assert "live probes" in console
+    assert "apis.orders: " in console
+    assert "probe apis.orders GET" in console
+    assert "own token ✓ accepted" not in console
     assert not any("canary-api-key" in output for output in outputs)
 
 
@@ -79,7 +81,8 @@ def test_redaction_happens_before_truncation():
     text = "prefix " + "Bearer " + token
     cut_inside = text[: len(text) - 100]  # the read cap ended inside the signature
     shown = redact(cut_inside, secret_forms(token), limit=50, cut=True)
-    assert "sss" not in shown and "eyJ" not in shown
+    assert "sss" not in shown
+    assert "eyJ" not in shown
     # Not JWT-shaped (base64 of the header value), cut by the read cap: its start goes too.
     encoded = base64.b64encode(f"Bearer {token}".encode()).decode()
     shown = redact("echo: " + encoded[:40], secret_forms(token), cut=True)
@@ -125,7 +128,9 @@ def test_prod_probe_on_its_own_url_is_valid(tmp_path):
     loaded = load_environments([tmp_path])
     assert loaded.problems == ()
     probe = next(e for e in loaded.environments if e.name == "prod").apis["orders"].probe
-    assert probe is not None and probe.method == "HEAD" and probe.accepts(404)
+    assert probe is not None
+    assert probe.method == "HEAD"
+    assert probe.accepts(404)
 
 
 def test_schema_refuses_other_methods(tmp_path):
@@ -135,13 +140,15 @@ def test_schema_refuses_other_methods(tmp_path):
         method = "POST"
         """))
     (problem,) = load_environments([tmp_path]).problems
-    assert problem.key_path == "apis.orders.probe.method" and "GET" in problem.message
+    assert problem.key_path == "apis.orders.probe.method"
+    assert "GET" in problem.message
 
 
 def test_offline_and_no_probe_send_nothing(sandbox, tmp_path, monkeypatch):
     result = run(sandbox, tmp_path, monkeypatch, {"dev": probed_env(sandbox, "dev")},
                  offline=True)
-    assert sandbox.api_requests == [] and rules(result) == []
+    assert sandbox.api_requests == []
+    assert rules(result) == []
 
 
 def test_head_probe_and_replay_from_snapshot(sandbox, tmp_path, monkeypatch):
@@ -167,5 +174,6 @@ def test_timeout_bounds_the_probes(sandbox, tmp_path, monkeypatch):
     result = run(sandbox, tmp_path, monkeypatch, files, fetch=FetchPolicy(deadline=0.001))
     (probe,) = next(s for s in result.environments if s.name == "dev").probes
     unanswered = [c for c in probe.cases if c.status is None]
-    assert unanswered and all("--timeout" in (c.skipped or "") or c.skipped
+    assert unanswered
+    assert all("--timeout" in (c.skipped or "") or c.skipped
                               for c in unanswered)

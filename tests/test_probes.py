@@ -104,7 +104,8 @@ def test_api_trusting_another_tenant_is_dc803_critical_for_prod(sandbox, tmp_pat
         "staging": probed_env(sandbox, "staging"),
         "prod": probed_env(sandbox, "prod", tier="prod")})
     (finding,) = [f for f in result.findings if f.rule == "DC803"]
-    assert finding.environment == "prod" and finding.severity.value == "critical"
+    assert finding.environment == "prod"
+    assert finding.severity.value == "critical"
     assert finding.related == ("staging",)
     # The fix names the API's keys and its framework's (PyJWT's) own settings.
     assert finding.fix.startswith("Make apis.orders accept only prod's issuer and audience")
@@ -159,7 +160,8 @@ def test_one_request_per_case_and_no_probe_flag(sandbox, tmp_path, monkeypatch):
     sandbox.api_requests.clear()
     result = run(sandbox, tmp_path, monkeypatch, {"dev": probed_env(sandbox, "dev")},
                  probe=False)
-    assert sandbox.api_requests == [] and rules(result) == []
+    assert sandbox.api_requests == []
+    assert rules(result) == []
 
 
 def _b64(segment: str) -> bytes:
@@ -186,7 +188,8 @@ def test_default_cross_environment_scope_is_capped_and_full_audit_is_not(tmp_pat
         first = scoped["t00"]
         others = [c.environment for c in first.cases if c.kind == "other-env"]
         assert last in others
-        assert len(others) == DEFAULT_CROSS_CAP + 1 and first.out_of_scope == 2
+        assert len(others) == DEFAULT_CROSS_CAP + 1
+        assert first.out_of_scope == 2
         plain = scoped["t05"]
         assert sum(c.kind == "other-env" for c in plain.cases) == DEFAULT_CROSS_CAP
         assert plain.out_of_scope == 3
@@ -216,7 +219,8 @@ def test_redirect_to_login_and_server_error_are_dc806_and_never_followed(
     assert "no token: HTTP 302; own token: HTTP 302" in finding.message
     assert "/login" not in static_server.requests
     redirect = cases(result, "dev")["no token"]
-    assert redirect.outcome == "unexpected" and redirect.status == 302
+    assert redirect.outcome == "unexpected"
+    assert redirect.status == 302
 
 
 def test_gateway_probe(sandbox, tmp_path, monkeypatch):
@@ -240,7 +244,8 @@ def test_junit_skips_probe_rules_where_nothing_was_probed(sandbox, tmp_path, mon
     xml = render_junit(result)
     dev = xml[xml.index('name="dev"'):xml.index('name="staging"')]
     staging = xml[xml.index('name="staging"'):]
-    assert "DC801" in dev and "no live probe was sent" not in dev
+    assert "DC801" in dev
+    assert "no live probe was sent" not in dev
     assert "no live probe was sent" in staging
 
 

@@ -51,16 +51,21 @@ def test_docs_profiles_md_is_generated_from_the_data():
 
 def test_profiles_command_lists_shows_and_suggests(cli):
     code, out, _ = cli("profiles")
-    assert code == 0 and all(name in out for name in NAMES)
+    assert code == 0
+    assert all(name in out for name in NAMES)
     assert "envoy-jwt-authn            exact                 60 s   10 min" in out
     code, out, _ = cli("profiles", "spring-security")
     assert code == 0
-    assert "default clock skew" in out and "DEFAULT_MAX_CLOCK_SKEW = 60 seconds" in out
+    assert "default clock skew" in out
+    assert "DEFAULT_MAX_CLOCK_SKEW = 60 seconds" in out
     assert "new key lead time" in out
     code, _, err = cli("profiles", "spring")
-    assert code == 2 and "did you mean 'spring-security'?" in err
+    assert code == 2
+    assert "did you mean 'spring-security'?" in err
     code, out, _ = cli("rules", "DC102")
-    assert code == 0 and "How validators behave" in out and "openid-client" in out
+    assert code == 0
+    assert "How validators behave" in out
+    assert "openid-client" in out
 
 
 def test_unknown_validator_is_a_configuration_error(cli, tmp_path):
@@ -68,7 +73,8 @@ def test_unknown_validator_is_a_configuration_error(cli, tmp_path):
         "e", "https://idp.example.test", '[apis.orders]\nvalidator = "spring"\n'))
     code, _, err = cli("validate", str(tmp_path / "e.toml"))
     assert code == 2
-    assert "apis.orders.validator" in err and "spring-security" in err
+    assert "apis.orders.validator" in err
+    assert "spring-security" in err
 
 
 # -- the same facts, judged by every profile --------------------------------------------------
@@ -138,7 +144,8 @@ def test_trailing_slash_issuer_per_profile(sandbox, cli, tmp_path, monkeypatch, 
     assert _severity(lenient, "DC102") == "info"
     assert _severity(lenient, "DC309") == "info"
     message = next(f for f in lenient if f["rule"] == "DC102")["message"]
-    assert "apis.orders.issuer_comparison" in message and "Accepted by every validator" in message
+    assert "apis.orders.issuer_comparison" in message
+    assert "Accepted by every validator" in message
 
 
 def test_url_normalized_accepts_a_root_issuer_slash_exact_does_not():
@@ -204,11 +211,13 @@ def test_rotated_kid_per_profile(sandbox, cli, tmp_path, monkeypatch, validator)
     rotation = [f for f in findings if f["rule"] == "DC209"]
     (finding,) = rotation
     assert finding["severity"] == _rotation_expectation(validator)
-    assert "dev-rs256-2" in finding["message"] and f"apis.orders ({validator})" in finding[
+    assert "dev-rs256-2" in finding["message"]
+    assert f"apis.orders ({validator})" in finding[
         "message"]
     if finding["severity"] == "high" and profiles()[validator].jwks_cache.value:
         lead = profiles()[validator].rotation_lead
-        assert "for up to" in finding["message"] and lead is not None
+        assert "for up to" in finding["message"]
+        assert lead is not None
 
 
 def test_rotation_lead_against_rotation_overlap(sandbox, cli, tmp_path, monkeypatch):

@@ -60,7 +60,8 @@ def test_every_output_format_has_a_renderer_and_a_cli_choice():
             assert callable(spec.draw())
     for name in ("check", "demo", "diff", "baseline create"):
         option = _option(_subcommands()[name], "--format")
-        assert option is not None and tuple(option.choices or ()) == cli_module.FORMATS, name
+        assert option is not None, name
+        assert tuple(option.choices or ()) == cli_module.FORMATS, name
 
 
 @pytest.mark.parametrize(("command", "choices"), [
@@ -69,7 +70,8 @@ def test_every_output_format_has_a_renderer_and_a_cli_choice():
 ])
 def test_commands_reporting_something_else_offer_their_own_views(command, choices, capsys):
     option = _option(_subcommands()[command], "--format")
-    assert option is not None and option.choices is not None
+    assert option is not None
+    assert option.choices is not None
     assert tuple(option.choices) == choices
     assert all(type(c) is str for c in option.choices)  # argparse quotes them in its errors
     with pytest.raises(SystemExit):
@@ -119,7 +121,8 @@ def test_a_bad_format_from_the_environment_is_a_usage_error(cli, tmp_path, monke
     (tmp_path / "e.toml").write_text(env_toml("e", "https://idp.example.test"))
     monkeypatch.setenv("DRIFTCHECK_FORMAT", "xml")
     code, out, err = cli("check", str(tmp_path / "e.toml"), "--offline")
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     assert "DRIFTCHECK_FORMAT='xml': expected one of console, json" in err
 
 
@@ -239,7 +242,7 @@ def test_an_unknown_token_kind_is_a_config_error_with_file_and_key(
     """Refused by the schema; and were the schema to let it through, by the loader too,
     never read as a command."""
     if not through_schema:
-        monkeypatch.setattr("driftcheck.load.loader.schema_problems", lambda document: [])
+        monkeypatch.setattr("driftcheck.load.loader.schema_problems", lambda _document: [])
     marker = tmp_path / "ran"
     (tmp_path / "e.toml").write_text(env_toml("e", "https://idp.example.test", f"""
         [tokens.t]
@@ -248,9 +251,12 @@ def test_an_unknown_token_kind_is_a_config_error_with_file_and_key(
         """))
     code, _, err = cli("validate", str(tmp_path / "e.toml"))
     assert code == 2
-    assert "e.toml" in err and "tokens.t.source" in err and "ftp" in err
+    assert "e.toml" in err
+    assert "tokens.t.source" in err
+    assert "ftp" in err
     code, _, err = cli("check", str(tmp_path / "e.toml"), "--format", "json")
-    assert code == 2 and not marker.exists()
+    assert code == 2
+    assert not marker.exists()
 
 
 # -- fetch-failure kinds ----------------------------------------------------------------------
@@ -293,5 +299,8 @@ def test_a_recorded_failure_kind_round_trips_and_an_unknown_one_is_refused(
             response["failure"]["kind"] = "gremlins"
     snapshot.write_text(tomli_w.dumps(document))
     code, out, err = cli("check", str(tmp_path / "e.toml"), "--from-snapshot", str(snapshot))
-    assert code == 2 and out == ""
-    assert "snap.toml" in err and "failure.kind" in err and "gremlins" in err
+    assert code == 2
+    assert out == ""
+    assert "snap.toml" in err
+    assert "failure.kind" in err
+    assert "gremlins" in err

@@ -20,7 +20,9 @@ def test_every_rule_is_fully_described():
         assert re.fullmatch(r"DC\d{3}", rule.id)
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.slug)
         assert isinstance(rule.step, Step)
-        assert rule.summary.endswith(".") and rule.fix and rule.causes
+        assert rule.summary.endswith(".")
+        assert rule.fix
+        assert rule.causes
         assert set(rule.sections) == {"What it does", "Why is this bad?", "Example"}, rule.id
 
 
@@ -51,10 +53,14 @@ def test_rules_command(cli):
     code, out, _ = cli("rules")
     assert code == 0
     for rule in all_rules():
-        assert rule.id in out and rule.slug in out
+        assert rule.id in out
+        assert rule.slug in out
     code, out, _ = cli("rules", "DC102")
     assert code == 0
     assert out.startswith("DC102 issuer-trailing-slash")
-    assert "Why is this bad?" in out and "Likely causes" in out and "Fix" in out
+    assert "Why is this bad?" in out
+    assert "Likely causes" in out
+    assert "Fix" in out
     code, _, err = cli("rules", "DC999")
-    assert code == 2 and "no rule 'DC999'" in err
+    assert code == 2
+    assert "no rule 'DC999'" in err

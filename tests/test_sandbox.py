@@ -51,9 +51,12 @@ def test_jwks_headers_and_conditional_get(sandbox):
     assert parsedate_to_datetime(response.headers["date"]).timestamp() == pytest.approx(
         time.time(), abs=5)
     (key,) = response.json()["keys"]
-    assert key["kty"] == "RSA" and key["kid"] == "dev-rs256-1" and "d" not in key
+    assert key["kty"] == "RSA"
+    assert key["kid"] == "dev-rs256-1"
+    assert "d" not in key
     again = httpx.get(url, headers={"If-None-Match": response.headers["etag"]})
-    assert again.status_code == 304 and again.content == b""
+    assert again.status_code == 304
+    assert again.content == b""
 
 
 def test_client_credentials_basic_and_post(sandbox):
@@ -66,14 +69,16 @@ def test_client_credentials_basic_and_post(sandbox):
         assert response.status_code == 200
         assert response.headers["cache-control"] == "no-store"
         body = response.json()
-        assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+        assert body["token_type"] == "Bearer"
+        assert body["expires_in"] == 3600
         token = decode(sandbox, "dev", body["access_token"])
         assert token.header == {"typ": "at+jwt", "alg": "RS256", "kid": "dev-rs256-1"}
         claims = token.claims
         assert claims["iss"] == sandbox.tenant_url("dev")
         assert claims["aud"] == "api://orders-dev"
         assert claims["sub"] == client.client_id
-        assert claims["exp"] - claims["iat"] == 3600 and claims["nbf"] == claims["iat"]
+        assert claims["exp"] - claims["iat"] == 3600
+        assert claims["nbf"] == claims["iat"]
         assert {"jti", "scope"} <= set(claims)
     assert decode(sandbox, "dev", post.json()["access_token"]).claims["scope"] == "orders.read"
 
@@ -139,7 +144,8 @@ def test_fault_rotated_key(sandbox):
     token = get_token(sandbox, "dev").json()["access_token"]
     published = {k["kid"] for k in httpx.get(sandbox.tenant_url("dev") + "/jwks").json()["keys"]}
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
-    assert header["kid"] == "dev-rs256-0" and header["kid"] not in published
+    assert header["kid"] == "dev-rs256-0"
+    assert header["kid"] not in published
 
 
 def test_real_rotation_with_overlap(sandbox):
@@ -176,7 +182,8 @@ def test_fault_hs256(sandbox):
         decode(sandbox, "dev", token)
     verified = jwt.decode(token, jwk.OctKey.import_key(sandbox.hmac_secret("dev")),
                           algorithms=["HS256"])
-    assert verified.header["alg"] == "HS256" and "kid" not in verified.header
+    assert verified.header["alg"] == "HS256"
+    assert "kid" not in verified.header
 
 
 def test_fault_expired_tokens(sandbox):
@@ -200,7 +207,8 @@ def test_fault_id_tokens_and_on_request(sandbox):
 def test_fault_es256(sandbox):
     sandbox.set_faults("dev", alg="ES256")
     (key,) = httpx.get(sandbox.tenant_url("dev") + "/jwks").json()["keys"]
-    assert key["kty"] == "EC" and key["crv"] == "P-256"
+    assert key["kty"] == "EC"
+    assert key["crv"] == "P-256"
     assert discovery(sandbox, "dev").json()["id_token_signing_alg_values_supported"] == ["ES256"]
     token = get_token(sandbox, "dev").json()["access_token"]
     assert decode(sandbox, "dev", token).header["alg"] == "ES256"
@@ -218,7 +226,8 @@ def test_fault_status_and_discovery_overrides(sandbox):
                        discovery_overrides={"jwks_uri": None, "issuer": "https://x"})
     assert httpx.get(sandbox.tenant_url("dev") + "/jwks").status_code == 503
     document = discovery(sandbox, "dev").json()
-    assert "jwks_uri" not in document and document["issuer"] == "https://x"
+    assert "jwks_uri" not in document
+    assert document["issuer"] == "https://x"
 
 
 def test_requests_are_counted_without_query_or_body(sandbox):

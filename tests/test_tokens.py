@@ -77,21 +77,24 @@ def b64(data: dict[str, Any]) -> str:
 # -- sources ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("method", ["client_secret_basic", "client_secret_post"])
-def test_client_credentials_token_passes_every_step(sandbox, secrets, tmp_path, cli, method):
+@pytest.mark.usefixtures("secrets")
+def test_client_credentials_token_passes_every_step(sandbox, tmp_path, cli, method):
     report = check(cli, tmp_path, ("dev", environment(
         sandbox, "dev", client_credentials("dev", auth_method=method, scope="orders.read",
                                            resource="api://orders-dev"))))
     assert report["findings"] == []
     assert set(steps(report).values()) == {"pass"}
     token = report["environments"][0]["tokens"][0]
-    assert token["kind"] == "access" and len(token["fingerprint"]) == 12
+    assert token["kind"] == "access"
+    assert len(token["fingerprint"]) == 12
 
 
 def test_dc301_missing_secret_variable(sandbox, tmp_path, cli, monkeypatch):
     monkeypatch.delenv("SECRET_DEV", raising=False)
     report = check(cli, tmp_path, ("dev", environment(sandbox, "dev", client_credentials("dev"))))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC301" and finding["step"] == "fetch"
+    assert finding["rule"] == "DC301"
+    assert finding["step"] == "fetch"
     assert "client_secret_env SECRET_DEV is not set" in finding["message"]
     assert set(steps(report).values()) == {"skipped"}
 
@@ -152,7 +155,8 @@ def test_env_file_and_command_sources(sandbox, tmp_path, cli, monkeypatch):
 def test_dc301_for_each_source(sandbox, tmp_path, cli, text, expected):
     report = check(cli, tmp_path, ("dev", environment(sandbox, "dev", text)))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC301" and expected in finding["message"]
+    assert finding["rule"] == "DC301"
+    assert expected in finding["message"]
     assert "canary-secret-output" not in json.dumps(report)
 
 
@@ -174,7 +178,8 @@ def test_dc302_transport_damage_named_and_the_rest_still_checked(sandbox, tmp_pa
     token = sandbox.issue_token("dev", "probe-dev")
     report = with_token(sandbox, cli, tmp_path, monkeypatch, mangle(token))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC302" and finding["evidence"]["damage"] == kinds
+    assert finding["rule"] == "DC302"
+    assert finding["evidence"]["damage"] == kinds
     assert steps(report)["parse"] == "fail"
     assert [r for s, r in steps(report).items() if s != "parse"] == ["pass"] * 8
 
@@ -186,7 +191,7 @@ def test_dc302_transport_damage_named_and_the_rest_still_checked(sandbox, tmp_pa
         (lambda t: ".".join([*t.split(".")[:2], "x", "y", "z"]), "jwe", "encrypted token"),
         (lambda t: t.split(".")[0] + "." + t.split(".")[1][:-7] + "." + t.split(".")[2],
          "truncated", "ends early"),
-        (lambda t: "opaque-reference-token", "segments", "not a JWT"),
+        (lambda _t: "opaque-reference-token", "segments", "not a JWT"),
     ],
     ids=["two-segments", "jwe", "truncated-payload", "opaque"],
 )
@@ -194,7 +199,8 @@ def test_dc302_unreadable_tokens(sandbox, tmp_path, cli, monkeypatch, mangle, ki
     report = with_token(sandbox, cli, tmp_path, monkeypatch,
                         mangle(sandbox.issue_token("dev", "probe-dev")))
     (finding,) = report["findings"]
-    assert finding["evidence"]["damage"][-1] == kind and fragment in finding["message"]
+    assert finding["evidence"]["damage"][-1] == kind
+    assert fragment in finding["message"]
     assert steps(report)["parse"] == "fail"
     assert {r for s, r in steps(report).items() if s != "parse"} == {"skipped"}
 
@@ -213,7 +219,8 @@ def test_dc303_hs256_key_confusion(sandbox, tmp_path, cli, monkeypatch):
     report = with_token(sandbox, cli, tmp_path, monkeypatch,
                         sandbox.issue_token("dev", "probe-dev"))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC303" and "key-confusion pattern" in finding["message"]
+    assert finding["rule"] == "DC303"
+    assert "key-confusion pattern" in finding["message"]
     assert steps(report)["key"] == steps(report)["signature"] == "skipped"
     assert steps(report)["issuer"] == "pass"
 
@@ -224,7 +231,8 @@ def test_dc303_alg_none_is_critical(sandbox, tmp_path, cli, monkeypatch):
     report = with_token(sandbox, cli, tmp_path, monkeypatch,
                         f"{b64({'alg': 'none'})}.{b64(claims)}.")
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC303" and finding["severity"] == "critical"
+    assert finding["rule"] == "DC303"
+    assert finding["severity"] == "critical"
 
 
 def test_dc303_es256_outside_the_list(sandbox, tmp_path, cli, monkeypatch):
@@ -242,11 +250,14 @@ def test_dc304_rotated_key(sandbox, tmp_path, cli, monkeypatch):
     report = with_token(sandbox, cli, tmp_path, monkeypatch,
                         sandbox.issue_token("dev", "probe-dev"))
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC304" and finding["evidence"]["kid"] == "dev-rs256-0"
-    assert steps(report)["key"] == "fail" and steps(report)["signature"] == "skipped"
+    assert finding["rule"] == "DC304"
+    assert finding["evidence"]["kid"] == "dev-rs256-0"
+    assert steps(report)["key"] == "fail"
+    assert steps(report)["signature"] == "skipped"
 
 
-def test_dc304_and_friends_name_the_other_environment(sandbox, secrets, tmp_path, cli,
+@pytest.mark.usefixtures("secrets")
+def test_dc304_and_friends_name_the_other_environment(sandbox, tmp_path, cli,
                                                       monkeypatch):
     monkeypatch.setenv("PROBE_TOKEN", sandbox.issue_token("prod", "probe-prod"))
     report = check(cli, tmp_path, ("staging", environment(sandbox, "staging", ENV_TOKEN)),
@@ -262,7 +273,8 @@ def test_dc304_and_friends_name_the_other_environment(sandbox, secrets, tmp_path
     assert token_rules(report, "prod") == []
 
 
-def test_dc305_same_kid_other_environments_key(sandbox, secrets, tmp_path, cli, monkeypatch):
+@pytest.mark.usefixtures("secrets")
+def test_dc305_same_kid_other_environments_key(sandbox, tmp_path, cli, monkeypatch):
     claims = {"iss": sandbox.tenant_url("staging"), "sub": "x", "aud": "api://orders-staging",
               "exp": int(time.time()) + 600, "scope": "a"}
     forged = sandbox.sign("staging", claims, header={"kid": "staging-rs256-1"}, key_of="prod")
@@ -347,7 +359,8 @@ def test_dc311_required_claims(sandbox, tmp_path, cli, monkeypatch):
                                  "exp": int(time.time()) + 600, "client_id": "c"})
     report = with_token(sandbox, cli, tmp_path, monkeypatch, token)
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC311" and finding["evidence"]["missing"] == ["sub", "scope"]
+    assert finding["rule"] == "DC311"
+    assert finding["evidence"]["missing"] == ["sub", "scope"]
 
 
 def test_dc312_id_token_sent_to_an_api(sandbox, tmp_path, cli, monkeypatch):
@@ -360,7 +373,8 @@ def test_dc312_id_token_sent_to_an_api(sandbox, tmp_path, cli, monkeypatch):
     assert "expects access tokens but the token is an ID token" in by_rule["DC312"]["message"]
     assert "nonce claim (OIDC ID token)" in by_rule["DC312"]["evidence"]["clues"]
     status = report["environments"][0]["tokens"][0]
-    assert status["kind"] == "id" and status["first_failing_step"] == "audience"
+    assert status["kind"] == "id"
+    assert status["first_failing_step"] == "audience"
 
 
 def test_dc313_unsafe_headers_never_fetched(sandbox, static_server, tmp_path, cli, monkeypatch):
@@ -371,7 +385,8 @@ def test_dc313_unsafe_headers_never_fetched(sandbox, static_server, tmp_path, cl
                                  "exp": 1})
     report = with_token(sandbox, cli, tmp_path, monkeypatch, token)
     (finding,) = report["findings"]
-    assert finding["rule"] == "DC313" and finding["severity"] == "high"
+    assert finding["rule"] == "DC313"
+    assert finding["severity"] == "high"
     assert finding["evidence"]["parameters"] == ["jku", "x5u", "crit"]
     assert static_server.requests == []
 

@@ -16,8 +16,9 @@ check = check_folder
 
 # -- false alarms on a clean setup ------------------------------------------------------------
 
+@pytest.mark.usefixtures("secrets")
 def test_a_fresh_token_is_judged_when_it_was_received_not_when_the_run_started(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     """A 0 s validator judged a token issued after the run started as "not valid yet, 0 ms
     ahead". Each token is judged at its own arrival, with one second of slack."""
     text = environment(sandbox, "dev", client_credentials("dev")).replace(
@@ -28,15 +29,17 @@ def test_a_fresh_token_is_judged_when_it_was_received_not_when_the_run_started(
         assert [f for f in report["findings"] if f["rule"] in ("DC306", "DC307")] == []
 
 
-def test_now_given_judges_every_token_at_it(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_now_given_judges_every_token_at_it(sandbox, tmp_path, cli):
     text = environment(sandbox, "dev", client_credentials("dev"))
     report = check(cli, tmp_path, ("dev", text), extra=("--now", str(int(time.time()) - 600)))
     (finding,) = [f for f in report["findings"] if f["rule"] == "DC307"]
     assert "not valid yet" in finding["message"]
 
 
+@pytest.mark.usefixtures("secrets")
 def test_a_token_the_idp_issued_already_expired_gets_idp_advice(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     sandbox.set_faults("dev", expired_tokens=True)
     report = check(cli, tmp_path, ("dev", environment(sandbox, "dev", client_credentials("dev"))))
     (finding,) = [f for f in report["findings"] if f["rule"] == "DC306"]
@@ -56,8 +59,9 @@ TOKEN = ('[tokens.probe]\nfor_api = "orders"\nsource = "client_credentials"\n'
          'resource = "api://orders-dev"\n')
 
 
+@pytest.mark.usefixtures("secrets")
 def test_an_idp_signing_only_es256_under_rs256_apis_is_one_headline(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     """9 findings (4x DC107, 4x DC404, DC303) of one mistake: one headline, where the token
     line says the token failed, and every finding still in the JSON with its group."""
     sandbox.set_faults("dev", alg="ES256")
@@ -113,7 +117,8 @@ def test_a_frontend_redeployed_with_another_environments_config_is_one_headline(
     mine = [f for f in report["findings"] if f["environment"] == "staging"]
     frontend = [f for f in mine if f["component"] == "frontends.web"]
     rules = sorted(f["rule"] for f in frontend)
-    assert rules.count("DC407") >= 3 and rules.count("DC505") >= 3
+    assert rules.count("DC407") >= 3
+    assert rules.count("DC505") >= 3
     assert {f["cause"]["group"] for f in frontend} == {"staging/frontend-config/frontends.web"}
     assert sum(f["cause"]["headline"] for f in frontend) == 1
     _code, out, _ = cli("check", str(tmp_path / "envs"), "--env", "staging")
@@ -137,7 +142,8 @@ def test_select_or_ignore_matching_no_rule_is_a_usage_error(cli, tmp_path, value
     folder = _offline_pair(tmp_path)
     for flag in ("--select", "--ignore"):
         code, out, err = cli("check", str(folder), "--offline", flag, value)
-        assert code == 2 and out == ""
+        assert code == 2
+        assert out == ""
         assert f"{flag} {value!r}: no rule ID starts with it" in err
 
 
@@ -145,34 +151,42 @@ def test_slugs_are_accepted_wherever_ids_are(cli, tmp_path, monkeypatch):
     folder = _offline_pair(tmp_path)
     code, out, _ = cli("check", str(folder), "--offline", "--format", "json",
                        "--select", "shared-issuer")
-    assert code == 1 and {f["rule"] for f in json.loads(out)["findings"]} == {"DC502"}
+    assert code == 1
+    assert {f["rule"] for f in json.loads(out)["findings"]} == {"DC502"}
     code, out, _ = cli("check", str(folder), "--offline", "--format", "json",
                        "--ignore", "shared-issuer")
-    assert code == 0 and json.loads(out)["findings"] == []
+    assert code == 0
+    assert json.loads(out)["findings"] == []
     monkeypatch.setenv("DRIFTCHECK_SELECT", "nope")
     assert cli("check", str(folder), "--offline")[0] == 2
 
 
-def test_token_steps_not_judged_under_select_are_never_ticked(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_token_steps_not_judged_under_select_are_never_ticked(sandbox, tmp_path, cli):
     sandbox.set_faults("dev", expired_tokens=True)
     folder_text = environment(sandbox, "dev", client_credentials("dev"))
     report = check(cli, tmp_path, ("dev", folder_text), extra=("--select", "DC309"))
     (verdict,) = report["environments"][0]["tokens"]
-    assert verdict["steps"]["time"] == "skipped" and "time" in verdict["not_judged"]
+    assert verdict["steps"]["time"] == "skipped"
+    assert "time" in verdict["not_judged"]
     assert verdict["steps"]["issuer"] == "pass"  # DC309 is the issuer step's only rule
     assert "pass" not in {verdict["steps"][s] for s in verdict["not_judged"]}
     folder = str(tmp_path / "envs")
     out = cli("check", folder, "--select", "DC309")[1]
-    assert "time –" in out and "time ✓" not in out and "issuer ✓" in out
+    assert "time –" in out
+    assert "time ✓" not in out
+    assert "issuer ✓" in out
     junit = cli("check", folder, "--select", "DC309", "--format", "junit")[1]
     assert 'name="DC306 token-expired"' in junit
     case = junit[junit.index('name="DC306 token-expired"'):]
     assert case[:case.index("</testcase>")].count('<skipped message="not selected') == 1
     markdown = cli("check", folder, "--ignore", "DC306", "--format", "markdown")[1]
-    assert "time –" in markdown and "time ✅" not in markdown
+    assert "time –" in markdown
+    assert "time ✅" not in markdown
 
 
-def test_diff_ticks_no_token_step(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_diff_ticks_no_token_step(sandbox, tmp_path, cli):
     folder = tmp_path / "envs"
     folder.mkdir()
     (folder / "dev.toml").write_text(environment(sandbox, "dev", client_credentials("dev")))
@@ -180,7 +194,9 @@ def test_diff_ticks_no_token_step(sandbox, secrets, tmp_path, cli):  # noqa: F81
     assert cli("snapshot", str(folder), "-o", str(old))[0] == 0
     assert cli("snapshot", str(folder), "-o", str(new))[0] == 0
     out = cli("diff", str(old), str(new), str(folder))[1]
-    assert "parse –" in out and "parse ✓" not in out and "issuer ✓" not in out
+    assert "parse –" in out
+    assert "parse ✓" not in out
+    assert "issuer ✓" not in out
     report = json.loads(cli("diff", str(old), str(new), str(folder), "--format", "json")[1])
     (verdict,) = report["environments"][0]["tokens"]
     assert set(verdict["steps"].values()) == {"skipped"}
@@ -194,7 +210,8 @@ def test_a_baseline_with_env_judges_staleness_in_scope_and_prints_every_counted_
         'version = "1"\n[[accepted]]\nfingerprint = "0000000000000000"\nrule = "DC502"\n'
         'environment = "a"\ncomponent = "idp"\nreason = "r"\nexpires = 2999-01-01\n')
     code, out, _ = cli("check", str(folder), "--offline", "--baseline", str(baseline))
-    assert code == 1 and "DC005 baseline-stale" in out  # printed where it is counted
+    assert code == 1
+    assert "DC005 baseline-stale" in out
     out = cli("check", str(folder), "--offline", "--baseline", str(baseline),
               "--env", "b", "--format", "json")[1]
     report = json.loads(out)
@@ -202,11 +219,13 @@ def test_a_baseline_with_env_judges_staleness_in_scope_and_prints_every_counted_
     assert report["summary"]["findings"] == 1
     _code, out, _ = cli("check", str(folder), "--offline", "--baseline", str(baseline),
                        "--env", "b")
-    assert "DC005" not in out and "1 finding" in out
+    assert "DC005" not in out
+    assert "1 finding" in out
 
 
+@pytest.mark.usefixtures("secrets")
 def test_algorithm_fixes_name_the_key_path_and_the_frameworks_setting(
-        sandbox, secrets, tmp_path, cli):  # noqa: F811
+        sandbox, tmp_path, cli):
     sandbox.set_faults("dev", alg="ES256")
     text = (f'name = "dev"\n[idp]\nissuer = "{sandbox.tenant_url("dev")}"\n'
             '[apis.orders]\naudiences = ["api://orders-dev"]\nalgorithms = ["RS256"]\n'
@@ -217,7 +236,8 @@ def test_algorithm_fixes_name_the_key_path_and_the_frameworks_setting(
     assert "spring.security.oauth2.resourceserver.jwt.jws-algorithms" in dc303["fix"]
     for rule in ("DC107", "DC404"):
         finding = next(f for f in report["findings"] if f["rule"] == rule)
-        assert "`apis.orders.algorithms" in finding["fix"] and "jws-algorithms" in finding["fix"]
+        assert "`apis.orders.algorithms" in finding["fix"]
+        assert "jws-algorithms" in finding["fix"]
 
 
 def test_a_frontends_fetch_failure_gets_frontend_advice(sandbox, tmp_path, cli):
@@ -249,7 +269,9 @@ def demo_folder():
 def test_human_formats_show_no_python_reprs_and_align_evidence(demo_folder, cli):
     for fmt in ("console", "markdown", "github"):
         out = cli("check", demo_folder, "--format", fmt)[1]
-        assert "{'" not in out and "['" not in out and "True" not in out, fmt
+        assert "{'" not in out, fmt
+        assert "['" not in out, fmt
+        assert "True" not in out, fmt
     markdown = cli("check", demo_folder, "--format", "markdown")[1]
     assert "`validators`: component: apis.orders, validator: spring-security" in markdown
     assert "accepts: no" in markdown
@@ -271,8 +293,11 @@ def test_diff_without_environment_files_says_tier_unknown_and_old_new(sandbox, t
     assert cli("snapshot", str(folder), "-o", str(new))[0] == 0
     code, out, _ = cli("diff", str(old), str(new))
     assert code == 1
-    assert "dev (tier unknown)" in out and "(nonprod)" not in out
-    assert "      old " in out and "      new " in out and "expected" not in out
+    assert "dev (tier unknown)" in out
+    assert "(nonprod)" not in out
+    assert "      old " in out
+    assert "      new " in out
+    assert "expected" not in out
     report = json.loads(cli("diff", str(old), str(new), "--format", "json")[1])
     assert report["environments"][0]["tier"] is None
     dc602 = next(f for f in report["findings"] if f["rule"] == "DC602")
@@ -302,10 +327,12 @@ def test_force_color_colours_a_ci_log_and_the_matrix_legend_follows(demo_folder,
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     out = cli("check", demo_folder, "--matrix")[1]
-    assert "\x1b[" in out and "red: the same value" in out
+    assert "\x1b[" in out
+    assert "red: the same value" in out
     monkeypatch.setenv("NO_COLOR", "1")
     out = cli("check", demo_folder, "--matrix")[1]
-    assert "\x1b[" not in out and "red: the same value" not in out
+    assert "\x1b[" not in out
+    assert "red: the same value" not in out
     assert "* the same value in another environment" in out
 
 
@@ -335,7 +362,8 @@ def test_verbose_logs_each_request_once(sandbox, tmp_path):
     assert not any("HTTP Request" in line for line in lines)
 
 
-def test_progress_only_on_a_terminal(sandbox, secrets, tmp_path, cli):  # noqa: F811
+@pytest.mark.usefixtures("secrets")
+def test_progress_only_on_a_terminal(sandbox, tmp_path, cli):
     import os
     import pty
     import subprocess

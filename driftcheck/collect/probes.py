@@ -299,6 +299,67 @@ def _clients(policy: FetchPolicy, ca_bundles: Iterable[str | None],
     return clients
 
 
+_Plan = tuple[Environment, str, Probe, list[_Planned], int, int]
+"""(environment, component, its probe, the planned cases, cases out of scope, prod withheld)."""
+
+
+@dataclass(frozen=True)
+class _Planner:
+    """What planning one probe's cases needs to know about the whole run."""
+
+    environments: Sequence[Environment]
+    held: Mapping[str, Sequence[HeldToken]]
+    env_keys: Mapping[str, Mapping[str, AsymmetricKey]]
+    scope: ProbeScope
+    by_name: Mapping[str, Environment]
+    relations: _Relations
+    forged_cache: dict[tuple[str, str], list[_Planned]]
+
+    def plan(self, environment: Environment, component: str, declared: Api | Gateway) -> _Plan:
+        probe = declared.probe
+        assert probe is not None
+        token_name, own = own_token(environment, component, declared,
+                                    self.held.get(environment.name, ()))
+        prod_safe = environment.tier == "prod" and non_prod_owner(
+            probe.url, self.environments) is None
+        withheld_own = environment.tier == "prod" and not prod_safe
+        if withheld_own:
+            own = None  # the loader refuses this file; never send it all the same
+        planned = [_Planned(ProbeCase("no-token", "no token")),
+                   _own_case(environment, token_name, own, withheld_own)]
+        out_of_scope = withheld = 0
+        if probe.cross_environment:
+            cross, out_of_scope, withheld = _cross_cases(
+                environment, declared, self.held, self.by_name, self.relations, self.scope,
+                prod_safe)
+            planned += cross
+        if probe.forged:
+            planned += self._forged(environment, own)
+        refused = refusal(probe.url, environment.allow_insecure_http)
+        if refused is not None:
+            planned = [p if p.case.skipped else _Planned(replace(
+                p.case, skipped=f"{probe.url}: {refused.detail}")) for p in planned]
+        return environment, component, probe, planned, out_of_scope, withheld
+
+    def _forged(self, environment: Environment, own: HeldToken | None) -> list[_Planned]:
+        if own is None:
+            return [_Planned(ProbeCase("forged", FORGED_LABELS[k], forged=k,
+                                       skipped="forged tokens are built from the "
+                                       "known-good token, which is missing"))
+                    for k in FORGED_KINDS]
+        return _forged_cases(own, self.env_keys.get(environment.name, {}), self.forged_cache)
+
+
+def _own_case(environment: Environment, token_name: str | None, own: HeldToken | None,
+              withheld_own: bool) -> _Planned:
+    if own is not None:
+        return _Planned(ProbeCase("own", "own token", environment.name, own.name), own.value)
+    why = ("withheld: the URL lies under a non-prod environment's URL"
+           if withheld_own else "no known-good token is declared for it"
+           if token_name is None else f"token {token_name!r} could not be acquired")
+    return _Planned(ProbeCase("own", "own token", environment.name, token_name, skipped=why))
+
+
 async def run_probes(
     environments: Sequence[Environment],
     held: Mapping[str, Sequence[HeldToken]],
@@ -310,51 +371,19 @@ async def run_probes(
 ) -> dict[str, tuple[ProbeObservation, ...]]:
     """Every declared probe of `environments`; `held` are the acquired tokens by environment,
     `env_keys` each environment's published keys, `remaining` the seconds left of --timeout."""
-    by_name = {e.name: e for e in environments}
-    relations = _Relations(environments, {n: frozenset(k) for n, k in env_keys.items()})
-    forged_cache: dict[tuple[str, str], list[_Planned]] = {}
-    plans: list[tuple[Environment, str, Probe, list[_Planned], int, int]] = []
-    for environment in environments:
-        mine = held.get(environment.name, ())
-        for component, declared in probed_components(environment):
-            probe = declared.probe
-            assert probe is not None
-            planned = [_Planned(ProbeCase("no-token", "no token"))]
-            token_name, own = own_token(environment, component, declared, mine)
-            prod_safe = environment.tier == "prod" and non_prod_owner(
-                probe.url, environments) is None
-            withheld_own = environment.tier == "prod" and not prod_safe
-            if withheld_own:
-                own = None  # the loader refuses this file; never send it all the same
-            if own is None:
-                why = ("withheld: the URL lies under a non-prod environment's URL"
-                       if withheld_own else "no known-good token is declared for it"
-                       if token_name is None else f"token {token_name!r} could not be acquired")
-                planned.append(_Planned(ProbeCase("own", "own token", environment.name,
-                                                  token_name, skipped=why)))
-            else:
-                planned.append(_Planned(ProbeCase("own", "own token", environment.name,
-                                                  own.name), own.value))
-            out_of_scope = withheld = 0
-            if probe.cross_environment:
-                cross, out_of_scope, withheld = _cross_cases(
-                    environment, declared, held, by_name, relations, scope, prod_safe)
-                planned += cross
-            if probe.forged:
-                if own is None:
-                    planned += [_Planned(ProbeCase("forged", FORGED_LABELS[k], forged=k,
-                                                   skipped="forged tokens are built from the "
-                                                   "known-good token, which is missing"))
-                                for k in FORGED_KINDS]
-                else:
-                    planned += _forged_cases(own, env_keys.get(environment.name, {}),
-                                             forged_cache)
-            refused = refusal(probe.url, environment.allow_insecure_http)
-            if refused is not None:
-                planned = [p if p.case.skipped else _Planned(replace(
-                    p.case, skipped=f"{probe.url}: {refused.detail}")) for p in planned]
-            plans.append((environment, component, probe, planned, out_of_scope, withheld))
+    planner = _Planner(environments, held, env_keys, scope, {e.name: e for e in environments},
+                       _Relations(environments, {n: frozenset(k) for n, k in env_keys.items()}),
+                       {})
+    plans = [planner.plan(environment, component, declared) for environment in environments
+             for component, declared in probed_components(environment)]
+    answers = await _send_planned(plans, policy, remaining, transport)
+    return _observations(plans, answers)
 
+
+async def _send_planned(plans: Sequence[_Plan], policy: FetchPolicy, remaining: float | None,
+                        transport: httpx.AsyncBaseTransport | None
+                        ) -> dict[tuple[int, int], ProbeAnswer]:
+    """Send every case not skipped; answers by (plan index, case position)."""
     answers: dict[tuple[int, int], ProbeAnswer] = {}
     clients = _clients(policy, (e.ca_bundle for e, *_ in plans), transport)
     semaphore = asyncio.Semaphore(policy.concurrency)
@@ -386,6 +415,11 @@ async def run_probes(
         for lanes in clients.values():
             for client in lanes:
                 await client.aclose()
+    return answers
+
+
+def _observations(plans: Sequence[_Plan], answers: Mapping[tuple[int, int], ProbeAnswer]
+                  ) -> dict[str, tuple[ProbeObservation, ...]]:
     late = "not sent: the run's --timeout ended first"
     found: dict[str, list[ProbeObservation]] = {}
     for index, (environment, component, probe, planned, out_of_scope, withheld) in \

@@ -151,43 +151,69 @@ def _yaml_kinds(text: str) -> list[YamlMap]:
         return []
 
 
+@dataclass
+class _ProfileFiles:
+    """Per folder, the files named for an environment (profile -> path; "" is the base file)."""
+
+    spring: dict[Path, dict[str, Path]] = field(default_factory=dict)
+    dotnet: dict[Path, dict[str, Path]] = field(default_factory=dict)
+    dotenv: dict[Path, dict[str, Path]] = field(default_factory=dict)
+
+
 def discover(root: Path) -> Discovery:
     discovery = Discovery(root)
-    spring: dict[Path, dict[str, Path]] = {}
-    dotnet: dict[Path, dict[str, Path]] = {}
-    dotenv: dict[Path, dict[str, Path]] = {}
+    profile_files = _ProfileFiles()
     kustomize_inputs = _kustomize_inputs(root)
     for path in _files(root):
-        name = path.name
         relative = str(path.relative_to(root))
         if path in kustomize_inputs:
-            if not name.startswith(("kustomization", "Kustomization")):
-                discovery.not_placed.append(f"{relative}: a kustomize input; point `manifests` "
-                                            "at the output of `kustomize build` instead")
-            continue
-        if (match := _SPRING.match(name)) and ({"resources", "config"} & set(path.parts)):
-            spring.setdefault(path.parent, {})[match["profile"] or ""] = path
-        elif match := _APPSETTINGS.match(name):
-            dotnet.setdefault(path.parent, {})[match["env"] or ""] = path
-        elif (match := _DOTENV.match(name)) and (path.parent / "package.json").exists():
-            if not match["local"]:
-                dotenv.setdefault(path.parent, {})[match["mode"] or ""] = path
-        elif _HELM_VALUES.match(name):
-            discovery.not_placed.append(f"{relative}: Helm values; render them with `helm "
-                                        "template` and point `manifests` at the output")
-        elif path.suffix in (".yaml", ".yml", ".json", ".tf"):
-            _classify(discovery, path, relative)
-    for folder, files in spring.items():
+            _note_kustomize_input(discovery, path, relative)
+        elif not _sort_profile_file(profile_files, path):
+            _sort_other_file(discovery, path, relative)
+    _place_profile_files(discovery, profile_files)
+    _attach_manifests(discovery)
+    return discovery
+
+
+def _note_kustomize_input(discovery: Discovery, path: Path, relative: str) -> None:
+    if not path.name.startswith(("kustomization", "Kustomization")):
+        discovery.not_placed.append(f"{relative}: a kustomize input; point `manifests` "
+                                    "at the output of `kustomize build` instead")
+
+
+def _sort_profile_file(profile_files: _ProfileFiles, path: Path) -> bool:
+    """File `path` if its name marks an environment's profile; False if it does not."""
+    name = path.name
+    if (match := _SPRING.match(name)) and ({"resources", "config"} & set(path.parts)):
+        profile_files.spring.setdefault(path.parent, {})[match["profile"] or ""] = path
+    elif match := _APPSETTINGS.match(name):
+        profile_files.dotnet.setdefault(path.parent, {})[match["env"] or ""] = path
+    elif (match := _DOTENV.match(name)) and (path.parent / "package.json").exists():
+        if not match["local"]:
+            profile_files.dotenv.setdefault(path.parent, {})[match["mode"] or ""] = path
+    else:
+        return False
+    return True
+
+
+def _sort_other_file(discovery: Discovery, path: Path, relative: str) -> None:
+    if _HELM_VALUES.match(path.name):
+        discovery.not_placed.append(f"{relative}: Helm values; render them with `helm "
+                                    "template` and point `manifests` at the output")
+    elif path.suffix in (".yaml", ".yml", ".json", ".tf"):
+        _classify(discovery, path, relative)
+
+
+def _place_profile_files(discovery: Discovery, profile_files: _ProfileFiles) -> None:
+    for folder, files in profile_files.spring.items():
         _place_profiles(discovery, folder, files, "spring-boot")
-    for folder, files in dotnet.items():
+    for folder, files in profile_files.dotnet.items():
         text = "".join(_text(p) or "" for p in files.values())
         kind = "microsoft-identity-web" if '"AzureAd"' in text and \
             '"Authentication"' not in text else "aspnetcore"
         _place_profiles(discovery, folder, files, kind)
-    for folder, files in dotenv.items():
+    for folder, files in profile_files.dotenv.items():
         _place_frontend(discovery, folder, files)
-    _attach_manifests(discovery)
-    return discovery
 
 
 def _place_profiles(discovery: Discovery, folder: Path, files: dict[str, Path],
@@ -239,80 +265,100 @@ def _place_frontend(discovery: Discovery, folder: Path, files: dict[str, Path]) 
         component.profiles[environment] = mode
 
 
+_WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Pod", "Job", "CronJob"}
+
+
 def _classify(discovery: Discovery, path: Path, relative: str) -> None:
     text = _text(path)
     if text is None:
         return
-    environment = environment_in_path(path, discovery.root)
     if path.suffix == ".tf":
-        if "aws_apigatewayv2_authorizer" in text:
-            tfvars = sorted(path.parent.glob("*.tfvars"))
-            component = _component(discovery, "gateways", "apigw", "aws-apigw")
-            if not tfvars:
-                discovery.not_placed.append(f"{relative}: no *.tfvars next to it to name "
-                                            "environments")
-            for variables in tfvars:
-                name = environment_name(variables.stem)
-                component.paths[name] = [path.parent / "*.tf", variables]
+        _classify_terraform(discovery, path, relative, text)
         return
+    environment = environment_in_path(path, discovery.root)
     documents = _yaml_kinds(text) if path.suffix != ".json" or "Resources" in text else []
     kinds = {str(d.get("kind", "")) for d in documents}
     if "RequestAuthentication" in kinds:
-        if environment is None:
-            discovery.not_placed.append(f"{relative}: RequestAuthentication with no "
-                                        "environment in its path")
-            return
-        name = next(str(d.get("metadata", {}).get("name", "edge")) for d in documents
-                    if d.get("kind") == "RequestAuthentication")
-        component = _component(discovery, "gateways", re.sub(r"[^A-Za-z0-9_-]", "-", name),
-                               "istio")
-        component.paths[environment] = [path.parent / "*.yaml"]
+        _place_istio(discovery, path, relative, environment, documents)
+    elif kinds & _WORKLOAD_KINDS:
+        _place_workloads(discovery, path, relative, environment, documents)
+    elif "envoy.filters.http.jwt_authn" in text and "providers" in text:
+        _place_gateway(discovery, path, environment, ("envoy", "envoy"),
+                       f"{relative}: Envoy jwt_authn with no environment in its path")
+    elif any(d.get("_format_version") for d in documents):
+        _place_gateway(discovery, path, environment, ("kong", "kong"),
+                       f"{relative}: Kong declarative config with no environment in its path")
+    elif "AWS::ApiGatewayV2::Authorizer" in text or "AWS::Serverless::HttpApi" in text:
+        _place_gateway(discovery, path, environment, ("apigw", "aws-apigw"),
+                       f"{relative}: an API Gateway template is deployed per stage with "
+                       "parameters; name its stage folder")
+
+
+def _classify_terraform(discovery: Discovery, path: Path, relative: str, text: str) -> None:
+    if "aws_apigatewayv2_authorizer" not in text:
         return
-    if kinds & {"Deployment", "StatefulSet", "DaemonSet", "Pod", "Job", "CronJob"}:
-        names: set[str] = set()
-        namespaces: set[str] = set()
-        for document in documents:
-            metadata = document.get("metadata")
-            if isinstance(metadata, YamlMap):
-                names.add(str(metadata.get("name", "")))
-                if metadata.get("namespace"):
-                    namespaces.add(str(metadata["namespace"]))
-            spec = document.get("spec")
-            template = spec.get("template") if isinstance(spec, YamlMap) else None
-            pod = template.get("spec") if isinstance(template, YamlMap) else None
-            for container in pod.get("containers") or () if isinstance(pod, YamlMap) else ():
-                if isinstance(container, YamlMap):
-                    names.add(str(container.get("name", "")))
-        if environment is None and len(namespaces) == 1:
-            environment = environment_in_path(Path(next(iter(namespaces))) / "x",
-                                              Path("."))
-        if environment is None:
-            discovery.not_placed.append(f"{relative}: workloads with no environment in their "
-                                        "folder names or namespace (a kustomize base?)")
-            return
-        discovery.manifests.setdefault(environment, []).append(path)
-        discovery.workloads[path] = names
+    tfvars = sorted(path.parent.glob("*.tfvars"))
+    component = _component(discovery, "gateways", "apigw", "aws-apigw")
+    if not tfvars:
+        discovery.not_placed.append(f"{relative}: no *.tfvars next to it to name environments")
+    for variables in tfvars:
+        name = environment_name(variables.stem)
+        component.paths[name] = [path.parent / "*.tf", variables]
+
+
+def _place_gateway(discovery: Discovery, path: Path, environment: str | None,
+                   name_and_kind: tuple[str, str], not_placed: str) -> None:
+    """One gateway file per environment; without an environment in its path it is not placed."""
+    if environment is None:
+        discovery.not_placed.append(not_placed)
         return
-    if "envoy.filters.http.jwt_authn" in text and "providers" in text:
-        if environment is None:
-            discovery.not_placed.append(f"{relative}: Envoy jwt_authn with no environment in "
-                                        "its path")
-            return
-        _component(discovery, "gateways", "envoy", "envoy").paths[environment] = [path]
+    name, kind = name_and_kind
+    _component(discovery, "gateways", name, kind).paths[environment] = [path]
+
+
+def _place_istio(discovery: Discovery, path: Path, relative: str, environment: str | None,
+                 documents: list[YamlMap]) -> None:
+    if environment is None:
+        discovery.not_placed.append(f"{relative}: RequestAuthentication with no "
+                                    "environment in its path")
         return
-    if any(d.get("_format_version") for d in documents):
-        if environment is None:
-            discovery.not_placed.append(f"{relative}: Kong declarative config with no "
-                                        "environment in its path")
-            return
-        _component(discovery, "gateways", "kong", "kong").paths[environment] = [path]
+    name = next(str(d.get("metadata", {}).get("name", "edge")) for d in documents
+                if d.get("kind") == "RequestAuthentication")
+    component = _component(discovery, "gateways", re.sub(r"[^A-Za-z0-9_-]", "-", name),
+                           "istio")
+    component.paths[environment] = [path.parent / "*.yaml"]
+
+
+def _place_workloads(discovery: Discovery, path: Path, relative: str, environment: str | None,
+                     documents: list[YamlMap]) -> None:
+    names, namespaces = _workload_names(documents)
+    if environment is None and len(namespaces) == 1:
+        environment = environment_in_path(Path(next(iter(namespaces))) / "x", Path("."))
+    if environment is None:
+        discovery.not_placed.append(f"{relative}: workloads with no environment in their "
+                                    "folder names or namespace (a kustomize base?)")
         return
-    if "AWS::ApiGatewayV2::Authorizer" in text or "AWS::Serverless::HttpApi" in text:
-        if environment is None:
-            discovery.not_placed.append(f"{relative}: an API Gateway template is deployed "
-                                        "per stage with parameters; name its stage folder")
-            return
-        _component(discovery, "gateways", "apigw", "aws-apigw").paths[environment] = [path]
+    discovery.manifests.setdefault(environment, []).append(path)
+    discovery.workloads[path] = names
+
+
+def _workload_names(documents: list[YamlMap]) -> tuple[set[str], set[str]]:
+    """The workloads' and their containers' names, and their namespaces."""
+    names: set[str] = set()
+    namespaces: set[str] = set()
+    for document in documents:
+        metadata = document.get("metadata")
+        if isinstance(metadata, YamlMap):
+            names.add(str(metadata.get("name", "")))
+            if metadata.get("namespace"):
+                namespaces.add(str(metadata["namespace"]))
+        spec = document.get("spec")
+        template = spec.get("template") if isinstance(spec, YamlMap) else None
+        pod = template.get("spec") if isinstance(template, YamlMap) else None
+        for container in pod.get("containers") or () if isinstance(pod, YamlMap) else ():
+            if isinstance(container, YamlMap):
+                names.add(str(container.get("name", "")))
+    return names, namespaces
 
 
 def _attach_manifests(discovery: Discovery) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from driftcheck.deployed.files import ArtifactFiles, shown
@@ -135,94 +135,125 @@ def _match_text(rule: YamlMap) -> str:
     return "match " + ", ".join(str(k) for k in match)
 
 
+@dataclass
+class _Collected:
+    """What the providers of every file say, in reading order."""
+
+    settings: list[Setting] = field(default_factory=list)
+    disabled: list[DisabledCheck] = field(default_factory=list)
+    issuers: list[tuple[str, Origin]] = field(default_factory=list)
+    audiences: list[tuple[str, Origin]] = field(default_factory=list)
+    providers_found: list[str] = field(default_factory=list)
+    route_settings: list[Setting] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def output(self, read: list[str]) -> ReaderOutput:
+        settings = list(self.settings)
+        if self.issuers:
+            settings.append(Setting("issuers", tuple(dict.fromkeys(i for i, _ in self.issuers)),
+                                    self.issuers[0][1]))
+        if self.audiences and not any(d.check == "audience" for d in self.disabled):
+            settings.append(Setting("audiences",
+                                    tuple(dict.fromkeys(a for a, _ in self.audiences)),
+                                    self.audiences[0][1]))
+        return ReaderOutput(tuple(read), tuple(self.route_settings + _first_per_field(settings)),
+                            tuple(self.disabled), notes=tuple(self.notes))
+
+
+def _jwt_authn_configs(files: ArtifactFiles, ref: DeployedRef
+                       ) -> tuple[list[tuple[str, YamlMap]], list[str]]:
+    """Each jwt_authn filter config once, with its file; and the files read."""
+    found: list[tuple[str, YamlMap]] = []
+    read: list[str] = []
+    for path, documents in yaml_files(files, ref.paths):
+        read.append(shown(path))
+        seen: set[int] = set()
+        for document in documents:
+            for config in _configs(document):
+                if id(config) not in seen:
+                    seen.add(id(config))
+                    found.append((shown(path), config))
+    return found, read
+
+
+def _read_provider(collected: _Collected, file: str, providers: YamlMap, name: str,
+                   provider: YamlMap) -> None:
+    at = Origin(file, providers.line_of(name), detail=f"providers.{name}")
+    issuer = provider.get("issuer")
+    if isinstance(issuer, str) and issuer:
+        collected.issuers.append((issuer, Origin(file, provider.line_of("issuer"),
+                                                 detail=f"providers.{name}.issuer")))
+    else:
+        collected.disabled.append(DisabledCheck(
+            "issuer", f"provider {name} has no issuer: `iss` is not checked", at))
+    listed = provider.get("audiences")
+    if isinstance(listed, list) and listed:
+        collected.audiences += [(str(a), Origin(file, provider.line_of("audiences"),
+                                                detail=f"providers.{name}.audiences"))
+                                for a in listed]
+    else:
+        collected.disabled.append(DisabledCheck(
+            "audience", f"provider {name} has no audiences: `aud` is not checked", at))
+    remote = provider.get("remote_jwks")
+    if isinstance(remote, YamlMap):
+        collected.settings += _remote_jwks(file, name, remote)
+    skew = provider.get("clock_skew_seconds")
+    if isinstance(skew, int):
+        collected.settings.append(Setting("clock_skew", float(skew), Origin(
+            file, provider.line_of("clock_skew_seconds"),
+            detail=f"providers.{name}.clock_skew_seconds")))
+
+
+def _remote_jwks(file: str, name: str, remote: YamlMap) -> list[Setting]:
+    settings: list[Setting] = []
+    uri = remote.get("http_uri", {}).get("uri") if isinstance(
+        remote.get("http_uri"), YamlMap) else None
+    if isinstance(uri, str):
+        settings.append(Setting("jwks_uri", uri, Origin(
+            file, remote["http_uri"].line_of("uri"),
+            detail=f"providers.{name}.remote_jwks.http_uri.uri")))
+    cache = duration_seconds(remote.get("cache_duration"))
+    if cache is not None:
+        settings.append(Setting("jwks_cache_ttl", cache, Origin(
+            file, remote.line_of("cache_duration"),
+            detail=f"providers.{name}.remote_jwks.cache_duration")))
+    return settings
+
+
 class EnvoyReader:
     kinds = frozenset({"envoy"})
 
     def read(self, ref: DeployedRef, files: ArtifactFiles) -> ReaderOutput:
-        found: list[tuple[str, YamlMap]] = []
-        read: list[str] = []
-        for path, documents in yaml_files(files, ref.paths):
-            read.append(shown(path))
-            seen: set[int] = set()
-            for document in documents:
-                for config in _configs(document):
-                    if id(config) not in seen:
-                        seen.add(id(config))
-                        found.append((shown(path), config))
+        found, read = _jwt_authn_configs(files, ref)
         if not found:
             if read:
                 files.problem(", ".join(read), f"no {_FILTER} filter (JwtAuthentication) in "
                               "these files")
             return ReaderOutput(tuple(read))
-        settings: list[Setting] = []
-        disabled: list[DisabledCheck] = []
-        issuers: list[tuple[str, Origin]] = []
-        audiences: list[tuple[str, Origin]] = []
-        providers_found: list[str] = []
-        route_settings: list[Setting] = []
-        notes: list[str] = []
+        collected = _Collected()
         for file, config in found:
             providers = config.get("providers")
             if not isinstance(providers, YamlMap):
                 continue
-            on_routes, reachable = self._rules(file, config, providers, disabled, files)
-            route_settings += on_routes
+            on_routes, reachable = self._rules(file, config, providers, collected.disabled,
+                                               files)
+            collected.route_settings += on_routes
             for name, provider in providers.items():
-                providers_found.append(name)
+                collected.providers_found.append(name)
                 if (ref.select is not None and name != ref.select) or \
                         not isinstance(provider, YamlMap):
                     continue
                 if reachable is not None and name not in reachable:
-                    notes.append(f"provider {name} ({file}:{providers.line_of(name)}) is "
-                                 "required by no rule or requirement_map entry: its tokens "
-                                 "are never verified, its settings are not compared")
+                    collected.notes.append(
+                        f"provider {name} ({file}:{providers.line_of(name)}) is required by no "
+                        "rule or requirement_map entry: its tokens are never verified, its "
+                        "settings are not compared")
                     continue
-                at = Origin(file, providers.line_of(name), detail=f"providers.{name}")
-                issuer = provider.get("issuer")
-                if isinstance(issuer, str) and issuer:
-                    issuers.append((issuer, Origin(file, provider.line_of("issuer"),
-                                                   detail=f"providers.{name}.issuer")))
-                else:
-                    disabled.append(DisabledCheck(
-                        "issuer", f"provider {name} has no issuer: `iss` is not checked", at))
-                listed = provider.get("audiences")
-                if isinstance(listed, list) and listed:
-                    audiences += [(str(a), Origin(file, provider.line_of("audiences"),
-                                                  detail=f"providers.{name}.audiences"))
-                                  for a in listed]
-                else:
-                    disabled.append(DisabledCheck(
-                        "audience", f"provider {name} has no audiences: `aud` is not checked",
-                        at))
-                remote = provider.get("remote_jwks")
-                if isinstance(remote, YamlMap):
-                    uri = remote.get("http_uri", {}).get("uri") if isinstance(
-                        remote.get("http_uri"), YamlMap) else None
-                    if isinstance(uri, str):
-                        settings.append(Setting("jwks_uri", uri, Origin(
-                            file, remote["http_uri"].line_of("uri"),
-                            detail=f"providers.{name}.remote_jwks.http_uri.uri")))
-                    cache = duration_seconds(remote.get("cache_duration"))
-                    if cache is not None:
-                        settings.append(Setting("jwks_cache_ttl", cache, Origin(
-                            file, remote.line_of("cache_duration"),
-                            detail=f"providers.{name}.remote_jwks.cache_duration")))
-                skew = provider.get("clock_skew_seconds")
-                if isinstance(skew, int):
-                    settings.append(Setting("clock_skew", float(skew), Origin(
-                        file, provider.line_of("clock_skew_seconds"),
-                        detail=f"providers.{name}.clock_skew_seconds")))
-        if ref.select is not None and ref.select not in providers_found:
+                _read_provider(collected, file, providers, name, provider)
+        if ref.select is not None and ref.select not in collected.providers_found:
             files.problem(", ".join(read), f"select = {ref.select!r} matches no provider "
-                          f"(found: {', '.join(providers_found) or 'none'})")
-        if issuers:
-            settings.append(Setting("issuers", tuple(dict.fromkeys(i for i, _ in issuers)),
-                                    issuers[0][1]))
-        if audiences and not any(d.check == "audience" for d in disabled):
-            settings.append(Setting("audiences", tuple(dict.fromkeys(a for a, _ in audiences)),
-                                    audiences[0][1]))
-        return ReaderOutput(tuple(read), tuple(route_settings + _first_per_field(settings)),
-                            tuple(disabled), notes=tuple(notes))
+                          f"(found: {', '.join(collected.providers_found) or 'none'})")
+        return collected.output(read)
 
     def _rules(self, file: str, config: YamlMap, providers: YamlMap,
                disabled: list[DisabledCheck], files: ArtifactFiles

@@ -159,80 +159,21 @@ class IstioReader:
 
     def read(self, ref: DeployedRef, files: ArtifactFiles) -> ReaderOutput:
         manifests = load_manifests(files, ref.paths)
-        candidates = [m for m in manifests if m.kind == "RequestAuthentication"
-                      and (ref.select is None or m.name == ref.select)]
-        label = ", ".join(sorted({shown(m.file) for m in manifests})) or ", ".join(ref.paths)
-        if len(candidates) != 1:
-            found = sorted(m.name for m in manifests if m.kind == "RequestAuthentication")
-            if not found and not files.problems:
-                files.problem(label, "no RequestAuthentication in these files")
-            elif not candidates:
-                files.problem(label, f"select = {ref.select!r} matches no RequestAuthentication "
-                              f"(found: {', '.join(found)})")
-            else:
-                files.problem(label, "several RequestAuthentications; name one with select "
-                              f"(found: {', '.join(found)})")
+        request_authentication = _the_request_authentication(files, manifests, ref)
+        if request_authentication is None:
             return ReaderOutput(tuple(sorted({shown(m.file) for m in manifests})))
-        request_authentication = candidates[0]
         file = shown(request_authentication.file)
         spec = request_authentication.body.get("spec")
         rules = spec.get("jwtRules") if isinstance(spec, YamlMap) else None
-        settings: list[Setting] = []
-        disabled: list[DisabledCheck] = []
-        issuers: list[str] = []
-        audiences: list[str] = []
-        first_issuer: Origin | None = None
-        first_audience: Origin | None = None
-        jwks: Setting | None = None
         if not isinstance(rules, YamlList) or not rules:
             files.problem(file, f"RequestAuthentication {request_authentication.name} has no "
                           "jwtRules", request_authentication.body.line)
             return ReaderOutput((file,))
-        for index, rule in enumerate(rules):
-            if not isinstance(rule, YamlMap):
-                continue
-            line = rules.lines[index]
-            issuer = rule.get("issuer")
-            if isinstance(issuer, str) and issuer:
-                issuers.append(issuer)
-                first_issuer = first_issuer or Origin(file, rule.line_of("issuer"),
-                                                      detail=f"jwtRules[{index}].issuer")
-            else:
-                disabled.append(DisabledCheck(
-                    "issuer", f"jwtRules[{index}] has no issuer", Origin(file, line)))
-            rule_audiences = rule.get("audiences")
-            if isinstance(rule_audiences, list) and rule_audiences:
-                audiences.extend(str(a) for a in rule_audiences)
-                first_audience = first_audience or Origin(
-                    file, rule.line_of("audiences"), detail=f"jwtRules[{index}].audiences")
-            else:
-                disabled.append(DisabledCheck(
-                    "audience", f"jwtRules[{index}] ({issuer}) has no audiences: `aud` is not "
-                    "checked", Origin(file, line, detail=f"jwtRules[{index}]")))
-            if jwks is None and isinstance(rule.get("jwksUri"), str):
-                jwks = Setting("jwks_uri", rule["jwksUri"], Origin(
-                    file, rule.line_of("jwksUri"), detail=f"jwtRules[{index}].jwksUri"))
-        if issuers and first_issuer:
-            settings.append(Setting("issuers", tuple(dict.fromkeys(issuers)), first_issuer))
-        if audiences and first_audience and not any(d.check == "audience" for d in disabled):
-            settings.append(Setting("audiences", tuple(dict.fromkeys(audiences)),
-                                    first_audience))
-        if jwks is not None:
-            settings.append(jwks)
+        disabled: list[DisabledCheck] = []
+        settings = _rule_settings(file, rules, disabled)
         settings.append(Setting("clock_skew", 60.0, Origin(default=ENVOY_DEFAULT_SKEW)))
         root, root_source = root_namespace(manifests)
-        policies = []
-        for policy in (m for m in manifests if m.kind == "AuthorizationPolicy"):
-            spec = policy.body.get("spec")
-            if isinstance(spec, Mapping) and spec.get("selector") is not None and (
-                    spec.get("targetRef") is not None or spec.get("targetRefs") is not None):
-                files.problem(policy.file, f"AuthorizationPolicy {policy.name} sets both "
-                              "selector and targetRefs: Istio accepts only one",
-                              spec.line_of("targetRefs" if "targetRefs" in spec else
-                                           "targetRef") if isinstance(spec, YamlMap)
-                              else policy.body.line)
-            elif _applies(policy, request_authentication, root):
-                policies.append(policy)
+        policies = _policies(files, manifests, request_authentication, root)
         if not any(_requires_principal(p) for p in policies):
             disabled.append(DisabledCheck(
                 "principal", f"no AuthorizationPolicy for RequestAuthentication "
@@ -242,3 +183,83 @@ class IstioReader:
                        detail=request_authentication.name)))
         read = tuple(sorted({shown(m.file) for m in manifests}))
         return ReaderOutput(read, tuple(settings), tuple(disabled))
+
+
+def _the_request_authentication(files: ArtifactFiles, manifests: list[Manifest],
+                                ref: DeployedRef) -> Manifest | None:
+    """The one RequestAuthentication `ref` designates; None with a problem otherwise."""
+    candidates = [m for m in manifests if m.kind == "RequestAuthentication"
+                  and (ref.select is None or m.name == ref.select)]
+    if len(candidates) == 1:
+        return candidates[0]
+    label = ", ".join(sorted({shown(m.file) for m in manifests})) or ", ".join(ref.paths)
+    found = sorted(m.name for m in manifests if m.kind == "RequestAuthentication")
+    if not found and not files.problems:
+        files.problem(label, "no RequestAuthentication in these files")
+    elif not candidates:
+        files.problem(label, f"select = {ref.select!r} matches no RequestAuthentication "
+                      f"(found: {', '.join(found)})")
+    else:
+        files.problem(label, "several RequestAuthentications; name one with select "
+                      f"(found: {', '.join(found)})")
+    return None
+
+
+def _rule_settings(file: str, rules: YamlList, disabled: list[DisabledCheck]) -> list[Setting]:
+    """The jwtRules' issuers, audiences and first jwksUri; a rule without issuer or audiences
+    disables that check."""
+    settings: list[Setting] = []
+    issuers: list[str] = []
+    audiences: list[str] = []
+    first_issuer: Origin | None = None
+    first_audience: Origin | None = None
+    jwks: Setting | None = None
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, YamlMap):
+            continue
+        line = rules.lines[index]
+        issuer = rule.get("issuer")
+        if isinstance(issuer, str) and issuer:
+            issuers.append(issuer)
+            first_issuer = first_issuer or Origin(file, rule.line_of("issuer"),
+                                                  detail=f"jwtRules[{index}].issuer")
+        else:
+            disabled.append(DisabledCheck(
+                "issuer", f"jwtRules[{index}] has no issuer", Origin(file, line)))
+        rule_audiences = rule.get("audiences")
+        if isinstance(rule_audiences, list) and rule_audiences:
+            audiences.extend(str(a) for a in rule_audiences)
+            first_audience = first_audience or Origin(
+                file, rule.line_of("audiences"), detail=f"jwtRules[{index}].audiences")
+        else:
+            disabled.append(DisabledCheck(
+                "audience", f"jwtRules[{index}] ({issuer}) has no audiences: `aud` is not "
+                "checked", Origin(file, line, detail=f"jwtRules[{index}]")))
+        if jwks is None and isinstance(rule.get("jwksUri"), str):
+            jwks = Setting("jwks_uri", rule["jwksUri"], Origin(
+                file, rule.line_of("jwksUri"), detail=f"jwtRules[{index}].jwksUri"))
+    if issuers and first_issuer:
+        settings.append(Setting("issuers", tuple(dict.fromkeys(issuers)), first_issuer))
+    if audiences and first_audience and not any(d.check == "audience" for d in disabled):
+        settings.append(Setting("audiences", tuple(dict.fromkeys(audiences)), first_audience))
+    if jwks is not None:
+        settings.append(jwks)
+    return settings
+
+
+def _policies(files: ArtifactFiles, manifests: list[Manifest],
+              request_authentication: Manifest, root: str) -> list[Manifest]:
+    """The AuthorizationPolicies that apply to the RequestAuthentication's workload."""
+    policies = []
+    for policy in (m for m in manifests if m.kind == "AuthorizationPolicy"):
+        spec = policy.body.get("spec")
+        if isinstance(spec, Mapping) and spec.get("selector") is not None and (
+                spec.get("targetRef") is not None or spec.get("targetRefs") is not None):
+            files.problem(policy.file, f"AuthorizationPolicy {policy.name} sets both "
+                          "selector and targetRefs: Istio accepts only one",
+                          spec.line_of("targetRefs" if "targetRefs" in spec else
+                                       "targetRef") if isinstance(spec, YamlMap)
+                          else policy.body.line)
+        elif _applies(policy, request_authentication, root):
+            policies.append(policy)
+    return policies

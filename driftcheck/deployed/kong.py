@@ -91,7 +91,7 @@ class KongReader:
         config = config if isinstance(config, YamlMap) else YamlMap()
         if plugin.get("name") == "jwt":
             return self._jwt(file, scope, plugin, config, document, tuple(read), files)
-        return self._oidc(file, plugin, config, tuple(read))
+        return self._oidc(file, config, tuple(read))
 
     def _jwt(self, file: str, scope: str, plugin: YamlMap, config: YamlMap,
              document: YamlMap, read: tuple[str, ...], files: ArtifactFiles) -> ReaderOutput:
@@ -135,7 +135,7 @@ class KongReader:
                 default=None if "algorithm" in credentials[0] else "Kong jwt: HS256")))
         return ReaderOutput(read, tuple(settings), tuple(disabled))
 
-    def _oidc(self, file: str, plugin: YamlMap, config: YamlMap,
+    def _oidc(self, file: str, config: YamlMap,
               read: tuple[str, ...]) -> ReaderOutput:
         settings: list[Setting] = []
         allowed = config.get("issuers_allowed")

@@ -130,31 +130,55 @@ def container_env(files: ArtifactFiles, patterns: Iterable[str], select: str | N
     container name) designate; None with a problem when there is not exactly one."""
     patterns = list(patterns)
     manifests = load_manifests(files, patterns)
+    chosen = _the_container(files, manifests, ", ".join(patterns), select)
+    if chosen is None:
+        return None
+    manifest, container = chosen
+    reading = _Reading(manifests, manifest, shown(manifest.file), {}, [])
+    _read_env_from(reading, container.get("envFrom"))
+    _read_env(reading, container.get("env"))
+    return ContainerEnv(manifest.name, str(container.get("name", "")), reading.file,
+                        reading.variables, tuple(reading.notes),
+                        tuple(_arguments(container, reading.file, reading.variables)))
+
+
+def _the_container(files: ArtifactFiles, manifests: list[Manifest], label: str,
+                   select: str | None) -> tuple[Manifest, YamlMap] | None:
     candidates = list(containers(manifests))
     if select is not None:
         # A container's own name first (a workload "orders" with container "orders" and a
         # sidecar), else every container of the workload named so.
         by_container = [(m, c) for m, c in candidates if str(c.get("name", "")) == select]
         candidates = by_container or [(m, c) for m, c in candidates if m.name == select]
-    label = ", ".join(patterns)
-    if len(candidates) != 1:
-        names = sorted({f"{m.kind}/{m.name} container {c.get('name')}"
-                        for m, c in containers(manifests)})
-        if not names:
-            files.problem(label, "no Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod "
-                          "with containers in the manifests")
-        elif not candidates:
-            files.problem(label, f"select = {select!r} matches no workload or container "
-                          f"(found: {'; '.join(names)})")
-        else:
-            files.problem(label, "several containers; name one with select "
-                          f"(found: {'; '.join(names)})")
-        return None
-    manifest, container = candidates[0]
-    variables: dict[str, EnvVar] = {}
-    notes: list[str] = []
-    file = shown(manifest.file)
-    env_from = container.get("envFrom")
+    if len(candidates) == 1:
+        return candidates[0]
+    names = sorted({f"{m.kind}/{m.name} container {c.get('name')}"
+                    for m, c in containers(manifests)})
+    if not names:
+        files.problem(label, "no Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod "
+                      "with containers in the manifests")
+    elif not candidates:
+        files.problem(label, f"select = {select!r} matches no workload or container "
+                      f"(found: {'; '.join(names)})")
+    else:
+        files.problem(label, "several containers; name one with select "
+                      f"(found: {'; '.join(names)})")
+    return None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One container's environment as it is read: where references resolve, what is found."""
+
+    manifests: list[Manifest]
+    manifest: Manifest
+    file: str
+    variables: dict[str, EnvVar]
+    notes: list[str]
+
+
+def _read_env_from(reading: _Reading, env_from: Any) -> None:
+    file = reading.file
     for index, source in enumerate(env_from if isinstance(env_from, YamlList) else ()):
         if not isinstance(source, YamlMap):
             continue
@@ -162,24 +186,30 @@ def container_env(files: ArtifactFiles, patterns: Iterable[str], select: str | N
         prefix = str(source.get("prefix") or "")
         line = env_from.lines[index]
         if isinstance(source.get("secretRef"), Mapping):
-            notes.append(f"envFrom Secret {source['secretRef'].get('name')!r} ({file}:{line}): "
-                         "its variables come from a Secret and are not inspected")
+            reading.notes.append(
+                f"envFrom Secret {source['secretRef'].get('name')!r} ({file}:{line}): "
+                "its variables come from a Secret and are not inspected")
         reference = source.get("configMapRef")
         if not isinstance(reference, Mapping):
             continue
-        config_map = _config_map(manifests, str(reference.get("name")), manifest.namespace)
+        config_map = _config_map(reading.manifests, str(reference.get("name")),
+                                 reading.manifest.namespace)
         if config_map is None:
-            notes.append(f"envFrom ConfigMap {reference.get('name')!r} ({file}:{line}) is not "
-                         "among the manifests; its variables are unknown")
+            reading.notes.append(
+                f"envFrom ConfigMap {reference.get('name')!r} ({file}:{line}) is not "
+                "among the manifests; its variables are unknown")
             continue
         data = config_map.body.get("data")
         if isinstance(data, YamlMap):
             for key, value in data.items():
-                variables[prefix + key] = EnvVar(
+                reading.variables[prefix + key] = EnvVar(
                     prefix + key, str(value),
                     Origin(shown(config_map.file), data.line_of(key),
                            detail=f"ConfigMap {config_map.name} key {key}, envFrom"))
-    env = container.get("env")
+
+
+def _read_env(reading: _Reading, env: Any) -> None:
+    file, variables = reading.file, reading.variables
     for index, item in enumerate(env if isinstance(env, YamlList) else ()):
         assert isinstance(env, YamlList)
         if not isinstance(item, YamlMap) or not isinstance(item.get("name"), str):
@@ -194,26 +224,38 @@ def container_env(files: ArtifactFiles, patterns: Iterable[str], select: str | N
         if not isinstance(value_from, Mapping):
             variables[name] = EnvVar(name, "", Origin(file, line, detail=f"env {name}"))
             continue
-        secret_ref = value_from.get("secretKeyRef")
-        if isinstance(secret_ref, Mapping):
-            secret = f"Secret {secret_ref.get('name')} key {secret_ref.get('key')}"
-            variables[name] = EnvVar(name, None, Origin(file, line, detail=f"env {name}"),
-                                     secret=secret)
-            continue
-        key_ref = value_from.get("configMapKeyRef")
-        if isinstance(key_ref, Mapping):
-            config_map = _config_map(manifests, str(key_ref.get("name")), manifest.namespace)
-            data = config_map.body.get("data") if config_map else None
-            key = str(key_ref.get("key"))
-            if config_map is not None and isinstance(data, YamlMap) and key in data:
-                variables[name] = EnvVar(name, str(data[key]), Origin(
-                    shown(config_map.file), data.line_of(key),
-                    detail=f"ConfigMap {config_map.name} key {key}, env {name}"))
-            else:
-                notes.append(f"env {name} ({file}:{line}) reads ConfigMap "
+        _read_value_from(reading, name, line, value_from)
+
+
+def _read_value_from(reading: _Reading, name: str, line: int, value_from: Mapping[str, Any]
+                     ) -> None:
+    file, variables = reading.file, reading.variables
+    secret_ref = value_from.get("secretKeyRef")
+    if isinstance(secret_ref, Mapping):
+        secret = f"Secret {secret_ref.get('name')} key {secret_ref.get('key')}"
+        variables[name] = EnvVar(name, None, Origin(file, line, detail=f"env {name}"),
+                                 secret=secret)
+        return
+    key_ref = value_from.get("configMapKeyRef")
+    if not isinstance(key_ref, Mapping):
+        return
+    config_map = _config_map(reading.manifests, str(key_ref.get("name")),
+                             reading.manifest.namespace)
+    data = config_map.body.get("data") if config_map else None
+    key = str(key_ref.get("key"))
+    if config_map is not None and isinstance(data, YamlMap) and key in data:
+        variables[name] = EnvVar(name, str(data[key]), Origin(
+            shown(config_map.file), data.line_of(key),
+            detail=f"ConfigMap {config_map.name} key {key}, env {name}"))
+    else:
+        reading.notes.append(f"env {name} ({file}:{line}) reads ConfigMap "
                              f"{key_ref.get('name')!r} key {key!r}, which is not among the "
                              "manifests")
-                variables.pop(name, None)
+        variables.pop(name, None)
+
+
+def _arguments(container: YamlMap, file: str, variables: Mapping[str, EnvVar]
+               ) -> list[tuple[str, Origin]]:
     arguments: list[tuple[str, Origin]] = []
     for key in ("command", "args"):
         items = container.get(key)
@@ -222,5 +264,4 @@ def container_env(files: ArtifactFiles, patterns: Iterable[str], select: str | N
             if isinstance(item, str | int | float):
                 arguments.append((_expand(str(item), variables),
                                   Origin(file, items.lines[index], detail=key)))
-    return ContainerEnv(manifest.name, str(container.get("name", "")), file, variables,
-                        tuple(notes), tuple(arguments))
+    return arguments

@@ -22,13 +22,13 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from driftcheck.deployed.files import ArtifactFiles, shown
 from driftcheck.deployed.interface import DisabledCheck, Origin, ReaderOutput, Setting
-from driftcheck.deployed.kubernetes import container_env
+from driftcheck.deployed.kubernetes import EnvVar, container_env
 from driftcheck.load.lines import key_lines
 from driftcheck.models import DeployedRef
 
@@ -45,70 +45,26 @@ _UNEXPANDED = re.compile(r"\$\([A-Za-z_][A-Za-z0-9_.-]*\)")
 _TRUE = {"1", "t", "T", "TRUE", "true", "True"}  # Go strconv.ParseBool
 
 
+_Values = dict[str, tuple[Any, Origin]]
+"""Config key -> (value, where it is set): file, then environment, then flags."""
+
+
 class OAuth2ProxyReader:
     kinds = frozenset({"oauth2-proxy"})
 
     def read(self, ref: DeployedRef, files: ArtifactFiles) -> ReaderOutput:
-        values: dict[str, tuple[Any, Origin]] = {}
-        read: list[str] = []
+        values: _Values = {}
+        read = _read_config_files(files, ref, values)
         notes: list[str] = []
-        for path in files.expand(ref.paths):
-            text = files.read_text(path)
-            if text is None:
-                continue
-            try:
-                document = tomllib.loads(text)
-            except tomllib.TOMLDecodeError as exc:
-                position = _TOML_POSITION.search(str(exc))
-                files.problem(path, "invalid config file: " + _TOML_POSITION.sub("", str(exc)),
-                              int(position[1]) if position else None,
-                              int(position[2]) if position else None)
-                continue
-            lines = key_lines(text)
-            read.append(shown(path))
-            for key, value in document.items():
-                values[key] = (value, Origin(shown(path), lines.get(key), detail=key))
         env = container_env(files, ref.manifests, ref.select) if ref.manifests else None
         if env is not None:
             notes += env.notes
-            for name, variable in env.variables.items():
-                if not name.startswith("OAUTH2_PROXY_"):
-                    continue
-                key = name.removeprefix("OAUTH2_PROXY_").lower()
-                if variable.value is None:
-                    notes.append(f"{name} comes from {variable.secret} and is not inspected")
-                    continue
-                from_env: Any = variable.value
-                if key in _LISTS:
-                    from_env = [v.strip() for v in variable.value.split(",") if v.strip()]
-                values[key] = (from_env, variable.origin)
+            _apply_environment(env.variables, values, notes)
             flags, unresolved = _flags(env.arguments)  # command-line flags win
             values.update(flags)
             notes += unresolved
-        settings: list[Setting] = []
+        settings = _identity_settings(values)
         disabled: list[DisabledCheck] = []
-        issuers: list[str] = []
-        audiences: list[str] = []
-        first: dict[str, Origin] = {}
-        if isinstance(values.get("oidc_issuer_url", (None,))[0], str):
-            issuers.append(values["oidc_issuer_url"][0])
-            first["issuers"] = values["oidc_issuer_url"][1]
-        if isinstance(values.get("client_id", (None,))[0], str):
-            audiences.append(values["client_id"][0])
-            first.setdefault("audiences", values["client_id"][1])
-        for extra in _as_list(values.get("oidc_extra_audiences", (None,))[0]):
-            audiences.append(extra)
-            first.setdefault("audiences", values["oidc_extra_audiences"][1])
-        for pair in _as_list(values.get("extra_jwt_issuers", (None,))[0]):
-            issuer, _, audience = pair.partition("=")
-            issuers.append(issuer)
-            audiences += [audience] if audience else []
-            first.setdefault("issuers", values["extra_jwt_issuers"][1])
-        if issuers:
-            settings.append(Setting("issuers", tuple(dict.fromkeys(issuers)), first["issuers"]))
-        if audiences:
-            settings.append(Setting("audiences", tuple(dict.fromkeys(audiences)),
-                                    first["audiences"]))
         skip_issuer = values.get("insecure_oidc_skip_issuer_verification")
         if skip_issuer is not None and _true(skip_issuer[0]):
             disabled.append(DisabledCheck(
@@ -120,6 +76,72 @@ class OAuth2ProxyReader:
         if read == [] and env is None:
             return ReaderOutput(notes=tuple(notes))
         return ReaderOutput(tuple(read), tuple(settings), tuple(disabled), notes=tuple(notes))
+
+
+def _read_config_files(files: ArtifactFiles, ref: DeployedRef, values: _Values) -> list[str]:
+    """Fill `values` from the config files; the files read."""
+    read: list[str] = []
+    for path in files.expand(ref.paths):
+        text = files.read_text(path)
+        if text is None:
+            continue
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            position = _TOML_POSITION.search(str(exc))
+            files.problem(path, "invalid config file: " + _TOML_POSITION.sub("", str(exc)),
+                          int(position[1]) if position else None,
+                          int(position[2]) if position else None)
+            continue
+        lines = key_lines(text)
+        read.append(shown(path))
+        for key, value in document.items():
+            values[key] = (value, Origin(shown(path), lines.get(key), detail=key))
+    return read
+
+
+def _apply_environment(variables: Mapping[str, EnvVar], values: _Values,
+                       notes: list[str]) -> None:
+    """`OAUTH2_PROXY_*` variables overwrite the config file's keys."""
+    for name, variable in variables.items():
+        if not name.startswith("OAUTH2_PROXY_"):
+            continue
+        key = name.removeprefix("OAUTH2_PROXY_").lower()
+        if variable.value is None:
+            notes.append(f"{name} comes from {variable.secret} and is not inspected")
+            continue
+        from_env: Any = variable.value
+        if key in _LISTS:
+            from_env = [v.strip() for v in variable.value.split(",") if v.strip()]
+        values[key] = (from_env, variable.origin)
+
+
+def _identity_settings(values: _Values) -> list[Setting]:
+    """The issuers and audiences of the bearer tokens oauth2-proxy accepts."""
+    settings: list[Setting] = []
+    issuers: list[str] = []
+    audiences: list[str] = []
+    first: dict[str, Origin] = {}
+    if isinstance(values.get("oidc_issuer_url", (None,))[0], str):
+        issuers.append(values["oidc_issuer_url"][0])
+        first["issuers"] = values["oidc_issuer_url"][1]
+    if isinstance(values.get("client_id", (None,))[0], str):
+        audiences.append(values["client_id"][0])
+        first.setdefault("audiences", values["client_id"][1])
+    for extra in _as_list(values.get("oidc_extra_audiences", (None,))[0]):
+        audiences.append(extra)
+        first.setdefault("audiences", values["oidc_extra_audiences"][1])
+    for pair in _as_list(values.get("extra_jwt_issuers", (None,))[0]):
+        issuer, _, audience = pair.partition("=")
+        issuers.append(issuer)
+        audiences += [audience] if audience else []
+        first.setdefault("issuers", values["extra_jwt_issuers"][1])
+    if issuers:
+        settings.append(Setting("issuers", tuple(dict.fromkeys(issuers)), first["issuers"]))
+    if audiences:
+        settings.append(Setting("audiences", tuple(dict.fromkeys(audiences)),
+                                first["audiences"]))
+    return settings
 
 
 def _as_list(value: Any) -> list[str]:

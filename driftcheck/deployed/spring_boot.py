@@ -191,6 +191,33 @@ def _unbound(sources: list[Source]) -> list[str]:
             if key == singular or key.startswith(singular + "[")]
 
 
+def _lookup(name: str, sources: list[Source]) -> str | None:
+    """A property's value as Spring finds it: the last source that sets it, by property name
+    then by environment-variable name."""
+    for key in (canon(name), env_key(name)):
+        for source in reversed(sources):
+            entry = source.entries.get(key)
+            text = scalar_text(entry.value) if entry else None
+            if text is not None:
+                return text
+    return None
+
+
+def _resolve(text: str, sources: list[Source]) -> str | None:
+    """`text` with its placeholders resolved; None when one stays unresolved."""
+    for _ in range(8):  # nested defaults, bounded
+        match = _PLACEHOLDER.search(text)
+        if match is None:
+            return text
+        value = _lookup(match["name"], sources)
+        if value is None:
+            value = match["default"]
+        if value is None:
+            return None
+        text = text[: match.start()] + value + text[match.end():]
+    return None
+
+
 class SpringBootReader:
     kinds = frozenset({"spring-boot"})
 
@@ -235,36 +262,13 @@ class SpringBootReader:
         """`${NAME}` and `${NAME:default}` as Spring resolves them, from every property
         source and the container's environment; a value that stays unresolved is reported
         (not compared) rather than taken literally."""
-
-        def lookup(name: str) -> str | None:
-            for key in (canon(name), env_key(name)):
-                for source in reversed(sources):
-                    entry = source.entries.get(key)
-                    text = scalar_text(entry.value) if entry else None
-                    if text is not None:
-                        return text
-            return None
-
-        def resolve(text: str) -> str | None:
-            for _ in range(8):  # nested defaults, bounded
-                match = _PLACEHOLDER.search(text)
-                if match is None:
-                    return text
-                value = lookup(match["name"])
-                if value is None:
-                    value = match["default"]
-                if value is None:
-                    return None
-                text = text[: match.start()] + value + text[match.end():]
-            return None
-
         kept: list[Setting] = []
         for setting in settings:
             values = setting.value if isinstance(setting.value, tuple) else (setting.value,)
             if not any(isinstance(v, str) and "${" in v for v in values):
                 kept.append(setting)
                 continue
-            resolved = [resolve(v) if isinstance(v, str) else v for v in values]
+            resolved = [_resolve(v, sources) if isinstance(v, str) else v for v in values]
             if any(v is None for v in resolved):
                 files.problem(setting.origin.file or "", f"{setting.origin.detail} is "
                               f"{_shown_values(values)}: a placeholder no property source or "

@@ -20,7 +20,7 @@ from driftcheck.errors import UsageError
 from driftcheck.load.interpolate import interpolate
 from driftcheck.load.lines import key_lines
 from driftcheck.load.probe_safety import probe_problems
-from driftcheck.load.problems import ConfigProblem
+from driftcheck.load.problems import ConfigProblem, ConfigRule
 from driftcheck.load.references import reference_problems
 from driftcheck.load.schema_messages import schema_problems
 from driftcheck.load.secret_names import credentials_in_urls, substituted_secret_names
@@ -327,73 +327,86 @@ def _resolve_extends(
     return _merge(base, own), origins, {**base_lines, **own_lines}
 
 
+@dataclass(frozen=True)
+class _FileAt:
+    """An environment file being loaded: what its problems name."""
+
+    shown: str
+    label: str
+    origins: dict[str, str]
+
+    def where(self, key: str) -> str:
+        return nearest_origin(self.origins, key, self.shown)
+
+    def problem(self, key: str, message: str, rule: ConfigRule = "DC001") -> ConfigProblem:
+        return ConfigProblem(rule, self.where(key), message, key_path=key,
+                             environment=self.label, environment_file=self.shown)
+
+
 def _load_file(
     path: Path, variables: Mapping[str, str], allow_unset: bool = False
 ) -> tuple[Environment | None, list[ConfigProblem]]:
     shown = display_path(path)
-    label = path.stem
     try:
-        document, origins, lines = _resolve_extends(path, label)
+        document, origins, lines = _resolve_extends(path, path.stem)
     except _FileProblems as exc:
         return None, [replace(p, environment_file=shown) for p in exc.problems]
-    if isinstance(document.get("name"), str) and not _CONTROL.search(document["name"]):
-        label = document["name"]
-
-    def where(key: str) -> str:
-        return nearest_origin(origins, key, shown)
-
-    problems: list[ConfigProblem] = []
-
-    def missing_variable(key: str, name: str) -> None:
-        if allow_unset:
-            return
-        problems.append(
-            ConfigProblem("DC002", where(key), f"${{{name}}} is not set in the environment "
-                          f"(set {name}, or write ${{{name}:-default}})", key_path=key,
-                          environment=label, environment_file=shown)
-        )
-
-    for key, message in substituted_secret_names(document):
-        problems.append(ConfigProblem("DC001", where(key), message, key_path=key,
-                                      environment=label, environment_file=shown))
+    name = document.get("name")
+    label = name if isinstance(name, str) and not _CONTROL.search(name) else path.stem
+    here = _FileAt(shown, label, origins)
+    problems = [here.problem(key, message)
+                for key, message in substituted_secret_names(document)]
     if problems:  # never substitute a secret into a key whose messages print it
         return None, problems
+
+    def missing_variable(key: str, name: str) -> None:
+        if not allow_unset:
+            problems.append(here.problem(
+                key, f"${{{name}}} is not set in the environment "
+                f"(set {name}, or write ${{{name}:-default}})", rule="DC002"))
+
     document = interpolate(document, variables, missing_variable)
+    _check_document(document, here, problems)
+    if problems:
+        return None, problems
+    return _built(document, path, lines, here)
+
+
+def _check_document(document: dict[str, Any], here: _FileAt,
+                    problems: list[ConfigProblem]) -> None:
+    """Add the interpolated document's problems: its name and URLs first (a DC001 there
+    stops the checks), then the schema, then (only when all else is clean) references."""
     name = document.get("name")
     if isinstance(name, str) and _CONTROL.search(name):
         # Python's `$` also matches before a final newline, so the schema's pattern alone
         # would let "prod\n" through.
-        problems.append(ConfigProblem(
-            "DC001", where("name"), f"expected letters, digits, '.', '_' or '-', got {name!r} "
-            "(it holds a control character)", key_path="name", environment=label,
-            environment_file=shown))
-    for key, message in credentials_in_urls(document):
-        problems.append(ConfigProblem("DC001", where(key), message, key_path=key,
-                                      environment=label, environment_file=shown))
-    if problems and any(p.rule == "DC001" for p in problems):
-        return None, problems
-    for key, message in schema_problems(document):
-        problems.append(ConfigProblem("DC001", where(key), message, key_path=key or None,
-                                      environment=label, environment_file=shown))
+        problems.append(here.problem(
+            "name", f"expected letters, digits, '.', '_' or '-', got {name!r} "
+            "(it holds a control character)"))
+    problems += [here.problem(key, message) for key, message in credentials_in_urls(document)]
+    if any(p.rule == "DC001" for p in problems):
+        return
+    problems += [replace(here.problem(key, message), key_path=key or None)
+                 for key, message in schema_problems(document)]
     if not problems:
-        for key, message in reference_problems(document):
-            problems.append(ConfigProblem("DC001", where(key), message, key_path=key,
-                                          environment=label, environment_file=shown))
-    if problems:
-        return None, problems
+        problems += [here.problem(key, message)
+                     for key, message in reference_problems(document)]
+
+
+def _built(document: dict[str, Any], path: Path, lines: dict[str, int], here: _FileAt
+           ) -> tuple[Environment | None, list[ConfigProblem]]:
     try:
-        environment = _build(document, path, shown, origins, lines)
+        environment = _build(document, path, here.shown, here.origins, lines)
     except _BadValue as exc:  # a value the schema cannot bound, such as a huge duration
         holder = exc.key or _key_holding(document, exc.value)
-        return None, [ConfigProblem("DC001", where(holder) if holder else shown, str(exc),
-                                    key_path=holder, environment=label, environment_file=shown)]
+        return None, [ConfigProblem("DC001", here.where(holder) if holder else here.shown,
+                                    str(exc), key_path=holder, environment=here.label,
+                                    environment_file=here.shown)]
     if environment.ca_bundle is not None:  # opened by the TLS library: check it first
         try:
             check_regular_file(environment.ca_bundle, _MAX_CA_BUNDLE_BYTES)
         except UnreadableFile as exc:
-            return None, [ConfigProblem("DC001", where("ca_bundle"),
-                                        f"{environment.ca_bundle}: {exc}", key_path="ca_bundle",
-                                        environment=label, environment_file=shown)]
+            return None, [here.problem("ca_bundle", f"{environment.ca_bundle}: {exc}")]
     return environment, []
 
 

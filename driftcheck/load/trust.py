@@ -30,6 +30,7 @@ from driftcheck.models import (
     Environment,
     EnvSource,
     FileSource,
+    TokenSource,
 )
 
 
@@ -73,49 +74,68 @@ def _refused_variable(key: str, variable: str) -> str:
             "an untrusted file may read (--allow-env)")
 
 
+@dataclass(frozen=True)
+class _Fence:
+    """The folders an untrusted environment's files may lie in; a problem for each that
+    lies outside them."""
+
+    environment: Environment
+    roots: tuple[Path, ...]
+    problems: list[ConfigProblem]
+
+    def check(self, key: str, file: str | None, what: str) -> None:
+        if file is not None and not _inside(file, self.roots):
+            self.problems.append(ConfigProblem(
+                "DC001", self.environment.file_of(key),
+                f"{what} {file} lies outside the folders an untrusted file may read "
+                "(--untrusted: the working directory and the checked folders, never .git)",
+                key_path=key, environment=self.environment.name,
+                environment_file=self.environment.file))
+
+
 def restrict(environment: Environment, trust: Trust, roots: tuple[Path, ...]
              ) -> tuple[Environment, list[ConfigProblem]]:
     """`environment` as an untrusted run may use it, and the files it may not read."""
     if not trust.untrusted:
         return environment, []
-    problems: list[ConfigProblem] = []
-
-    def outside(key: str, file: str | None, what: str) -> None:
-        if file is not None and not _inside(file, roots):
-            problems.append(ConfigProblem(
-                "DC001", environment.file_of(key),
-                f"{what} {file} lies outside the folders an untrusted file may read "
-                "(--untrusted: the working directory and the checked folders, never .git)",
-                key_path=key, environment=environment.name, environment_file=environment.file))
-
+    fence = _Fence(environment, roots, [])
     for file in sorted(set(environment.origins.values()) | {environment.file}):
-        outside("extends", file, "extends")
-    outside("ca_bundle", environment.ca_bundle, "ca_bundle")
+        fence.check("extends", file, "extends")
+    fence.check("ca_bundle", environment.ca_bundle, "ca_bundle")
     tokens = {}
     for name, source in environment.tokens.items():
-        refused = None
-        match source:
-            case CommandSource():
-                refused = ("not run: an untrusted file (--untrusted) runs no commands; use a "
-                           "token from an allow-listed variable (source = \"env\") instead")
-            case ClientCredentialsSource() if not trust.may_read(source.client_secret_env):
-                refused = _refused_variable("client_secret_env", source.client_secret_env)
-            case EnvSource() if not trust.may_read(source.env):
-                refused = _refused_variable("env", source.env)
-            case FileSource():
-                outside(f"tokens.{name}.path", source.path, "the token file")
+        refused = _token_refusal(name, source, trust, fence)
         tokens[name] = replace(source, refused=refused) if refused else source
     apis = {}
     for name, api in environment.apis.items():
-        outside(f"apis.{name}.secret_file", api.secret_file, "secret_file")
+        fence.check(f"apis.{name}.secret_file", api.secret_file, "secret_file")
         refused = None
         if api.secret_env and not trust.may_read(api.secret_env):
             refused = _refused_variable("secret_env", api.secret_env)
         apis[name] = replace(api, secret_refused=refused) if refused else api
+    _check_deployed(environment, fence)
+    return replace(environment, tokens=tokens, apis=apis), fence.problems
+
+
+def _token_refusal(name: str, source: TokenSource, trust: Trust, fence: _Fence) -> str | None:
+    """Why an untrusted run may not use this token source (None: it may)."""
+    match source:
+        case CommandSource():
+            return ("not run: an untrusted file (--untrusted) runs no commands; use a "
+                    "token from an allow-listed variable (source = \"env\") instead")
+        case ClientCredentialsSource() if not trust.may_read(source.client_secret_env):
+            return _refused_variable("client_secret_env", source.client_secret_env)
+        case EnvSource() if not trust.may_read(source.env):
+            return _refused_variable("env", source.env)
+        case FileSource():
+            fence.check(f"tokens.{name}.path", source.path, "the token file")
+    return None
+
+
+def _check_deployed(environment: Environment, fence: _Fence) -> None:
     for table, components in (("apis", environment.apis), ("gateways", environment.gateways),
                               ("frontends", environment.frontends)):
         for name, component in components.items():
             deployed = component.deployed
             for root in deployed.roots if deployed is not None else ():
-                outside(f"{table}.{name}.deployed.paths", root, "deployed artifacts under")
-    return replace(environment, tokens=tokens, apis=apis), problems
+                fence.check(f"{table}.{name}.deployed.paths", root, "deployed artifacts under")

@@ -44,7 +44,7 @@ def _one(value: Any) -> Any:
     return value[0] if isinstance(value, tuple) and len(value) == 1 else value
 
 
-def _same(field: str, declared_value: Any, deployed_value: Any) -> bool:
+def _same(declared_value: Any, deployed_value: Any) -> bool:
     if isinstance(declared_value, tuple | list) or isinstance(deployed_value, tuple | list):
         return _as_set(declared_value) == _as_set(deployed_value)
     if isinstance(declared_value, float | int) and isinstance(deployed_value, float | int):
@@ -113,7 +113,7 @@ def deployed_config_drift(self: Rule, context: RuleContext) -> Iterator[Finding]
                                                                            key_path):
                 continue
             wanted = getattr(component, setting.field)
-            if wanted is None or wanted == () or _same(setting.field, wanted, setting.value):
+            if wanted is None or wanted == () or _same(wanted, setting.value):
                 continue
             if setting.origin.file is None:
                 continue  # a framework default: code may override it, the file cannot tell

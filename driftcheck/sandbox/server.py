@@ -364,8 +364,10 @@ class _Server(ThreadingHTTPServer):
                 connection, server_side=True, do_handshake_on_connect=False)
         return connection, address
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        return  # a client that hangs up or rejects our certificate is not our error
+    def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ARG002
+        # socketserver's signature; a client that hangs up or rejects our certificate is not
+        # our error.
+        return
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -377,7 +379,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "driftcheck-sandbox"
     _clock_offset = 0.0
 
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 (http.server's)
         return  # quiet: the sandbox runs inside tests and the demo
 
     def date_time_string(self, timestamp: float | None = None) -> str:

@@ -62,7 +62,8 @@ class NodeServer:
         ready = threading.Event()
 
         def read() -> None:
-            assert self.process is not None and self.process.stdout is not None
+            assert self.process is not None
+            assert self.process.stdout is not None
             for line in self.process.stdout:
                 self.output.append(line.rstrip())
                 if line.startswith("ready "):

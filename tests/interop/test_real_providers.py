@@ -89,7 +89,8 @@ def test_clean_setup_has_no_findings_above_info(node_server, cli, tmp_path):
     report = check(cli, tmp_path, {"a": environment("a", a), "b": environment("b", b,
                                                                                tier="prod")})
     assert [f for f in report["findings"] if f["severity"] != "info"] == []
-    assert first_failing(report, "a") is None and first_failing(report, "b") is None
+    assert first_failing(report, "a") is None
+    assert first_failing(report, "b") is None
 
 
 def test_trailing_slash_issuer(node_server, cli, tmp_path):
