@@ -57,7 +57,8 @@ def test_shards_merge_to_the_unsharded_result(cli, tmp_path):
         for name in ("dev", "staging", "prod"):
             code, out, _ = cli("snapshot", ENVIRONMENTS, "--env", name, "-o",
                                f"{tmp_path}/{name}.toml")
-            assert code == 0 and "observations of 1 environment(s)" in out
+            assert code == 0
+            assert "observations of 1 environment(s)" in out
         sandbox.stop()
         shards = [f"{tmp_path}/{n}.toml" for n in ("dev", "staging", "prod")]
         args = [a for shard in shards for a in ("--from-snapshot", shard)]
@@ -98,11 +99,14 @@ def test_bad_snapshots_exit_2(cli, tmp_path):
     (tmp_path / "e.toml").write_text(env_toml("e", "https://idp.example.test"))
     code, out, err = cli("check", str(tmp_path / "e.toml"), "--from-snapshot",
                          str(tmp_path / "bad.toml"))
-    assert code == 2 and out == ""
-    assert "bad.toml: " in err and "not a driftcheck snapshot" in err
+    assert code == 2
+    assert out == ""
+    assert "bad.toml: " in err
+    assert "not a driftcheck snapshot" in err
     code, _, err = cli("check", str(tmp_path / "e.toml"), "--from-snapshot",
                        str(tmp_path / "missing.toml"))
-    assert code == 2 and "snapshot file not found" in err
+    assert code == 2
+    assert "snapshot file not found" in err
 
 
 def test_environment_missing_from_the_snapshot_is_not_checked(cli, tmp_path, sandbox):
@@ -143,4 +147,5 @@ def test_sharded_and_merged_equals_one_run(cli, tmp_path):
     # shards' tokens: cross-environment probe cases (DC803) need one unsharded run.
     assert identity(merged) == identity(whole, cross_probes=False)
     code, _, err = cli("check", ENVIRONMENTS, "--shard", "3/2")
-    assert code == 2 and "expected K/N" in err
+    assert code == 2
+    assert "expected K/N" in err

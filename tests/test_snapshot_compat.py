@@ -97,7 +97,7 @@ DEFAULTS = Observations(
 )
 
 
-@pytest.mark.parametrize("name, expected", [("v1-every-field.toml", EVERY_FIELD),
+@pytest.mark.parametrize(("name", "expected"), [("v1-every-field.toml", EVERY_FIELD),
                                             ("v1-defaults.toml", DEFAULTS)])
 def test_version_1_files_still_load(name: str, expected: Observations, tmp_path: Path) -> None:
     seen = read_snapshots([FILES / name])
@@ -118,7 +118,8 @@ def test_absent_keys_an_older_writer_left_out_take_their_old_meaning(tmp_path: P
         'disabled = [{ check = "exp", message = "m" }]\n')
     seen = read_snapshots([tmp_path / "old.toml"])
     assert seen.responses[URL] == HttpObservation(URL, URL, None, 0.0, 0.0)
-    assert seen.collected_at == 0.0 and isinstance(seen.collected_at, float)
+    assert seen.collected_at == 0.0
+    assert isinstance(seen.collected_at, float)
     (reading,) = seen.deployed["dev"]
     assert reading.settings == (Setting("issuers", ("i",), Origin()),)
     assert reading.disabled == (DisabledCheck("exp", "m", Origin()),)

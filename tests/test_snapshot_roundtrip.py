@@ -191,7 +191,7 @@ def stored_fields() -> list[tuple[type, snapshot_codec.FieldPlan]]:
     return [(cls, p) for cls in reachable() for p in plan(cls)]
 
 
-@pytest.mark.parametrize("owner, field", stored_fields(),
+@pytest.mark.parametrize(("owner", "field"), stored_fields(),
                          ids=[f"{c.__name__}.{p.name}" for c, p in stored_fields()])
 def test_every_field_is_written_and_read_back(owner: type, field: snapshot_codec.FieldPlan,
                                               tmp_path: Path) -> None:
@@ -254,7 +254,7 @@ def test_a_field_the_codec_drops_is_caught(tmp_path: Path, monkeypatch: pytest.M
     assert back.environments["dev"].tokens[0].hmac is None
 
 
-@pytest.mark.parametrize("field_type, default, message", [
+@pytest.mark.parametrize(("field_type", "default", "message"), [
     (Any, None, "declare it as JSON text"),
     (int | str, 0, "declare it as JSON text"),
     (int | None, 5, "None cannot be stored"),
