@@ -53,7 +53,8 @@ _MISSING_STEP: dict[str, tuple[str, str]] = {
 _MISSING = re.compile(
     r"\bmissing\b|\bis required\b|\brequired claim|\bnot present\b|\bmandatory\b|"
     r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
-    r"\bno\s+['\"]?\w+['\"]?\s+claim\b|\b(?:is|was) empty\b|\brequire[sd]?\b|"
+    r"\bno\s+['\"`]?\w+['\"`]?\s+(?:claim|header|parameter|field|value|in)\b|"
+    r"\b(?:is|was) empty\b|\brequire[sd]?\b|"
     r"\bmust (?:contain|include|have)\b.{0,40}\bbut (?:did|does) not\b")
 _SOME_CLAIM = re.compile(r"\bclaims?\b|\bclaim\(s\)")
 _NEGATIVE = re.compile(
@@ -63,11 +64,13 @@ _NEGATIVE = re.compile(
     r"\bnot accepted\b|\bnot available\b|\bdifferent\b|\bmust be\b|\bexpected\b|"
     r"\breturned failure\b|\bnot in\b|\bnot (?:issued|allowed|trusted|supported)\b|"
     r"\bno credentials\b|\bnot (?:be )?found\b|\bunknown\b|\bunsupported\b|"
-    r"\bnot (?:intended|meant) for\b")
+    r"\bnot (?:intended|meant) for\b|\b(?:does not|doesn't) exist\b|"
+    # a claim of the wrong type ("aud claim is not an array of strings")
+    r"\bnot an? (?:array|list|string|number|integer|object|boolean|numeric)\b")
 
 _TIME_EXPIRED = re.compile(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
-    r"\bmax[ -]?age\b|\bno longer valid\b|\bolder than\b|\btoo far in the past\b")
+    r"\bmax[ -]?age\b|\bno longer valid\b|\bolder than\b|\btoo far in the past\b|\btoo late\b")
 # A bare "not valid" (DRF simplejwt's `token_not_valid`) says nothing about time: only "not
 # yet valid", "not valid before/until/yet" and "not active" do.
 _TIME_EARLY = re.compile(
@@ -77,7 +80,7 @@ _TIME_EARLY = re.compile(
     r"\bcan'?t be used before\b|\bcan ?not be used yet\b|\bwill be active\b|\bearly\b|"
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
-_TIME_OTHER = re.compile(r"\blifetime\b")
+_TIME_OTHER = re.compile(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b")
 
 # (pattern, step, rule): phrases that name a step without a claim name.
 _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
@@ -103,7 +106,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\b(?:jwks?|keys?|key set|configuration|metadata|document)\b", "fetch", "DC010"),
         (r"\b(?:jwks?|jwk set|keys|discovery|metadata|openid-configuration|certs)\b.{0,60}"
          r"(?:connection refused|timed? ?out|no such host|i/o timeout|dial tcp|econnrefused|"
-         r"unreachable|remote fetch|status code|responded with|too many requests)", "fetch",
+         r"unreachable|remote fetch|status code|responded with|too many requests|"
+         r"returned (?:http |status )?[45]\d\d\b|deadline exceeded|x509|tls|certificate|"
+         r"econnreset|enotfound|getaddrinfo)", "fetch",
          "DC010"),
         (r"\bremote fetch\b|\bget keys failed\b|\bfetching keys\b", "fetch", "DC010"),
         (r"\bno security keys\b|\bno keys? (?:were|was) provided\b", "fetch", "DC010"),
@@ -122,11 +127,12 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
          r"\b(?:missing|invalid|bad) part\b|\b(?:token|jwt)\b.{0,30}\bmust be a string\b|"
          r"\bcannot be (?:recognized|recognised|parsed|decoded)\b|"
+         r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
          r"\bauthorization header\b.{0,40}\b(?:missing|must|bad|invalid|malformed|expected)\b|"
          r"\b(?:missing|bad|invalid|malformed) (?:bearer )?authorization(?: header)?\b|"
          r"\b(?:unable|failed|could not|couldn't|error) (?:to )?decod|\bdecode_error\b|"
          r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
-         r"\b(?:failed|unable|could not|couldn't) to parse\b|"
+         r"\b(?:failed|unable|could not|couldn't|cannot|can't) (?:to )?parse\b|"
          # a missing token ("Token not provided by Google" is about who issued it)
          r"\bno (?:auth(?:orization)? |bearer |access )?(?:token|jwt)\b(?! (?:type|use)\b)|"
          r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present)\b"
@@ -143,7 +149,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         # algorithm
         (r"\b(?:alg(?:orithm)?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
          r"unsupported|not (?:\w+ )?supported|mismatch|wrong|unexpected|"
-         r"not (?:\w+ )?(?:permitted|accepted)|(?:does|do|did) not match|doesn'?t match)|"
+         r"not (?:\w+ )?(?:permitted|accepted)|(?:does|do|did) not match|doesn'?t match|"
+         r"not (?:white|allow)[- ]?listed|not in (?:the )?(?:allow|white)[- ]?list|"
+         r"not (?:one of|among) the (?:allowed|accepted|permitted|supported|expected))|"
          r"\b(?:invalid|unsupported|unexpected|wrong|different) (?:signature |signing |token |"
          r"encoding |key )?(?:alg(?:orithm)?|signing method)\b|"
          r"\balg(?:orithm)? (?:of )?['\"]?none\b|"
@@ -160,6 +168,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bkeys? (?:was |were )?not found\b|"
          r"\bkid\b.{0,40}\b(?:not (?:be )?found|not in|unknown|no match|invalid|mismatch|unable)|"
          r"\bkey (?:id|identifier)\b.{0,40}\b(?:mismatch|not (?:be )?found|not in|unknown)|"
+         r"\bunknown (?:signing |public |verification )?key\b|"
          r"\bno (?:matching|suitable|applicable|valid) (?:public |signing |verification )?"
          r"(?:keys?|jwks?)\b|\bno\b.{0,20}\bfound (?:for|with|matching) (?:the )?(?:kid|key id)\b|"
          r"\berror (?:while |when )?(?:resolving|finding|looking up|locating|matching)\b.{0,20}"
@@ -213,7 +222,10 @@ _UNRELATED_SOFT = re.compile(
 # carried it ("User from sub claim in JWT does not exist").
 _UNRELATED_STATE = re.compile(
     r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|not found|"
-    r"no longer exists|was deleted|is disabled|is locked)\b")
+    r"no longer exists|was deleted|is disabled|is locked|is not active|is inactive)\b|"
+    # something else that expires: a session, a password, a TLS certificate
+    r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
+    r" (?:has |is |was )?(?:expired|timed out)\b")
 # Other names for the JOSE objects, read as their short forms.
 _SYNONYMS = (("json web key set", "jwks"), ("json web key id", "key id"), ("json web key", "jwk"),
              ("json web token", "jwt"), ("json web signature", "jws"))
