@@ -335,6 +335,27 @@ def test_shipped_families_keep_shared_names_out_of_the_unqualified_layer():
     assert family_name("JWT::DecodeError: anything") is None
 
 
+@pytest.mark.parametrize(("name", "is_generic"), [
+    ("JwtParseError", True), ("DecodeError", True), ("VerificationError", True),
+    ("JWTDecodeException", True), ("ERR_JWT_INVALID", True), ("TokenExpiredError", False),
+    ("SecurityTokenInvalidAudienceException", False), ("IDX10223", False),
+    ("InvalidSignatureError", False),
+])
+def test_names_made_of_generic_words_decide_only_when_qualified(name, is_generic):
+    from driftcheck.diagnose.families import family_name, generic
+
+    assert generic(name) is is_generic
+    assert (family_name(f"{name}: something went wrong") is None) is is_generic
+
+
+def test_generic_names_decide_when_qualified_by_their_package():
+    from driftcheck.diagnose.families import family_name
+
+    assert family_name("JWT::VerificationError: boom").step == "signature"
+    assert family_name("com.auth0.jwt.exceptions.JWTDecodeException: boom").step == "parse"
+    assert diagnose("VerificationError: token is expired").step == "time"
+
+
 @pytest.mark.parametrize(("text", "time"), [
     ("token_not_valid", False), ("Token not valid", False), ("the JWT is not valid", False),
     ("The token is not yet valid", True), ("token not valid yet", True),

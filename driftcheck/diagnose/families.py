@@ -4,7 +4,9 @@ A name decides alone only when it means one step wherever it is used: a name tha
 libraries give different meanings, or that a library throws for every failure (an
 umbrella, such as njwt's `JwtParseError`), decides only when the text qualifies it with
 the namespace of the family that gives it one step (`jwt.exceptions.DecodeError`);
-otherwise the message's own words decide (the reader).
+otherwise the message's own words decide (the reader). So does a name made of generic
+words only (`DecodeError`, `VerificationError`, `JWTDecodeException`): any library may
+throw one for any failure, so it decides only when qualified.
 """
 
 from __future__ import annotations
@@ -18,6 +20,12 @@ from functools import cache
 FAMILIES = os.path.join(os.path.dirname(__file__), "families.toml")
 # How a namespace qualifies a name: jwt.exceptions.X, JWT::X, Firebase\JWT\X.
 _SEPARATORS = (".", "::", "\\")
+# Words that say a token failed but not at which step.
+_GENERIC_WORDS = frozenset({
+    "jwt", "jws", "jwe", "jose", "token", "decode", "decoding", "decoder", "parse", "parsing",
+    "parser", "verification", "verify", "verifier", "validation", "validate", "validator",
+    "invalid", "error", "exception", "err", "failed", "failure"})
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 @dataclass(frozen=True)
@@ -60,8 +68,14 @@ def names() -> dict[str, FamilyName]:
     return {name: listed[0] for name, listed in meanings().items() if _unambiguous(listed)}
 
 
+def generic(name: str) -> bool:
+    """Whether `name` is made of words that name no step (JwtParseError, DecodeError)."""
+    return all(word.lower() in _GENERIC_WORDS for word in _WORD.findall(name))
+
+
 def _unambiguous(listed: tuple[FamilyName, ...]) -> bool:
-    return all(m.kind != "umbrella" for m in listed) and len({m.step for m in listed}) == 1
+    return (all(m.kind != "umbrella" for m in listed) and len({m.step for m in listed}) == 1
+            and not generic(listed[0].name))
 
 
 @cache

@@ -122,6 +122,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bexpected (?:to have )?\d parts\b|\b\d parts\b|\bthree part\b|"
          r"\bcompact (?:jws|jwt|serialization)|\bbase64|\bpadding\b|"
          r"\binvalid (?:json|format|compact)|\bnot a valid (?:json|base64)|"
+         r"\bmust be an? (?:top-level |valid )*json\b|"
          r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) (?:token |jwt )?"
          r"(?:form|format|structure|serialization|encoding|header)\b|"
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
