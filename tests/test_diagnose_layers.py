@@ -372,6 +372,15 @@ def test_bare_not_valid_is_not_a_time_reading(text, time):
         assert reading.kind == "vague", reading
 
 
+@pytest.mark.parametrize("text", [
+    "the signing key is not yet published", "feature not yet enabled", "exiting early",
+])
+def test_bare_not_yet_is_not_a_time_reading(text):
+    from driftcheck.diagnose.reader import read
+
+    assert read(text).step != "time"
+
+
 @pytest.mark.parametrize(("text", "step"), [
     # who provided or issued the token is an issuer check, not a missing token
     ("Token not provided by the expected identity provider", "issuer"),

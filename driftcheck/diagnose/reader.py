@@ -76,8 +76,10 @@ _TIME_EXPIRED = re.compile(
 _TIME_EARLY = re.compile(
     r"\bnot (?:yet )?active(?: yet)?\b|\bnot yet valid\b|\bnot valid (?:yet|before|until)\b|"
     r"\b(?:only )?(?:be )?valid (?:only )?after\b|\btoo (?:new|soon|early)\b|"
-    r"\b(?:in the |at |from the )future\b|\bnot yet\b|\bused before\b|"
-    r"\bcan'?t be used before\b|\bcan ?not be used yet\b|\bwill be active\b|\bearly\b|"
+    r"\b(?:in the |at |from the )future\b|\bnot yet (?:valid|active|usable|effective|"
+    r"mature|acceptable)\b|\bused before\b|"
+    r"\bcan'?t be used before\b|\bcan ?not be used yet\b|\bwill be active\b|"
+    r"\b(?:used|presented|arrived) early\b|"
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
 _TIME_OTHER = re.compile(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b")
