@@ -442,10 +442,30 @@ def test_context_that_names_no_step_stays_vague(text):
     ("JWS Protected Header is invalid", "parse"), ("Could not parse token", "parse"),
     ("aud claim is not an array of strings", "audience"), ("Token used too late", "time"),
     ("token must be short-lived and in a reasonable timeframe: invalid", "time"),
+    ("Token could not be parsed from the request.", "parse"), ("auth header is empty", "parse"),
+    ("request is missing the bearer token", "parse"), ("Timed out fetching signing keys", "fetch"),
+    ("the token's 'typ' header is not 'at+jwt'", "token-type"),
+    ('"kid" does not correspond to a known public key', "key"),
 ])
 def test_reader_vocabulary_beyond_the_catalogued_words(text, step):
     diagnosis = diagnose(text)
     assert (diagnosis.layer, diagnosis.step) == ("reader", step), diagnosis.decided_by
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    # the failure first, then a guess or advice that names another step
+    ('The "kid" claim does not correspond to a known public key. Most likely the token is '
+     "expired, so get a fresh token and try again.", "key"),
+    ("Decoding the token failed. Make sure you passed the entire JWT, not an expired one.",
+     "parse"),
+    ("The signature is invalid. Please check whether the token has expired.", "signature"),
+])
+def test_advice_and_guesses_after_the_failure_do_not_decide(text, step):
+    from driftcheck.diagnose.envelope import without_advice
+
+    assert diagnose(text).step == step
+    assert "expired" not in without_advice(text)
+    assert without_advice("Please sign in again") == "Please sign in again"
 
 
 @pytest.mark.parametrize("text", [

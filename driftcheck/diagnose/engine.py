@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from driftcheck.diagnose.catalogue import Answer, Diagnosis, MessageMatch, closest, match_catalogue
-from driftcheck.diagnose.envelope import Unwrapped, from_response, unwrap
+from driftcheck.diagnose.envelope import Unwrapped, from_response, unwrap, without_advice
 from driftcheck.diagnose.redact import redact_tokens
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def diagnose(text: str) -> Diagnosis:
     unwrapped = unwrap(text)
     fallback: Diagnosis | None = None
     unrelated: tuple[str, ...] = ()
-    for message in unwrapped.messages:
+    for message in map(without_advice, unwrapped.messages):
         matches = match_catalogue(message)
         if matches and not matches[0].entry.generic:
             return _catalogue(text, unwrapped, matches)

@@ -64,7 +64,8 @@ _NEGATIVE = re.compile(
     r"\bnot accepted\b|\bnot available\b|\bdifferent\b|\bmust be\b|\bexpected\b|"
     r"\breturned failure\b|\bnot in\b|\bnot (?:issued|allowed|trusted|supported)\b|"
     r"\bno credentials\b|\bnot (?:be )?found\b|\bunknown\b|\bunsupported\b|"
-    r"\bnot (?:intended|meant) for\b|\b(?:does not|doesn't) exist\b|"
+    r"\bnot (?:intended|meant) for\b|\bis not [\"'`]|\b(?:does|did) not correspond\b|"
+    r"\bdoesn't correspond\b|\b(?:does not|doesn't) exist\b|"
     # a claim of the wrong type ("aud claim is not an array of strings")
     r"\bnot an? (?:array|list|string|number|integer|object|boolean|numeric)\b")
 
@@ -112,7 +113,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"returned (?:http |status )?[45]\d\d\b|deadline exceeded|x509|tls|certificate|"
          r"econnreset|enotfound|getaddrinfo)", "fetch",
          "DC010"),
-        (r"\bremote fetch\b|\bget keys failed\b|\bfetching keys\b", "fetch", "DC010"),
+        (r"\bremote fetch\b|\bget keys failed\b|\bfetching keys\b|"
+         r"\btimed? ?out (?:while |when )?(?:fetching|retrieving|loading|downloading|getting)\b|"
+         r"\b(?:fetching|retrieving|loading|downloading)\b.{0,40}\b(?:keys|jwks|certs|"
+         r"configuration|metadata)\b.{0,40}\b(?:failed|error|timed? ?out)", "fetch", "DC010"),
         (r"\bno security keys\b|\bno keys? (?:were|was) provided\b", "fetch", "DC010"),
         (r"\bjwks?\b.{0,40}\b(?:did not contain|does not contain|has no|empty|no keys)|"
          r"\b(?:invalid|malformed) jwks\b|\bjwks (?:response|document|json) (?:is )?"
@@ -129,9 +133,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"(?:form|format|structure|serialization|encoding|header)\b|"
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
          r"\b(?:missing|invalid|bad) part\b|\b(?:token|jwt)\b.{0,30}\bmust be a string\b|"
-         r"\bcannot be (?:recognized|recognised|parsed|decoded)\b|"
+         r"\b(?:cannot|could not|couldn'?t|can'?t) be (?:recognized|recognised|parsed|decoded)\b|"
+         r"\bdecoding\b.{0,30}\b(?:failed|error)\b|"
          r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
-         r"\bauthorization header\b.{0,40}\b(?:missing|must|bad|invalid|malformed|expected)\b|"
+         r"\bauth(?:orization)? header\b.{0,40}\b(?:missing|must|bad|invalid|malformed|expected|"
+         r"empty)\b|"
          r"\b(?:missing|bad|invalid|malformed) (?:bearer )?authorization(?: header)?\b|"
          r"\b(?:unable|failed|could not|couldn't|error) (?:to )?decod|\bdecode_error\b|"
          r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
@@ -139,7 +145,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          # a missing token ("Token not provided by Google" is about who issued it)
          r"\bno (?:auth(?:orization)? |bearer |access )?(?:token|jwt)\b(?! (?:type|use)\b)|"
          r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present)\b"
-         r"(?! (?:by|from|for)\b)|\bmissing (?:bearer |access |auth |jwt )?(?:token|jwt)\b|"
+         r"(?! (?:by|from|for)\b)|"
+         r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
          r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|[\"'`]?\w+[\"'`]?\s+claim\b|"
          r"claim))|"
