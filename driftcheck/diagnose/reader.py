@@ -64,7 +64,7 @@ _NEGATIVE = re.compile(
     r"\bnot accepted\b|\bnot available\b|\bdifferent\b|\bmust be\b|\bexpected\b|"
     r"\breturned failure\b|\bnot in\b|\bnot (?:issued|allowed|trusted|supported)\b|"
     r"\bno credentials\b|\bnot (?:be )?found\b|\bunknown\b|\bunsupported\b|"
-    r"\bnot (?:intended|meant) for\b|\bis not [\"'`]|\b(?:does|did) not correspond\b|"
+    r"\buntrusted\b|\bnot (?:intended|meant) for\b|\bis not [\"'`]|\b(?:does|did) not correspond\b|"
     r"\bdoesn't correspond\b|\b(?:does not|doesn't) exist\b|"
     # a claim of the wrong type ("aud claim is not an array of strings")
     r"\bnot an? (?:array|list|string|number|integer|object|boolean|numeric)\b")
@@ -99,8 +99,12 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?resolve\b.{0,40}"
          r"\b(?:document|configuration|metadata|discovery|url|uri|issuer)\b|"
          r"\bexpected (?:a |an )?(?:http )?(?:200|2xx|successful|success)\b.{0,200}"
-         r"\b(?:got|received|but|returned)\b.{0,20}\b[1-5]\d\d\b|"
-         r"\b(?:unexpected|unsuccessful|non-200|bad) (?:http )?(?:status|response)(?: code)?\b|"
+         # (not 401/403: that is the API's own answer, as in a test's "expected 200, got 401")
+         r"\b(?:got|received|but|returned)\b.{0,20}\b(?!40[13])[1-5]\d\d\b|"
+         r"\b(?:unexpected|unsuccessful|non-200|bad) (?:http )?(?:status|response)(?: code)?\b"
+         r".{0,80}\b(?:jwks?|keys|certs|configuration|metadata|discovery|well-known|endpoint|"
+         r"ur[il]s?)\b|\b(?:jwks?|keys?|certs|configuration|metadata|discovery|endpoint|ur[il]s?)"
+         r"\b.{0,60}\b(?:unexpected|unsuccessful|non-200|bad) (?:http )?(?:status|response)|"
          r"\b(?:404|5\d\d) (?:not found|internal server error|bad gateway|service unavailable|"
          r"gateway time-?out)\b.{0,80}\b(?:jwks?|certs|keys|openid-configuration|well-known|"
          r"metadata|discovery)\b|"
@@ -113,6 +117,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"returned (?:http |status )?[45]\d\d\b|deadline exceeded|x509|tls|certificate|"
          r"econnreset|enotfound|getaddrinfo)", "fetch",
          "DC010"),
+        (r"\b(?:jwks?|keys|configuration|metadata|discovery|document|certs)\b.{0,30}"
+         r"\bcould not be (?:retrieved|fetched|downloaded|loaded)\b|"
+         r"\bjwks (?:uri|url)\b.{0,20}\b(?:not found|missing)\b.{0,20}\b(?:discovery|metadata|"
+         r"configuration)\b", "fetch", "DC010"),
         (r"\bremote fetch\b|\bget keys failed\b|\bfetching keys\b|"
          r"\btimed? ?out (?:while |when )?(?:fetching|retrieving|loading|downloading|getting)\b|"
          r"\b(?:fetching|retrieving|loading|downloading)\b.{0,40}\b(?:keys|jwks|certs|"
@@ -170,10 +178,13 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bunsecured\b|\bunprotected\b|\bunsigned\b|\bnone ?not ?allowed\b|"
          r"\bsigner mismatch\b|\bsignature is (?:required|missing)\b|"
          r"\bmissing (?:a )?signature\b|\bno verifier\b|\b(?:incorrect|wrong) key for\b|"
-         r"\bkey for (?:this|the) algorithm\b", "algorithm", "DC303"),
+         r"\bkey for (?:this|the) algorithm\b|\b(?:invalid|wrong) key for alg|"
+         r"\bkey (?:is )?not allowed for (?:this |the )?alg", "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
-         r"resolve|lookup|look up)\b.{0,40}\bkey|\bno (?:applicable|matching|suitable|signing)?"
+         r"resolve|lookup|look up)\b.{0,40}\b(?:key|jwk)\b|"
+         r"\bno (?:verification |signing |public )?key (?:is |was )?available\b|"
+         r"\bno (?:applicable|matching|suitable|signing)?"
          r" ?keys? (?:was |were )?(?:found|matche|match|to match)|"
          r"\bkeys? (?:was |were )?not found\b|"
          r"\bkid\b.{0,40}\b(?:not (?:be )?found|not in|unknown|no match|invalid|mismatch|unable)|"
@@ -210,7 +221,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"unexpected|wrong|expected)|\bid token (?:sent|used|is not|instead)\b|"
          r"\b(?:token|jwt) has (?:the |a )?(?:wrong|invalid|unexpected|incorrect) type\b|"
          r"\b(?:refresh|id|access) tokens? (?:is |are )?not (?:allowed|accepted)\b|"
-         r"\bonly (?:non-)?(?:refresh|access|id) tokens\b",
+         r"\bonly (?:non-)?(?:refresh|access|id) tokens\b|"
+         r"\bnot an? (?:access|id|refresh) token\b",
          "token-type", "DC312"),
         # claims
         (r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
@@ -348,6 +360,9 @@ def _resolved(hits: list[_Hit]) -> list[_Hit]:
     steps = {h.step for h in hits}
     if "time" in steps and steps & _EXPLAINED_BY_TIME:
         hits = [h for h in hits if h.step not in _EXPLAINED_BY_TIME]
+    if "key" in steps and "jwks" in steps:
+        # "the JWKS does not contain a key with kid X" is about that key.
+        hits = [h for h in hits if h.step != "jwks"]
     if "key" in steps and "signature" in steps:
         # "Signature validation failed. Unable to match key" is about the key.
         hits = [h for h in hits if h.step != "signature"]
