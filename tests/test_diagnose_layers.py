@@ -399,6 +399,8 @@ def test_phrases_respect_their_word_context(text, step):
     "not valid for any token type", "no token type given", "JwtParseError",
     # the API's own 401 in a client's or a test's words is not a failed key fetch
     "AssertionError: expected 200 OK, got 401 Unauthorized",
+    # verifying the whole token failed: any step
+    "JWT verification failed", "could not verify the token", "failed to verify jwt",
 ])
 def test_context_that_names_no_step_stays_vague(text):
     diagnosis = diagnose(text)
@@ -454,6 +456,7 @@ def test_context_that_names_no_step_stays_vague(text):
     ("jwks_uri not found in discovery document", "fetch"),
     ("OpenID configuration could not be retrieved", "fetch"), ("Untrusted issuer", "issuer"),
     ("Invalid key for algorithm HS256", "algorithm"), ("No verification key available", "key"),
+    ("could not verify signature", "signature"), ("crypto/rsa: verification error", "signature"),
 ])
 def test_reader_vocabulary_beyond_the_catalogued_words(text, step):
     diagnosis = diagnose(text)

@@ -205,8 +205,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\bsignatures?\b.{0,40}(?:invalid|not valid|mismatch|fail|does not match|"
          r"doesn'?t match|didn'?t verify|not verif|resulted invalid|bad|error|rejected|"
          r"could not be verified|wrong)|\b(?:invalid|bad|wrong) (?:jws |jwt |token )?signatures?\b|"
-         r"\bcryptographic primitive\b|(?<!token )\bverification (?:fails|failed|error)\b|"
-         r"\bfailed to verify\b(?! token)|\bcould not verify\b|\bverifyfinal failed\b|"
+         # ("JWT verification failed", "could not verify the token": the whole token, vague)
+         r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
+         r"\bverification (?:fails|failed|error)\b|"
+         r"\b(?:failed to|could not) verify\b(?! (?:the |a |this )?(?:token|jwt|jws)\b)|"
+         r"\bverifyfinal failed\b|"
          r"\bintegrity check\b|\btampered\b|\bmanipulated\b|\bforged\b|"
          r"\bcrypto(?:graphic)?\b.{0,30}\bfail|"
          r"\b(?:failed|unable|could not|couldn'?t|error|failure) (?:to )?(?:verify|verifying|"
