@@ -51,7 +51,6 @@ def diagnose(text: str) -> Diagnosis:
         # Imported only when the catalogue does not answer (the common case does not need
         # them, and diagnose must start fast: benchmarks/startup.py).
         from driftcheck.diagnose.families import family_name
-        from driftcheck.diagnose.reader import read
         from driftcheck.diagnose.values import quoted_values
 
         family = family_name(message)
@@ -61,6 +60,9 @@ def diagnose(text: str) -> Diagnosis:
                 envelope=unwrapped.envelope, status=unwrapped.status,
                 answer=Answer(family.step, family.rule, (family.step,), family.library,
                               family.source, quoted_values(message)))
+        # The reader's patterns cost ~20 ms to compile: only when no family name answers.
+        from driftcheck.diagnose.reader import read
+
         reading = read(message)
         if reading.kind == "step":
             return _reader(text, unwrapped, reading)
