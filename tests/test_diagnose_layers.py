@@ -448,6 +448,7 @@ def test_context_that_names_no_step_stays_vague(text):
     ("token must be short-lived and in a reasonable timeframe: invalid", "time"),
     ("Token could not be parsed from the request.", "parse"), ("auth header is empty", "parse"),
     ("request is missing the bearer token", "parse"), ("Timed out fetching signing keys", "fetch"),
+    ("Authorization field missing", "parse"),
     ("the token's 'typ' header is not 'at+jwt'", "token-type"),
     ('"kid" does not correspond to a known public key', "key"),
     ("the provided token is an ID token, not an access token", "token-type"),
