@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from driftcheck.diagnose.catalogue import Answer, Diagnosis, MessageMatch, closest, match_catalogue
-from driftcheck.diagnose.envelope import Unwrapped, from_response, unwrap
+from driftcheck.diagnose.envelope import Unwrapped, from_response, unwrap, without_advice
 from driftcheck.diagnose.redact import redact_tokens
 
 if TYPE_CHECKING:
@@ -44,14 +44,13 @@ def diagnose(text: str) -> Diagnosis:
     unwrapped = unwrap(text)
     fallback: Diagnosis | None = None
     unrelated: tuple[str, ...] = ()
-    for message in unwrapped.messages:
+    for message in map(without_advice, unwrapped.messages):
         matches = match_catalogue(message)
         if matches and not matches[0].entry.generic:
             return _catalogue(text, unwrapped, matches)
         # Imported only when the catalogue does not answer (the common case does not need
         # them, and diagnose must start fast: benchmarks/startup.py).
         from driftcheck.diagnose.families import family_name
-        from driftcheck.diagnose.reader import read
         from driftcheck.diagnose.values import quoted_values
 
         family = family_name(message)
@@ -61,6 +60,9 @@ def diagnose(text: str) -> Diagnosis:
                 envelope=unwrapped.envelope, status=unwrapped.status,
                 answer=Answer(family.step, family.rule, (family.step,), family.library,
                               family.source, quoted_values(message)))
+        # The reader's patterns cost ~20 ms to compile: only when no family name answers.
+        from driftcheck.diagnose.reader import read
+
         reading = read(message)
         if reading.kind == "step":
             return _reader(text, unwrapped, reading)

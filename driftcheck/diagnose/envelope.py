@@ -256,6 +256,19 @@ def _response(text: str) -> Unwrapped | None:
                      int(status_match.group(1)) if status_match else None, params, scheme)
 
 
+# Advice and guesses after the failure ("Most likely the ID token is expired", "Make sure you
+# passed the entire string JWT", "See https://…"): they are not what failed.
+_ADVICE = re.compile(
+    r"(?:(?<=[.!?])\s+|^)(?:most likely|probably|perhaps|maybe|possibly|make sure|please|"
+    r"try |get a |see |check |ensure |verify that|for more)[^.!?]*(?:[.!?]|$)", re.IGNORECASE)
+
+
+def without_advice(message: str) -> str:
+    """`message` without its advice sentences (the whole message if nothing else is left)."""
+    stated = _ADVICE.sub("", message).strip()
+    return stated or message
+
+
 def unwrap(text: str) -> Unwrapped:
     """The envelope of `text` and the candidate messages inside it."""
     text = text.strip()

@@ -25,14 +25,15 @@ VAGUE_CANDIDATES = ("parse", "key", "signature", "time", "issuer", "audience")
 _CLAIM_WORDS: dict[str, str] = {
     "exp": "exp", "expiration time": "exp", "expiration": "exp", "expires": "exp",
     "nbf": "nbf", "not before": "nbf", "notbefore": "nbf",
-    "iat": "iat", "issued at": "iat",
+    "iat": "iat", "issued at": "iat", "issued time": "iat", "issue time": "iat",
     "iss": "iss", "issuer": "iss", "issuers": "iss",
     "aud": "aud", "audience": "aud", "audiences": "aud", "client id": "aud",
     "kid": "kid", "key id": "kid", "key identifier": "kid",
     "alg": "alg",
     "typ": "typ", "token type": "typ", "token use": "typ",
     "sub": "sub", "subject": "sub", "azp": "azp", "scp": "scope", "scope": "scope",
-    "scopes": "scope", "cnf": "cnf", "jti": "jti", "nonce": "nonce", "at hash": "at_hash",
+    "scopes": "scope", "cnf": "cnf", "jti": "jti", "jwt id": "jti", "token id": "jti",
+    "nonce": "nonce", "at hash": "at_hash",
 }
 _CLAIM = re.compile(
     r"(?<![\w-])[\"'`(\[]?(" + "|".join(sorted((re.escape(w) for w in _CLAIM_WORDS),
@@ -52,7 +53,9 @@ _MISSING_STEP: dict[str, tuple[str, str]] = {
 _MISSING = re.compile(
     r"\bmissing\b|\bis required\b|\brequired claim|\bnot present\b|\bmandatory\b|"
     r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
-    r"\bno\s+['\"]?\w+['\"]?\s+claim\b")
+    r"\bno\s+['\"`]?\w+['\"`]?\s+(?:claim|header|parameter|field|value|in)\b|"
+    r"\b(?:is|was) empty\b|\brequire[sd]?\b|"
+    r"\bmust (?:contain|include|have)\b.{0,40}\bbut (?:did|does) not\b")
 _SOME_CLAIM = re.compile(r"\bclaims?\b|\bclaim\(s\)")
 _NEGATIVE = re.compile(
     r"\binvalid\b|\bnot valid\b|\bnot allowed\b|\bnot satisfied\b|\bmismatch|"
@@ -60,17 +63,27 @@ _NEGATIVE = re.compile(
     r"\bunexpected\b|\bfail|\bwrong\b|\bbad\b|\bincorrect\b|\bnot configured\b|"
     r"\bnot accepted\b|\bnot available\b|\bdifferent\b|\bmust be\b|\bexpected\b|"
     r"\breturned failure\b|\bnot in\b|\bnot (?:issued|allowed|trusted|supported)\b|"
-    r"\bno credentials\b|\bnot found\b|\bunknown\b|\bunsupported\b")
+    r"\bno credentials\b|\bnot (?:be )?found\b|\bunknown\b|\bunsupported\b|"
+    r"\buntrusted\b|\bnot (?:intended|meant) for\b|\bis not [\"'`]|\b(?:does|did) not correspond\b|"
+    r"\bdoesn't correspond\b|\b(?:does not|doesn't) exist\b|"
+    # a claim of the wrong type ("aud claim is not an array of strings")
+    r"\bnot an? (?:array|list|string|number|integer|object|boolean|numeric)\b")
 
 _TIME_EXPIRED = re.compile(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
-    r"\bmax ?age\b|\bno longer valid\b")
+    r"\bmax[ -]?age\b|\bno longer valid\b|\bolder than\b|\btoo far in the past\b|\btoo late\b")
+# A bare "not valid" (DRF simplejwt's `token_not_valid`) says nothing about time: only "not
+# yet valid", "not valid before/until/yet" and "not active" do.
 _TIME_EARLY = re.compile(
-    r"\bnot (?:yet )?(?:valid|active)(?: yet)?\b|\bnot yet\b|\bused before\b|"
-    r"\bcan'?t be used before\b|\bcan ?not be used yet\b|\bwill be active\b|\bearly\b|"
+    r"\bnot (?:yet )?active(?: yet)?\b|\bnot yet valid\b|\bnot valid (?:yet|before|until)\b|"
+    r"\b(?:only )?(?:be )?valid (?:only )?after\b|\btoo (?:new|soon|early)\b|"
+    r"\b(?:in the |at |from the )future\b|\bnot yet (?:valid|active|usable|effective|"
+    r"mature|acceptable)\b|\bused before\b|"
+    r"\bcan'?t be used before\b|\bcan ?not be used yet\b|\bwill be active\b|"
+    r"\b(?:used|presented|arrived) early\b|"
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
-_TIME_OTHER = re.compile(r"\blifetime\b")
+_TIME_OTHER = re.compile(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b")
 
 # (pattern, step, rule): phrases that name a step without a claim name.
 _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
@@ -78,15 +91,44 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         # fetching metadata or keys
         (r"\b(?:unable|failed|fail|couldn'?t|could not|cannot|can't)\s+(?:to\s+)?"
          r"(?:fetch|retrieve|obtain|load|get|download|reach)\b.{0,60}"
-         r"(?:jwks?|keys?|jwk set|configuration|metadata|discovery|document|url|openid)",
+         r"(?:jwks?|keys?|jwk set|configuration|metadata|discovery|document|url|openid|"
+         r"cert(?:ificate)?s?\b|https?://)",
          "fetch", "DC010"),
+        # a document that could not be resolved, or an HTTP status other than the one
+        # expected, when fetching keys or metadata (no word "JWKS" needed)
+        (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?resolve\b.{0,40}"
+         r"\b(?:document|configuration|metadata|discovery|url|uri|issuer)\b|"
+         r"\bexpected (?:a |an )?(?:http )?(?:200|2xx|successful|success)\b.{0,200}"
+         # (not 401/403: that is the API's own answer, as in a test's "expected 200, got 401")
+         r"\b(?:got|received|but|returned)\b.{0,20}\b(?!40[13])[1-5]\d\d\b|"
+         r"\b(?:unexpected|unsuccessful|non-200|bad) (?:http )?(?:status|response)(?: code)?\b"
+         r".{0,80}\b(?:jwks?|keys|certs|configuration|metadata|discovery|well-known|endpoint|"
+         r"ur[il]s?)\b|\b(?:jwks?|keys?|certs|configuration|metadata|discovery|endpoint|ur[il]s?)"
+         r"\b.{0,60}\b(?:unexpected|unsuccessful|non-200|bad) (?:http )?(?:status|response)|"
+         r"\b(?:404|5\d\d) (?:not found|internal server error|bad gateway|service unavailable|"
+         r"gateway time-?out)\b.{0,80}\b(?:jwks?|certs|keys|openid-configuration|well-known|"
+         r"metadata|discovery)\b|"
+         r"\b(?:did not|didn't|failed to|none of [\w ]{0,30}?)\s*"
+         r"(?:return|returned|serve|served|respond|responded)\b.{0,30}"
+         r"\b(?:jwks?|keys?|key set|configuration|metadata|document)\b", "fetch", "DC010"),
         (r"\b(?:jwks?|jwk set|keys|discovery|metadata|openid-configuration|certs)\b.{0,60}"
          r"(?:connection refused|timed? ?out|no such host|i/o timeout|dial tcp|econnrefused|"
-         r"unreachable|remote fetch|status code|responded with|too many requests)", "fetch",
+         r"unreachable|remote fetch|status code|responded with|too many requests|"
+         r"returned (?:http |status )?[45]\d\d\b|deadline exceeded|x509|tls|certificate|"
+         r"econnreset|enotfound|getaddrinfo)", "fetch",
          "DC010"),
-        (r"\bremote fetch\b|\bget keys failed\b|\bfetching keys\b", "fetch", "DC010"),
+        (r"\b(?:jwks?|keys|configuration|metadata|discovery|document|certs)\b.{0,30}"
+         r"\bcould not be (?:retrieved|fetched|downloaded|loaded)\b|"
+         r"\bjwks (?:uri|url)\b.{0,20}\b(?:not found|missing)\b.{0,20}\b(?:discovery|metadata|"
+         r"configuration)\b", "fetch", "DC010"),
+        (r"\bremote fetch\b|\bget keys failed\b|\bfetching keys\b|"
+         r"\btimed? ?out (?:while |when )?(?:fetching|retrieving|loading|downloading|getting)\b|"
+         r"\b(?:fetching|retrieving|loading|downloading)\b.{0,40}\b(?:keys|jwks|certs|"
+         r"configuration|metadata)\b.{0,40}\b(?:failed|error|timed? ?out)", "fetch", "DC010"),
         (r"\bno security keys\b|\bno keys? (?:were|was) provided\b", "fetch", "DC010"),
-        (r"\bjwks?\b.{0,40}\b(?:did not contain|does not contain|has no|empty|no keys)",
+        (r"\bjwks?\b.{0,40}\b(?:did not contain|does not contain|has no|empty|no keys)|"
+         r"\b(?:invalid|malformed) jwks\b|\bjwks (?:response|document|json) (?:is )?"
+         r"(?:invalid|malformed)|\bkeys[\"']? (?:field|member|property|array) is missing\b",
          "jwks", "DC201"),
         # parse
         (r"\bmalformed\b|\bnot well[- ]formed\b|\bsegments?\b|\bperiod characters\b|"
@@ -94,30 +136,68 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bexpected (?:to have )?\d parts\b|\b\d parts\b|\bthree part\b|"
          r"\bcompact (?:jws|jwt|serialization)|\bbase64|\bpadding\b|"
          r"\binvalid (?:json|format|compact)|\bnot a valid (?:json|base64)|"
+         r"\bmust be an? (?:top-level |valid )*json\b|"
+         r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) (?:token |jwt )?"
+         r"(?:form|format|structure|serialization|encoding|header)\b|"
+         r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
+         r"\b(?:missing|invalid|bad) part\b|\b(?:token|jwt)\b.{0,30}\bmust be a string\b|"
+         r"\b(?:cannot|could not|couldn'?t|can'?t) be (?:recognized|recognised|parsed|decoded)\b|"
+         r"\bdecoding\b.{0,30}\b(?:failed|error)\b|"
+         r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
+         r"\bauth(?:orization)? (?:header|field)\b.{0,40}\b(?:missing|must|bad|invalid|malformed|"
+         r"expected|"
+         r"empty)\b|"
+         r"\b(?:missing|bad|invalid|malformed) (?:bearer )?authorization(?: header)?\b|"
          r"\b(?:unable|failed|could not|couldn't|error) (?:to )?decod|\bdecode_error\b|"
          r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
-         r"\b(?:failed|unable|could not|couldn't) to parse\b|"
-         r"\bno (?:auth(?:orization)? )?token\b|\btoken (?:was )?not (?:found|provided|supplied)\b|"
+         r"\b(?:failed|unable|could not|couldn't|cannot|can't) (?:to )?parse\b|"
+         # a missing token ("Token not provided by Google" is about who issued it)
+         r"\bno (?:auth(?:orization)? |bearer |access )?(?:token|jwt)\b(?! (?:type|use)\b)|"
+         r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present)\b"
+         r"(?! (?:by|from|for)\b)|"
+         r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b|"
+         r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
+         r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|[\"'`]?\w+[\"'`]?\s+claim\b|"
+         r"claim))|"
+         r"\bno (?:authorization|credentials?|bearer)\b.{0,20}\b(?:included|passed|provided|"
+         r"supplied|found|present|in (?:the )?request)\b|"
          r"\bno token supplied\b|\bjwt must be provided\b|"
-         r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\s+)?claim)|"
+         r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
          r"\bnot properly (?:formatted|base64)", "parse", "DC302"),
         # algorithm
         (r"\b(?:alg(?:orithm)?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
-         r"unsupported|not supported|mismatch|wrong|unexpected|not (?:permitted|accepted))|"
-         r"\b(?:invalid|unsupported|unexpected|wrong|different) (?:signature )?"
-         r"(?:alg(?:orithm)?|signing method)\b|\balg(?:orithm)? (?:of )?['\"]?none\b|"
+         r"unsupported|not (?:\w+ )?supported|mismatch|wrong|unexpected|"
+         r"not (?:\w+ )?(?:permitted|accepted)|(?:does|do|did) not match|doesn'?t match|"
+         r"not (?:white|allow)[- ]?listed|not in (?:the )?(?:allow|white)[- ]?list|"
+         r"not (?:one of|among) the (?:allowed|accepted|permitted|supported|expected))|"
+         r"\b(?:invalid|unsupported|unexpected|wrong|different) (?:signature |signing |token |"
+         r"encoding |key )?(?:alg(?:orithm)?|signing method)\b|"
+         r"\balg(?:orithm)? (?:of )?['\"]?none\b|"
+         r"\bno (?:supported|allowed|acceptable)\b.{0,30}\balg(?:orithm)?\b|"
+         r"\bno (?:alg(?:orithm)?|signature) (?:was )?(?:found|present)\b|"
          r"\bunsecured\b|\bunprotected\b|\bunsigned\b|\bnone ?not ?allowed\b|"
          r"\bsigner mismatch\b|\bsignature is (?:required|missing)\b|"
          r"\bmissing (?:a )?signature\b|\bno verifier\b|\b(?:incorrect|wrong) key for\b|"
-         r"\bkey for (?:this|the) algorithm\b", "algorithm", "DC303"),
+         r"\bkey for (?:this|the) algorithm\b|\b(?:invalid|wrong) key for alg|"
+         r"\bkey (?:is )?not allowed for (?:this |the )?alg", "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
-         r"resolve|lookup|look up)\b.{0,40}\bkey|\bno (?:applicable|matching|suitable|signing)?"
+         r"resolve|lookup|look up)\b.{0,40}\b(?:key|jwk)\b|"
+         r"\bno (?:verification |signing |public )?key (?:is |was )?available\b|"
+         r"\bno (?:applicable|matching|suitable|signing)?"
          r" ?keys? (?:was |were )?(?:found|matche|match|to match)|"
          r"\bkeys? (?:was |were )?not found\b|"
-         r"\bkid\b.{0,40}\b(?:not found|not in|unknown|no match|invalid|mismatch|unable)|"
-         r"\bkey (?:id|identifier)\b.{0,30}\b(?:mismatch|not found|not in|unknown)|"
+         r"\bkid\b.{0,40}\b(?:not (?:be )?found|not in|unknown|no match|invalid|mismatch|unable)|"
+         r"\bkey (?:id|identifier)\b.{0,40}\b(?:mismatch|not (?:be )?found|not in|unknown)|"
+         r"\bunknown (?:signing |public |verification )?key\b|"
+         r"\bno (?:matching|suitable|applicable|valid) (?:public |signing |verification )?"
+         r"(?:keys?|jwks?)\b|\bno\b.{0,20}\bfound (?:for|with|matching) (?:the )?(?:kid|key id)\b|"
+         r"\berror (?:while |when )?(?:resolving|finding|looking up|locating|matching)\b.{0,20}"
+         r"\bkey\b|\b(?:does not|doesn't) have (?:any )?(?:public |signing |verification )?keys?\b|"
+         r"\b(?:secret|signing key|public key|verification key)s? (?:was |were )?not found\b|"
+         r"\b(?:lacks?|no|missing|without) (?:a |the |any )?(?:jwt |signing |verification )?"
+         r"(?:secret|public key|signing key)\b|"
          r"\bnot in (?:the )?(?:key ?set|jwks)\b|\bno working key\b|\bsigning key\b.{0,20}"
          r"\bnot found\b|\bcould not find public key\b|\bno key found\b|\bunable to match key\b|"
          r"\b(?:secret or )?(?:public )?key must be provided\b",
@@ -126,15 +206,27 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\bsignatures?\b.{0,40}(?:invalid|not valid|mismatch|fail|does not match|"
          r"doesn'?t match|didn'?t verify|not verif|resulted invalid|bad|error|rejected|"
          r"could not be verified|wrong)|\b(?:invalid|bad|wrong) (?:jws |jwt |token )?signatures?\b|"
-         r"\bcryptographic primitive\b|(?<!token )\bverification (?:fails|failed|error)\b|"
-         r"\bfailed to verify\b(?! token)|\bcould not verify\b|\bverifyfinal failed\b|"
-         r"\bintegrity check\b", "signature", "DC305"),
+         # ("JWT verification failed", "could not verify the token": the whole token, vague)
+         r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
+         r"\bverification (?:fails|failed|error)\b|"
+         r"\b(?:failed to|could not) verify\b(?! (?:the |a |this )?(?:token|jwt|jws)\b)|"
+         r"\bverifyfinal failed\b|"
+         r"\bintegrity check\b|\btampered\b|\bmanipulated\b|\bforged\b|"
+         r"\bcrypto(?:graphic)?\b.{0,30}\bfail|"
+         r"\b(?:failed|unable|could not|couldn'?t|error|failure) (?:to )?(?:verify|verifying|"
+         r"validate|validating|check|checking) (?:the )?(?:token |jwt |jws )?signature",
+         "signature", "DC305"),
         # issuer, when no claim name is used
-        (r"\bissued by (?:a |an )?(?:different|another|unknown|untrusted)\b|\bnot issued by\b",
+        (r"\bissued by (?:a |an )?(?:different|another|unknown|untrusted)\b|"
+         r"\b(?:not|wasn'?t|was not) (?:issued|provided|minted) by\b",
          "issuer", "DC309"),
         # token type
         (r"\b(?:token[_ ](?:type|use)|typ)\b.{0,30}(?:incorrect|not allowed|invalid|mismatch|"
-         r"unexpected|wrong|expected)|\bid token (?:sent|used|is not|instead)\b",
+         r"unexpected|wrong|expected)|\bid token (?:sent|used|is not|instead)\b|"
+         r"\b(?:token|jwt) has (?:the |a )?(?:wrong|invalid|unexpected|incorrect) type\b|"
+         r"\b(?:refresh|id|access) tokens? (?:is |are )?not (?:allowed|accepted)\b|"
+         r"\bonly (?:non-)?(?:refresh|access|id) tokens\b|"
+         r"\bnot an? (?:access|id|refresh) token\b",
          "token-type", "DC312"),
         # claims
         (r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
@@ -150,7 +242,19 @@ _UNRELATED_HARD = re.compile(
     r"\bcertificate verify\b|\brbac\b|\bbasic realm\b|\bcookied session\b|\bnamed cookie\b|"
     r"\bsession cookie\b|\bcookie\b.{0,40}\bnot (?:present|set|found)\b")
 _UNRELATED_SOFT = re.compile(
-    r"\brate limit|\btoo many requests\b|\blimiting requests\b|\brevoked\b")
+    r"\brate limit|\btoo many requests\b|\blimiting requests\b|\brevoked\b|\bblocked\b|"
+    r"\b(?:black|block|deny)[- ]?listed\b")
+# The user or session a valid token names is gone: not a validation step, whatever claim
+# carried it ("User from sub claim in JWT does not exist").
+_UNRELATED_STATE = re.compile(
+    r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|not found|"
+    r"no longer exists|was deleted|is disabled|is locked|is not active|is inactive)\b|"
+    # something else that expires: a session, a password, a TLS certificate
+    r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
+    r" (?:has |is |was )?(?:expired|timed out)\b")
+# Other names for the JOSE objects, read as their short forms.
+_SYNONYMS = (("json web key set", "jwks"), ("json web key id", "key id"), ("json web key", "jwk"),
+             ("json web token", "jwt"), ("json web signature", "jws"))
 _TOKEN_CONTEXT = re.compile(r"\bjwt\b|\bjwks?\b|\bbearer\b|\bid token\b|\baccess token\b")
 _DISJUNCTION = re.compile(
     r"\b(?:invalid|expired|malformed|revoked|missing)\b(?:,\s*\w+)*,?\s+or\s+\w+|"
@@ -196,8 +300,23 @@ class _Hit:
     words: str
 
 
+# A claim named as a JSON key of a quoted object ('{"alg":"RS256","typ":"JWT"}') or as the
+# range of a search ("not valid for any token type") is not what failed.
+_CLAIM_CONTEXT_BEFORE = re.compile(r"\bany\s*$")
+_CLAIM_CONTEXT_AFTER = re.compile(r"^\s*:")
+# A claim the reader has no step for, named in quotes ("claim 'cid' value … does not match").
+_NAMED_CLAIM = re.compile(r"\bclaim\s+[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b")
+
+
 def _claims_in(text: str) -> list[tuple[str, str]]:
-    return [(_CLAIM_WORDS[m.group(1)], m.group(0)) for m in _CLAIM.finditer(text)]
+    found = []
+    for m in _CLAIM.finditer(text):
+        if m.group(0).startswith(("\"", "'")) and _CLAIM_CONTEXT_AFTER.match(text[m.end():]):
+            continue
+        if _CLAIM_CONTEXT_BEFORE.search(text[:m.start()]):
+            continue
+        found.append((_CLAIM_WORDS[m.group(1)], m.group(0)))
+    return found
 
 
 def _hits(text: str) -> list[_Hit]:
@@ -220,6 +339,9 @@ def _hits(text: str) -> list[_Hit]:
             hits.append(_Hit(step, rule, f"{words} … {cue.group(0)}"))
         elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash") and negative:
             hits.append(_Hit("claims", "DC311", f"{words} … {negative.group(0)}"))
+    named = _NAMED_CLAIM.search(text) if negative and not hits else None
+    if named and negative and (named.group(1) or named.group(2)) not in _CLAIM_WORDS:
+        hits.append(_Hit("claims", "DC311", f"{named.group(0)} … {negative.group(0)}"))
     some_claim = _SOME_CLAIM.search(text) if missing and not hits else None
     if missing and some_claim:
         # "is missing required claim(s)" without naming one: some claim, not the token.
@@ -242,6 +364,9 @@ def _resolved(hits: list[_Hit]) -> list[_Hit]:
     steps = {h.step for h in hits}
     if "time" in steps and steps & _EXPLAINED_BY_TIME:
         hits = [h for h in hits if h.step not in _EXPLAINED_BY_TIME]
+    if "key" in steps and "jwks" in steps:
+        # "the JWKS does not contain a key with kid X" is about that key.
+        hits = [h for h in hits if h.step != "jwks"]
     if "key" in steps and "signature" in steps:
         # "Signature validation failed. Unable to match key" is about the key.
         hits = [h for h in hits if h.step != "signature"]
@@ -265,6 +390,11 @@ def read(text: str) -> Reading:
     # Codes and log keys spell words with underscores (Jwt_verification_fails, bad_signature),
     # class names in CamelCase (JWTExpiredException).
     lowered = _split_identifiers(text).lower().replace("_", " ")
+    for long, short in _SYNONYMS:
+        lowered = lowered.replace(long, short)
+    state = _UNRELATED_STATE.search(lowered)
+    if state:
+        return Reading("unrelated", decided_by=(state.group(0),))
     unrelated = _UNRELATED_HARD.search(lowered)
     if unrelated and not _TOKEN_CONTEXT.search(lowered):
         return Reading("unrelated", decided_by=(unrelated.group(0),))
