@@ -21,7 +21,9 @@ def test_every_entry_recognises_its_example(entry):
     assert matched, [m.entry.id for m in matches]
     assert matched[0].step in {s.value for s in Step}
     assert get_rule(matched[0].rule) is not None
-    assert entry.source and entry.library and entry.versions
+    assert entry.source
+    assert entry.library
+    assert entry.versions
     assert diagnose(entry.example).known
 
 
@@ -47,7 +49,8 @@ def test_specific_messages_come_before_generic_readings(entry):
 ])
 def test_unrelated_messages_are_not_claimed(message):
     diagnosis = diagnose(message)
-    assert not diagnosis.known and diagnosis.candidate_steps == []
+    assert not diagnosis.known
+    assert diagnosis.candidate_steps == []
 
 
 @pytest.mark.parametrize(("message", "step", "rule", "captured"), [
@@ -72,7 +75,8 @@ def test_ambiguous_message_lists_candidates(cli):
     code, out, _ = cli("diagnose", "Jwks doesn't have key to match kid or alg from Jwt",
                        "--format", "json")
     document = json.loads(out)
-    assert code == 0 and document["known"] is True
+    assert code == 0
+    assert document["known"] is True
     assert document["candidate_steps"] == ["key", "algorithm"]
     (match,) = document["matches"]
     assert {"library", "step", "rule", "captured", "misleading"} <= set(match)
@@ -92,9 +96,12 @@ def test_issuer_difference_is_classified(cli):
 def test_unknown_message_exits_1_and_guesses_nothing(cli):
     code, out, _ = cli("diagnose", "the database is on fire", "--format", "json")
     document = json.loads(out)
-    assert code == 1 and document["known"] is False and document["matches"] == []
+    assert code == 1
+    assert document["known"] is False
+    assert document["matches"] == []
     code, out, _ = cli("diagnose", "Your order has shipped")
-    assert code == 1 and "no diagnosis is offered" in out
+    assert code == 1
+    assert "no diagnosis is offered" in out
 
 
 def test_token_shows_the_expiry_is_really_clock_skew(sandbox, cli):
@@ -102,13 +109,15 @@ def test_token_shows_the_expiry_is_really_clock_skew(sandbox, cli):
     _code, out, _ = cli("diagnose", "TokenExpiredError: jwt expired", "--token", fresh,
                        "--format", "json")
     check = json.loads(out)["token"]
-    assert check["confirms"] is False and "clock skew, not an expired token" in check["verdict"]
+    assert check["confirms"] is False
+    assert "clock skew, not an expired token" in check["verdict"]
     sandbox.set_faults("dev", expired_tokens=True)
     stale = sandbox.issue_token("dev", "probe-dev")
     _, out, _ = cli("diagnose", "TokenExpiredError: jwt expired", "--token", stale,
                     "--format", "json")
     assert json.loads(out)["token"]["confirms"] is True
-    assert fresh not in out and stale not in out
+    assert fresh not in out
+    assert stale not in out
 
 
 def test_token_in_an_environment_points_elsewhere(cli):
@@ -120,9 +129,11 @@ def test_token_in_an_environment_points_elsewhere(cli):
                            "'11/28/2026 22:15:03'.", "--token", prod_token, "--env", "staging",
                            "--format", "json")
     check = json.loads(out)["token"]
-    assert code == 0 and check["confirms"] is False
+    assert code == 0
+    assert check["confirms"] is False
     assert check["first_failing_step"] == "issuer"
-    assert "points elsewhere" in check["verdict"] and "prod's issuer" in check["verdict"]
+    assert "points elsewhere" in check["verdict"]
+    assert "prod's issuer" in check["verdict"]
 
 
 def test_runbook(cli):

@@ -319,12 +319,10 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _hits(text: str) -> list[_Hit]:
-    """Every decisive phrase in `text` (lower case) with the step it names."""
+def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str] | None,
+                expired: re.Match[str] | None, early: re.Match[str] | None) -> list[_Hit]:
+    """Claims the text names with a word that says what is wrong with them."""
     hits: list[_Hit] = []
-    missing, negative = _MISSING.search(text), _NEGATIVE.search(text)
-    expired, early, other = (_TIME_EXPIRED.search(text), _TIME_EARLY.search(text),
-                             _TIME_OTHER.search(text))
     for claim, words in _claims_in(text):
         if missing:
             step, rule = _MISSING_STEP.get(claim, ("claims", "DC311"))
@@ -346,6 +344,15 @@ def _hits(text: str) -> list[_Hit]:
     if missing and some_claim:
         # "is missing required claim(s)" without naming one: some claim, not the token.
         hits.append(_Hit("claims", "DC311", f"{missing.group(0)} … {some_claim.group(0)}"))
+    return hits
+
+
+def _hits(text: str) -> list[_Hit]:
+    """Every decisive phrase in `text` (lower case) with the step it names."""
+    missing, negative = _MISSING.search(text), _NEGATIVE.search(text)
+    expired, early, other = (_TIME_EXPIRED.search(text), _TIME_EARLY.search(text),
+                             _TIME_OTHER.search(text))
+    hits = _claim_hits(text, missing, negative, expired, early)
     if expired and not any(h.step == "time" for h in hits):
         hits.append(_Hit("time", "DC306", expired.group(0)))
     if early and not any(h.step == "time" for h in hits):

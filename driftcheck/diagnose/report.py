@@ -126,64 +126,75 @@ def _decided(diagnosis: Diagnosis) -> str:
             f"{diagnosis.envelope}" + (f"; decided by {words}" if words else ""))
 
 
-def diagnosis_text(diagnosis: Diagnosis, token_check: dict[str, Any] | None = None) -> str:
+def _unknown_text(diagnosis: Diagnosis) -> list[str]:
+    """What is said when no step is offered."""
+    if diagnosis.decided_by:
+        lines = ["Not a token-validation failure (it is about "
+                 f"{', '.join(diagnosis.decided_by)}); no step is offered."]
+    else:
+        lines = ["Not a message driftcheck knows; no diagnosis is offered."]
+    if diagnosis.closest:
+        lines.append("The nearest known messages, in case one of them is a variant:")
+        lines += [f"  - {e.library}: {e.example}  (step {e.step})" for e in diagnosis.closest]
+    lines.append("Run `driftcheck inspect TOKEN --env NAME` to find the failing step from "
+                 "the token itself.")
+    return lines
+
+
+def _candidates_text(diagnosis: Diagnosis) -> list[str]:
+    """The steps it could be, and for a vague input how to tell them apart."""
+    if diagnosis.vague:
+        return [
+            "Too vague to name one step. Possible steps, in validation order: "
+            f"{', '.join(diagnosis.candidate_steps)}",
+            f"  ({_decided(diagnosis)})",
+            "  Find the validator's own message (API logs, error_description), or run "
+            "`driftcheck diagnose ... --token TOKEN --env NAME`.",
+            "",
+            *(f"  what tells them apart: {m.entry.distinguish}" for m in diagnosis.matches
+              if m.entry.distinguish),
+        ]
     lines = []
+    if len(diagnosis.candidate_steps) > 1:
+        lines += ["Possible steps, most likely first: "
+                  f"{', '.join(diagnosis.candidate_steps)}", ""]
+    return [*lines, f"Answered by the {_decided(diagnosis)}"]
+
+
+def _document_text(document: dict[str, Any]) -> list[str]:
+    """One answer: where it comes from, the values it compares, causes, fix, next check."""
+    origin = (f"{document['library']} ({document['versions']})" if document["versions"]
+              else document["library"] or "general reader")
+    lines = [f"{origin} → step {document['step']}, {document['rule']} {document['slug']}"]
+    if document["source"]:
+        lines.append(f"  source: {document['source']}")
+    comparison = document["comparison"]
+    if comparison:
+        lines.append(f"  expected  {comparison['expected']}")
+        lines.append(f"  actual    {comparison['actual']}")
+        if "difference" in comparison:
+            lines.append(f"  ({comparison['difference']})")
+    lines += [f"  {name}: {value}" for name, value in document["captured"].items()
+              if name not in ("expected", "actual")]
+    for key, label in (("misleading", "how it misleads"),
+                       ("distinguish", "what tells them apart")):
+        if document[key]:
+            lines.append(f"  {label}: {document[key]}")
+    if document["likely_causes"]:
+        lines.append("  likely causes:")
+        lines += [f"    {i}. {c}" for i, c in enumerate(document["likely_causes"], 1)]
+    for key, label in (("fix", "fix"), ("next", "check next")):
+        if document[key]:
+            lines.append(f"  {label}: {document[key]}")
+    return [*lines, ""]
+
+
+def diagnosis_text(diagnosis: Diagnosis, token_check: dict[str, Any] | None = None) -> str:
     if not diagnosis.known:
-        if diagnosis.decided_by:
-            lines.append("Not a token-validation failure (it is about "
-                         f"{', '.join(diagnosis.decided_by)}); no step is offered.")
-        else:
-            lines.append("Not a message driftcheck knows; no diagnosis is offered.")
-        if diagnosis.closest:
-            lines.append("The nearest known messages, in case one of them is a variant:")
-            lines += [f"  - {e.library}: {e.example}  (step {e.step})" for e in diagnosis.closest]
-        lines.append("Run `driftcheck inspect TOKEN --env NAME` to find the failing step from "
-                     "the token itself.")
-        return "\n".join(lines) + "\n"
-    if diagnosis.vague:
-        lines.append("Too vague to name one step. Possible steps, in validation order: "
-                     f"{', '.join(diagnosis.candidate_steps)}")
-        lines.append(f"  ({_decided(diagnosis)})")
-        lines.append("  Find the validator's own message (API logs, error_description), or run "
-                     "`driftcheck diagnose ... --token TOKEN --env NAME`.")
-        lines.append("")
-    elif len(diagnosis.candidate_steps) > 1:
-        lines.append("Possible steps, most likely first: "
-                     f"{', '.join(diagnosis.candidate_steps)}")
-        lines.append("")
-    if not diagnosis.vague:
-        lines.append(f"Answered by the {_decided(diagnosis)}")
-    if diagnosis.vague:
-        lines += [f"  what tells them apart: {m.entry.distinguish}" for m in diagnosis.matches
-                  if m.entry.distinguish]
+        return "\n".join(_unknown_text(diagnosis)) + "\n"
+    lines = _candidates_text(diagnosis)
     for document in [] if diagnosis.vague else _documents(diagnosis):
-        origin = (f"{document['library']} ({document['versions']})" if document["versions"]
-                  else document["library"] or "general reader")
-        lines.append(f"{origin} → step {document['step']}, {document['rule']} "
-                     f"{document['slug']}")
-        if document["source"]:
-            lines.append(f"  source: {document['source']}")
-        comparison = document["comparison"]
-        if comparison:
-            lines.append(f"  expected  {comparison['expected']}")
-            lines.append(f"  actual    {comparison['actual']}")
-            if "difference" in comparison:
-                lines.append(f"  ({comparison['difference']})")
-        for name, value in document["captured"].items():
-            if name not in ("expected", "actual"):
-                lines.append(f"  {name}: {value}")
-        if document["misleading"]:
-            lines.append(f"  how it misleads: {document['misleading']}")
-        if document["distinguish"]:
-            lines.append(f"  what tells them apart: {document['distinguish']}")
-        if document["likely_causes"]:
-            lines.append("  likely causes:")
-            lines += [f"    {i}. {c}" for i, c in enumerate(document["likely_causes"], 1)]
-        if document["fix"]:
-            lines.append(f"  fix: {document['fix']}")
-        if document["next"]:
-            lines.append(f"  check next: {document['next']}")
-        lines.append("")
+        lines += _document_text(document)
     if token_check is not None:
         lines.append(f"With the token: {token_check['verdict']}")
     return "\n".join(lines).rstrip() + "\n"
