@@ -11,11 +11,10 @@ from rich.console import Console
 from rich.text import Text
 
 from driftcheck.findings import Finding, Severity
-from driftcheck.probes.judge import ProbeResult
 from driftcheck.report.placement import findings_by_status
 from driftcheck.report.probe_view import case_text, probe_line
 from driftcheck.report.text import evidence_lines
-from driftcheck.result import EnvironmentStatus, RunResult, TokenVerdict
+from driftcheck.result import EnvironmentStatus, ProbeResult, RunResult, TokenVerdict
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from driftcheck.probes.judge import ProbeResult
+    from driftcheck.result import ProbeResult
 
 Verdict = Literal["accepted", "rejected", "not-sent"]
 ColumnKind = Literal["own", "environment", "forged", "none"]

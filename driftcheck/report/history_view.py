@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from driftcheck.history import KeyTimeline
+from driftcheck.result import KeyTimeline
 
 
 def render_history(timeline: KeyTimeline, console: Console) -> None:

@@ -21,12 +21,16 @@ from typing import Any
 
 from driftcheck._version import __version__
 from driftcheck.durations import format_seconds
-from driftcheck.facts.identity import EnvironmentIdentity
 from driftcheck.findings import Finding, Severity, Step
-from driftcheck.history import KeyTimeline
 from driftcheck.report.grid import AcceptanceGrid, grid_from_probes, outcome
 from driftcheck.report.grouping import group_by_cause
-from driftcheck.result import EnvironmentStatus, RunResult, TokenVerdict
+from driftcheck.result import (
+    EnvironmentIdentity,
+    EnvironmentStatus,
+    KeyTimeline,
+    RunResult,
+    TokenVerdict,
+)
 
 RULES_DOC = "docs/rules.md"
 _STATE_TEXT = {

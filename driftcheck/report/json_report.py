@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from driftcheck._version import __version__
-from driftcheck.causes import CauseGroup
 from driftcheck.findings import Finding, Severity
 from driftcheck.report.probe_view import probe_document
-from driftcheck.result import ObservedIdp, RunResult, TokenVerdict
+from driftcheck.result import CauseGroup, ObservedIdp, RunResult, TokenVerdict
 
 REPORT_VERSION = "1.1"
 """1.1 added a finding's `cause`, an environment's `headline` and a token's `not_judged`."""

@@ -18,9 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from driftcheck.facts.identity import EnvironmentIdentity
-from driftcheck.probes.judge import ProbeResult
 from driftcheck.report.probe_view import probe_summary
+from driftcheck.result import EnvironmentIdentity, ProbeResult
 
 Row = tuple[str, Callable[[EnvironmentIdentity], list[str]], bool]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from driftcheck.probes.judge import ProbeCaseResult, ProbeResult
+from driftcheck.result import ProbeCaseResult, ProbeResult
 
 
 def case_text(case: ProbeCaseResult) -> tuple[bool | None, str]:

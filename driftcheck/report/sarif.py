@@ -14,10 +14,9 @@ from typing import Any
 from urllib.parse import quote
 
 from driftcheck._version import __version__
-from driftcheck.causes import CauseGroup
 from driftcheck.findings import Finding, Severity
 from driftcheck.report.json_report import cause_document
-from driftcheck.result import RunResult
+from driftcheck.result import CauseGroup, RunResult
 from driftcheck.rules import all_rules
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
