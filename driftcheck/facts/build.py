@@ -15,11 +15,11 @@ from driftcheck.facts.tokens import TokenFacts, token_facts
 from driftcheck.jwks import JwksFacts
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
+from driftcheck.probes.judge import ProbeResult, judge_probes
 from driftcheck.profiles.effective import EffectiveValidator, validators_of
 
 if TYPE_CHECKING:
     from driftcheck.deployed.interface import Reading
-    from driftcheck.probes.judge import ProbeResult
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,6 @@ class Facts:
 def build_facts(environments: tuple[Environment, ...], observations: Observations | None,
                 *, now: float, now_given: bool = False, previous: Observations | None = None,
                 deployed: Mapping[str, tuple[Reading, ...]] | None = None) -> Facts:
-    from driftcheck.probes.judge import judge_probes  # probes read facts: built last
-
     jwks = JwksIndex(observations, previous)
     names = [e.name for e in environments]
     facts = Facts(
@@ -85,7 +83,9 @@ def build_facts(environments: tuple[Environment, ...], observations: Observation
         identities={},
     )
     identities = {e.name: identity_of(e, observations, facts.environment_jwks(e.name),
-                                      facts.discovery[e.name].issuer)
+                                      facts.discovery[e.name].issuer,
+                                      facts.validators[e.name])
                   for e in environments}
     with_identities = replace(facts, identities=identities)
+    # The live probes are judged last: their predictions read the facts above.
     return replace(with_identities, probes=judge_probes(with_identities))

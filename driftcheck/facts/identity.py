@@ -6,7 +6,7 @@ compare these indexes; the `--matrix` view shows them side by side.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from driftcheck.json_pointer import resolve_pointer
 from driftcheck.jwks import JwksFacts
 from driftcheck.models import Environment
 from driftcheck.observations import Observations
-from driftcheck.profiles.effective import EffectiveValidator, validators_of
+from driftcheck.profiles.effective import EffectiveValidator
 from driftcheck.urls import host_of, url_under
 
 
@@ -77,8 +77,8 @@ def _lead(validator: EffectiveValidator) -> str:
 
 
 def identity_of(environment: Environment, observations: Observations | None,
-                jwks: JwksFacts | None, discovered_issuer: str | None) -> EnvironmentIdentity:
-    effective = list(validators_of(environment))
+                jwks: JwksFacts | None, discovered_issuer: str | None,
+                effective: Sequence[EffectiveValidator]) -> EnvironmentIdentity:
     issuers = issuers_owned(environment, discovered_issuer)
     jwks_uris = set()
     discovered_jwks: str | None = None
