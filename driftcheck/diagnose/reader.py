@@ -71,7 +71,7 @@ _NEGATIVE = re.compile(
 
 _TIME_EXPIRED = re.compile(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
-    r"\bmax[ -]?age\b|\bno longer valid\b|\bolder than\b|\btoo far in the past\b|\btoo late\b")
+    r"\bmax[ -]?age\b|\bolder than\b|\btoo far in the past\b|\btoo late\b")
 # A bare "not valid" (DRF simplejwt's `token_not_valid`) says nothing about time: only "not
 # yet valid", "not valid before/until/yet" and "not active" do.
 _TIME_EARLY = re.compile(
@@ -84,6 +84,11 @@ _TIME_EARLY = re.compile(
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
 _TIME_OTHER = re.compile(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b")
+
+# A JSON decoder's own failure ("missing field `alg` at line 1 column 15", "error
+# deserializing JWT header"): the token's JSON could not be read, whatever field it names.
+_DECODER = r"\bat line \d+ column \d+\b|\bdeserializ|\bnot (?:valid )?json\b"
+_DECODER_RE = re.compile(_DECODER)
 
 # (pattern, step, rule): phrases that name a step without a claim name.
 _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
@@ -164,7 +169,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bno token supplied\b|\bjwt must be provided\b|"
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
-         r"\bnot properly (?:formatted|base64)", "parse", "DC302"),
+         r"\bnot properly (?:formatted|base64)|" + _DECODER, "parse", "DC302"),
         # algorithm
         (r"\b(?:alg(?:orithm)?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
          r"unsupported|not (?:\w+ )?supported|mismatch|wrong|unexpected|"
@@ -183,7 +188,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bkey (?:is )?not allowed for (?:this |the )?alg", "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
-         r"resolve|lookup|look up)\b.{0,40}\b(?:key|jwk)\b|"
+         r"resolve|lookup|look up)\b.{0,40}\b(?:key|jwk)\b"
+         r"(?!\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?(?:payload|claims))|"
          r"\bno (?:verification |signing |public )?key (?:is |was )?available\b|"
          r"\bno (?:applicable|matching|suitable|signing)?"
          r" ?keys? (?:was |were )?(?:found|matche|match|to match)|"
@@ -198,7 +204,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\b(?:secret|signing key|public key|verification key)s? (?:was |were )?not found\b|"
          r"\b(?:lacks?|no|missing|without) (?:a |the |any )?(?:jwt |signing |verification )?"
          r"(?:secret|public key|signing key)\b|"
-         r"\bnot in (?:the )?(?:key ?set|jwks)\b|\bno working key\b|\bsigning key\b.{0,20}"
+         r"\bnot in (?:the )?(?:key ?set|jwks)\b|\bno working key\b|"
+         r"\b(?:signing|verification|public|validation) key\b.{0,60}"
          r"\bnot found\b|\bcould not find public key\b|\bno key found\b|\bunable to match key\b|"
          r"\b(?:secret or )?(?:public )?key must be provided\b",
          "key", "DC304"),
@@ -229,7 +236,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bnot an? (?:access|id|refresh) token\b",
          "token-type", "DC312"),
         # claims
-        (r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
+        (r"\bclaims? (?:verification|validation|check) (?:failed|fails|error)\b|"
+         r"\b(?:key|claim|field)\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?"
+         r"(?:payload|claims)\b|"
+         r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
          r"required)|\bconfirmation (?:claim|mismatch)|\bcnf\b", "claims", "DC311"),
     ))
 # A time phrase explains a signature phrase beside it ("Signature has expired",
@@ -376,6 +386,19 @@ def _resolved(hits: list[_Hit]) -> list[_Hit]:
         hits = [h for h in hits if h.step != "jwks"]
     if "key" in steps and "signature" in steps:
         # "Signature validation failed. Unable to match key" is about the key.
+        hits = [h for h in hits if h.step != "signature"]
+    if "parse" in steps and len(steps) > 1 and any(
+            h.step == "parse" and _DECODER_RE.search(h.words) for h in hits):
+        # "missing field `alg` at line 1 column 15": the decoder failed, not the check.
+        return [h for h in hits if h.step == "parse"]
+    if "key" in steps and "parse" in steps and any(
+            h.step == "parse" and "not found" in h.words for h in hits):
+        # "the signing key associated to the token was not found": the key is missing.
+        hits = [h for h in hits if h.step != "parse"]
+    if "signature" in steps and len(steps) > 1 and any(
+            h.step == "signature" and h.words.startswith("verification") for h in hits):
+        # A bare "verification failed" after a claim or a named check ("Nonce verification
+        # failed", "Claims verification failed") is that check's, not the signature's.
         hits = [h for h in hits if h.step != "signature"]
     if "fetch" in steps:  # "failed to fetch the JWKS": not the keys' content
         hits = [h for h in hits if h.step not in ("key", "jwks", "signature", "parse")]
