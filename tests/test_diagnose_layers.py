@@ -626,6 +626,11 @@ def test_reader_vocabulary_of_the_fourth_session(text, step):
     assert diagnose(text).step == step
 
 
+def test_a_hash_mismatch_is_a_signature_only_of_the_token():
+    assert diagnose("file hash mismatch").step is None
+    assert diagnose("c_hash mismatch in the ID token").step != "signature"
+
+
 @pytest.mark.parametrize("text", [
     # refusals by the application, not by the token's validation
     "HTTP/1.1 403 Forbidden\n\n{\"message\":\"you lack permission for this route\"}",

@@ -235,7 +235,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"doesn'?t match|didn'?t verify|not verif|resulted invalid|bad|error|rejected|"
          r"could not be verified|wrong)|"
          r"\b(?:invalid|bad|wrong) (?:(?:jws|jwt|id|access|token) ){0,2}signatures?\b|"
-         r"(?<!at )\bhash mismatch\b|"
+         r"\b(?:jwt|jws|token|signature|hmac) hash mismatch\b|"
          # ("JWT verification failed", "could not verify the token": the whole token, vague)
          r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
          r"\bverification (?:fails|failed|error)\b|"
