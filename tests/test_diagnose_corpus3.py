@@ -1,7 +1,7 @@
-"""The third held-out split of the diagnose corpus: its shape only, never its accuracy.
+"""The third split of the diagnose corpus (dev-3.jsonl): its shape.
 
-The split was written by someone who did not tune the reader and is measured separately,
-so this test must not run `diagnose` on it."""
+Written by someone who did not tune the reader as a held-out split, measured once and then
+moved into dev; its accuracy is checked with the rest of dev in test_diagnose_layers.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from driftcheck.findings import Step
 
 CORPUS = Path(__file__).resolve().parent / "diagnose" / "corpus"
-HELD_OUT_3 = CORPUS / "held-out-3.jsonl"
+DEV_3 = CORPUS / "dev-3.jsonl"
 KEYS = {"library", "version", "language", "source", "message", "expected", "split"}
 EXPECTED = {step.value for step in Step} | {"vague", "unknown"}
 
@@ -50,17 +50,17 @@ def _rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def test_every_line_is_a_complete_held_out_message():
-    rows = _rows(HELD_OUT_3)
+def test_every_line_is_a_complete_dev_message():
+    rows = _rows(DEV_3)
     for number, row in enumerate(rows, 1):
         assert set(row) == KEYS, (number, sorted(set(row) ^ KEYS))
         assert all(isinstance(row[key], str) and row[key].strip() for key in KEYS), number
-        assert row["split"] == "held-out", number
+        assert row["split"] == "dev", number
         assert row["expected"] in EXPECTED, (number, row["expected"])
 
 
 def test_split_is_large_and_varied():
-    rows = _rows(HELD_OUT_3)
+    rows = _rows(DEV_3)
     assert len(rows) >= 200
     assert len({row["library"] for row in rows}) >= 20
     assert len({row["language"] for row in rows}) >= 8
@@ -72,14 +72,14 @@ def test_split_is_large_and_varied():
 
 def test_no_library_of_the_main_corpus_reappears():
     seen = {_normal(row["library"]) for row in _rows(CORPUS / "messages.jsonl")}
-    for library in {row["library"] for row in _rows(HELD_OUT_3)}:
+    for library in {row["library"] for row in _rows(DEV_3)}:
         names = (library, *ALIASES.get(library, ()))
         assert not {_normal(name) for name in names} & seen, library
 
 
 def test_each_library_keeps_one_version_language_and_source():
     details: dict[str, set[tuple[str, str, str]]] = {}
-    for row in _rows(HELD_OUT_3):
+    for row in _rows(DEV_3):
         details.setdefault(row["library"], set()).add(
             (row["version"], row["language"], row["source"]))
     assert all(len(found) == 1 for found in details.values()), details

@@ -17,6 +17,7 @@ from driftcheck.diagnose.envelope import Unwrapped, from_response, unwrap, witho
 from driftcheck.diagnose.redact import redact_tokens
 
 if TYPE_CHECKING:
+    from driftcheck.diagnose.families import FamilyName
     from driftcheck.diagnose.reader import Reading
 
 
@@ -37,6 +38,32 @@ def _reader(text: str, unwrapped: Unwrapped, reading: Reading) -> Diagnosis:
                      status=unwrapped.status)
 
 
+def _family(text: str, unwrapped: Unwrapped, family: FamilyName, words: Reading,
+            captured: Mapping[str, str]) -> Diagnosis | None:
+    """The family name's answer, checked against the message's own words: words that name
+    another step ("SignatureVerificationException: Claim 'exp' must be a number") make the
+    answer vague, with both steps as candidates (a class name may wrap another check's
+    failure); a code that needs its words' agreement (`insufficient_scope`) answers
+    nothing without it."""
+    from driftcheck.diagnose.reader import ORDER
+
+    # (an error code names its own check: IDX10511's "Keys tried" lists keys, yet the
+    # signature failed)
+    if family.kind == "exception" and words.kind == "step" and words.step != family.step:
+        return Diagnosis(text, (), layer="family", confidence="vague",
+                         decided_by=(family.name, *words.decided_by),
+                         envelope=unwrapped.envelope, status=unwrapped.status,
+                         answer=Answer(None, None, tuple(
+                             s for s in ORDER if s in (family.step, words.step)),
+                             captured=captured))
+    if family.confirm and words.step != family.step:
+        return None
+    return Diagnosis(text, (), layer="family", confidence="high", decided_by=(family.name,),
+                     envelope=unwrapped.envelope, status=unwrapped.status,
+                     answer=Answer(family.step, family.rule, (family.step,), family.library,
+                                   family.source, captured))
+
+
 def diagnose(text: str) -> Diagnosis:
     """The failing step `text` names: a validator's message, a log excerpt, a stack trace,
     a `WWW-Authenticate` challenge, a JSON error body or a whole HTTP response."""
@@ -51,19 +78,17 @@ def diagnose(text: str) -> Diagnosis:
         # Imported only when the catalogue does not answer (the common case does not need
         # them, and diagnose must start fast: benchmarks/startup.py).
         from driftcheck.diagnose.families import family_name
+
+        # The reader's patterns cost ~20 ms to compile: imported only past the catalogue.
+        from driftcheck.diagnose.reader import read
         from driftcheck.diagnose.values import quoted_values
 
         family = family_name(message)
+        reading = read(message if family is None else message.replace(family.name, " "))
         if family is not None:
-            return Diagnosis(
-                text, (), layer="family", confidence="high", decided_by=(family.name,),
-                envelope=unwrapped.envelope, status=unwrapped.status,
-                answer=Answer(family.step, family.rule, (family.step,), family.library,
-                              family.source, quoted_values(message)))
-        # The reader's patterns cost ~20 ms to compile: only when no family name answers.
-        from driftcheck.diagnose.reader import read
-
-        reading = read(message)
+            decided = _family(text, unwrapped, family, reading, quoted_values(message))
+            if decided is not None:
+                return decided
         if reading.kind == "step":
             return _reader(text, unwrapped, reading)
         if reading.kind == "unrelated" and not unrelated:

@@ -40,6 +40,9 @@ class FamilyName:
     source: str
     namespaces: tuple[str, ...] = ()
     """Package or namespace prefixes that qualify the name as this library's."""
+    confirm: bool = False
+    """A protocol-wide code (RFC 6750's `insufficient_scope`) that servers send for reasons
+    outside token validation too: it decides only when the message's words agree."""
 
 
 @cache
@@ -54,7 +57,7 @@ def meanings() -> dict[str, tuple[FamilyName, ...]]:
             step, rule = meaning.split()
             found.setdefault(name, []).append(FamilyName(
                 name, family["kind"], step, rule, family["library"], family["source"],
-                namespaces))
+                namespaces, bool(family.get("confirm", False))))
     for umbrella in document.get("umbrella", ()):
         for name in umbrella["names"]:
             found.setdefault(name, []).append(FamilyName(

@@ -33,7 +33,7 @@ _CLAIM_WORDS: dict[str, str] = {
     "typ": "typ", "token type": "typ", "token use": "typ",
     "sub": "sub", "subject": "sub", "azp": "azp", "scp": "scope", "scope": "scope",
     "scopes": "scope", "cnf": "cnf", "jti": "jti", "jwt id": "jti", "token id": "jti",
-    "nonce": "nonce", "at hash": "at_hash",
+    "nonce": "nonce", "at hash": "at_hash", "auth time": "auth_time",
 }
 _CLAIM = re.compile(
     r"(?<![\w-])[\"'`(\[]?(" + "|".join(sorted((re.escape(w) for w in _CLAIM_WORDS),
@@ -54,7 +54,7 @@ _MISSING = re.compile(
     r"\bmissing\b|\bis required\b|\brequired claim|\bnot present\b|\bmandatory\b|"
     r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
     r"\bno\s+['\"`]?\w+['\"`]?\s+(?:claim|header|parameter|field|value|in)\b|"
-    r"\b(?:is|was) empty\b|\brequire[sd]?\b|"
+    r"\b(?:is|was) empty\b|\ban empty\b|\brequire[sd]?\b|"
     r"\bmust (?:contain|include|have)\b.{0,40}\bbut (?:did|does) not\b")
 _SOME_CLAIM = re.compile(r"\bclaims?\b|\bclaim\(s\)")
 _NEGATIVE = re.compile(
@@ -65,25 +65,32 @@ _NEGATIVE = re.compile(
     r"\breturned failure\b|\bnot in\b|\bnot (?:issued|allowed|trusted|supported)\b|"
     r"\bno credentials\b|\bnot (?:be )?found\b|\bunknown\b|\bunsupported\b|"
     r"\buntrusted\b|\bnot (?:intended|meant) for\b|\bis not [\"'`]|\b(?:does|did) not correspond\b|"
-    r"\bdoesn't correspond\b|\b(?:does not|doesn't) exist\b|"
+    r"\bdoesn't correspond\b|\b(?:does not|doesn't) exist\b|\bnot met\b|"
+    r"\bmust (?:exactly )?match\b|\b(?:longer|shorter) than\b|\bdiffers?\b|"
     # a claim of the wrong type ("aud claim is not an array of strings")
     r"\bnot an? (?:array|list|string|number|integer|object|boolean|numeric)\b")
 
 _TIME_EXPIRED = re.compile(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
-    r"\bmax[ -]?age\b|\bno longer valid\b|\bolder than\b|\btoo far in the past\b|\btoo late\b")
+    r"\bmax(?:imum)?[ -]?age\b|\balready expire[sd]?\b|"
+    r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b")
 # A bare "not valid" (DRF simplejwt's `token_not_valid`) says nothing about time: only "not
 # yet valid", "not valid before/until/yet" and "not active" do.
 _TIME_EARLY = re.compile(
     r"\bnot (?:yet )?active(?: yet)?\b|\bnot yet valid\b|\bnot valid (?:yet|before|until)\b|"
     r"\b(?:only )?(?:be )?valid (?:only )?after\b|\btoo (?:new|soon|early)\b|"
     r"\b(?:in the |at |from the )future\b|\bnot yet (?:valid|active|usable|effective|"
-    r"mature|acceptable)\b|\bused before\b|"
+    r"mature|acceptable|accepted|ready|issued)\b|\bused before\b|"
     r"\bcan'?t be used before\b|\bcan ?not be used yet\b|\bwill be active\b|"
     r"\b(?:used|presented|arrived) early\b|"
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
 _TIME_OTHER = re.compile(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b")
+
+# A JSON decoder's own failure ("missing field `alg` at line 1 column 15", "error
+# deserializing JWT header"): the token's JSON could not be read, whatever field it names.
+_DECODER = r"\bat line \d+ column \d+\b|\bdeserializ|\bnot (?:valid )?json\b"
+_DECODER_RE = re.compile(_DECODER)
 
 # (pattern, step, rule): phrases that name a step without a claim name.
 _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
@@ -122,11 +129,22 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bjwks (?:uri|url)\b.{0,20}\b(?:not found|missing)\b.{0,20}\b(?:discovery|metadata|"
          r"configuration)\b", "fetch", "DC010"),
         (r"\bremote fetch\b|\bget keys failed\b|\bfetching keys\b|"
+         r"\bjwks?\b (?:endpoint|uri|url) error\b|"
+         r"\b(?:404|5\d\d) (?:client |server )?error\b.{0,160}\b(?:jwks?|certs|keys|"
+         r"openid-configuration|well-known)\b|"
+         r"\b(?:invalid|unexpected) (?:response )?content-type\b.{0,120}\b(?:well-known|"
+         r"openid-configuration|jwks?|certs|metadata)\b|"
          r"\btimed? ?out (?:while |when )?(?:fetching|retrieving|loading|downloading|getting)\b|"
          r"\b(?:fetching|retrieving|loading|downloading)\b.{0,40}\b(?:keys|jwks|certs|"
          r"configuration|metadata)\b.{0,40}\b(?:failed|error|timed? ?out)", "fetch", "DC010"),
         (r"\bno security keys\b|\bno keys? (?:were|was) provided\b", "fetch", "DC010"),
-        (r"\bjwks?\b.{0,40}\b(?:did not contain|does not contain|has no|empty|no keys)|"
+        (r"\bjwks?\b.{0,40}\b(?:did not contain|does not contain|didn't contain|doesn't contain|"
+         r"has no|empty|no keys)|"
+         r"\bjwks (?:response|document)\b.{0,30}\b(?:invalid|unsupported|malformed)\b|"
+         r"\bjwks?\b.{0,30}\breturned (?:an? )?(?:invalid|malformed|unexpected) "
+         r"(?:payload|response|json|document|body)\b|"
+         r"\bmissing keys (?:on|in) (?:the )?key ?set\b|"
+         r"\b(?:jwks|jwk\W+set|key ?set)\b.{0,40}\b(?:unexpected|invalid|bad) format\b|"
          r"\b(?:invalid|malformed) jwks\b|\bjwks (?:response|document|json) (?:is )?"
          r"(?:invalid|malformed)|\bkeys[\"']? (?:field|member|property|array) is missing\b",
          "jwks", "DC201"),
@@ -140,7 +158,13 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) (?:token |jwt )?"
          r"(?:form|format|structure|serialization|encoding|header)\b|"
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
-         r"\b(?:missing|invalid|bad) part\b|\b(?:token|jwt)\b.{0,30}\bmust be a string\b|"
+         r"\b(?:missing|invalid|bad) part\b|"
+         r"\b(?:token|jwt)\b.{0,30}\bmust be a (?:non-empty )?string\b|"
+         r"\bdot parts\b|\bdelimited by (?:a )?dots?\b|\bmissing or malformed\b|"
+         r"\b(?:bad|invalid|malformed|wrong)\b.{0,30}\bheader format\b|"
+         r"\bheader auth(?:orization)?\b.{0,20}\b(?:missing|empty|absent)\b|"
+         r"(?<!in the )(?<!in a )\b(?:a |the )?(?:id |access |bearer )?(?:token|jwt) is "
+         r"required\b|"
          r"\b(?:cannot|could not|couldn'?t|can'?t) be (?:recognized|recognised|parsed|decoded)\b|"
          r"\bdecoding\b.{0,30}\b(?:failed|error)\b|"
          r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
@@ -157,25 +181,25 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"(?! (?:by|from|for)\b)|"
          r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
-         r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|[\"'`]?\w+[\"'`]?\s+claim\b|"
-         r"claim))|"
+         r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|"
+         r"[\"'`]?\w+[\"'`]?\s+(?:claim|value|field)\b|claim))|"
          r"\bno (?:authorization|credentials?|bearer)\b.{0,20}\b(?:included|passed|provided|"
          r"supplied|found|present|in (?:the )?request)\b|"
          r"\bno token supplied\b|\bjwt must be provided\b|"
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
-         r"\bnot properly (?:formatted|base64)", "parse", "DC302"),
+         r"\bnot properly (?:formatted|base64)|" + _DECODER, "parse", "DC302"),
         # algorithm
         (r"\b(?:alg(?:orithm)?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
          r"unsupported|not (?:\w+ )?supported|mismatch|wrong|unexpected|"
          r"not (?:\w+ )?(?:permitted|accepted)|(?:does|do|did) not match|doesn'?t match|"
-         r"not (?:white|allow)[- ]?listed|not in (?:the )?(?:allow|white)[- ]?list|"
+         r"not (?:white|allow)[- ]?listed|differs|not in (?:the )?(?:allow|white)[- ]?list|"
          r"not (?:one of|among) the (?:allowed|accepted|permitted|supported|expected))|"
-         r"\b(?:invalid|unsupported|unexpected|wrong|different) (?:signature |signing |token |"
-         r"encoding |key )?(?:alg(?:orithm)?|signing method)\b|"
+         r"\b(?:invalid|unsupported|unexpected|wrong|different|incorrect|disallowed) (?:signature |"
+         r"signing |token |encoding |key |jwt )?(?:alg(?:orithm)?|signing method)\b|"
          r"\balg(?:orithm)? (?:of )?['\"]?none\b|"
          r"\bno (?:supported|allowed|acceptable)\b.{0,30}\balg(?:orithm)?\b|"
-         r"\bno (?:alg(?:orithm)?|signature) (?:was )?(?:found|present)\b|"
+         r"\bno (?:alg(?:orithm)?|signature(?: algorithm)?) (?:was )?(?:found|present)\b|"
          r"\bunsecured\b|\bunprotected\b|\bunsigned\b|\bnone ?not ?allowed\b|"
          r"\bsigner mismatch\b|\bsignature is (?:required|missing)\b|"
          r"\bmissing (?:a )?signature\b|\bno verifier\b|\b(?:incorrect|wrong) key for\b|"
@@ -183,7 +207,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bkey (?:is )?not allowed for (?:this |the )?alg", "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
-         r"resolve|lookup|look up)\b.{0,40}\b(?:key|jwk)\b|"
+         r"resolve|lookup|look up)\b.{0,40}\b(?:key|jwks?)\b"
+         r"(?!\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?(?:payload|claims))|"
          r"\bno (?:verification |signing |public )?key (?:is |was )?available\b|"
          r"\bno (?:applicable|matching|suitable|signing)?"
          r" ?keys? (?:was |were )?(?:found|matche|match|to match)|"
@@ -198,14 +223,19 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\b(?:secret|signing key|public key|verification key)s? (?:was |were )?not found\b|"
          r"\b(?:lacks?|no|missing|without) (?:a |the |any )?(?:jwt |signing |verification )?"
          r"(?:secret|public key|signing key)\b|"
-         r"\bnot in (?:the )?(?:key ?set|jwks)\b|\bno working key\b|\bsigning key\b.{0,20}"
+         r"\bnot in (?:the )?(?:key ?set|jwks)\b|\bno working key\b|"
+         r"\b(?:signing|verification|public|validation) key\b.{0,60}"
          r"\bnot found\b|\bcould not find public key\b|\bno key found\b|\bunable to match key\b|"
-         r"\b(?:secret or )?(?:public )?key must be provided\b",
+         r"\b(?:secret or )?(?:public )?key must be provided\b|"
+         r"\bno (?:matching |valid )?(?:kid|key id)\b.{0,30}\bfound\b|\bambiguous key\b|"
+         r"\bmore than one (?:matching |eligible )?key\b|\bfound \d+ (?:eligible|matching) keys\b",
          "key", "DC304"),
         # signature
         (r"\bsignatures?\b.{0,40}(?:invalid|not valid|mismatch|fail|does not match|"
          r"doesn'?t match|didn'?t verify|not verif|resulted invalid|bad|error|rejected|"
-         r"could not be verified|wrong)|\b(?:invalid|bad|wrong) (?:jws |jwt |token )?signatures?\b|"
+         r"could not be verified|wrong)|"
+         r"\b(?:invalid|bad|wrong) (?:(?:jws|jwt|id|access|token) ){0,2}signatures?\b|"
+         r"\b(?:jwt|jws|token|signature|hmac) hash mismatch\b|"
          # ("JWT verification failed", "could not verify the token": the whole token, vague)
          r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
          r"\bverification (?:fails|failed|error)\b|"
@@ -220,16 +250,27 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         (r"\bissued by (?:a |an )?(?:different|another|unknown|untrusted)\b|"
          r"\b(?:not|wasn'?t|was not) (?:issued|provided|minted) by\b",
          "issuer", "DC309"),
+        # audience, when no claim name is used
+        (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b",
+         "audience", "DC310"),
         # token type
         (r"\b(?:token[_ ](?:type|use)|typ)\b.{0,30}(?:incorrect|not allowed|invalid|mismatch|"
-         r"unexpected|wrong|expected)|\bid token (?:sent|used|is not|instead)\b|"
+         r"unexpected|wrong|expected)|\bid token (?:sent|used|is not(?! yet)|instead)\b|"
          r"\b(?:token|jwt) has (?:the |a )?(?:wrong|invalid|unexpected|incorrect) type\b|"
-         r"\b(?:refresh|id|access) tokens? (?:is |are )?not (?:allowed|accepted)\b|"
+         r"(?<!unsigned )(?<!unsecured )\b(?:refresh|id|access) tokens? (?:is |are )?not "
+         r"(?:allowed|accepted)\b|\bexpects? an? (?:id|access|refresh) token\b.{0,30}"
+         r"\b(?:given|got|received|passed)\b|"
+         r"\b(?:token|jwt) is not of the (?:expected|right|correct) type\b|"
          r"\bonly (?:non-)?(?:refresh|access|id) tokens\b|"
          r"\bnot an? (?:access|id|refresh) token\b",
          "token-type", "DC312"),
         # claims
-        (r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
+        (r"\bclaims? (?:verification|validation|check) (?:failed|fails|error)\b|"
+         r"\bcustom claims?\b.{0,30}\b(?:not met|invalid|failed|mismatch)|"
+         r"\bno (?:suitable |valid )?claims? for\b|"
+         r"\b(?:key|claim|field)\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?"
+         r"(?:payload|claims)\b|"
+         r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
          r"required)|\bconfirmation (?:claim|mismatch)|\bcnf\b", "claims", "DC311"),
     ))
 # A time phrase explains a signature phrase beside it ("Signature has expired",
@@ -243,24 +284,32 @@ _UNRELATED_HARD = re.compile(
     r"\bsession cookie\b|\bcookie\b.{0,40}\bnot (?:present|set|found)\b")
 _UNRELATED_SOFT = re.compile(
     r"\brate limit|\btoo many requests\b|\blimiting requests\b|\brevoked\b|\bblocked\b|"
-    r"\b(?:black|block|deny)[- ]?listed\b")
+    r"\b(?:black|block|deny)[- ]?listed\b|\bpermission\b|\bnot allowed to perform\b|"
+    r"\binsufficient access\b|\bno matching polic(?:y|ies)\b|"
+    # an application's own trust callback refused a valid token (a deny list)
+    r"\buntrusted (?:authorization |access |bearer )?token\b")
 # The user or session a valid token names is gone: not a validation step, whatever claim
 # carried it ("User from sub claim in JWT does not exist").
 _UNRELATED_STATE = re.compile(
     r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|not found|"
     r"no longer exists|was deleted|is disabled|is locked|is not active|is inactive)\b|"
+    r"\bunable to (?:load|find) (?:an? |the )?user\b|"
     # something else that expires: a session, a password, a TLS certificate
     r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
     r" (?:has |is |was )?(?:expired|timed out)\b")
 # Other names for the JOSE objects, read as their short forms.
 _SYNONYMS = (("json web key set", "jwks"), ("json web key id", "key id"), ("json web key", "jwk"),
              ("json web token", "jwt"), ("json web signature", "jws"))
-_TOKEN_CONTEXT = re.compile(r"\bjwt\b|\bjwks?\b|\bbearer\b|\bid token\b|\baccess token\b")
+_TOKEN_CONTEXT = re.compile(
+    r"\bjwt\b|\bjwks?\b|\bbearer\b|\bid token\b|\baccess token\b|\bclaim\b")
 _DISJUNCTION = re.compile(
-    r"\b(?:invalid|expired|malformed|revoked|missing)\b(?:,\s*\w+)*,?\s+or\s+\w+|"
-    r"\w+\s+or\s+(?:expired|invalid|malformed|revoked)\b")
+    # ("missing or malformed": both name a parse failure, no disjunction of steps)
+    r"\b(?!missing or malformed\b|malformed or missing\b)"
+    r"(?:invalid|expired|malformed|revoked|missing)\b(?:,\s*\w+)*,?\s+or\s+\w+|"
+    r"\b(?!missing or malformed\b)\w+\s+or\s+(?:expired|invalid|malformed|revoked)\b")
 _VAGUE = re.compile(
-    r"\b401\b|unauthori[sz]ed|unauthenticated|not authenticated|authentication (?:is )?required|"
+    r"\b401\b|unauthori[sz]ed|not authori[sz]ed|unauthenticated|not authenticated|"
+    r"authentication (?:is )?required|"
     r"authentication (?:error|"
     r"failed|failure|required|credentials)|authorization required|invalid token|"
     r"\btoken (?:is )?(?:invalid|not valid)|invalid (?:jwt|bearer|access)|\bjwt\b|\bbearer\b|"
@@ -302,7 +351,7 @@ class _Hit:
 
 # A claim named as a JSON key of a quoted object ('{"alg":"RS256","typ":"JWT"}') or as the
 # range of a search ("not valid for any token type") is not what failed.
-_CLAIM_CONTEXT_BEFORE = re.compile(r"\bany\s*$")
+_CLAIM_CONTEXT_BEFORE = re.compile(r"\bfor any\s*$")
 _CLAIM_CONTEXT_AFTER = re.compile(r"^\s*:")
 # A claim the reader has no step for, named in quotes ("claim 'cid' value … does not match").
 _NAMED_CLAIM = re.compile(r"\bclaim\s+[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b")
@@ -335,7 +384,8 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
             cue = negative or expired or early
             assert cue is not None
             hits.append(_Hit(step, rule, f"{words} … {cue.group(0)}"))
-        elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash") and negative:
+        elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash",
+                       "auth_time") and negative:
             hits.append(_Hit("claims", "DC311", f"{words} … {negative.group(0)}"))
     named = _NAMED_CLAIM.search(text) if negative and not hits else None
     if named and negative and (named.group(1) or named.group(2)) not in _CLAIM_WORDS:
@@ -376,6 +426,19 @@ def _resolved(hits: list[_Hit]) -> list[_Hit]:
         hits = [h for h in hits if h.step != "jwks"]
     if "key" in steps and "signature" in steps:
         # "Signature validation failed. Unable to match key" is about the key.
+        hits = [h for h in hits if h.step != "signature"]
+    if "parse" in steps and len(steps) > 1 and any(
+            h.step == "parse" and _DECODER_RE.search(h.words) for h in hits):
+        # "missing field `alg` at line 1 column 15": the decoder failed, not the check.
+        return [h for h in hits if h.step == "parse"]
+    if "key" in steps and "parse" in steps and any(
+            h.step == "parse" and "not found" in h.words for h in hits):
+        # "the signing key associated to the token was not found": the key is missing.
+        hits = [h for h in hits if h.step != "parse"]
+    if "signature" in steps and len(steps) > 1 and any(
+            h.step == "signature" and h.words.startswith("verification") for h in hits):
+        # A bare "verification failed" after a claim or a named check ("Nonce verification
+        # failed", "Claims verification failed") is that check's, not the signature's.
         hits = [h for h in hits if h.step != "signature"]
     if "fetch" in steps:  # "failed to fetch the JWKS": not the keys' content
         hits = [h for h in hits if h.step not in ("key", "jwks", "signature", "parse")]
