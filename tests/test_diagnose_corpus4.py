@@ -36,7 +36,9 @@ ALIASES = {
     "jwt-authorizer": ("cduvray/jwt-authorizer",),
     "Micronaut Security (security-jwt)": ("micronaut-security-jwt",),
     "Doorkeeper": ("doorkeeper-gem",),
-    "IdentityModel.AspNetCore.OAuth2Introspection": ("Duende.AspNetCore.Authentication.OAuth2Introspection",),
+    "IdentityModel.AspNetCore.OAuth2Introspection": (
+        "Duende.AspNetCore.Authentication.OAuth2Introspection",
+    ),
     "pomerium/sdk-go": ("Pomerium",),
     "Quarkus OIDC": ("quarkus-oidc",),
     "Laravel Passport": ("laravel/passport",),
