@@ -9,9 +9,8 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from driftcheck._version import __version__
 from driftcheck.errors import DriftcheckError, UsageError
@@ -22,6 +21,8 @@ from driftcheck.report.terminal import terminal_console as _console
 # Heavy modules (httpx, rich, jsonschema, joserfc) are imported where a command needs them,
 # so that `driftcheck --version` and `driftcheck rules` start fast.
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from driftcheck.diagnose.catalogue import Diagnosis
     from driftcheck.history import KeyTimeline
     from driftcheck.inspect_token import Inspection
@@ -29,6 +30,17 @@ if TYPE_CHECKING:
     from driftcheck.models import Environment
     from driftcheck.run import CheckOptions, RunResult
     from driftcheck.sandbox import Sandbox
+
+_Changed = TypeVar("_Changed", bound="DataclassInstance")
+
+
+def replace(options: _Changed, **changes: Any) -> _Changed:
+    """dataclasses.replace, imported when a command runs: `--version` and `rules` start
+    without the dataclasses module (and the inspect module it imports)."""
+    import dataclasses
+
+    return dataclasses.replace(options, **changes)
+
 
 FORMATS = tuple(f.value for f in OutputFormat)
 """`--format` and `--output FORMAT=FILE` choices of a run's report (driftcheck.report.formats)."""
@@ -102,8 +114,7 @@ def _format(args: argparse.Namespace) -> OutputFormat:
 # once (`_command`), so no command carries defaults for flags it does not have.
 
 
-@dataclass(frozen=True)
-class FlagGroup:
+class FlagGroup(NamedTuple):
     name: str
     add: Callable[[argparse.ArgumentParser], None]
     apply: Callable[[argparse.Namespace, CheckOptions], CheckOptions]

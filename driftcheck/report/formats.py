@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, NamedTuple, assert_never
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -38,8 +37,7 @@ class OutputFormat(StrEnum):
     HTML = "html"
 
 
-@dataclass(frozen=True)
-class FormatSpec:
+class FormatSpec(NamedTuple):
     text: Callable[[], TextRenderer]
     """Imports and returns the renderer that makes this format as text."""
     human: bool
