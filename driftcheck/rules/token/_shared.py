@@ -18,8 +18,9 @@ from driftcheck.rules.registry import Check, Rule, RuleContext, rule
 TokenCheck = Callable[[Rule, RuleContext, TokenFacts], Iterable[Finding]]
 
 
-def token_rule(id: str, slug: str, severity: Severity, step: Step, *, decoded: bool = True,
-               **metadata: Any) -> Callable[[TokenCheck], Check]:
+def token_rule(id: str, slug: str, severity: Severity, step: Step, *, summary: str,
+               causes: Iterable[str], fix: str, needs_network: bool = True,
+               decoded: bool = True) -> Callable[[TokenCheck], Check]:
     """Register a check over one token (environment, token, its API and that API's
     validator): it runs once per known-good token, decoded ones only unless `decoded` is
     False, and says what it sees there."""
@@ -31,7 +32,8 @@ def token_rule(id: str, slug: str, severity: Severity, step: Step, *, decoded: b
                 if token.decoded or not decoded:
                     yield from check(self, context, token)
 
-        rule(id, slug, severity, step, **metadata)(over_tokens)
+        rule(id, slug, severity, step, summary=summary, causes=causes, fix=fix,
+             needs_network=needs_network)(over_tokens)
         return over_tokens
 
     return register
