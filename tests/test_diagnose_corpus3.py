@@ -5,17 +5,15 @@ moved into dev; its accuracy is checked with the rest of dev in test_diagnose_la
 
 from __future__ import annotations
 
-import json
-import re
-from collections import Counter
-from pathlib import Path
+from tests.corpus_shape import (
+    CORPUS,
+    assert_complete_lines,
+    assert_large_and_varied,
+    assert_new_libraries,
+    assert_one_version_per_library,
+)
 
-from driftcheck.findings import Step
-
-CORPUS = Path(__file__).resolve().parent / "diagnose" / "corpus"
 DEV_3 = CORPUS / "dev-3.jsonl"
-KEYS = {"library", "version", "language", "source", "message", "expected", "split"}
-EXPECTED = {step.value for step in Step} | {"vague", "unknown"}
 
 # Other names the split's libraries go by (packages, forks, repositories): none of them may
 # be a library of messages.jsonl either.
@@ -35,51 +33,17 @@ ALIASES = {
 }
 
 
-def _normal(name: str) -> str:
-    """Lower case, letters and digits only, a parenthesised qualifier dropped."""
-    return re.sub(r"[^a-z0-9]", "", re.sub(r"\(.*?\)", "", name.lower()))
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        assert line.strip(), f"{path.name}:{number}: blank line"
-        row = json.loads(line)
-        assert isinstance(row, dict), f"{path.name}:{number}: not an object"
-        rows.append(row)
-    return rows
-
-
 def test_every_line_is_a_complete_dev_message():
-    rows = _rows(DEV_3)
-    for number, row in enumerate(rows, 1):
-        assert set(row) == KEYS, (number, sorted(set(row) ^ KEYS))
-        assert all(isinstance(row[key], str) and row[key].strip() for key in KEYS), number
-        assert row["split"] == "dev", number
-        assert row["expected"] in EXPECTED, (number, row["expected"])
+    assert_complete_lines(DEV_3, "dev")
 
 
 def test_split_is_large_and_varied():
-    rows = _rows(DEV_3)
-    assert len(rows) >= 200
-    assert len({row["library"] for row in rows}) >= 20
-    assert len({row["language"] for row in rows}) >= 8
-    expected = Counter(row["expected"] for row in rows)
-    assert expected["vague"] >= 1
-    assert expected["unknown"] >= 1
-    assert len({row["message"] for row in rows}) == len(rows), "a message written twice"
+    assert_large_and_varied(DEV_3, lines=200, libraries=20, languages=8)
 
 
 def test_no_library_of_the_main_corpus_reappears():
-    seen = {_normal(row["library"]) for row in _rows(CORPUS / "messages.jsonl")}
-    for library in {row["library"] for row in _rows(DEV_3)}:
-        names = (library, *ALIASES.get(library, ()))
-        assert not {_normal(name) for name in names} & seen, library
+    assert_new_libraries(DEV_3, (CORPUS / "messages.jsonl",), ALIASES)
 
 
 def test_each_library_keeps_one_version_language_and_source():
-    details: dict[str, set[tuple[str, str, str]]] = {}
-    for row in _rows(DEV_3):
-        details.setdefault(row["library"], set()).add(
-            (row["version"], row["language"], row["source"]))
-    assert all(len(found) == 1 for found in details.values()), details
+    assert_one_version_per_library(DEV_3)
