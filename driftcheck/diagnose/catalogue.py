@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
@@ -52,8 +52,10 @@ class CatalogueEntry:
         return found if all(found) else ()
 
 
-def _group_end(regex: str, start: int) -> int:
-    """The index just past the group that opens at `start` (escapes and classes skipped)."""
+def _structure(regex: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth) of each character of `regex` from `start` that is neither
+    escaped nor inside a character class; depth counts the groups open around it (a group's
+    own parentheses stand at the depth outside it)."""
     depth, index, in_class = 0, start, False
     while index < len(regex):
         char = regex[index]
@@ -64,34 +66,23 @@ def _group_end(regex: str, start: int) -> int:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
+        else:
+            depth -= char == ")"
+            yield index, char, depth
+            depth += char == "("
         index += 1
-    return len(regex)
+
+
+def _group_end(regex: str, start: int) -> int:
+    """The index just past the group that opens at `start` (escapes and classes skipped)."""
+    return next((index + 1 for index, char, depth in _structure(regex, start)
+                 if char == ")" and depth == 0), len(regex))
 
 
 def _top_level_alternatives(regex: str) -> list[str]:
-    parts, start, index, in_class, depth = [], 0, 0, False, 0
-    while index < len(regex):
-        char = regex[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            parts.append(regex[start:index])
-            start = index + 1
-        index += 1
-    return [*parts, regex[start:]]
+    bars = [index for index, char, depth in _structure(regex) if char == "|" and depth == 0]
+    starts, ends = [0, *(b + 1 for b in bars)], [*bars, len(regex)]
+    return [regex[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
 def _literal_prefix(regex: str) -> str:
