@@ -45,7 +45,7 @@ def _family(text: str, unwrapped: Unwrapped, family: FamilyName, words: Reading,
     answer vague, with both steps as candidates (a class name may wrap another check's
     failure); a code that needs its words' agreement (`insufficient_scope`) answers
     nothing without it."""
-    from driftcheck.diagnose.reader import ORDER
+    from driftcheck.diagnose.reader import ORDER, VAGUE_CANDIDATES
 
     # (an error code names its own check: IDX10511's "Keys tried" lists keys, yet the
     # signature failed)
@@ -56,7 +56,12 @@ def _family(text: str, unwrapped: Unwrapped, family: FamilyName, words: Reading,
                          answer=Answer(None, None, tuple(
                              s for s in ORDER if s in (family.step, words.step)),
                              captured=captured))
-    if family.confirm and words.step != family.step:
+    # (a code alone, beside only generic words such as "Bearer" or "403" and no description
+    # of its own, keeps its meaning: RFC 6750's bare `error="insufficient_scope"` is about
+    # the token's scope)
+    generic = (len(unwrapped.messages) == 1 and words.kind == "vague"
+               and words.candidate_steps == VAGUE_CANDIDATES)
+    if family.confirm and words.step != family.step and not generic:
         return None
     return Diagnosis(text, (), layer="family", confidence="high", decided_by=(family.name,),
                      envelope=unwrapped.envelope, status=unwrapped.status,

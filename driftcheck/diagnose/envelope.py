@@ -73,8 +73,10 @@ _LOG_PREFIXES = [
 _EXCEPTION_TYPE_END = re.compile(r"(?:Error|Exception)\s*:?\s*$")
 _LOGFMT_FIELD = re.compile(r'\b(msg|message|error|err|reason)=(?:"((?:[^"\\]|\\.)*)"|(\S+))')
 _LOGFMT_LINE = re.compile(r'^\s*(?:time|ts|level)=')
-_MESSAGE_KEYS = ("error_description", "message", "detail", "reason", "error_message",
-                 "errorMessage", "msg", "exception", "error")
+# ("hint": league/oauth2-server's detail beside a generic error_description; "description":
+# Flask-JWT's body)
+_MESSAGE_KEYS = ("hint", "error_description", "message", "detail", "reason", "description",
+                 "error_message", "errorMessage", "msg", "exception", "error")
 _NESTED_KEYS = ("originalError", "inner", "cause", "error", "messages", "errors")
 _CLAIM_KEYS = ("exp", "nbf", "iat", "iss", "aud", "sub", "kid", "alg", "typ")
 

@@ -31,7 +31,8 @@ _CLAIM_WORDS: dict[str, str] = {
     "kid": "kid", "key id": "kid", "key identifier": "kid",
     "alg": "alg",
     "typ": "typ", "token type": "typ", "token use": "typ",
-    "sub": "sub", "subject": "sub", "azp": "azp", "scp": "scope", "scope": "scope",
+    "sub": "sub", "subject": "sub", "azp": "azp", "authorized party": "azp", "scp": "scope",
+    "scope": "scope",
     "scopes": "scope", "cnf": "cnf", "jti": "jti", "jwt id": "jti", "token id": "jti",
     "nonce": "nonce", "at hash": "at_hash", "auth time": "auth_time",
 }
@@ -55,12 +56,13 @@ _MISSING = re.compile(
     r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
     r"\bno\s+['\"`]?\w+['\"`]?\s+(?:claim|header|parameter|field|value|in)\b|"
     r"\b(?:is|was) empty\b|\ban empty\b|\brequire[sd]?\b|"
-    r"\bmust (?:contain|include|have)\b.{0,40}\bbut (?:did|does) not\b")
+    r"\bmust (?:contain|include|have)\b")
 _SOME_CLAIM = re.compile(r"\bclaims?\b|\bclaim\(s\)")
 _NEGATIVE = re.compile(
     r"\binvalid\b|\bnot valid\b|\bnot allowed\b|\bnot satisfied\b|\bmismatch|"
     r"\b(?:does|did|do|doesn't|didn't|don't)(?: not)? (?:match|contain)|\brejected\b|"
-    r"\bunexpected\b|\bfail|\bwrong\b|\bbad\b|\bincorrect\b|\bnot configured\b|"
+    r"\bunexpected\b|\bfail|\binvalidat|\bnot granted\b|\bwrong\b|\bbad\b|\bincorrect\b|"
+    r"\bnot configured\b|"
     r"\bnot accepted\b|\bnot available\b|\bdifferent\b|\bmust be\b|\bexpected\b|"
     r"\breturned failure\b|\bnot in\b|\bnot (?:issued|allowed|trusted|supported)\b|"
     r"\bno credentials\b|\bnot (?:be )?found\b|\bunknown\b|\bunsupported\b|"
@@ -81,7 +83,8 @@ _TIME_EARLY = re.compile(
     r"\b(?:only )?(?:be )?valid (?:only )?after\b|\btoo (?:new|soon|early)\b|"
     r"\b(?:in the |at |from the )future\b|\bnot yet (?:valid|active|usable|effective|"
     r"mature|acceptable|accepted|ready|issued)\b|\bused before\b|"
-    r"\bcan'?t be used before\b|\bcan ?not be used yet\b|\bwill be active\b|"
+    r"\bcan'?t be used before\b|\b(?:cannot|can'?t|must not|may not) be used prior to\b|"
+    r"\bprior to (?:the )?(?:nbf|not before)\b|\bcan ?not be used yet\b|\bwill be active\b|"
     r"\b(?:used|presented|arrived) early\b|"
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
@@ -91,6 +94,7 @@ _TIME_OTHER = re.compile(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-
 # deserializing JWT header"): the token's JSON could not be read, whatever field it names.
 _DECODER = r"\bat line \d+ column \d+\b|\bdeserializ|\bnot (?:valid )?json\b"
 _DECODER_RE = re.compile(_DECODER)
+_KEY_SET = re.compile(r"\bjwks\b|\bjwk set\b|\bkey ?set\b")
 
 # (pattern, step, rule): phrases that name a step without a claim name.
 _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
@@ -100,6 +104,18 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"(?:fetch|retrieve|obtain|load|get|download|reach)\b.{0,60}"
          r"(?:jwks?|keys?|jwk set|configuration|metadata|discovery|document|url|openid|"
          r"cert(?:ificate)?s?\b|https?://)",
+         "fetch", "DC010"),
+        (r"\berror (?:while |when )?(?:fetching|retrieving|loading|downloading|requesting)\b"
+         r".{0,40}\b(?:jwks?|jwk set|key ?set|keys|configuration|metadata|discovery|document|"
+         r"certs)\b|"
+         r"\bfailed (?:get|post|request) (?:to|for)\b.{0,10}https?://|"
+         r"\b(?:failed to get|did not get|didn't get|no) (?:a )?(?:valid )?response from (?:the )?"
+         r"(?:authentication|authorization|auth|introspection|identity|oauth2?|oidc|token) "
+         r"(?:server|endpoint|provider)\b|"
+         r"\b(?:introspection|token|jwks|discovery|metadata|userinfo) endpoint\b.{0,40}"
+         r"(?:connection refused|actively refused|no connection could be made|timed? ?out|"
+         r"unreachable|no such host|name resolution|econnrefused|5\d\d\b)|"
+         r"\bno connection could be made\b.{0,80}\b(?:jwks|metadata|discovery|keys|certs)\b",
          "fetch", "DC010"),
         # a document that could not be resolved, or an HTTP status other than the one
         # expected, when fetching keys or metadata (no word "JWKS" needed)
@@ -143,7 +159,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bjwks (?:response|document)\b.{0,30}\b(?:invalid|unsupported|malformed)\b|"
          r"\bjwks?\b.{0,30}\breturned (?:an? )?(?:invalid|malformed|unexpected) "
          r"(?:payload|response|json|document|body)\b|"
-         r"\bmissing keys (?:on|in) (?:the )?key ?set\b|"
+         r"\bmissing keys (?:on|in) (?:the )?key ?set\b|\bempty (?:jwks|jwk set|key ?set)\b|"
+         r"\b(?:invalid|malformed) jwk\b(?! (?:set|header))|"
+         r"\bjwks?\b.{0,60}\b(?:serializ|serialis|deserializ)|"
          r"\b(?:jwks|jwk\W+set|key ?set)\b.{0,40}\b(?:unexpected|invalid|bad) format\b|"
          r"\b(?:invalid|malformed) jwks\b|\bjwks (?:response|document|json) (?:is )?"
          r"(?:invalid|malformed)|\bkeys[\"']? (?:field|member|property|array) is missing\b",
@@ -155,7 +173,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bcompact (?:jws|jwt|serialization)|\bbase64|\bpadding\b|"
          r"\binvalid (?:json|format|compact)|\bnot a valid (?:json|base64)|"
          r"\bmust be an? (?:top-level |valid )*json\b|"
-         r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) (?:token |jwt )?"
+         r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) (?:(?:token|jwt) ){0,2}"
          r"(?:form|format|structure|serialization|encoding|header)\b|"
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
          r"\b(?:missing|invalid|bad) part\b|"
@@ -169,9 +187,13 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bdecoding\b.{0,30}\b(?:failed|error)\b|"
          r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
          r"\bauth(?:orization)? (?:header|field)\b.{0,40}\b(?:missing|must|bad|invalid|malformed|"
-         r"expected|"
-         r"empty)\b|"
-         r"\b(?:missing|bad|invalid|malformed) (?:bearer )?authorization(?: header)?\b|"
+         r"expected|empty|not found|not present|not provided|absent|not of type)\b|"
+         r"\b(?:missing|bad|invalid|malformed) [\"'`]?(?:bearer )?authorization[\"'`]?"
+         r"(?: header)?\b|"
+         r"\berror (?:while |when )?decoding\b|"
+         r"\b(?:does not|doesn't|did not|didn't) (?:contain|include|have) (?:an? |the )?"
+         r"(?:access |bearer |auth |id )?(?:token|jwt)\b|"
+         r"\b(?:invalid|bad) (?:token|jwt)\s*\((?:missing|empty|not provided|absent)\)|"
          r"\b(?:unable|failed|could not|couldn't|error) (?:to )?decod|\bdecode_error\b|"
          r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
          r"\b(?:failed|unable|could not|couldn't|cannot|can't) (?:to )?parse\b|"
@@ -188,13 +210,16 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bno token supplied\b|\bjwt must be provided\b|"
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
+         r"\b(?:consist of|contain|have|has)\b.{0,20}\bparts\b|\bonly one (?:header|signature)\b|"
+         r"\b(?:token|jwt)[\"'`]? (?:is |was )?(?:null|undefined|blank)\b|"
          r"\bnot properly (?:formatted|base64)|" + _DECODER, "parse", "DC302"),
         # algorithm
         (r"\b(?:alg(?:orithm)?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
          r"unsupported|not (?:\w+ )?supported|mismatch|wrong|unexpected|"
          r"not (?:\w+ )?(?:permitted|accepted)|(?:does|do|did) not match|doesn'?t match|"
          r"not (?:white|allow)[- ]?listed|differs|not in (?:the )?(?:allow|white)[- ]?list|"
-         r"not (?:one of|among) the (?:allowed|accepted|permitted|supported|expected))|"
+         r"not (?:one of|among) the (?:allowed|accepted|permitted|supported|expected)|"
+         r"not (?:be )?found|unknown|not recognized|not recognised)|"
          r"\b(?:invalid|unsupported|unexpected|wrong|different|incorrect|disallowed) (?:signature |"
          r"signing |token |encoding |key |jwt )?(?:alg(?:orithm)?|signing method)\b|"
          r"\balg(?:orithm)? (?:of )?['\"]?none\b|"
@@ -228,7 +253,18 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bnot found\b|\bcould not find public key\b|\bno key found\b|\bunable to match key\b|"
          r"\b(?:secret or )?(?:public )?key must be provided\b|"
          r"\bno (?:matching |valid )?(?:kid|key id)\b.{0,30}\bfound\b|\bambiguous key\b|"
-         r"\bmore than one (?:matching |eligible )?key\b|\bfound \d+ (?:eligible|matching) keys\b",
+         r"\bmore than one (?:matching |eligible )?key\b|\bfound \d+ (?:eligible|matching) keys\b|"
+         r"\bno (?:jwk|public key|signing key)s? (?:was |were )?found\b|"
+         r"\bjwk (?:is |was )?not found\b|"
+         r"\bunsupported (?:jwk )?key type\b|\(kty\)|"
+         r"\b(?:secret|(?:public |private |signing |verification )?key) must be (?:a|an)\b|"
+         r"\b(?:invalid|malformed) (?:public|verification|signing) key\b|"
+         r"\b(?:public|verification|signing) key (?:is )?(?:invalid|malformed)\b|"
+         r"\b(?:failed|unable|could not|couldn'?t|cannot|error) (?:to )?(?:parse|decode|read)\b"
+         r".{0,30}"
+         r"\b(?:pem|x509|x\.509|public key|private key|key file)\b|"
+         r"\b(?:key ?set|signing keys?|verification keys?|secret|public key)\b.{0,40}"
+         r"\bnot configured\b|\bno (?:signature|signing|verification) (?:configurations?|config)\b",
          "key", "DC304"),
         # signature
         (r"\bsignatures?\b.{0,40}(?:invalid|not valid|mismatch|fail|does not match|"
@@ -240,7 +276,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
          r"\bverification (?:fails|failed|error)\b|"
          r"\b(?:failed to|could not) verify\b(?! (?:the |a |this )?(?:token|jwt|jws)\b)|"
-         r"\bverifyfinal failed\b|"
+         r"\bverifyfinal failed\b|\bsignature (?:must be \d+|(?:length|size)\b)|"
+         # a vague failure qualified by its subject ("invalid token (public key signature)")
+         r"\b(?:invalid|bad|rejected) (?:token|jwt|jws|grant)\s*\([\w ]{0,30}\bsignature\)|"
          r"\bintegrity check\b|\btampered\b|\bmanipulated\b|\bforged\b|"
          r"\bcrypto(?:graphic)?\b.{0,30}\bfail|"
          r"\b(?:failed|unable|could not|couldn'?t|error|failure) (?:to )?(?:verify|verifying|"
@@ -251,18 +289,22 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          r"\b(?:not|wasn'?t|was not) (?:issued|provided|minted) by\b",
          "issuer", "DC309"),
         # audience, when no claim name is used
-        (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b",
+        (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b|"
+         r"\bnot (?:valid|intended|meant|issued) for this (?:resource server|api|resource|"
+         r"audience|service)\b",
          "audience", "DC310"),
         # token type
-        (r"\b(?:token[_ ](?:type|use)|typ)\b.{0,30}(?:incorrect|not allowed|invalid|mismatch|"
-         r"unexpected|wrong|expected)|\bid token (?:sent|used|is not(?! yet)|instead)\b|"
+        (r"\b(?:(?:token|jwt)[_ ](?:type|use)|typ)\b.{0,30}(?:incorrect|not allowed|invalid|"
+         r"mismatch|unexpected|wrong|expected)|\bid token (?:sent|used|is not(?! yet)|instead)\b|"
          r"\b(?:token|jwt) has (?:the |a )?(?:wrong|invalid|unexpected|incorrect) type\b|"
          r"(?<!unsigned )(?<!unsecured )\b(?:refresh|id|access) tokens? (?:is |are )?not "
          r"(?:allowed|accepted)\b|\bexpects? an? (?:id|access|refresh) token\b.{0,30}"
          r"\b(?:given|got|received|passed)\b|"
          r"\b(?:token|jwt) is not of the (?:expected|right|correct) type\b|"
          r"\bonly (?:non-)?(?:refresh|access|id) tokens\b|"
-         r"\bnot an? (?:access|id|refresh) token\b",
+         r"\bnot an? (?:access|id|refresh) token\b|"
+         r"\b(?:invalid|unexpected|wrong|incorrect) (?:jwt|token) type\b|"
+         r"\((?:invalid|unexpected|wrong|incorrect) type\)",
          "token-type", "DC312"),
         # claims
         (r"\bclaims? (?:verification|validation|check) (?:failed|fails|error)\b|"
@@ -286,6 +328,8 @@ _UNRELATED_SOFT = re.compile(
     r"\brate limit|\btoo many requests\b|\blimiting requests\b|\brevoked\b|\bblocked\b|"
     r"\b(?:black|block|deny)[- ]?listed\b|\bpermission\b|\bnot allowed to perform\b|"
     r"\binsufficient access\b|\bno matching polic(?:y|ies)\b|"
+         # the API's or client's own client authentication at the authorization server
+         r"\binvalid client\b|\bclient authentication failed\b|\bunknown client\b|"
     # an application's own trust callback refused a valid token (a deny list)
     r"\buntrusted (?:authorization |access |bearer )?token\b")
 # The user or session a valid token names is gone: not a validation step, whatever claim
@@ -299,7 +343,9 @@ _UNRELATED_STATE = re.compile(
     r" (?:has |is |was )?(?:expired|timed out)\b")
 # Other names for the JOSE objects, read as their short forms.
 _SYNONYMS = (("json web key set", "jwks"), ("json web key id", "key id"), ("json web key", "jwk"),
-             ("json web token", "jwt"), ("json web signature", "jws"))
+             ("json web token", "jwt"), ("json web signature", "jws"), ("not-before", "not before"),
+             ("issued-at", "issued at"), ("key-id", "key id"), ("non-signed", "unsigned"),
+             ("not signed", "unsigned"))
 _TOKEN_CONTEXT = re.compile(
     r"\bjwt\b|\bjwks?\b|\bbearer\b|\bid token\b|\baccess token\b|\bclaim\b")
 _DISJUNCTION = re.compile(
@@ -308,7 +354,8 @@ _DISJUNCTION = re.compile(
     r"(?:invalid|expired|malformed|revoked|missing)\b(?:,\s*\w+)*,?\s+or\s+\w+|"
     r"\b(?!missing or malformed\b)\w+\s+or\s+(?:expired|invalid|malformed|revoked)\b")
 _VAGUE = re.compile(
-    r"\b401\b|unauthori[sz]ed|not authori[sz]ed|unauthenticated|not authenticated|"
+    r"\b401\b|unauthori[sz]ed|not authori[sz]ed|\baccess denied\b|unauthenticated|"
+    r"not authenticated|"
     r"authentication (?:is )?required|"
     r"authentication (?:error|"
     r"failed|failure|required|credentials)|authorization required|invalid token|"
@@ -353,14 +400,23 @@ class _Hit:
 # range of a search ("not valid for any token type") is not what failed.
 _CLAIM_CONTEXT_BEFORE = re.compile(r"\bfor any\s*$")
 _CLAIM_CONTEXT_AFTER = re.compile(r"^\s*:")
+# Claims listed with their values ("iss: https://idp/; kid: 0vYq3kQn;") are context
+# beside the failure, not the failure.
+_CLAIM_VALUE_AFTER = re.compile(
+    r"^[\"'`]?\s*[:=]\s*(?:https?://|[\"'\d]|[\w.-]{6,}\s*(?:[;,)]|$))")
 # A claim the reader has no step for, named in quotes ("claim 'cid' value … does not match").
 _NAMED_CLAIM = re.compile(r"\bclaim\s+[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b")
 
 
 def _claims_in(text: str) -> list[tuple[str, str]]:
     found = []
-    for m in _CLAIM.finditer(text):
+    matches = list(_CLAIM.finditer(text))
+    # (one claim with its value is usually the failing one: "InvalidKid: 2026-11-rsa")
+    listing = sum(bool(_CLAIM_VALUE_AFTER.match(text[m.end():])) for m in matches) > 1
+    for m in matches:
         if m.group(0).startswith(("\"", "'")) and _CLAIM_CONTEXT_AFTER.match(text[m.end():]):
+            continue
+        if listing and _CLAIM_VALUE_AFTER.match(text[m.end():]):
             continue
         if _CLAIM_CONTEXT_BEFORE.search(text[:m.start()]):
             continue
@@ -387,6 +443,10 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
         elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash",
                        "auth_time") and negative:
             hits.append(_Hit("claims", "DC311", f"{words} … {negative.group(0)}"))
+    if any("authorized party" in h.words for h in hits):
+        # "authorized party should match client id": the client id is what azp is compared
+        # with, not the audience.
+        hits = [h for h in hits if not (h.step == "audience" and "client id" in h.words)]
     named = _NAMED_CLAIM.search(text) if negative and not hits else None
     if named and negative and (named.group(1) or named.group(2)) not in _CLAIM_WORDS:
         hits.append(_Hit("claims", "DC311", f"{named.group(0)} … {negative.group(0)}"))
@@ -395,6 +455,18 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
         # "is missing required claim(s)" without naming one: some claim, not the token.
         hits.append(_Hit("claims", "DC311", f"{missing.group(0)} … {some_claim.group(0)}"))
     return hits
+
+
+# A colon that introduces the subject's predicate ("Invalid token specified: must be a
+# string") keeps one clause, as does a label before its detail ("JWK set: unexpected
+# format"); "… to verify JWT signature: Error loading jwks" joins two.
+_PREDICATE_AFTER_COLON = re.compile(r":\s+(?!(?:must|should|has to|is|was|are)\b)")
+_CLAUSE_START = re.compile(r"(?:^|:\s+|\n)$")
+
+
+def _one_clause(text: str, match: re.Match[str]) -> bool:
+    return (not _PREDICATE_AFTER_COLON.search(match.group(0))
+            or bool(_CLAUSE_START.search(text[:match.start()])))
 
 
 def _hits(text: str) -> list[_Hit]:
@@ -410,7 +482,12 @@ def _hits(text: str) -> list[_Hit]:
     if other and not any(h.step == "time" for h in hits) and negative:
         hits.append(_Hit("time", "DC307", f"{other.group(0)} … {negative.group(0)}"))
     for pattern, step, rule in _PHRASES:
-        found = pattern.search(text)
+        # (a phrase read across a wrapper's boundary joins two clauses that were never one
+        # sentence: "to verify JWT signature: Error loading jwks" is no signature failure)
+        # Network failures are reported as such chains ("Get \"https://…/jwks\": dial tcp:
+        # connect: connection refused") and keep them.
+        found = pattern.search(text) if step == "fetch" else next(
+            (m for m in pattern.finditer(text) if _one_clause(text, m)), None)
         if found and not any(h.step == step for h in hits):
             hits.append(_Hit(step, rule, found.group(0)))
     return hits
@@ -418,6 +495,10 @@ def _hits(text: str) -> list[_Hit]:
 
 def _resolved(hits: list[_Hit]) -> list[_Hit]:
     """Drop hits another, more specific hit explains."""
+    # A phrase inside a longer one of another step is that phrase's ("verification key is
+    # malformed": the key, not the token's shape).
+    hits = [h for h in hits if not any(h.step != o.step and h.words in o.words and
+                                       len(o.words) > len(h.words) for o in hits)]
     steps = {h.step for h in hits}
     if "time" in steps and steps & _EXPLAINED_BY_TIME:
         hits = [h for h in hits if h.step not in _EXPLAINED_BY_TIME]
@@ -429,8 +510,14 @@ def _resolved(hits: list[_Hit]) -> list[_Hit]:
         hits = [h for h in hits if h.step != "signature"]
     if "parse" in steps and len(steps) > 1 and any(
             h.step == "parse" and _DECODER_RE.search(h.words) for h in hits):
-        # "missing field `alg` at line 1 column 15": the decoder failed, not the check.
-        return [h for h in hits if h.step == "parse"]
+        # "missing field `alg` at line 1 column 15": the decoder failed, not the check; the
+        # key set's decoder ("JwksSerialisationError: missing field `keys`") is the JWKS's.
+        decoded = "jwks" if "jwks" in steps else "parse"
+        return [h for h in hits if h.step == decoded]
+    if "key" in steps and "parse" in steps and any(
+            h.step == "key" and re.search(r"\b(?:pars|decod|read)", h.words) for h in hits):
+        # "failed to parse the PEM file": the key material could not be read, not the token.
+        hits = [h for h in hits if h.step != "parse"]
     if "key" in steps and "parse" in steps and any(
             h.step == "parse" and "not found" in h.words for h in hits):
         # "the signing key associated to the token was not found": the key is missing.
@@ -455,6 +542,45 @@ def _captured(text: str) -> dict[str, str]:
     return quoted_values(text)
 
 
+_NETWORK = re.compile(
+    r"connect|refused|time ?out|timed out|dial|\btcp\b|\bdns\b|no such host|unreachable|"
+    r"status|\bhttps?\b|\b[1-5]\d\d\b|\btls\b|\bssl\b|x509|certificate|econn|enotfound|"
+    r"getaddrinfo|\beof\b|reset|socket|response|resolv|network|host|deadline|request")
+
+
+def _unexplained_detail(inner: list[str]) -> bool:
+    """Whether the parts after a wrapper hold words of their own, none about the network."""
+    detail = " ".join(inner)
+    return (not _NETWORK.search(detail)
+            and len(re.findall(r"\b[a-z]{3,}\b", detail)) >= 2)
+
+
+def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Reading | None:
+    """The reading of the message from one part to its end (`inner`: the parts after the
+    first), or None when its words name no step."""
+    hits = _resolved(_hits(suffix))
+    steps = [s for s in ORDER if any(h.step == s for h in hits)]
+    if steps == ["parse"] and all(_DECODER_RE.search(h.words) for h in hits) and \
+            _KEY_SET.search(lowered):
+        # A JSON decoder's failure inside a key set's wrapper ("JwksSerialisationError:
+        # missing field `keys` at line 1 column 2") is the key set's, not the token's.
+        hits, steps = [_Hit("jwks", "DC201", h.words) for h in hits], ["jwks"]
+    if steps == ["fetch"] and _unexplained_detail(inner):
+        # "couldn't get json web key: priv/pub JSON Web Key mismatch": getting the key
+        # failed for a reason the detail gives and no network words explain; the key set
+        # or the key may be at fault as much as the fetch.
+        return Reading("vague", None, None, ("fetch", "jwks", "key"),
+                       tuple(h.words for h in hits), _captured(text))
+    if len(steps) == 1:
+        decisive = [h for h in hits if h.step == steps[0]]
+        return Reading("step", steps[0], decisive[0].rule, (steps[0],),
+                       tuple(h.words for h in decisive), _captured(text))
+    if len(steps) > 1:
+        return Reading("vague", None, None, tuple(steps), tuple(h.words for h in hits),
+                       _captured(text))
+    return None
+
+
 def read(text: str) -> Reading:
     """The step `text` talks about, innermost wording first."""
     # Codes and log keys spell words with underscores (Jwt_verification_fails, bad_signature),
@@ -474,15 +600,9 @@ def read(text: str) -> Reading:
         suffix = ": ".join(parts[start:])
         if disjunction and disjunction.group(0) in suffix:
             break
-        hits = _resolved(_hits(suffix))
-        steps = [s for s in ORDER if any(h.step == s for h in hits)]
-        if len(steps) == 1:
-            decisive = [h for h in hits if h.step == steps[0]]
-            return Reading("step", steps[0], decisive[0].rule, (steps[0],),
-                           tuple(h.words for h in decisive), _captured(text))
-        if len(steps) > 1:
-            return Reading("vague", None, None, tuple(steps), tuple(h.words for h in hits),
-                           _captured(text))
+        reading = _read_suffix(suffix, parts[start + 1:], lowered, text)
+        if reading is not None:
+            return reading
     soft = _UNRELATED_SOFT.search(lowered)
     if soft and not disjunction:
         return Reading("unrelated", decided_by=(soft.group(0),))
