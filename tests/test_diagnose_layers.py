@@ -341,10 +341,8 @@ names = ["CatchAllError"]
 ''', encoding="utf-8")
     monkeypatch.setattr(families, "FAMILIES", str(tmp_path / "families.toml"))
     families.meanings.cache_clear()
-    families._pattern.cache_clear()
     yield families
     families.meanings.cache_clear()
-    families._pattern.cache_clear()
 
 
 def test_a_name_two_libraries_use_decides_only_when_qualified(two_libraries):

@@ -17,6 +17,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from driftcheck.diagnose.gated import Gated
+
 # The validator's order (SPEC): a disagreement lists candidates in this order.
 ORDER = ("fetch", "jwks", "parse", "algorithm", "key", "signature", "time", "issuer",
          "audience", "claims", "token-type")
@@ -36,7 +38,7 @@ _CLAIM_WORDS: dict[str, str] = {
     "scopes": "scope", "cnf": "cnf", "jti": "jti", "jwt id": "jti", "token id": "jti",
     "nonce": "nonce", "at hash": "at_hash", "auth time": "auth_time",
 }
-_CLAIM = re.compile(
+_CLAIM = Gated(
     r"(?<![\w-])[\"'`(\[]?(" + "|".join(sorted((re.escape(w) for w in _CLAIM_WORDS),
                                                 key=len, reverse=True))
     + r")[\"'`)\]]?(?![\w-])")
@@ -51,14 +53,14 @@ _MISSING_STEP: dict[str, tuple[str, str]] = {
     "iss": ("issuer", "DC309"), "aud": ("audience", "DC310"), "kid": ("key", "DC304"),
     "alg": ("algorithm", "DC303"), "typ": ("token-type", "DC312"),
 }
-_MISSING = re.compile(
+_MISSING = Gated(
     r"\bmissing\b|\bis required\b|\brequired claim|\bnot present\b|\bmandatory\b|"
     r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
     r"\bno\s+['\"`]?\w+['\"`]?\s+(?:claim|header|parameter|field|value|in)\b|"
     r"\b(?:is|was) empty\b|\ban empty\b|\brequire[sd]?\b|"
     r"\bmust (?:contain|include|have)\b")
-_SOME_CLAIM = re.compile(r"\bclaims?\b|\bclaim\(s\)")
-_NEGATIVE = re.compile(
+_SOME_CLAIM = Gated(r"\bclaims?\b|\bclaim\(s\)")
+_NEGATIVE = Gated(
     r"\binvalid\b|\bnot valid\b|\bnot allowed\b|\bnot satisfied\b|\bmismatch|"
     r"\b(?:does|did|do|doesn't|didn't|don't)(?: not)? (?:match|contain)|\brejected\b|"
     r"\bunexpected\b|\bfail|\binvalidat|\bnot granted\b|\bwrong\b|\bbad\b|\bincorrect\b|"
@@ -72,13 +74,13 @@ _NEGATIVE = re.compile(
     # a claim of the wrong type ("aud claim is not an array of strings")
     r"\bnot an? (?:array|list|string|number|integer|object|boolean|numeric)\b")
 
-_TIME_EXPIRED = re.compile(
+_TIME_EXPIRED = Gated(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
     r"\bmax(?:imum)?[ -]?age\b|\balready expire[sd]?\b|"
     r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b")
 # A bare "not valid" (DRF simplejwt's `token_not_valid`) says nothing about time: only "not
 # yet valid", "not valid before/until/yet" and "not active" do.
-_TIME_EARLY = re.compile(
+_TIME_EARLY = Gated(
     r"\bnot (?:yet )?active(?: yet)?\b|\bnot yet valid\b|\bnot valid (?:yet|before|until)\b|"
     r"\b(?:only )?(?:be )?valid (?:only )?after\b|\btoo (?:new|soon|early)\b|"
     r"\b(?:in the |at |from the )future\b|\bnot yet (?:valid|active|usable|effective|"
@@ -88,17 +90,17 @@ _TIME_EARLY = re.compile(
     r"\b(?:used|presented|arrived) early\b|"
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
-_TIME_OTHER = re.compile(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b")
+_TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b")
 
 # A JSON decoder's own failure ("missing field `alg` at line 1 column 15", "error
 # deserializing JWT header"): the token's JSON could not be read, whatever field it names.
 _DECODER = r"\bat line \d+ column \d+\b|\bdeserializ|\bnot (?:valid )?json\b"
-_DECODER_RE = re.compile(_DECODER)
-_KEY_SET = re.compile(r"\bjwks\b|\bjwk set\b|\bkey ?set\b")
+_DECODER_RE = Gated(_DECODER)
+_KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bkey ?set\b")
 
 # (pattern, step, rule): phrases that name a step without a claim name.
-_PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(p), s, r) for p, s, r in (
+_PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
+    (Gated(p), s, r) for p, s, r in (
         # fetching metadata or keys
         (r"\b(?:unable|failed|fail|couldn'?t|could not|cannot|can't)\s+(?:to\s+)?"
          r"(?:fetch|retrieve|obtain|load|get|download|reach)\b.{0,60}"
@@ -320,11 +322,11 @@ _PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
 _EXPLAINED_BY_TIME = {"signature"}
 
 # Not about validating a token: the answer claims no step.
-_UNRELATED_HARD = re.compile(
+_UNRELATED_HARD = Gated(
     r"\bcsrf\b|\bxsrf\b|authenticity token|\bssl certificate\b|\bclient certificate\b|"
     r"\bcertificate verify\b|\brbac\b|\bbasic realm\b|\bcookied session\b|\bnamed cookie\b|"
     r"\bsession cookie\b|\bcookie\b.{0,40}\bnot (?:present|set|found)\b")
-_UNRELATED_SOFT = re.compile(
+_UNRELATED_SOFT = Gated(
     r"\brate limit|\btoo many requests\b|\blimiting requests\b|\brevoked\b|\bblocked\b|"
     r"\b(?:black|block|deny)[- ]?listed\b|\bpermission\b|\bnot allowed to perform\b|"
     r"\binsufficient access\b|\bno matching polic(?:y|ies)\b|"
@@ -334,7 +336,7 @@ _UNRELATED_SOFT = re.compile(
     r"\buntrusted (?:authorization |access |bearer )?token\b")
 # The user or session a valid token names is gone: not a validation step, whatever claim
 # carried it ("User from sub claim in JWT does not exist").
-_UNRELATED_STATE = re.compile(
+_UNRELATED_STATE = Gated(
     r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|not found|"
     r"no longer exists|was deleted|is disabled|is locked|is not active|is inactive)\b|"
     r"\bunable to (?:load|find) (?:an? |the )?user\b|"
@@ -346,14 +348,14 @@ _SYNONYMS = (("json web key set", "jwks"), ("json web key id", "key id"), ("json
              ("json web token", "jwt"), ("json web signature", "jws"), ("not-before", "not before"),
              ("issued-at", "issued at"), ("key-id", "key id"), ("non-signed", "unsigned"),
              ("not signed", "unsigned"))
-_TOKEN_CONTEXT = re.compile(
+_TOKEN_CONTEXT = Gated(
     r"\bjwt\b|\bjwks?\b|\bbearer\b|\bid token\b|\baccess token\b|\bclaim\b")
-_DISJUNCTION = re.compile(
+_DISJUNCTION = Gated(
     # ("missing or malformed": both name a parse failure, no disjunction of steps)
     r"\b(?!missing or malformed\b|malformed or missing\b)"
     r"(?:invalid|expired|malformed|revoked|missing)\b(?:,\s*\w+)*,?\s+or\s+\w+|"
     r"\b(?!missing or malformed\b)\w+\s+or\s+(?:expired|invalid|malformed|revoked)\b")
-_VAGUE = re.compile(
+_VAGUE = Gated(
     r"\b401\b|unauthori[sz]ed|not authori[sz]ed|\baccess denied\b|unauthenticated|"
     r"not authenticated|"
     r"authentication (?:is )?required|"
@@ -398,14 +400,14 @@ class _Hit:
 
 # A claim named as a JSON key of a quoted object ('{"alg":"RS256","typ":"JWT"}') or as the
 # range of a search ("not valid for any token type") is not what failed.
-_CLAIM_CONTEXT_BEFORE = re.compile(r"\bfor any\s*$")
+_CLAIM_CONTEXT_BEFORE = Gated(r"\bfor any\s*$")
 _CLAIM_CONTEXT_AFTER = re.compile(r"^\s*:")
 # Claims listed with their values ("iss: https://idp/; kid: 0vYq3kQn;") are context
 # beside the failure, not the failure.
 _CLAIM_VALUE_AFTER = re.compile(
     r"^[\"'`]?\s*[:=]\s*(?:https?://|[\"'\d]|[\w.-]{6,}\s*(?:[;,)]|$))")
 # A claim the reader has no step for, named in quotes ("claim 'cid' value … does not match").
-_NAMED_CLAIM = re.compile(r"\bclaim\s+[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b")
+_NAMED_CLAIM = Gated(r"\bclaim\s+[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b")
 
 
 def _claims_in(text: str) -> list[tuple[str, str]]:
@@ -460,7 +462,7 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
 # A colon that introduces the subject's predicate ("Invalid token specified: must be a
 # string") keeps one clause, as does a label before its detail ("JWK set: unexpected
 # format"); "… to verify JWT signature: Error loading jwks" joins two.
-_PREDICATE_AFTER_COLON = re.compile(r":\s+(?!(?:must|should|has to|is|was|are)\b)")
+_PREDICATE_AFTER_COLON = Gated(r":\s+(?!(?:must|should|has to|is|was|are)\b)")
 _CLAUSE_START = re.compile(r"(?:^|:\s+|\n)$")
 
 
@@ -542,7 +544,7 @@ def _captured(text: str) -> dict[str, str]:
     return quoted_values(text)
 
 
-_NETWORK = re.compile(
+_NETWORK = Gated(
     r"connect|refused|time ?out|timed out|dial|\btcp\b|\bdns\b|no such host|unreachable|"
     r"status|\bhttps?\b|\b[1-5]\d\d\b|\btls\b|\bssl\b|x509|certificate|econn|enotfound|"
     r"getaddrinfo|\beof\b|reset|socket|response|resolv|network|host|deadline|request")
