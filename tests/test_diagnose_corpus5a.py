@@ -28,7 +28,7 @@ ALIASES = {
     "jwskate": ("guillp/jwskate",),
     "cryptojwt": ("JWTConnect-Python-CryptoJWT", "idpy cryptojwt"),
     "pyoidc (oic)": ("oic", "CZ-NIC/pyoidc"),
-    "python-keycloak": ("keycloak (Python)", "marcospereirampj/python-keycloak", "python_keycloak"),
+    "python-keycloak": ("marcospereirampj/python-keycloak", "python_keycloak"),
     "django-ninja-jwt": ("ninja_jwt", "ninja-jwt"),
     "fastapi-cloudauth": ("fastapi_cloudauth",),
     "jsrsasign": ("KJUR jsrsasign", "kjur/jsrsasign"),
