@@ -40,6 +40,16 @@ ALIASES = {
     "azure-ad-verify-token": ("justinlettau/azure-ad-verify-token",),
     "cognito-express": ("ghdna/cognito-express",),
     "@clerk/backend": ("clerk-backend", "clerk/javascript"),
+    "auth0/go-jwt-middleware": ("go-jwt-middleware", "jwtmiddleware"),
+    "MicahParks/keyfunc": ("keyfunc", "MicahParks/jwkset"),
+    "zitadel/oidc": ("zitadel-oidc", "github.com/zitadel/oidc/v3"),
+    "cristalhq/jwt": ("cristalhq-jwt",),
+    "pascaldekloe/jwt": ("pascaldekloe-jwt",),
+    "Kubernetes apiserver OIDC authenticator": (
+        "k8s.io/apiserver oidc",
+        "kube-apiserver OIDC",
+    ),
+    "KrakenD (krakend-jose)": ("krakend-jose", "krakend/go-auth0"),
 }
 
 
