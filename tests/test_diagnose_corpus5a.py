@@ -42,7 +42,7 @@ ALIASES = {
     "@clerk/backend": ("clerk-backend", "clerk/javascript"),
     "auth0/go-jwt-middleware": ("go-jwt-middleware", "jwtmiddleware"),
     "MicahParks/keyfunc": ("keyfunc", "MicahParks/jwkset"),
-    "zitadel/oidc": ("zitadel-oidc", "github.com/zitadel/oidc/v3"),
+    "zitadel/oidc": ("zitadel-oidc", "zitadel/oidc/v3"),
     "cristalhq/jwt": ("cristalhq-jwt",),
     "pascaldekloe/jwt": ("pascaldekloe-jwt",),
     "Kubernetes apiserver OIDC authenticator": (
