@@ -49,6 +49,7 @@ ALIASES = {
     "Elasticsearch JWT realm": ("Elasticsearch", "x-pack security jwt"),
     "Gravitee JWT policy": ("gravitee-policy-jwt", "Gravitee"),
     "Symfony Security OIDC access-token handler": ("symfony/security-http", "Symfony"),
+    "Apache Pulsar OpenID Connect authentication": ("pulsar-broker-auth-oidc", "Apache Pulsar"),
 }
 
 
