@@ -18,7 +18,7 @@ HELD_OUT_5B = CORPUS / "held-out-5b.jsonl"
 EARLIER = (
     CORPUS / "messages.jsonl",
     CORPUS / "dev-3.jsonl",
-    CORPUS / "held-out-4.jsonl",
+    CORPUS / "dev-4.jsonl",  # the fourth split, dev since the fifth session
 )
 
 # Other names the split's libraries go by (packages, repositories, former names): none of
