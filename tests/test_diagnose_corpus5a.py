@@ -14,7 +14,7 @@ from tests.corpus_shape import (
     rows,
 )
 
-HELD_OUT_5A = CORPUS / "held-out-5a.jsonl"
+HELD_OUT_5A = CORPUS / "dev-5a.jsonl"
 EARLIER = (
     CORPUS / "messages.jsonl",
     CORPUS / "dev-3.jsonl",
@@ -68,7 +68,7 @@ ALIASES = {
 
 
 def test_every_line_is_a_complete_held_out_message():
-    assert_complete_lines(HELD_OUT_5A, "held-out")
+    assert_complete_lines(HELD_OUT_5A, "dev")
 
 
 def test_split_is_large_and_varied():

@@ -14,7 +14,7 @@ from tests.corpus_shape import (
     rows,
 )
 
-HELD_OUT_5B = CORPUS / "held-out-5b.jsonl"
+HELD_OUT_5B = CORPUS / "dev-5b.jsonl"
 EARLIER = (
     CORPUS / "messages.jsonl",
     CORPUS / "dev-3.jsonl",
@@ -54,7 +54,7 @@ ALIASES = {
 
 
 def test_every_line_is_a_complete_held_out_message():
-    assert_complete_lines(HELD_OUT_5B, "held-out")
+    assert_complete_lines(HELD_OUT_5B, "dev")
 
 
 def test_split_is_large_and_varied():

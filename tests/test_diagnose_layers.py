@@ -495,7 +495,7 @@ def test_context_that_names_no_step_stays_vague(text):
     ("the provided token is an ID token, not an access token", "token-type"),
     ("Unable to find JWK with kid abc", "key"), ("the JWKS does not contain a key with kid abc",
                                                  "key"),
-    ("jwks_uri not found in discovery document", "fetch"),
+    ("jwks_uri not found in discovery document", "discovery"),
     ("OpenID configuration could not be retrieved", "fetch"), ("Untrusted issuer", "issuer"),
     ("Invalid key for algorithm HS256", "algorithm"), ("No verification key available", "key"),
     ("could not verify signature", "signature"), ("crypto/rsa: verification error", "signature"),

@@ -69,6 +69,26 @@ def _family(text: str, unwrapped: Unwrapped, family: FamilyName, words: Reading,
                                    family.source, captured))
 
 
+def _inner_detail(message: str, match: MessageMatch) -> Reading | None:
+    """The reader's step for the words a catalogued wrapper wraps, when they name another
+    step: "token is unverifiable: error while executing keyfunc: <why>" is golang-jwt's
+    wrapper around the key function's own error, and the innermost words decide."""
+    from driftcheck.diagnose.reader import read
+
+    # (an entry that captures its `detail` says where the wrapped words are)
+    detail = match.captured.get("detail")
+    if detail is None:
+        _, found, rest = message.partition(match.matched)
+        rest = rest.lstrip(" .")
+        if not found or not rest.startswith((":", "(", "-", ";")):
+            return None
+        detail = rest.lstrip(":(-; ")
+    reading = read(detail)
+    if reading.kind == "step" and reading.step != match.step:
+        return reading
+    return None
+
+
 def diagnose(text: str) -> Diagnosis:
     """The failing step `text` names: a validator's message, a log excerpt, a stack trace,
     a `WWW-Authenticate` challenge, a JSON error body or a whole HTTP response."""
@@ -79,6 +99,9 @@ def diagnose(text: str) -> Diagnosis:
     for message in map(without_advice, unwrapped.messages):
         matches = match_catalogue(message)
         if matches and not matches[0].entry.generic:
+            inner = _inner_detail(message, matches[0])
+            if inner is not None:
+                return _reader(text, unwrapped, inner)
             return _catalogue(text, unwrapped, matches)
         # Imported only when the catalogue does not answer (the common case does not need
         # them, and diagnose must start fast: benchmarks/startup.py).

@@ -164,6 +164,16 @@ def _strip_log_prefix(line: str) -> str:
     return line.strip()
 
 
+_PYTHON_EXCEPTION_LINE = re.compile(
+    r"^(?!Traceback \(|During handling |The above exception )(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*"
+    r"(?::\s.*)?$")
+
+
+def _python_source(lines: list[str]) -> set[int]:
+    """Indexes of the frames and quoted source lines of a Python traceback."""
+    return {index for index, line in enumerate(lines) if line.startswith((" ", "\t"))}
+
+
 def _exceptions(lines: list[str]) -> list[str]:
     """`Type: message` of each exception in a stack trace, innermost first."""
     patterns = _trace()
@@ -184,7 +194,10 @@ def _exceptions(lines: list[str]) -> list[str]:
             index += 1
             continue
         match = patterns.exception_line.match(_strip_log_prefix(stripped)) or \
-            patterns.exception_line.match(stripped)
+            patterns.exception_line.match(stripped) or (
+                # (a Python traceback's exception line is the unindented one, whatever its
+                # class is called: InvalidJWSSignature, JWTMissingKey)
+                python and _PYTHON_EXCEPTION_LINE.match(line))
         if match and (not python or not line.startswith(" ")):
             text = stripped.removeprefix("Caused by: ")
             # A message that continues on the next lines (IDX10501's kid, lcobucci's list).
@@ -287,17 +300,31 @@ def unwrap(text: str) -> Unwrapped:
     lines = text.splitlines()
     if len(lines) > 1 and _is_stack_trace(lines):
         exceptions = _exceptions(lines)
-        stripped = [_strip_log_prefix(line) for line in lines if line.strip()]
+        # Frames name the code that ran, not what failed ("token.deserialize(jwt, key)").
+        source = _python_source(lines) if any(
+            line.startswith("Traceback (most recent call last)") for line in lines) else set()
+        stripped = [_strip_log_prefix(line) for index, line in enumerate(lines)
+                    if line.strip() and index not in source and not _trace().frame(line)]
         return Unwrapped(text, "stack-trace", _unique([*exceptions, *stripped, text]))
     messages: list[str] = []
+    context: list[str] = []
     envelope: EnvelopeKind = "plain"
     for line in lines:
         message = _strip_log_prefix(line)
         if message != line.strip():
             envelope = "log-line"
+        if message.startswith("{") and len(lines) > 1:
+            # A structured logger's properties on a line of their own (Duende's
+            # {"ValidateLifetime": true, …}) describe the request, after the message.
+            context += [*_embedded_json(message), message]
+            continue
         messages += _embedded_json(message)
         if message:
             messages.append(message)
+    if context and messages:
+        messages = [*context, *messages]
+    else:
+        messages += context
     if len(lines) > 1 and envelope == "plain":
         # One message over several lines (IDX10501's kid, lcobucci's list): whole first.
         return Unwrapped(text, envelope, _unique([text, *messages]))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from driftcheck.diagnose.gated import Gated
 
 # The validator's order (SPEC): a disagreement lists candidates in this order.
-ORDER = ("fetch", "jwks", "parse", "algorithm", "key", "signature", "time", "issuer",
+ORDER = ("fetch", "discovery", "jwks", "parse", "algorithm", "key", "signature", "time", "issuer",
          "audience", "claims", "token-type")
 VAGUE_CANDIDATES = ("parse", "key", "signature", "time", "issuer", "audience")
 
@@ -36,7 +36,8 @@ _CLAIM_WORDS: dict[str, str] = {
     "sub": "sub", "subject": "sub", "azp": "azp", "authorized party": "azp", "scp": "scope",
     "scope": "scope",
     "scopes": "scope", "cnf": "cnf", "jti": "jti", "jwt id": "jti", "token id": "jti",
-    "nonce": "nonce", "at hash": "at_hash", "auth time": "auth_time",
+    "nonce": "nonce", "at hash": "at_hash", "access token hash": "at_hash",
+    "auth time": "auth_time",
 }
 _CLAIM = Gated(
     r"(?<![\w-])[\"'`(\[]?(" + "|".join(sorted((re.escape(w) for w in _CLAIM_WORDS),
@@ -58,6 +59,8 @@ _MISSING = Gated(
     r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
     r"\bno\s+['\"`]?\w+['\"`]?\s+(?:claim|header|parameter|field|value|in)\b|"
     r"\b(?:is|was) empty\b|\ban empty\b|\brequire[sd]?\b|"
+    r"\b(?:cannot|can'?t|must not) be (?:null|empty|blank)\b|\bis null\b|\bnot defined\b|"
+    r"\bnot specified\b|\bneither\b.{0,40}\bnor\b|"
     r"\bmust (?:contain|include|have)\b")
 _SOME_CLAIM = Gated(r"\bclaims?\b|\bclaim\(s\)")
 _NEGATIVE = Gated(
@@ -66,13 +69,21 @@ _NEGATIVE = Gated(
     r"\bunexpected\b|\bfail|\binvalidat|\bnot granted\b|\bwrong\b|\bbad\b|\bincorrect\b|"
     r"\bnot configured\b|"
     r"\bnot accepted\b|\bnot available\b|\bdifferent\b|\bmust be\b|\bexpected\b|"
-    r"\breturned failure\b|\bnot in\b|\bnot (?:issued|allowed|trusted|supported)\b|"
+    r"\breturned failure\b|\bnot in\b|\b(?:cannot|could not|unable to|failed to) parse\b|"
+    r"\bnot (?:issued|allowed|trusted|supported)\b|"
     r"\bno credentials\b|\bnot (?:be )?found\b|\bunknown\b|\bunsupported\b|"
     r"\buntrusted\b|\bnot (?:intended|meant) for\b|\bis not [\"'`]|\b(?:does|did) not correspond\b|"
     r"\bdoesn't correspond\b|\b(?:does not|doesn't) exist\b|\bnot met\b|"
     r"\bmust (?:exactly )?match\b|\b(?:longer|shorter) than\b|\bdiffers?\b|"
     # a claim of the wrong type ("aud claim is not an array of strings")
-    r"\bnot an? (?:array|list|string|number|integer|object|boolean|numeric)\b")
+    r"\bnot an? (?:array|list|string|number|integer|object|boolean|numeric)\b|"
+    # more ways validators say a value is wrong
+    r"\bnot (?:listed|trusted|recogni[sz]ed|permitted|defined|specified)\b|\bno such\b|"
+    r"\b(?:greater|less|later|earlier) than\b|\bexceed|\btoo (?:long|short|large|big)\b|"
+    r"\breserved\b|\bduplicate|\bdisagree|\bconflict|\bviolat|\billegal\b|\bprohibited\b|"
+    r"\s!=\s|\binstead of\b|\bnot (?:one of|among)\b|\bout of range\b|\bmessed with\b|"
+    r"\b(?:could not|cannot|can'?t) be (?:verified|validated|parsed|decoded|obtained|resolved|"
+    r"trusted|accepted|used)\b")
 
 _TIME_EXPIRED = Gated(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
@@ -90,13 +101,15 @@ _TIME_EARLY = Gated(
     r"\b(?:used|presented|arrived) early\b|"
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
-_TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b")
+_TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b|"
+                    r"\bdates? (?:is |are )?(?:not valid|invalid)\b")
 
 # A JSON decoder's own failure ("missing field `alg` at line 1 column 15", "error
 # deserializing JWT header"): the token's JSON could not be read, whatever field it names.
 _DECODER = r"\bat line \d+ column \d+\b|\bdeserializ|\bnot (?:valid )?json\b"
 _DECODER_RE = Gated(_DECODER)
-_KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bkey ?set\b")
+_KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bkey ?set\b|\bresponse body\b|"
+                 r"/(?:keys|certs|jwks(?:\.json)?)\b")
 
 # (pattern, step, rule): phrases that name a step without a claim name.
 _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
@@ -143,9 +156,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"econnreset|enotfound|getaddrinfo)", "fetch",
          "DC010"),
         (r"\b(?:jwks?|keys|configuration|metadata|discovery|document|certs)\b.{0,30}"
-         r"\bcould not be (?:retrieved|fetched|downloaded|loaded)\b|"
-         r"\bjwks (?:uri|url)\b.{0,20}\b(?:not found|missing)\b.{0,20}\b(?:discovery|metadata|"
-         r"configuration)\b", "fetch", "DC010"),
+         r"\bcould not be (?:retrieved|fetched|downloaded|loaded)\b", "fetch", "DC010"),
         (r"\bremote fetch\b|\bget keys failed\b|\bfetching keys\b|"
          r"\bjwks?\b (?:endpoint|uri|url) error\b|"
          r"\b(?:404|5\d\d) (?:client |server )?error\b.{0,160}\b(?:jwks?|certs|keys|"
@@ -166,8 +177,20 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bjwks?\b.{0,60}\b(?:serializ|serialis|deserializ)|"
          r"\b(?:jwks|jwk\W+set|key ?set)\b.{0,40}\b(?:unexpected|invalid|bad) format\b|"
          r"\b(?:invalid|malformed) jwks\b|\bjwks (?:response|document|json) (?:is )?"
-         r"(?:invalid|malformed)|\bkeys[\"']? (?:field|member|property|array) is missing\b",
+         r"(?:invalid|malformed)|\bkeys[\"']? (?:field|member|property|array) is missing\b|"
+         # a fetched document that could not be decoded (a key set, not the token)
+         r"\b(?:decod|pars|unmarshal|deserializ)\w*\b.{0,30}\b(?:jwk set|jwks|key ?set)\b|"
+         r"\bjson (?:response|body)\b.{0,40}https?://|\bjson from (?:the )?jwks\b|"
+         r"\b(?:malformed|invalid) key object\b|\bfetched jwk\b|"
+         r"\bjwks?\b.{0,40}\bnot any\b|\bnot any\b.{0,40}\bjwks?\b|[\"']kty[\"'] is required\b",
          "jwks", "DC201"),
+        # the discovery document: no key set's address (DC104), another issuer than its own
+        # URL's (DC101)
+        (r"\bjwks (?:uri|url)\b.{0,30}\b(?:not found|missing|not available|absent|required)\b|"
+         r"\b(?:missing|no)\s+(?:required\s+)?[\"'`]?jwks (?:uri|url)\b", "discovery", "DC104"),
+        # (not "metadata issuer does not match token issuer": that is the token's iss)
+        (r"\bissuer (?:returned|published|advertised) by (?:the )?(?:provider|discovery)\b",
+         "discovery", "DC101"),
         # parse
         (r"\bmalformed\b|\bnot well[- ]formed\b|\bsegments?\b|\bperiod characters\b|"
          r"\b(?:two|three) dots\b|\bno dots\b|\bone dot\b|\bpart delimiters\b|"
@@ -194,7 +217,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?: header)?\b|"
          r"\berror (?:while |when )?decoding\b|"
          r"\b(?:does not|doesn't|did not|didn't) (?:contain|include|have) (?:an? |the )?"
-         r"(?:access |bearer |auth |id )?(?:token|jwt)\b|"
+         r"(?:access |bearer |auth |id )?(?:token|jwt)\b(?=\s*(?:[.,;:)!]|$))|"
          r"\b(?:invalid|bad) (?:token|jwt)\s*\((?:missing|empty|not provided|absent)\)|"
          r"\b(?:unable|failed|could not|couldn't|error) (?:to )?decod|\bdecode_error\b|"
          r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
@@ -205,7 +228,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?! (?:by|from|for)\b)|"
          r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
-         r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|"
+         r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|key\b|"
          r"[\"'`]?\w+[\"'`]?\s+(?:claim|value|field)\b|claim))|"
          r"\bno (?:authorization|credentials?|bearer)\b.{0,20}\b(?:included|passed|provided|"
          r"supplied|found|present|in (?:the )?request)\b|"
@@ -213,6 +236,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
          r"\b(?:consist of|contain|have|has)\b.{0,20}\bparts\b|\bonly one (?:header|signature)\b|"
+         r"\b(?:signature|header|payload) (?:format|encoding)\b|"
          r"\b(?:token|jwt)[\"'`]? (?:is |was )?(?:null|undefined|blank)\b|"
          r"\bnot properly (?:formatted|base64)|" + _DECODER, "parse", "DC302"),
         # algorithm
@@ -224,7 +248,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"not (?:be )?found|unknown|not recognized|not recognised)|"
          r"\b(?:invalid|unsupported|unexpected|wrong|different|incorrect|disallowed) (?:signature |"
          r"signing |token |encoding |key |jwt )?(?:alg(?:orithm)?|signing method)\b|"
-         r"\balg(?:orithm)? (?:of )?['\"]?none\b|"
+         r"\balg(?:orithm)? (?:of )?['\"]?none\b|\bnone alg(?:orithm)?\b|"
+         r"\b(?:alg(?:orithm)?|algo|key) confusion\b|"
          r"\bno (?:supported|allowed|acceptable)\b.{0,30}\balg(?:orithm)?\b|"
          r"\bno (?:alg(?:orithm)?|signature(?: algorithm)?) (?:was )?(?:found|present)\b|"
          r"\bunsecured\b|\bunprotected\b|\bunsigned\b|\bnone ?not ?allowed\b|"
@@ -257,6 +282,10 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno (?:matching |valid )?(?:kid|key id)\b.{0,30}\bfound\b|\bambiguous key\b|"
          r"\bmore than one (?:matching |eligible )?key\b|\bfound \d+ (?:eligible|matching) keys\b|"
          r"\bno (?:jwk|public key|signing key)s? (?:was |were )?found\b|"
+         r"\bno (?:possible|usable|eligible) keys? (?:match|found)|"
+         r"\bmissing (?:signing |verification |public )?key\b|\bjwk\b.{0,40}\bnot found\b|"
+         r"\b(?:did not|does not|didn't|doesn't) contain (?:the|a|any) (?:matching |requested |"
+         r"specified )?key\b|"
          r"\bjwk (?:is |was )?not found\b|"
          r"\bunsupported (?:jwk )?key type\b|\(kty\)|"
          r"\b(?:secret|(?:public |private |signing |verification )?key) must be (?:a|an)\b|"
@@ -305,6 +334,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:token|jwt) is not of the (?:expected|right|correct) type\b|"
          r"\bonly (?:non-)?(?:refresh|access|id) tokens\b|"
          r"\bnot an? (?:access|id|refresh) token\b|"
+         r"\b(?:id|refresh|access) tokens? (?:cannot|can'?t|must not|may not) be (?:used|validated|"
+         r"accepted|treated) as an? (?:access|id|refresh) token\b|"
          r"\b(?:invalid|unexpected|wrong|incorrect) (?:jwt|token) type\b|"
          r"\((?:invalid|unexpected|wrong|incorrect) type\)",
          "token-type", "DC312"),
@@ -314,6 +345,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno (?:suitable |valid )?claims? for\b|"
          r"\b(?:key|claim|field)\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?"
          r"(?:payload|claims)\b|"
+         r"\b(?:decod|pars)\w* (?:the )?claims?\b|\bclaim not found\b|"
          r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
          r"required)|\bconfirmation (?:claim|mismatch)|\bcnf\b", "claims", "DC311"),
     ))
@@ -338,7 +370,8 @@ _UNRELATED_SOFT = Gated(
 # carried it ("User from sub claim in JWT does not exist").
 _UNRELATED_STATE = Gated(
     r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|not found|"
-    r"no longer exists|was deleted|is disabled|is locked|is not active|is inactive)\b|"
+    r"no longer exists|was deleted|is disabled|is locked|(?:is |marked as )?not active|"
+    r"is inactive|(?:is )?invalid for)\b|"
     r"\bunable to (?:load|find) (?:an? |the )?user\b|"
     # something else that expires: a session, a password, a TLS certificate
     r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
@@ -471,6 +504,28 @@ def _one_clause(text: str, match: re.Match[str]) -> bool:
             or bool(_CLAUSE_START.search(text[:match.start()])))
 
 
+# The network failed, whatever the wrapper calls what was being fetched: in a token's
+# validation that is the metadata, the key set or the introspection endpoint; unless the
+# text names another service (a session store, a database).
+_NETWORK_FAILURE = Gated(
+    r"\bconnection (?:refused|reset|timed? ?out)\b|\bactively refused\b|"
+    r"\b(?:econnrefused|econnreset|enotfound|etimedout|ehostunreach|getaddrinfo)\b|"
+    r"\bcurl error\b|\bfailed to open tcp connection\b|\bno such host\b|\bi/o timeout\b|"
+    r"\bdial tcp\b|\bname or service not known\b|\bname resolution\b|"
+    r"\b(?:request failed with status code|http status) [45]\d\d\b|\bsocket ?(?:error|timeout)\b|"
+    r"\bunknown ?host ?exception\b|\bconnect ?exception\b|\bsocket ?timeout ?exception\b|"
+    r"\b(?:unable|failed) to (?:update|refresh) (?:the )?(?:jwks?|jwk set|key ?set|keys)\b|"
+    r"\bnot returned from (?:the )?url\b|\b(?:the )?connection to https?://\S+ failed\b")
+_OTHER_SERVICE = Gated(
+    r"\bsession\b|\bdatabase\b|\bredis\b|\bpostgres|\bmysql\b|\bmongo|\bsmtp\b|"
+    r":(?:5432|6379|3306|27017)\b")
+# (a bare "connection refused" could be any service's)
+_IDP_CONTEXT = Gated(
+    r"\bjw[tks]s?\b|\btoken\b|\boidc\b|\bopenid|\boauth|\bkeys?\b|\bissuer\b|\bdiscovery\b|"
+    r"\bmetadata\b|well-known|\bidp\b|introspect|\bcert(?:s|ificates?)?\b|\bauth|https?://|"
+    r"\bopen ?id\b")
+
+
 def _hits(text: str) -> list[_Hit]:
     """Every decisive phrase in `text` (lower case) with the step it names."""
     missing, negative = _MISSING.search(text), _NEGATIVE.search(text)
@@ -483,6 +538,9 @@ def _hits(text: str) -> list[_Hit]:
         hits.append(_Hit("time", "DC307", early.group(0)))
     if other and not any(h.step == "time" for h in hits) and negative:
         hits.append(_Hit("time", "DC307", f"{other.group(0)} … {negative.group(0)}"))
+    network = _NETWORK_FAILURE.search(text)
+    if network and _IDP_CONTEXT.search(text) and not _OTHER_SERVICE.search(text):
+        hits.append(_Hit("fetch", "DC010", network.group(0)))
     for pattern, step, rule in _PHRASES:
         # (a phrase read across a wrapper's boundary joins two clauses that were never one
         # sentence: "to verify JWT signature: Error loading jwks" is no signature failure)
@@ -495,27 +553,32 @@ def _hits(text: str) -> list[_Hit]:
     return hits
 
 
-def _resolved(hits: list[_Hit]) -> list[_Hit]:
-    """Drop hits another, more specific hit explains."""
-    # A phrase inside a longer one of another step is that phrase's ("verification key is
-    # malformed": the key, not the token's shape).
+def _specific_over_general(hits: list[_Hit]) -> list[_Hit]:
+    """A phrase inside a longer one of another step is that phrase's ("verification key is
+    malformed": the key, not the token's shape); a time phrase explains a signature phrase
+    beside it; a token's kind is told by its claims; a key set or metadata that cannot be
+    used explains a parse or issuer phrase ("failed to decode JWK Set response", "metadata
+    issuer … does not match"); a missing key explains the key set and the signature."""
     hits = [h for h in hits if not any(h.step != o.step and h.words in o.words and
                                        len(o.words) > len(h.words) for o in hits)]
     steps = {h.step for h in hits}
     if "time" in steps and steps & _EXPLAINED_BY_TIME:
         hits = [h for h in hits if h.step not in _EXPLAINED_BY_TIME]
+    if "token-type" in steps and "claims" in steps:
+        hits = [h for h in hits if h.step != "claims"]
+        steps = {h.step for h in hits}
+    if steps & {"jwks", "discovery"} and steps & {"parse", "issuer"}:
+        hits = [h for h in hits if h.step not in ("parse", "issuer")]
+        steps = {h.step for h in hits}
     if "key" in steps and "jwks" in steps:
-        # "the JWKS does not contain a key with kid X" is about that key.
         hits = [h for h in hits if h.step != "jwks"]
     if "key" in steps and "signature" in steps:
-        # "Signature validation failed. Unable to match key" is about the key.
         hits = [h for h in hits if h.step != "signature"]
-    if "parse" in steps and len(steps) > 1 and any(
-            h.step == "parse" and _DECODER_RE.search(h.words) for h in hits):
-        # "missing field `alg` at line 1 column 15": the decoder failed, not the check; the
-        # key set's decoder ("JwksSerialisationError: missing field `keys`") is the JWKS's.
-        decoded = "jwks" if "jwks" in steps else "parse"
-        return [h for h in hits if h.step == decoded]
+    return hits
+
+
+def _wrappers_give_way(hits: list[_Hit], steps: set[str]) -> list[_Hit]:
+    """Words that wrap another check's failure give way to it."""
     if "key" in steps and "parse" in steps and any(
             h.step == "key" and re.search(r"\b(?:pars|decod|read)", h.words) for h in hits):
         # "failed to parse the PEM file": the key material could not be read, not the token.
@@ -529,13 +592,32 @@ def _resolved(hits: list[_Hit]) -> list[_Hit]:
         # A bare "verification failed" after a claim or a named check ("Nonce verification
         # failed", "Claims verification failed") is that check's, not the signature's.
         hits = [h for h in hits if h.step != "signature"]
+    if "signature" in steps and len(steps) > 1 and not any(
+            h.step == "signature" and re.search(r"signature|hmac|crypt|tamper|forged|integrity",
+                                                h.words) for h in hits):
+        # "Failed to verify access_token hash": the verification of what the other words
+        # name, not of the signature.
+        hits = [h for h in hits if h.step != "signature"]
     if "fetch" in steps:  # "failed to fetch the JWKS": not the keys' content
         hits = [h for h in hits if h.step not in ("key", "jwks", "signature", "parse")]
-    if "parse" in steps and len(steps) > 1 and any(h.step == "parse" and "decod" in h.words
-                                                   for h in hits):
+    if "parse" in steps and len(steps) > 1 and any(
+            h.step == "parse" and ("decod" in h.words or "pars" in h.words) for h in hits):
         # "failed to decode the Jwt: <reason>" wraps the real reason.
         hits = [h for h in hits if h.step != "parse"]
     return hits
+
+
+def _resolved(hits: list[_Hit]) -> list[_Hit]:
+    """Drop hits another, more specific hit explains."""
+    hits = _specific_over_general(hits)
+    steps = {h.step for h in hits}
+    if "parse" in steps and len(steps) > 1 and any(
+            h.step == "parse" and _DECODER_RE.search(h.words) for h in hits):
+        # "missing field `alg` at line 1 column 15": the decoder failed, not the check; the
+        # key set's decoder ("JwksSerialisationError: missing field `keys`") is the JWKS's.
+        decoded = "jwks" if "jwks" in steps else "parse"
+        return [h for h in hits if h.step == decoded]
+    return _wrappers_give_way(hits, steps)
 
 
 def _captured(text: str) -> dict[str, str]:
