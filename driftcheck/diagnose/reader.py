@@ -31,7 +31,7 @@ _CLAIM_WORDS: dict[str, str] = {
     "iss": "iss", "issuer": "iss", "issuers": "iss",
     "aud": "aud", "audience": "aud", "audiences": "aud", "client id": "aud",
     "kid": "kid", "key id": "kid", "key identifier": "kid",
-    "alg": "alg",
+    "alg": "alg", "algorithm": "alg", "algo": "alg",
     "typ": "typ", "token type": "typ", "token use": "typ",
     "sub": "sub", "subject": "sub", "azp": "azp", "authorized party": "azp", "scp": "scope",
     "scope": "scope",
@@ -60,7 +60,7 @@ _MISSING = Gated(
     r"\bno\s+['\"`]?\w+['\"`]?\s+(?:claim|header|parameter|field|value|in)\b|"
     r"\b(?:is|was) empty\b|\ban empty\b|\brequire[sd]?\b|"
     r"\b(?:cannot|can'?t|must not) be (?:null|empty|blank)\b|\bis null\b|\bnot defined\b|"
-    r"\bnot specified\b|\bneither\b.{0,40}\bnor\b|"
+    r"\bnot specified\b|\bneither\b.{0,40}\bnor\b|\bno \w+ set\b|\b(?:is )?not set\b|"
     r"\bmust (?:contain|include|have)\b")
 _SOME_CLAIM = Gated(r"\bclaims?\b|\bclaim\(s\)")
 _NEGATIVE = Gated(
@@ -79,6 +79,7 @@ _NEGATIVE = Gated(
     r"\bnot an? (?:array|list|string|number|integer|object|boolean|numeric)\b|"
     # more ways validators say a value is wrong
     r"\bnot (?:listed|trusted|recogni[sz]ed|permitted|defined|specified)\b|\bno such\b|"
+    r"\bnot an? (?:valid|supported|allowed|known|recogni[sz]ed|trusted)\b|"
     r"\b(?:greater|less|later|earlier) than\b|\bexceed|\btoo (?:long|short|large|big)\b|"
     r"\breserved\b|\bduplicate|\bdisagree|\bconflict|\bviolat|\billegal\b|\bprohibited\b|"
     r"\s!=\s|\binstead of\b|\bnot (?:one of|among)\b|\bout of range\b|\bmessed with\b|"
@@ -88,7 +89,8 @@ _NEGATIVE = Gated(
 _TIME_EXPIRED = Gated(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
     r"\bmax(?:imum)?[ -]?age\b|\balready expire[sd]?\b|"
-    r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b")
+    r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b|"
+    r"\btoo long ago\b|\bbest before\b|\bto old\b")
 # A bare "not valid" (DRF simplejwt's `token_not_valid`) says nothing about time: only "not
 # yet valid", "not valid before/until/yet" and "not active" do.
 _TIME_EARLY = Gated(
@@ -100,7 +102,9 @@ _TIME_EARLY = Gated(
     r"\bprior to (?:the )?(?:nbf|not before)\b|\bcan ?not be used yet\b|\bwill be active\b|"
     r"\b(?:used|presented|arrived) early\b|"
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
-    r"\bclock (?:drift|skew)\b|\bbefore use time\b|\bbefore the (?:nbf|not before)\b")
+    r"\bclock (?:drift|skew)\b|\bwill (?:only )?be valid (?:in|after|from)\b|\bfor the future\b|"
+    r"\bnot (?:\w+ )?in the past\b|\b(?:token|jwt) is before\b|\bbefore use time\b|"
+    r"\bbefore the (?:nbf|not before)\b")
 _TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b|"
                     r"\bdates? (?:is |are )?(?:not valid|invalid)\b")
 
@@ -182,12 +186,15 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:decod|pars|unmarshal|deserializ)\w*\b.{0,30}\b(?:jwk set|jwks|key ?set)\b|"
          r"\bjson (?:response|body)\b.{0,40}https?://|\bjson from (?:the )?jwks\b|"
          r"\b(?:malformed|invalid) key object\b|\bfetched jwk\b|"
+         r"\b(?:error|failed|unable)\b.{0,10}\bpars\w* (?:the )?jwks?\b|"
+         r"\bjwk\b.{0,20}\bmissing\b.{0,10}[\"']?kty\b|"
          r"\bjwks?\b.{0,40}\bnot any\b|\bnot any\b.{0,40}\bjwks?\b|[\"']kty[\"'] is required\b",
          "jwks", "DC201"),
         # the discovery document: no key set's address (DC104), another issuer than its own
         # URL's (DC101)
         (r"\bjwks (?:uri|url)\b.{0,30}\b(?:not found|missing|not available|absent|required)\b|"
-         r"\b(?:missing|no)\s+(?:required\s+)?[\"'`]?jwks (?:uri|url)\b", "discovery", "DC104"),
+         r"\b(?:missing|no)\s+(?:(?:the|a|required)\s+)*[\"'`]?jwks (?:uri|url)\b", "discovery",
+         "DC104"),
         # (not "metadata issuer does not match token issuer": that is the token's iss)
         (r"\bissuer (?:returned|published|advertised) by (?:the )?(?:provider|discovery)\b",
          "discovery", "DC101"),
@@ -228,7 +235,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?! (?:by|from|for)\b)|"
          r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
-         r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|key\b|"
+         r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|key\b|\w+ header\b|"
+         r"[\"'`][^\"'`]{1,30}[\"'`]\s+claim\b|"
          r"[\"'`]?\w+[\"'`]?\s+(?:claim|value|field)\b|claim))|"
          r"\bno (?:authorization|credentials?|bearer)\b.{0,20}\b(?:included|passed|provided|"
          r"supplied|found|present|in (?:the )?request)\b|"
@@ -237,6 +245,16 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
          r"\b(?:consist of|contain|have|has)\b.{0,20}\bparts\b|\bonly one (?:header|signature)\b|"
          r"\b(?:signature|header|payload) (?:format|encoding)\b|"
+         r"\bseparated by (?:dots|periods)\b|\bnot a form of\b|"
+         r"\bcrit(?:ical)?\b.{0,30}\b(?:header|extension|parameter)|"
+         r"\b(?:invalid|unsupported|unknown)\b.{0,20}\bcrit(?:ical)?\b|"
+         r"\b(?:token|jwt|jws) (?:format|structure)\b.{0,20}\b(?:not valid|invalid|incorrect|wrong|"
+         r"bad)|\bone part\b|\bpayload (?:is )?(?:absent|missing)\b|\btoken string\b|"
+         r"\bnot an? (?:valid )?(?:jwt|jws|jwe)\b|\berror (?:while |when )?pars(?:ing|e)\b|"
+         r"\bdecode\(\) returned (?:null|none|nil)\b|\bempty (?:jwt|token|bearer)\b|"
+         r"\b(?:token|jwt|string)\b.{0,20}\b(?:cannot be|was|is) (?:null|empty)\b|"
+         r"\b(?:jwt|token) (?:is )?too long\b|\binvalid byte\b|\bline:? \d+,? column:? \d+|"
+         r"\bno (?:http )?authorization header\b|"
          r"\b(?:token|jwt)[\"'`]? (?:is |was )?(?:null|undefined|blank)\b|"
          r"\bnot properly (?:formatted|base64)|" + _DECODER, "parse", "DC302"),
         # algorithm
@@ -246,10 +264,15 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"not (?:white|allow)[- ]?listed|differs|not in (?:the )?(?:allow|white)[- ]?list|"
          r"not (?:one of|among) the (?:allowed|accepted|permitted|supported|expected)|"
          r"not (?:be )?found|unknown|not recognized|not recognised)|"
-         r"\b(?:invalid|unsupported|unexpected|wrong|different|incorrect|disallowed) (?:signature |"
-         r"signing |token |encoding |key |jwt )?(?:alg(?:orithm)?|signing method)\b|"
+         r"\b(?:invalid|unsupported|unexpected|wrong|different|incorrect|disallowed|incompatible|"
+         r"unknown) (?:signature |signing |token |encoding |key |jwt )?(?:alg(?:orithm)?|"
+         r"signing method|signature type)\b|\bno support for (?:the )?(?:signature type|alg)|"
+         r"\bno signature (?:component|part|segment)\b|"
          r"\balg(?:orithm)? (?:of )?['\"]?none\b|\bnone alg(?:orithm)?\b|"
          r"\b(?:alg(?:orithm)?|algo|key) confusion\b|"
+         r"\b(?:does not|doesn't|did not) (?:contain|have|include) (?:a |any )?signature\b|"
+         r"\bsigned (?:by|with|using) (?:an? )?(?:another|different|wrong|unexpected|other) "
+         r"alg(?:orithm)?\b|"
          r"\bno (?:supported|allowed|acceptable)\b.{0,30}\balg(?:orithm)?\b|"
          r"\bno (?:alg(?:orithm)?|signature(?: algorithm)?) (?:was )?(?:found|present)\b|"
          r"\bunsecured\b|\bunprotected\b|\bunsigned\b|\bnone ?not ?allowed\b|"
@@ -277,13 +300,23 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?:secret|public key|signing key)\b|"
          r"\bnot in (?:the )?(?:key ?set|jwks)\b|\bno working key\b|"
          r"\b(?:signing|verification|public|validation) key\b.{0,60}"
-         r"\bnot found\b|\bcould not find public key\b|\bno key found\b|\bunable to match key\b|"
+         r"\b(?:not|cannot be|could not be) found\b|\bcould not find public key\b|"
+         r"\bno key found\b|\bunable to match key\b|"
          r"\b(?:secret or )?(?:public )?key must be provided\b|"
          r"\bno (?:matching |valid )?(?:kid|key id)\b.{0,30}\bfound\b|\bambiguous key\b|"
          r"\bmore than one (?:matching |eligible )?key\b|\bfound \d+ (?:eligible|matching) keys\b|"
          r"\bno (?:jwk|public key|signing key)s? (?:was |were )?found\b|"
          r"\bno (?:possible|usable|eligible) keys? (?:match|found)|"
-         r"\bmissing (?:signing |verification |public )?key\b|\bjwk\b.{0,40}\bnot found\b|"
+         r"\bmissing (?:signing |verification |public )?key\b|\bjwk\b.{0,60}\bnot found\b|"
+         r"\bkey\s+(?:id\s+)?[\"'`][^\"'`]{1,80}[\"'`]\s+(?:was\s+)?not found\b|"
+         r"\bkey (?:is )?not (?:present|specified|provided|valid)\b|\bkey is (?:nil|null|empty)\b|"
+         r"\bkey shall be specified\b|\bno (?:usable|matching) keys?\b|"
+         r"\binvalid key(?: supplied\b|:|\s*\()|\b(?:wrong|invalid|unsupported) key type\b|"
+         r"\b(?:public|signing|verification|private) key\b.{0,20}\b(?:could not|cannot|can'?t) be "
+         r"(?:obtained|loaded|read|parsed|decoded|created)\b|"
+         r"\bno keys? (?:have|has) been found\b|"
+         r"\b(?:jwk|key)\b.{0,10}[\"']?use[\"']? parameter\b.{0,40}"
+         r"\b(?:enc|not in|not allowed|invalid)|"
          r"\b(?:did not|does not|didn't|doesn't) contain (?:the|a|any) (?:matching |requested |"
          r"specified )?key\b|"
          r"\bjwk (?:is |was )?not found\b|"
@@ -307,7 +340,10 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
          r"\bverification (?:fails|failed|error)\b|"
          r"\b(?:failed to|could not) verify\b(?! (?:the |a |this )?(?:token|jwt|jws)\b)|"
-         r"\bverifyfinal failed\b|\bsignature (?:must be \d+|(?:length|size)\b)|"
+         r"\bverifyfinal failed\b|\bverify\w*\(.{0,60}\) returned false\b|"
+         r"\bfailed (?:hs|rs|es|ps)\d* validation\b|\bno valid signatures?\b|"
+         r"\b(?:verification|validation) failed for (?:all |every |the )?signatures?\b|"
+         r"\bsignature (?:must be \d+|(?:length|size)\b)|"
          # a vague failure qualified by its subject ("invalid token (public key signature)")
          r"\b(?:invalid|bad|rejected) (?:token|jwt|jws|grant)\s*\([\w ]{0,30}\bsignature\)|"
          r"\bintegrity check\b|\btampered\b|\bmanipulated\b|\bforged\b|"
@@ -332,7 +368,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?:allowed|accepted)\b|\bexpects? an? (?:id|access|refresh) token\b.{0,30}"
          r"\b(?:given|got|received|passed)\b|"
          r"\b(?:token|jwt) is not of the (?:expected|right|correct) type\b|"
-         r"\bonly (?:non-)?(?:refresh|access|id) tokens\b|"
+         r"\bonly (?:non-)?(?:refresh|access|id) tokens\b|\b(?:token|jwt) has no (?:type|typ)\b|"
          r"\bnot an? (?:access|id|refresh) token\b|"
          r"\b(?:id|refresh|access) tokens? (?:cannot|can'?t|must not|may not) be (?:used|validated|"
          r"accepted|treated) as an? (?:access|id|refresh) token\b|"
@@ -346,8 +382,11 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:key|claim|field)\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?"
          r"(?:payload|claims)\b|"
          r"\b(?:decod|pars)\w* (?:the )?claims?\b|\bclaim not found\b|"
+         r"\bclaims? (?:are|is|were|was) (?:invalid|not valid)\b|"
+         r"\b(?:validation|verification) (?:error|failure|failed) for (?:the )?claims?\b|"
+         r"\bjkt\b|\bx5t#s256\b|\bcertificate[- ]bound\b|"
          r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
-         r"required)|\bconfirmation (?:claim|mismatch)|\bcnf\b", "claims", "DC311"),
+         r"required|not matched)|\bconfirmation (?:claim|mismatch)|\bcnf\b", "claims", "DC311"),
     ))
 # A time phrase explains a signature phrase beside it ("Signature has expired",
 # "jwt signature verification failed: 'exp' claim expired").
@@ -363,7 +402,8 @@ _UNRELATED_SOFT = Gated(
     r"\b(?:black|block|deny)[- ]?listed\b|\bpermission\b|\bnot allowed to perform\b|"
     r"\binsufficient access\b|\bno matching polic(?:y|ies)\b|"
          # the API's or client's own client authentication at the authorization server
-         r"\binvalid client\b|\bclient authentication failed\b|\bunknown client\b|"
+         r"\binvalid client\b|\bclient authentication failed\b|"
+         r"\b(?:unknown|disabled|invalid)(?: or \w+)? client\b|\binvalidated\b|"
     # an application's own trust callback refused a valid token (a deny list)
     r"\buntrusted (?:authorization |access |bearer )?token\b")
 # The user or session a valid token names is gone: not a validation step, whatever claim
@@ -372,12 +412,13 @@ _UNRELATED_STATE = Gated(
     r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|not found|"
     r"no longer exists|was deleted|is disabled|is locked|(?:is |marked as )?not active|"
     r"is inactive|(?:is )?invalid for)\b|"
-    r"\bunable to (?:load|find) (?:an? |the )?user\b|"
+    r"\bunable to (?:load|find) (?:an? |the )?user\b|\b(?:csrf|xsrf) token\b|"
     # something else that expires: a session, a password, a TLS certificate
     r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
     r" (?:has |is |was )?(?:expired|timed out)\b")
 # Other names for the JOSE objects, read as their short forms.
-_SYNONYMS = (("json web key set", "jwks"), ("json web key id", "key id"), ("json web key", "jwk"),
+_SYNONYMS = (("de-serializ", "deserializ"), ("json web key set", "jwks"),
+             ("json web key id", "key id"), ("json web key", "jwk"),
              ("json web token", "jwt"), ("json web signature", "jws"), ("not-before", "not before"),
              ("issued-at", "issued at"), ("key-id", "key id"), ("non-signed", "unsigned"),
              ("not signed", "unsigned"))
@@ -429,22 +470,29 @@ class _Hit:
     step: str
     rule: str
     words: str
+    shadow: bool = False
+    """Another phrase of a step that already has a hit: it can explain other hits away but
+    is not itself shown."""
 
 
 # A claim named as a JSON key of a quoted object ('{"alg":"RS256","typ":"JWT"}') or as the
 # range of a search ("not valid for any token type") is not what failed.
 _CLAIM_CONTEXT_BEFORE = Gated(r"\bfor any\s*$")
 _CLAIM_CONTEXT_AFTER = re.compile(r"^\s*:")
+# A claim labelling a value in brackets ("algorithm [RS256]", as Java logs quote values) is
+# context.
+_CLAIM_LABEL_AFTER = re.compile(r"^\s*\[[^\]]{1,60}\]")
 # Claims listed with their values ("iss: https://idp/; kid: 0vYq3kQn;") are context
 # beside the failure, not the failure.
 _CLAIM_VALUE_AFTER = re.compile(
     r"^[\"'`]?\s*[:=]\s*(?:https?://|[\"'\d]|[\w.-]{6,}\s*(?:[;,)]|$))")
 # A claim the reader has no step for, named in quotes ("claim 'cid' value … does not match").
-_NAMED_CLAIM = Gated(r"\bclaim\s+[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b")
+_NAMED_CLAIM = Gated(r"\bclaim\s+\(?[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b")
 
 
 def _claims_in(text: str) -> list[tuple[str, str]]:
-    found = []
+    found: list[tuple[str, str]] = []
+    labels: list[tuple[str, str]] = []
     matches = list(_CLAIM.finditer(text))
     # (one claim with its value is usually the failing one: "InvalidKid: 2026-11-rsa")
     listing = sum(bool(_CLAIM_VALUE_AFTER.match(text[m.end():])) for m in matches) > 1
@@ -455,8 +503,11 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
             continue
         if _CLAIM_CONTEXT_BEFORE.search(text[:m.start()]):
             continue
-        found.append((_CLAIM_WORDS[m.group(1)], m.group(0)))
-    return found
+        named = (_CLAIM_WORDS[m.group(1)], m.group(0))
+        (labels if _CLAIM_LABEL_AFTER.match(text[m.end():]) else found).append(named)
+    # A labelled value is the subject only when nothing else is named ("token audience [a]
+    # does not match any expected audience [b]"; not "NoSuchKeyId: algorithm [RS256]").
+    return found or labels
 
 
 def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str] | None,
@@ -478,10 +529,12 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
         elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash",
                        "auth_time") and negative:
             hits.append(_Hit("claims", "DC311", f"{words} … {negative.group(0)}"))
-    if any("authorized party" in h.words for h in hits):
-        # "authorized party should match client id": the client id is what azp is compared
-        # with, not the audience.
-        hits = [h for h in hits if not (h.step == "audience" and "client id" in h.words)]
+    if any(claim == "azp" for claim, _ in _claims_in(text)) and hits:
+        # "authorized party should match client id", "Mismatch between azp and aud claims":
+        # the client id or aud is what azp is compared with; the azp check failed.
+        hits = [h for h in hits if h.step != "audience"] or hits
+        if not any(h.step == "claims" for h in hits):
+            hits.append(_Hit("claims", "DC311", "azp"))
     named = _NAMED_CLAIM.search(text) if negative and not hits else None
     if named and negative and (named.group(1) or named.group(2)) not in _CLAIM_WORDS:
         hits.append(_Hit("claims", "DC311", f"{named.group(0)} … {negative.group(0)}"))
@@ -515,7 +568,8 @@ _NETWORK_FAILURE = Gated(
     r"\b(?:request failed with status code|http status) [45]\d\d\b|\bsocket ?(?:error|timeout)\b|"
     r"\bunknown ?host ?exception\b|\bconnect ?exception\b|\bsocket ?timeout ?exception\b|"
     r"\b(?:unable|failed) to (?:update|refresh) (?:the )?(?:jwks?|jwk set|key ?set|keys)\b|"
-    r"\bnot returned from (?:the )?url\b|\b(?:the )?connection to https?://\S+ failed\b")
+    r"\bnot returned from (?:the )?url\b|\b(?:the )?connection to https?://\S+ failed\b|"
+    r"\bnon-2xx\b|\bcouldn'?t resolve host\b|\bfailed to connect to\b")
 _OTHER_SERVICE = Gated(
     r"\bsession\b|\bdatabase\b|\bredis\b|\bpostgres|\bmysql\b|\bmongo|\bsmtp\b|"
     r":(?:5432|6379|3306|27017)\b")
@@ -523,7 +577,7 @@ _OTHER_SERVICE = Gated(
 _IDP_CONTEXT = Gated(
     r"\bjw[tks]s?\b|\btoken\b|\boidc\b|\bopenid|\boauth|\bkeys?\b|\bissuer\b|\bdiscovery\b|"
     r"\bmetadata\b|well-known|\bidp\b|introspect|\bcert(?:s|ificates?)?\b|\bauth|https?://|"
-    r"\bopen ?id\b")
+    r"\bopen ?id\b|\bsso\b|\bkeycloak\b|\bokta\b|\bauth0\b|\bcognito\b|\bidentity\b")
 
 
 def _hits(text: str) -> list[_Hit]:
@@ -550,7 +604,16 @@ def _hits(text: str) -> list[_Hit]:
             (m for m in pattern.finditer(text) if _one_clause(text, m)), None)
         if found and not any(h.step == step for h in hits):
             hits.append(_Hit(step, rule, found.group(0)))
+        elif found:
+            # (kept for the resolution only: "invalid signature algorithm" holds "invalid
+            # signature", which is then the algorithm's, even when a claim decided the step)
+            hits.append(_Hit(step, rule, found.group(0), shadow=True))
     return hits
+
+
+_GENERIC_CLAIMS = re.compile(
+    r"^claims? (?:verification|validation|check)|claims? (?:are|is|were|was) (?:invalid|not valid)|"
+    r"(?:validation|verification) (?:error|failure|failed) for|claim check")
 
 
 def _specific_over_general(hits: list[_Hit]) -> list[_Hit]:
@@ -561,6 +624,10 @@ def _specific_over_general(hits: list[_Hit]) -> list[_Hit]:
     issuer … does not match"); a missing key explains the key set and the signature."""
     hits = [h for h in hits if not any(h.step != o.step and h.words in o.words and
                                        len(o.words) > len(h.words) for o in hits)]
+    hits = [h for h in hits if not h.shadow]
+    if any(" … " in h.words and h.step != "claims" for h in hits):
+        # "exp claim check failed": the named claim's check, not claims in general.
+        hits = [h for h in hits if not (h.step == "claims" and _GENERIC_CLAIMS.search(h.words))]
     steps = {h.step for h in hits}
     if "time" in steps and steps & _EXPLAINED_BY_TIME:
         hits = [h for h in hits if h.step not in _EXPLAINED_BY_TIME]
@@ -635,7 +702,7 @@ _NETWORK = Gated(
 def _unexplained_detail(inner: list[str]) -> bool:
     """Whether the parts after a wrapper hold words of their own, none about the network."""
     detail = " ".join(inner)
-    return (not _NETWORK.search(detail)
+    return (not _NETWORK.search(detail) and not _NETWORK_FAILURE.search(detail)
             and len(re.findall(r"\b[a-z]{3,}\b", detail)) >= 2)
 
 
