@@ -89,20 +89,44 @@ ACCEPTED_WRONG_STEPS = {
     # Symfony's "error occurred while decoding and validating the token" with an empty
     # detail (labelled vague; read as parse)
     "dev-5b.jsonl:278",
+    # HAProxy "(Verification failure) alg=RS256" (labelled signature; the alg beside it
+    # reads as the algorithm's)
+    "dev-6a.jsonl:40",
+    # AppAuth "Unable to parse ID Token" caused by a claim check (labelled parse)
+    "dev-6a.jsonl:77",
+    # oidcc's discovery issuer mismatch in an Erlang tuple (labelled discovery; read as
+    # issuer)
+    "dev-6a.jsonl:148",
+    # aliri: a key of the set without kid (labelled jwks; the innermost words say key)
+    "dev-6a.jsonl:186",
+    # aliri: the algorithm named in the discovery document is invalid (labelled jwks)
+    "dev-6a.jsonl:190",
+    # "unable to parse refresh token", "failed to parse token" with no detail: the author
+    # labelled them vague (Go's parse steps also verify); read as parse
+    "dev-6a.jsonl:253", "dev-6a.jsonl:279",
+    # jsontokens "a signing algorithm and public key are required" (labelled key)
+    "dev-6b.jsonl:118",
+    # okta "Failed to parse RSA public key" from its key set (labelled jwks; read as key)
+    "dev-6b.jsonl:130",
+    # IDX10500 "No security keys were provided" (catalogued as fetch; labelled key)
+    "dev-6b.jsonl:209",
+    # RFC 6750 invalid_request "missing a required parameter" (labelled vague; read as
+    # parse, the token never arrived)
+    "dev-6b.jsonl:278",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3, dev-4, dev-5a, dev-5b) are the floor, and no one-step
-    answer is wrong but the accepted ones above."""
+    splits that joined it: dev-3, dev-4, dev-5a, dev-5b, dev-6a, dev-6b) are the floor, and
+    no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 1829
-    # Measured on 2026-12-03 after the fifth session's tuning: 1754/1829 right (95.9 %).
-    assert numbers.right >= 1754, misses
+    assert len(results) >= 2417
+    # Measured on 2026-12-03 after the fifth session's third round: 2266/2417 right (93.8 %).
+    assert numbers.right >= 2266, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -822,3 +846,65 @@ def test_a_structured_log_context_does_not_decide():
     text = ('fail: My.Validator[0]\n      Token expired.\n'
             '      {"ValidateLifetime": true, "ExpectedScope": "api", "Claims": {"scope": "x"}}')
     assert diagnose(text).step == "time"
+
+
+# -- fifth session, third round: mechanisms, each with messages written for it -----------
+
+@pytest.mark.parametrize(("text", "step"), [
+    # a key of the set that is unusable, a set without keys, a set that cannot be decoded
+    ("no keys found in the jwks_uri document", "jwks"),
+    ("jwks key id is empty for entry 3", "jwks"),
+    ("jwks: failed to decode key n: illegal base64 data at input byte 4", "jwks"),
+    # a family that names its claim
+    ('Error(MissingRequiredClaim("iss"))', "issuer"),
+    # a custom claim that does not match
+    ("Tenant (tid) claim value mismatch in the ID token", "claims"),
+    ("email not found in the token", "claims"),
+    # the relying party or client the token was not meant for
+    ("ID token not intended for this client", "audience"),
+    # time in other words
+    ("cannot use this token prior to 2027-01-01T00:00:00Z", "time"),
+    ("issued at time is more than 5 minutes in the past or the future", "time"),
+    # a claim said missing in other words
+    ("the JWT does not specify a kid", "key"),
+    ("`sub` is not included in the token", "claims"),
+    ("Issuer can not be empty", "issuer"),
+    # an id token that never came; a signature of the wrong size
+    ("oidc: no id_token in the token response", "parse"),
+    ('ES384 signatures must be "96" bytes', "signature"),
+    # RFC 6750's own description of insufficient_scope
+    ("The request requires higher privileges than provided by the access token.", "claims"),
+    # a discovery document that cannot be fetched in time
+    ("the identity provider did not respond in time", "fetch"),
+])
+def test_reader_vocabulary_of_the_fifth_session_third_round(text, step):
+    assert diagnose(text).step == step
+
+
+def test_a_catalogued_message_inside_a_list_of_failures_is_vague():
+    diagnosis = diagnose("The access token is expired, revoked, malformed, or invalid for "
+                         "other reasons.")
+    assert diagnosis.step is None
+    assert diagnosis.vague
+
+
+def test_transport_headers_of_a_response_name_no_failure():
+    text = ("HTTP/1.1 401 Unauthorized\nSet-Cookie: at=gone; expires=Thu, 01 Jan 1970 "
+            "00:00:00 GMT\nDate: Thu, 03 Dec 2026 10:00:00 GMT\n\n")
+    assert diagnose(text).step != "time"
+    # a header that explains the refusal is read
+    assert diagnose("HTTP/1.1 401 Unauthorized\nx-auth-reason: token-expired\n\n").step == "time"
+
+
+@pytest.mark.parametrize("text", [
+    "Failed to verify double submit cookie.",
+    '{"error":"invalid_client","error_description":"Invalid client_id or client_secret."}',
+    "invalid_grant: The provided authorization grant is invalid, expired, or revoked",
+])
+def test_client_and_grant_errors_claim_no_step(text):
+    assert diagnose(text).step is None
+
+
+def test_a_subject_token_is_not_the_sub_claim():
+    assert diagnose('{"error":"invalid_grant","error_description":"subject_token audience '
+                    "does not include the requesting client 'c1'\"}").step == "audience"

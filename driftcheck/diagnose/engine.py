@@ -38,6 +38,19 @@ def _reader(text: str, unwrapped: Unwrapped, reading: Reading) -> Diagnosis:
                      status=unwrapped.status)
 
 
+def _claim_after(text: str, name: str) -> Reading | None:
+    """The step of the claim a claims family names right after itself
+    (`MissingRequiredClaim("exp")`, `InvalidClaimError: iss`), if it has a step of its own."""
+    from driftcheck.diagnose.reader import claim_reading
+
+    _, found, rest = text.partition(name)
+    return claim_reading(rest[:24], missing="missing" in name.lower()) if found else None
+
+
+# Claims whose check is a step of its own (a missing exp is DC314, not DC311).
+_CLAIM_STEPS = frozenset({"time", "issuer", "audience", "token-type"})
+
+
 def _family(text: str, unwrapped: Unwrapped, family: FamilyName, words: Reading,
             captured: Mapping[str, str]) -> Diagnosis | None:
     """The family name's answer, checked against the message's own words: words that name
@@ -63,10 +76,39 @@ def _family(text: str, unwrapped: Unwrapped, family: FamilyName, words: Reading,
                and words.candidate_steps == VAGUE_CANDIDATES)
     if family.confirm and words.step != family.step and not generic:
         return None
+    named = _claim_after(text, family.name) if family.step == "claims" else None
+    if named is not None:
+        words = named
+    if family.step == "claims" and words.kind == "step" and words.step in _CLAIM_STEPS:
+        # MissingRequiredClaim("exp"): the claim decides the step, as in the catalogue
+        return Diagnosis(text, (), layer="family", confidence="high",
+                         decided_by=(family.name, *words.decided_by),
+                         envelope=unwrapped.envelope, status=unwrapped.status,
+                         answer=Answer(words.step, words.rule, (words.step,), family.library,
+                                       family.source, captured))
     return Diagnosis(text, (), layer="family", confidence="high", decided_by=(family.name,),
                      envelope=unwrapped.envelope, status=unwrapped.status,
                      answer=Answer(family.step, family.rule, (family.step,), family.library,
                                    family.source, captured))
+
+
+def _catalogued(text: str, unwrapped: Unwrapped, message: str,
+                matches: list[MessageMatch]) -> Diagnosis:
+    """The catalogue's answer, or the reader's for the detail a catalogued wrapper wraps."""
+    inner = _inner_detail(message, matches[0])
+    if inner is not None:
+        return _reader(text, unwrapped, inner)
+    return _catalogue(text, unwrapped, matches)
+
+
+def _in_disjunction(message: str, match: MessageMatch) -> bool:
+    """Whether the catalogued words are one alternative of a list of failures ("The access
+    token is expired, revoked, malformed, or invalid for other reasons")."""
+    from driftcheck.diagnose.reader import disjunction
+
+    found = disjunction(message)
+    return found is not None and any(word in found for word in
+                                     match.matched.lower().split()[-2:])
 
 
 def _inner_detail(message: str, match: MessageMatch) -> Reading | None:
@@ -98,11 +140,10 @@ def diagnose(text: str) -> Diagnosis:
     unrelated: tuple[str, ...] = ()
     for message in map(without_advice, unwrapped.messages):
         matches = match_catalogue(message)
+        if matches and not matches[0].entry.generic and _in_disjunction(message, matches[0]):
+            matches = []  # "expired, revoked, malformed, or invalid": no one step
         if matches and not matches[0].entry.generic:
-            inner = _inner_detail(message, matches[0])
-            if inner is not None:
-                return _reader(text, unwrapped, inner)
-            return _catalogue(text, unwrapped, matches)
+            return _catalogued(text, unwrapped, message, matches)
         # Imported only when the catalogue does not answer (the common case does not need
         # them, and diagnose must start fast: benchmarks/startup.py).
         from driftcheck.diagnose.families import family_name

@@ -232,6 +232,10 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# Response headers that explain a refusal (x-clerk-auth-reason, x-error-message, grpc-message).
+_MEANINGFUL_HEADER = re.compile(r"auth|error|reason|message|detail|problem")
+
+
 def _response(text: str) -> Unwrapped | None:
     """An HTTP response or a bare header block: status, challenge, body."""
     status_match = _STATUS_LINE.search(text)
@@ -267,7 +271,14 @@ def _response(text: str) -> Unwrapped | None:
         messages.append(body)
         if not challenges and inner.envelope != "plain":
             envelope = inner.envelope
-    return Unwrapped(text, envelope, _unique([*messages, text]),
+    # The whole response is read last, without the headers that only describe the transport
+    # (a Set-Cookie's "expires", a Date): they name no failure.
+    readable = "\n".join([
+        *([status_match.group(0).strip()] if status_match else []),
+        *(f"{name}: {value}" for name, value in headers
+          if name.endswith("-authenticate") or _MEANINGFUL_HEADER.search(name)),
+        body])
+    return Unwrapped(text, envelope, _unique([*messages, readable.strip() or text]),
                      int(status_match.group(1)) if status_match else None, params, scheme)
 
 

@@ -31,7 +31,7 @@ _CLAIM_WORDS: dict[str, str] = {
     "iss": "iss", "issuer": "iss", "issuers": "iss",
     "aud": "aud", "audience": "aud", "audiences": "aud", "client id": "aud",
     "kid": "kid", "key id": "kid", "key identifier": "kid",
-    "alg": "alg", "algorithm": "alg", "algo": "alg",
+    "alg": "alg", "algorithm": "alg", "algorithms": "alg", "algo": "alg",
     "typ": "typ", "token type": "typ", "token use": "typ",
     "sub": "sub", "subject": "sub", "azp": "azp", "authorized party": "azp", "scp": "scope",
     "scope": "scope",
@@ -61,11 +61,13 @@ _MISSING = Gated(
     r"\b(?:is|was) empty\b|\ban empty\b|\brequire[sd]?\b|"
     r"\b(?:cannot|can'?t|must not) be (?:null|empty|blank)\b|\bis null\b|\bnot defined\b|"
     r"\bnot specified\b|\bneither\b.{0,40}\bnor\b|\bno \w+ set\b|\b(?:is )?not set\b|"
+    r"\bno value for\b|\bcan not be (?:null|empty|blank)\b|\bnot included\b|"
+    r"\b(?:does not|doesn't|did not) specify\b|"
     r"\bmust (?:contain|include|have)\b")
 _SOME_CLAIM = Gated(r"\bclaims?\b|\bclaim\(s\)")
 _NEGATIVE = Gated(
     r"\binvalid\b|\bnot valid\b|\bnot allowed\b|\bnot satisfied\b|\bmismatch|"
-    r"\b(?:does|did|do|doesn't|didn't|don't)(?: not)? (?:match|contain)|\brejected\b|"
+    r"\b(?:does|did|do|doesn't|didn't|don't)(?: not)? (?:match|contain|include)|\brejected\b|"
     r"\bunexpected\b|\bfail|\binvalidat|\bnot granted\b|\bwrong\b|\bbad\b|\bincorrect\b|"
     r"\bnot configured\b|"
     r"\bnot accepted\b|\bnot available\b|\bdifferent\b|\bmust be\b|\bexpected\b|"
@@ -82,7 +84,8 @@ _NEGATIVE = Gated(
     r"\bnot an? (?:valid|supported|allowed|known|recogni[sz]ed|trusted)\b|"
     r"\b(?:greater|less|later|earlier) than\b|\bexceed|\btoo (?:long|short|large|big)\b|"
     r"\breserved\b|\bduplicate|\bdisagree|\bconflict|\bviolat|\billegal\b|\bprohibited\b|"
-    r"\s!=\s|\binstead of\b|\bnot (?:one of|among)\b|\bout of range\b|\bmessed with\b|"
+    r"\s!=\s|\binstead of\b|\bmore than\b.{0,30}\b(?:minutes?|seconds?|hours?|days?)\b|"
+    r"\bnone of\b.{0,60}\bmatch|\bnot (?:one of|among)\b|\bout of range\b|\bmessed with\b|"
     r"\b(?:could not|cannot|can'?t) be (?:verified|validated|parsed|decoded|obtained|resolved|"
     r"trusted|accepted|used)\b")
 
@@ -104,6 +107,7 @@ _TIME_EARLY = Gated(
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bwill (?:only )?be valid (?:in|after|from)\b|\bfor the future\b|"
     r"\bnot (?:\w+ )?in the past\b|\b(?:token|jwt) is before\b|\bbefore use time\b|"
+    r"\bprior to \d{4}-\d\d-\d\d|"
     r"\bbefore the (?:nbf|not before)\b")
 _TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b|"
                     r"\bdates? (?:is |are )?(?:not valid|invalid)\b")
@@ -125,8 +129,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"cert(?:ificate)?s?\b|https?://)",
          "fetch", "DC010"),
         (r"\berror (?:while |when )?(?:fetching|retrieving|loading|downloading|requesting)\b"
-         r".{0,40}\b(?:jwks?|jwk set|key ?set|keys|configuration|metadata|discovery|document|"
-         r"certs)\b|"
+         r".{0,40}\b(?:jwks?|jwk set|key ?set|keys|configuration|config|metadata|discovery|"
+         r"document|certs|well-known)\b|"
          r"\bfailed (?:get|post|request) (?:to|for)\b.{0,10}https?://|"
          r"\b(?:failed to get|did not get|didn't get|no) (?:a )?(?:valid )?response from (?:the )?"
          r"(?:authentication|authorization|auth|introspection|identity|oauth2?|oidc|token) "
@@ -183,10 +187,15 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:invalid|malformed) jwks\b|\bjwks (?:response|document|json) (?:is )?"
          r"(?:invalid|malformed)|\bkeys[\"']? (?:field|member|property|array) is missing\b|"
          # a fetched document that could not be decoded (a key set, not the token)
-         r"\b(?:decod|pars|unmarshal|deserializ)\w*\b.{0,30}\b(?:jwk set|jwks|key ?set)\b|"
+         r"\b(?:decod|pars|unmarshal|deserializ)\w*\b.{0,30}\b(?:jwk set|jwks?|key ?set)\b|"
          r"\bjson (?:response|body)\b.{0,40}https?://|\bjson from (?:the )?jwks\b|"
          r"\b(?:malformed|invalid) key object\b|\bfetched jwk\b|"
          r"\b(?:error|failed|unable)\b.{0,10}\bpars\w* (?:the )?jwks?\b|"
+         # a key of the set that is unusable, or a set without keys: the set's content
+         r"\bno keys (?:were )?found in (?:the )?(?:jwks|key ?set|[`'\"]?jwks (?:uri|url))|"
+         r"\bindividual key\b|\bjwks (?:unsupported key type|key id is empty)\b|"
+         r"\bkey ?error\W+keys\b|"
+         r"\bjwks\b.{0,20}\b(?:malformed|corrupt)\b|"
          r"\bjwk\b.{0,20}\bmissing\b.{0,10}[\"']?kty\b|"
          r"\bjwks?\b.{0,40}\bnot any\b|\bnot any\b.{0,40}\bjwks?\b|[\"']kty[\"'] is required\b",
          "jwks", "DC201"),
@@ -217,6 +226,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"required\b|"
          r"\b(?:cannot|could not|couldn'?t|can'?t) be (?:recognized|recognised|parsed|decoded)\b|"
          r"\bdecoding\b.{0,30}\b(?:failed|error)\b|"
+         r"\b(?:token|jwt) parsing\b.{0,20}\b(?:failed|error)\b|"
          r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
          r"\bauth(?:orization)? (?:header|field)\b.{0,40}\b(?:missing|must|bad|invalid|malformed|"
          r"expected|empty|not found|not present|not provided|absent|not of type)\b|"
@@ -231,12 +241,13 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:failed|unable|could not|couldn't|cannot|can't) (?:to )?parse\b|"
          # a missing token ("Token not provided by Google" is about who issued it)
          r"\bno (?:auth(?:orization)? |bearer |access )?(?:token|jwt)\b(?! (?:type|use)\b)|"
+         r"\bno id token (?:in|found|present|received|was)\b|"
          r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present)\b"
          r"(?! (?:by|from|for)\b)|"
          r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
          r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|key\b|\w+ header\b|"
-         r"[\"'`][^\"'`]{1,30}[\"'`]\s+claim\b|"
+         r"[\"'`][^\"'`]{1,30}[\"'`]\s+claim\b|(?:\w+\s+){1,3}claim\b|"
          r"[\"'`]?\w+[\"'`]?\s+(?:claim|value|field)\b|claim))|"
          r"\bno (?:authorization|credentials?|bearer)\b.{0,20}\b(?:included|passed|provided|"
          r"supplied|found|present|in (?:the )?request)\b|"
@@ -265,12 +276,13 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"not (?:one of|among) the (?:allowed|accepted|permitted|supported|expected)|"
          r"not (?:be )?found|unknown|not recognized|not recognised)|"
          r"\b(?:invalid|unsupported|unexpected|wrong|different|incorrect|disallowed|incompatible|"
-         r"unknown) (?:signature |signing |token |encoding |key |jwt )?(?:alg(?:orithm)?|"
+         r"unknown|unmanaged) (?:signature |signing |token |encoding |key |jwt )?(?:alg(?:orithm)?|"
          r"signing method|signature type)\b|\bno support for (?:the )?(?:signature type|alg)|"
          r"\bno signature (?:component|part|segment)\b|"
          r"\balg(?:orithm)? (?:of )?['\"]?none\b|\bnone alg(?:orithm)?\b|"
          r"\b(?:alg(?:orithm)?|algo|key) confusion\b|"
          r"\b(?:does not|doesn't|did not) (?:contain|have|include) (?:a |any )?signature\b|"
+         r"\bhas no signature\b|"
          r"\bsigned (?:by|with|using) (?:an? )?(?:another|different|wrong|unexpected|other) "
          r"alg(?:orithm)?\b|"
          r"\bno (?:supported|allowed|acceptable)\b.{0,30}\balg(?:orithm)?\b|"
@@ -311,7 +323,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bkey\s+(?:id\s+)?[\"'`][^\"'`]{1,80}[\"'`]\s+(?:was\s+)?not found\b|"
          r"\bkey (?:is )?not (?:present|specified|provided|valid)\b|\bkey is (?:nil|null|empty)\b|"
          r"\bkey shall be specified\b|\bno (?:usable|matching) keys?\b|"
-         r"\binvalid key(?: supplied\b|:|\s*\()|\b(?:wrong|invalid|unsupported) key type\b|"
+         r"\binvalid key(?: supplied\b|:|\s*\()|"
+         r"\bunknown (?:pubkey|public key|certificate)\b|\b(?:wrong|invalid|"
+         r"unsupported) key type\b|"
          r"\b(?:public|signing|verification|private) key\b.{0,20}\b(?:could not|cannot|can'?t) be "
          r"(?:obtained|loaded|read|parsed|decoded|created)\b|"
          r"\bno keys? (?:have|has) been found\b|"
@@ -338,12 +352,14 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:jwt|jws|token|signature|hmac) hash mismatch\b|"
          # ("JWT verification failed", "could not verify the token": the whole token, vague)
          r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
-         r"\bverification (?:fails|failed|error)\b|"
-         r"\b(?:failed to|could not) verify\b(?! (?:the |a |this )?(?:token|jwt|jws)\b)|"
+         r"\bverification (?:fails|failed|failure|error)\b|"
+         r"\b(?:failed to|could not) verify\b(?! (?:the |a |this )?(?:id |access )?(?:token|jwt|"
+         r"jws)\b)|"
          r"\bverifyfinal failed\b|\bverify\w*\(.{0,60}\) returned false\b|"
          r"\bfailed (?:hs|rs|es|ps)\d* validation\b|\bno valid signatures?\b|"
+         r"\bverify\w*\b.{0,40}\bcrypto error\b|"
          r"\b(?:verification|validation) failed for (?:all |every |the )?signatures?\b|"
-         r"\bsignature (?:must be \d+|(?:length|size)\b)|"
+         r"\bsignatures? (?:must be [\"']?\d+|(?:length|size)\b)|"
          # a vague failure qualified by its subject ("invalid token (public key signature)")
          r"\b(?:invalid|bad|rejected) (?:token|jwt|jws|grant)\s*\([\w ]{0,30}\bsignature\)|"
          r"\bintegrity check\b|\btampered\b|\bmanipulated\b|\bforged\b|"
@@ -357,19 +373,21 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          "issuer", "DC309"),
         # audience, when no claim name is used
         (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b|"
-         r"\bnot (?:valid|intended|meant|issued) for this (?:resource server|api|resource|"
-         r"audience|service)\b",
+         r"\bnot (?:valid|intended|meant|issued) (?:for|to) this (?:resource server|api|resource|"
+         r"audience|service|relying party|client|application)\b",
          "audience", "DC310"),
         # token type
         (r"\b(?:(?:token|jwt)[_ ](?:type|use)|typ)\b.{0,30}(?:incorrect|not allowed|invalid|"
-         r"mismatch|unexpected|wrong|expected)|\bid token (?:sent|used|is not(?! yet)|instead)\b|"
+         r"mismatch|unexpected|wrong|expected)|"
+         r"\bid token (?:sent|used|is not (?:allowed|accepted|permitted|an access token)|"
+         r"instead)\b|"
          r"\b(?:token|jwt) has (?:the |a )?(?:wrong|invalid|unexpected|incorrect) type\b|"
          r"(?<!unsigned )(?<!unsecured )\b(?:refresh|id|access) tokens? (?:is |are )?not "
          r"(?:allowed|accepted)\b|\bexpects? an? (?:id|access|refresh) token\b.{0,30}"
          r"\b(?:given|got|received|passed)\b|"
          r"\b(?:token|jwt) is not of the (?:expected|right|correct) type\b|"
          r"\bonly (?:non-)?(?:refresh|access|id) tokens\b|\b(?:token|jwt) has no (?:type|typ)\b|"
-         r"\bnot an? (?:access|id|refresh) token\b|"
+         r"\bnot an? (?:jwt profile |jwt |oauth )?(?:access|id|refresh) token\b|"
          r"\b(?:id|refresh|access) tokens? (?:cannot|can'?t|must not|may not) be (?:used|validated|"
          r"accepted|treated) as an? (?:access|id|refresh) token\b|"
          r"\b(?:invalid|unexpected|wrong|incorrect) (?:jwt|token) type\b|"
@@ -382,11 +400,16 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:key|claim|field)\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?"
          r"(?:payload|claims)\b|"
          r"\b(?:decod|pars)\w* (?:the )?claims?\b|\bclaim not found\b|"
-         r"\bclaims? (?:are|is|were|was) (?:invalid|not valid)\b|"
+         r"\bclaims? (?:are|is|were|was) (?:invalid|not valid)\b|\bclaim (?:value )?mismatch\b|"
+         r"\b(?:user|subject|email|tenant|org\w*|role|group)s?(?: id| name)? not found in (?:the )?"
+         r"(?:token|jwt|payload)\b|"
          r"\b(?:validation|verification) (?:error|failure|failed) for (?:the )?claims?\b|"
          r"\bjkt\b|\bx5t#s256\b|\bcertificate[- ]bound\b|"
          r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
-         r"required|not matched)|\bconfirmation (?:claim|mismatch)|\bcnf\b", "claims", "DC311"),
+         r"required|not matched|not authori[sz]ed)|"
+         # RFC 6750 §3.1's own description of insufficient_scope
+         r"\bhigher privileges than provided by the access token\b|\bconfirmation (?:claim|"
+         r"mismatch)|\bcnf\b", "claims", "DC311"),
     ))
 # A time phrase explains a signature phrase beside it ("Signature has expired",
 # "jwt signature verification failed: 'exp' claim expired").
@@ -403,7 +426,7 @@ _UNRELATED_SOFT = Gated(
     r"\binsufficient access\b|\bno matching polic(?:y|ies)\b|"
          # the API's or client's own client authentication at the authorization server
          r"\binvalid client\b|\bclient authentication failed\b|"
-         r"\b(?:unknown|disabled|invalid)(?: or \w+)? client\b|\binvalidated\b|"
+         r"\b(?:unknown|disabled|invalid)(?: or \w+)? client\b|\binvalidated\b|\binvalid grant\b|"
     # an application's own trust callback refused a valid token (a deny list)
     r"\buntrusted (?:authorization |access |bearer )?token\b")
 # The user or session a valid token names is gone: not a validation step, whatever claim
@@ -413,6 +436,7 @@ _UNRELATED_STATE = Gated(
     r"no longer exists|was deleted|is disabled|is locked|(?:is |marked as )?not active|"
     r"is inactive|(?:is )?invalid for)\b|"
     r"\bunable to (?:load|find) (?:an? |the )?user\b|\b(?:csrf|xsrf) token\b|"
+    r"\bdouble[- ]submit\b|\bclient[_ ]secret\b|\bauthorization grant\b|"
     # something else that expires: a session, a password, a TLS certificate
     r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
     r" (?:has |is |was )?(?:expired|timed out)\b")
@@ -427,7 +451,7 @@ _TOKEN_CONTEXT = Gated(
 _DISJUNCTION = Gated(
     # ("missing or malformed": both name a parse failure, no disjunction of steps)
     r"\b(?!missing or malformed\b|malformed or missing\b)"
-    r"(?:invalid|expired|malformed|revoked|missing)\b(?:,\s*\w+)*,?\s+or\s+\w+|"
+    r"(?:invalid|expired|malformed|revoked|missing)\b(?:,\s*[^,.;:]{1,60}?)*,?\s+or\s+\w+|"
     r"\b(?!missing or malformed\b)\w+\s+or\s+(?:expired|invalid|malformed|revoked)\b")
 _VAGUE = Gated(
     r"\b401\b|unauthori[sz]ed|not authori[sz]ed|\baccess denied\b|unauthenticated|"
@@ -479,9 +503,10 @@ class _Hit:
 # range of a search ("not valid for any token type") is not what failed.
 _CLAIM_CONTEXT_BEFORE = Gated(r"\bfor any\s*$")
 _CLAIM_CONTEXT_AFTER = re.compile(r"^\s*:")
+_IN_OBJECT = re.compile(r"[{,]\s*$")  # (not "Invalid 'kid': 'abc'")
 # A claim labelling a value in brackets ("algorithm [RS256]", as Java logs quote values) is
 # context.
-_CLAIM_LABEL_AFTER = re.compile(r"^\s*\[[^\]]{1,60}\]")
+_CLAIM_LABEL_AFTER = re.compile(r"^\s*(?:\[[^\]]{1,60}\]|https?://|=\s*[\w.-]+\s*$)")
 # Claims listed with their values ("iss: https://idp/; kid: 0vYq3kQn;") are context
 # beside the failure, not the failure.
 _CLAIM_VALUE_AFTER = re.compile(
@@ -497,12 +522,15 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
     # (one claim with its value is usually the failing one: "InvalidKid: 2026-11-rsa")
     listing = sum(bool(_CLAIM_VALUE_AFTER.match(text[m.end():])) for m in matches) > 1
     for m in matches:
-        if m.group(0).startswith(("\"", "'")) and _CLAIM_CONTEXT_AFTER.match(text[m.end():]):
+        if m.group(0).startswith(("\"", "'")) and _CLAIM_CONTEXT_AFTER.match(text[m.end():]) \
+                and _IN_OBJECT.search(text[:m.start()]):
             continue
         if listing and _CLAIM_VALUE_AFTER.match(text[m.end():]):
             continue
         if _CLAIM_CONTEXT_BEFORE.search(text[:m.start()]):
             continue
+        if m.group(1) == "subject" and text[m.end():].startswith(" token"):
+            continue  # RFC 8693's subject_token is a token, not the sub claim
         named = (_CLAIM_WORDS[m.group(1)], m.group(0))
         (labels if _CLAIM_LABEL_AFTER.match(text[m.end():]) else found).append(named)
     # A labelled value is the subject only when nothing else is named ("token audience [a]
@@ -569,7 +597,8 @@ _NETWORK_FAILURE = Gated(
     r"\bunknown ?host ?exception\b|\bconnect ?exception\b|\bsocket ?timeout ?exception\b|"
     r"\b(?:unable|failed) to (?:update|refresh) (?:the )?(?:jwks?|jwk set|key ?set|keys)\b|"
     r"\bnot returned from (?:the )?url\b|\b(?:the )?connection to https?://\S+ failed\b|"
-    r"\bnon-2xx\b|\bcouldn'?t resolve host\b|\bfailed to connect to\b")
+    r"\bnon-2xx\b|\bcouldn'?t resolve host\b|\bfailed to connect to\b|"
+    r"\b(?:did not|didn't) respond in time\b|\bhttp[_ ]error\W{1,3}[45]\d\d\b")
 _OTHER_SERVICE = Gated(
     r"\bsession\b|\bdatabase\b|\bredis\b|\bpostgres|\bmysql\b|\bmongo|\bsmtp\b|"
     r":(?:5432|6379|3306|27017)\b")
@@ -611,9 +640,11 @@ def _hits(text: str) -> list[_Hit]:
     return hits
 
 
+_SET_CONTENT = re.compile(r"no keys (?:were )?found in|individual key|jwks (?:unsupported|key id)")
 _GENERIC_CLAIMS = re.compile(
     r"^claims? (?:verification|validation|check)|claims? (?:are|is|were|was) (?:invalid|not valid)|"
-    r"(?:validation|verification) (?:error|failure|failed) for|claim check")
+    r"(?:validation|verification) (?:error|failure|failed) for|claim check|claim not found|"
+    r"claim (?:value )?mismatch")
 
 
 def _specific_over_general(hits: list[_Hit]) -> list[_Hit]:
@@ -638,7 +669,8 @@ def _specific_over_general(hits: list[_Hit]) -> list[_Hit]:
         hits = [h for h in hits if h.step not in ("parse", "issuer")]
         steps = {h.step for h in hits}
     if "key" in steps and "jwks" in steps:
-        hits = [h for h in hits if h.step != "jwks"]
+        hits = [h for h in hits if h.step != ("key" if any(
+            h.step == "jwks" and _SET_CONTENT.search(h.words) for h in hits) else "jwks")]
     if "key" in steps and "signature" in steps:
         hits = [h for h in hits if h.step != "signature"]
     return hits
@@ -711,8 +743,8 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
     first), or None when its words name no step."""
     hits = _resolved(_hits(suffix))
     steps = [s for s in ORDER if any(h.step == s for h in hits)]
-    if steps == ["parse"] and all(_DECODER_RE.search(h.words) for h in hits) and \
-            _KEY_SET.search(lowered):
+    if steps == ["parse"] and _KEY_SET.search(lowered) and all(
+            _DECODER_RE.search(h.words) or "base64" in h.words for h in hits):
         # A JSON decoder's failure inside a key set's wrapper ("JwksSerialisationError:
         # missing field `keys` at line 1 column 2") is the key set's, not the token's.
         hits, steps = [_Hit("jwks", "DC201", h.words) for h in hits], ["jwks"]
@@ -730,6 +762,22 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
         return Reading("vague", None, None, tuple(steps), tuple(h.words for h in hits),
                        _captured(text))
     return None
+
+
+def claim_reading(text: str, *, missing: bool) -> Reading | None:
+    """The step of the first claim `text` names, as a missing or a wrong claim."""
+    claims = _claims_in(text.lower().replace("_", " "))
+    if not claims:
+        return None
+    claim, words = claims[0]
+    step, rule = (_MISSING_STEP if missing else _CLAIM_STEP).get(claim, ("claims", "DC311"))
+    return Reading("step", step, rule, (step,), (words,))
+
+
+def disjunction(text: str) -> str | None:
+    """A list of failures in `text` ("invalid or expired"), lower case, if it has one."""
+    found = _DISJUNCTION.search(_split_identifiers(text).lower().replace("_", " "))
+    return found.group(0) if found else None
 
 
 def read(text: str) -> Reading:
