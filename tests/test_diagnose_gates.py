@@ -4,12 +4,15 @@ and must never change a reading."""
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.diagnose import corpus
-from driftcheck.diagnose import diagnose
+from driftcheck.diagnose import diagnose, tables
 from driftcheck.diagnose.gated import Gated, gate_key, registered
 from driftcheck.diagnose.literals import GATES_FILE, current, literals
 
@@ -17,8 +20,24 @@ PATTERNS = registered()
 
 
 def test_generated_gates_are_in_sync():
-    """Regenerate with `python -m driftcheck.diagnose.literals` after changing a pattern."""
+    """Regenerate with `python -m driftcheck.diagnose.generate` after changing a pattern."""
     assert GATES_FILE.read_text(encoding="utf-8") == current()
+
+
+def test_generated_tables_are_in_sync():
+    """_tables.py holds catalogue.toml and families.toml as parsed now (regenerate with
+    `python -m driftcheck.diagnose.generate` after editing either)."""
+    assert (Path(tables.__file__).with_name("_tables.py").read_text(encoding="utf-8")
+            == tables.current())
+    for name in tables.SOURCES:
+        path = Path(tables.__file__).with_name(name)
+        assert tables.load_toml(path) == tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_toml_file_edited_since_generation_is_parsed(tmp_path):
+    edited = tmp_path / "families.toml"
+    edited.write_text('[[family]]\nlibrary = "x"\n', encoding="utf-8")
+    assert tables.load_toml(edited) == {"family": [{"library": "x"}]}
 
 
 def test_nearly_every_reader_pattern_is_gated():

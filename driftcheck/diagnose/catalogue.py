@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
+
+from driftcheck.diagnose.tables import load_toml
 
 CATALOGUE = os.path.join(os.path.dirname(__file__), "catalogue.toml")
 # The step vocabulary (driftcheck.findings.Step; a test keeps the two equal). Not imported:
@@ -200,8 +201,7 @@ def _entry(raw: Mapping[str, Any]) -> CatalogueEntry:
 
 @cache
 def entries() -> tuple[CatalogueEntry, ...]:
-    with open(CATALOGUE, "rb") as fh:
-        document = tomllib.load(fh)
+    document = load_toml(CATALOGUE)
     return tuple(_entry(raw) for raw in document["entry"])
 
 

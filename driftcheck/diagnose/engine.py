@@ -104,6 +104,8 @@ def _catalogued(text: str, unwrapped: Unwrapped, message: str,
 def _in_disjunction(message: str, match: MessageMatch) -> bool:
     """Whether the catalogued words are one alternative of a list of failures ("The access
     token is expired, revoked, malformed, or invalid for other reasons")."""
+    if " or " not in message.lower():  # (and the reader's patterns stay unloaded)
+        return False
     from driftcheck.diagnose.reader import disjunction
 
     found = disjunction(message)
@@ -115,8 +117,6 @@ def _inner_detail(message: str, match: MessageMatch) -> Reading | None:
     """The reader's step for the words a catalogued wrapper wraps, when they name another
     step: "token is unverifiable: error while executing keyfunc: <why>" is golang-jwt's
     wrapper around the key function's own error, and the innermost words decide."""
-    from driftcheck.diagnose.reader import read
-
     # (an entry that captures its `detail` says where the wrapped words are)
     detail = match.captured.get("detail")
     if detail is None:
@@ -125,6 +125,9 @@ def _inner_detail(message: str, match: MessageMatch) -> Reading | None:
         if not found or not rest.startswith((":", "(", "-", ";")):
             return None
         detail = rest.lstrip(":(-; ")
+    # Imported only for a wrapper with a detail: a catalogued answer alone must start fast.
+    from driftcheck.diagnose.reader import read
+
     reading = read(detail)
     if reading.kind == "step" and reading.step != match.step:
         return reading

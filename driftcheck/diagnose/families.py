@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
+
+from driftcheck.diagnose.tables import load_toml
 
 FAMILIES = os.path.join(os.path.dirname(__file__), "families.toml")
 # How a namespace qualifies a name: jwt.exceptions.X, JWT::X, Firebase\JWT\X.
@@ -48,8 +49,7 @@ class FamilyName:
 @cache
 def meanings() -> dict[str, tuple[FamilyName, ...]]:
     """Every meaning each name has, across families and umbrellas."""
-    with open(FAMILIES, "rb") as fh:
-        document = tomllib.load(fh)
+    document = load_toml(FAMILIES)
     found: dict[str, list[FamilyName]] = {}
     for family in document["family"]:
         namespaces = tuple(family.get("namespaces", ()))
