@@ -23,7 +23,8 @@ EARLIER = tuple(p for p in sorted(CORPUS.glob("*.jsonl")) if p.name != "held-out
 ALIASES = {
     "authx": ("yezz123/authx",),
     "fastapi-users": ("fastapi_users", "fastapi-users/fastapi-users"),
-    "Apache Airflow (API server JWT auth)": ("Apache Airflow", "apache-airflow", "apache-airflow-core"),
+    "Apache Airflow (API server JWT auth)": (
+        "Apache Airflow", "apache-airflow", "apache-airflow-core"),
     "Apache Superset (embedded guest token)": ("Apache Superset", "apache-superset", "superset"),
     "authentik (OAuth2 provider, JWT client credentials)": ("authentik", "goauthentik/authentik"),
     "@azure/msal-node": ("msal-node", "@azure/msal-common", "msal-common", "msal.js"),
@@ -39,10 +40,11 @@ ALIASES = {
     "NATS server (decentralized JWT auth)": ("NATS server", "nats-server", "nats-io/jwt"),
     "SPIRE (JWT-SVID validation)": ("SPIRE", "spiffe/spire", "go-spiffe"),
     "Sigstore Fulcio": ("Fulcio", "sigstore/fulcio"),
-    "Temporal server (default JWT claim mapper)": ("Temporal", "temporalio/temporal", "temporal-server"),
+    "Temporal server (default JWT claim mapper)": (
+        "Temporal", "temporalio/temporal", "temporal-server"),
     "HashiCorp Consul (JWT/OIDC auth method, go-sso)": ("Consul", "hashicorp/consul", "go-sso"),
-    "Teleport (JWT and GitHub Actions join token validation)": ("Teleport", "gravitational/teleport"),
-    "Apache Solr JWT authentication plugin": ("Apache Solr", "solr", "solr-jwt-auth"),
+    "Teleport (JWT and GitHub Actions join token validation)": (
+        "Teleport", "gravitational/teleport"),
     "Vaultwarden": ("bitwarden_rs", "dani-garcia/vaultwarden"),
 }
 
@@ -52,7 +54,9 @@ def test_every_line_is_a_complete_held_out_message():
 
 
 def test_split_is_large_and_varied():
-    assert_large_and_varied(HELD_OUT_7A, lines=250, libraries=20, languages=6)
+    # (19 libraries, 5 languages: the author's Solr lines, its only Java, were dropped at the
+    # merge, Solr being on the other author's list)
+    assert_large_and_varied(HELD_OUT_7A, lines=250, libraries=19, languages=5)
 
 
 def test_no_library_of_another_corpus_file_reappears():

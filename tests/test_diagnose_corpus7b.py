@@ -29,10 +29,12 @@ ALIASES = {
     # split names it by its repository and does not list the bare package name here.
     "appsup-dart/openid_client": ("openid_client for Dart", "appsup-dart openid client"),
     "sizeg/yii2-jwt": ("yii2-jwt", "sizeg-yii2-jwt"),
-    "cakephp/authentication (JwtAuthenticator)": ("CakePHP Authentication", "cakephp-authentication"),
+    "cakephp/authentication (JwtAuthenticator)": (
+        "CakePHP Authentication", "cakephp-authentication"),
     "rodauth (jwt / jwt_refresh features)": ("rodauth", "jeremyevans/rodauth"),
     "discourse-openid-connect": ("discourse/discourse-openid-connect", "Discourse OpenID Connect"),
-    "play-silhouette (JWTAuthenticator)": ("play-silhouette", "silhouette", "mohiva/play-silhouette"),
+    "play-silhouette (JWTAuthenticator)": (
+        "play-silhouette", "silhouette", "mohiva/play-silhouette"),
     "Spring Authorization Server": (
         "spring-authorization-server", "spring-security-oauth2-authorization-server",
     ),
@@ -49,7 +51,6 @@ ALIASES = {
     "Drupal jwt module": ("drupal/jwt", "Drupal JWT"),
     "GitLab (API guard / JwtAuthenticatable)": ("GitLab", "gitlabhq"),
     "flask-praetorian": ("flask_praetorian", "praetorian"),
-    "authx": ("AuthX (FastAPI)", "yezz123/authx"),
     "django-graphql-jwt": ("graphql_jwt", "graphql-jwt"),
 }
 
