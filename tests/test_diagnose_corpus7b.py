@@ -14,9 +14,9 @@ from tests.corpus_shape import (
     rows,
 )
 
-HELD_OUT_7B = CORPUS / "held-out-7b.jsonl"
+HELD_OUT_7B = CORPUS / "dev-7b.jsonl"
 # Every other corpus file, whatever its name (files are renamed when a split joins dev).
-EARLIER = tuple(p for p in sorted(CORPUS.glob("*.jsonl")) if p.name != "held-out-7b.jsonl")
+EARLIER = tuple(p for p in sorted(CORPUS.glob("*.jsonl")) if p.name != "dev-7b.jsonl")
 
 # Other names the split's libraries go by (packages, repositories, products, former names):
 # none of them may be a library of another corpus file either.
@@ -56,7 +56,7 @@ ALIASES = {
 
 
 def test_every_line_is_a_complete_held_out_message():
-    assert_complete_lines(HELD_OUT_7B, "held-out")
+    assert_complete_lines(HELD_OUT_7B, "dev")
 
 
 def test_split_is_large_and_varied():

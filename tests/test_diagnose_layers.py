@@ -66,8 +66,8 @@ def test_corpus_reads_every_split_file(tmp_path, monkeypatch):
 # (the label is debatable, or answering right would take words that mean the step only in
 # that one library). Every other dev miss is a vague answer or no answer.
 ACCEPTED_WRONG_STEPS = {
-    # Keycloak's catalogued "Token is not active" inside an introspection handler, where it
-    # means the authorization server said active=false (labelled vague)
+    # "Token is not active" from an introspection handler, where it means the authorization
+    # server said active=false (labelled vague; the handler's name is on another log line)
     "dev-4.jsonl:146",
     # python_jwt "no key but none alg not allowed" (labelled key; the words name alg none)
     "dev-5a.jsonl:6",
@@ -110,23 +110,36 @@ ACCEPTED_WRONG_STEPS = {
     "dev-6b.jsonl:130",
     # IDX10500 "No security keys were provided" (catalogued as fetch; labelled key)
     "dev-6b.jsonl:209",
-    # RFC 6750 invalid_request "missing a required parameter" (labelled vague; read as
-    # parse, the token never arrived)
-    "dev-6b.jsonl:278",
+    # "Invalid Token" with a JWTDecodeError type, "No token could be verified", "failed to
+    # decode JWT token", "Error decoding signature": their authors labelled them vague (the
+    # libraries verify while decoding); read as parse
+    "dev-7a.jsonl:6", "dev-7a.jsonl:58", "dev-7b.jsonl:236", "dev-7b.jsonl:252",
+    # Airflow "Missing algorithm in JWK" (labelled jwks; read as algorithm)
+    "dev-7a.jsonl:31",
+    # msal-node issuer_validation_failed, a configuration error about the authority
+    # (labelled discovery; read as issuer)
+    "dev-7a.jsonl:74",
+    # Temporal "unsupported key type HMAC for: HS256" (labelled algorithm; read as key)
+    "dev-7a.jsonl:217",
+    # Silhouette "Cannot parse Json" of the authenticator's claims (labelled claims)
+    "dev-7b.jsonl:120",
+    # django-graphql-jwt "origIat field is required", its own refresh claim (labelled
+    # claims; read as iat, time)
+    "dev-7b.jsonl:259",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3, dev-4, dev-5a, dev-5b, dev-6a, dev-6b) are the floor, and
+    splits that joined it: dev-3 to dev-7b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 2417
-    # Measured on 2026-12-03 after the fifth session's third round: 2266/2417 right (93.8 %).
-    assert numbers.right >= 2266, misses
+    assert len(results) >= 2938
+    # Measured on 2026-12-03 after the fifth session's fourth round: 2720/2938 right (92.6 %).
+    assert numbers.right >= 2720, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -908,3 +921,46 @@ def test_client_and_grant_errors_claim_no_step(text):
 def test_a_subject_token_is_not_the_sub_claim():
     assert diagnose('{"error":"invalid_grant","error_description":"subject_token audience '
                     "does not include the requesting client 'c1'\"}").step == "audience"
+
+
+# -- fifth session, fourth round: mechanisms, each with messages written for it ----------
+
+@pytest.mark.parametrize(("text", "step"), [
+    ("the access token is missing expiration", "time"),
+    ("No Not Before (nbf) claim present.", "time"),
+    ("Python KeyError: 'kid'", "key"),
+    ("session token issuedAt time is in future", "time"),
+    ("the token can not be accepted due to the notBefore policy", "time"),
+    ("Expecting claim 'exp' to be numeric", "time"),
+    ("JWKS was never fetched", "fetch"),
+    ("Error while getting https://idp.test/.well-known/openid-configuration", "fetch"),
+    ("the JWKS document is missing a keys array", "jwks"),
+    ("provided token does not decode as JWT", "parse"),
+    ("JWE: encryption is not supported", "parse"),
+    ("a password reset token used for access", "token-type"),
+    ("token iss='https://a.test' does not match metadata issuer='https://b.test'", "issuer"),
+    ("OIDC discovery issuer does not match configured issuer", "discovery"),
+    ("metadata issuer 'https://a.test' but was fetched from 'https://b.test'", "discovery"),
+    ("Account JWT not signed by trusted operator", "issuer"),
+])
+def test_reader_vocabulary_of_the_fifth_session_fourth_round(text, step):
+    assert diagnose(text).step == step
+
+
+def test_a_json_type_list_is_no_disjunction_of_failures():
+    assert diagnose('"aud" claim has invalid type float64, array or string expected'
+                    ).step == "audience"
+    # a real list of failures stays vague
+    assert diagnose("invalid JWT format or claim in the Authorization header").vague
+
+
+def test_introspection_inactive_is_vague():
+    assert diagnose("Introspection answered: token is not active").vague
+    assert diagnose("The token is not active yet").step == "time"
+
+
+def test_frames_of_a_dart_trace_name_no_step():
+    text = ("Unhandled Exception: HttpRequestException(404): Not Found\n"
+            "#0      get (package:openid_client/src/http_util.dart:21:10)\n"
+            "#1      Issuer.discover (package:openid_client/src/openid.dart:117:20)")
+    assert diagnose(text).step != "issuer"

@@ -47,7 +47,9 @@ def _trace() -> _TracePatterns:
         java_frame=re.compile(r"^\s+at [\w$.<>/]+\(.*\)\s*$|^\s+\.\.\. \d+ (?:common frames )?more|"
                               r"^\s+\.\.\. \d+ common frames omitted"),
         dotnet_frame=re.compile(r"^\s+at [\w.`<>\[\], ]+\(.*\)(?: in .*)?\s*$"),
-        node_frame=re.compile(r"^\s+at .+[):]\d+\)?\s*$"),
+        node_frame=re.compile(r"^\s+at .+[):]\d+\)?\s*$|"
+                              # Dart/Flutter: "#0      get (package:x/y.dart:21:10)"
+                              r"^(?:\S+ \(\d+\): )?#\d+\s+\S.*\((?:package|dart):[^)]*\)\s*$"),
         py_frame=re.compile(r'^\s+File ".*", line \d+'),
         exception_line=re.compile(
             r"^(?:Caused by: |Exception in thread \"[^\"]*\" )?"
@@ -316,7 +318,9 @@ def unwrap(text: str) -> Unwrapped:
             line.startswith("Traceback (most recent call last)") for line in lines) else set()
         stripped = [_strip_log_prefix(line) for index, line in enumerate(lines)
                     if line.strip() and index not in source and not _trace().frame(line)]
-        return Unwrapped(text, "stack-trace", _unique([*exceptions, *stripped, text]))
+        # (the whole trace last, without its frames: a frame names code, not a failure)
+        return Unwrapped(text, "stack-trace",
+                         _unique([*exceptions, *stripped, "\n".join(stripped) or text]))
     messages: list[str] = []
     context: list[str] = []
     envelope: EnvelopeKind = "plain"

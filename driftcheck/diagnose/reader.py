@@ -37,6 +37,7 @@ _CLAIM_WORDS: dict[str, str] = {
     "scope": "scope",
     "scopes": "scope", "cnf": "cnf", "jti": "jti", "jwt id": "jti", "token id": "jti",
     "nonce": "nonce", "at hash": "at_hash", "access token hash": "at_hash",
+    "unique identifier": "jti",
     "auth time": "auth_time",
 }
 _CLAIM = Gated(
@@ -57,11 +58,14 @@ _MISSING_STEP: dict[str, tuple[str, str]] = {
 _MISSING = Gated(
     r"\bmissing\b|\bis required\b|\brequired claim|\bnot present\b|\bmandatory\b|"
     r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
-    r"\bno\s+['\"`]?\w+['\"`]?\s+(?:claim|header|parameter|field|value|in)\b|"
+    r"\bno\s+['\"`]?\w+(?:\s+\w+)?['\"`]?(?:\s+\(\w+\))?\s+(?:claim|header|parameter|field|value|"
+    r"in)\b|"
+    r"\bkey ?error\b|\bno (?!(?:\w+ )?(?:components?|keys?|jwks?)\b)\w+(?: \w+)? found in\b|"
+    r"\b(?:was|were) not provided\b|"
     r"\b(?:is|was) empty\b|\ban empty\b|\brequire[sd]?\b|"
     r"\b(?:cannot|can'?t|must not) be (?:null|empty|blank)\b|\bis null\b|\bnot defined\b|"
     r"\bnot specified\b|\bneither\b.{0,40}\bnor\b|\bno \w+ set\b|\b(?:is )?not set\b|"
-    r"\bno value for\b|\bcan not be (?:null|empty|blank)\b|\bnot included\b|"
+    r"\bno value for\b|\bcan not be (?:null|empty|blank)\b|\bnot included\b|\bnot provided\b|"
     r"\b(?:does not|doesn't|did not) specify\b|"
     r"\bmust (?:contain|include|have)\b")
 _SOME_CLAIM = Gated(r"\bclaims?\b|\bclaim\(s\)")
@@ -85,7 +89,9 @@ _NEGATIVE = Gated(
     r"\b(?:greater|less|later|earlier) than\b|\bexceed|\btoo (?:long|short|large|big)\b|"
     r"\breserved\b|\bduplicate|\bdisagree|\bconflict|\bviolat|\billegal\b|\bprohibited\b|"
     r"\s!=\s|\binstead of\b|\bmore than\b.{0,30}\b(?:minutes?|seconds?|hours?|days?)\b|"
-    r"\bnone of\b.{0,60}\bmatch|\bnot (?:one of|among)\b|\bout of range\b|\bmessed with\b|"
+    r"\bnone of\b.{0,60}\bmatch|\bnot known\b|\bnot within\b|\bexpect(?:ing|ed) claim\b|"
+    r"\bcan not be (?:accepted|used|verified|validated)\b|\bnot (?:one of|among)\b|"
+    r"\bout of range\b|\bmessed with\b|"
     r"\b(?:could not|cannot|can'?t) be (?:verified|validated|parsed|decoded|obtained|resolved|"
     r"trusted|accepted|used)\b")
 
@@ -107,10 +113,10 @@ _TIME_EARLY = Gated(
     r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bwill (?:only )?be valid (?:in|after|from)\b|\bfor the future\b|"
     r"\bnot (?:\w+ )?in the past\b|\b(?:token|jwt) is before\b|\bbefore use time\b|"
-    r"\bprior to \d{4}-\d\d-\d\d|"
+    r"\bprior to \d{4}-\d\d-\d\d|\bin future\b|\bnot (?:be )?accepted yet\b|"
     r"\bbefore the (?:nbf|not before)\b")
 _TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b|"
-                    r"\bdates? (?:is |are )?(?:not valid|invalid)\b")
+                    r"\bdates? (?:is |are )?(?:not valid|invalid)\b|\bvalid time range\b")
 
 # A JSON decoder's own failure ("missing field `alg` at line 1 column 15", "error
 # deserializing JWT header"): the token's JSON could not be read, whatever field it names.
@@ -194,7 +200,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          # a key of the set that is unusable, or a set without keys: the set's content
          r"\bno keys (?:were )?found in (?:the )?(?:jwks|key ?set|[`'\"]?jwks (?:uri|url))|"
          r"\bindividual key\b|\bjwks (?:unsupported key type|key id is empty)\b|"
-         r"\bkey ?error\W+keys\b|"
+         r"\bkey ?error\W+keys\b|\bmissing an? [\"']?keys[\"']? (?:array|member|field)\b|"
+         r"\bno jwks? (?:are|is) available\b|\b(?:unexpected|unsupported) type of jwks\b|"
          r"\bjwks\b.{0,20}\b(?:malformed|corrupt)\b|"
          r"\bjwk\b.{0,20}\bmissing\b.{0,10}[\"']?kty\b|"
          r"\bjwks?\b.{0,40}\bnot any\b|\bnot any\b.{0,40}\bjwks?\b|[\"']kty[\"'] is required\b",
@@ -205,7 +212,11 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:missing|no)\s+(?:(?:the|a|required)\s+)*[\"'`]?jwks (?:uri|url)\b", "discovery",
          "DC104"),
         # (not "metadata issuer does not match token issuer": that is the token's iss)
-        (r"\bissuer (?:returned|published|advertised) by (?:the )?(?:provider|discovery)\b",
+        (r"\bissuer (?:returned|published|advertised) by (?:the )?(?:provider|discovery)\b|"
+         r"\bdiscovery (?:document |metadata )?issuer\b.{0,40}\b(?:does not|doesn't|did not) "
+         r"match\b.{0,20}\b(?:configured|expected|url)\b|\bmissing discovery parameter\b|"
+         r"\bissuer\b.{0,60}\bbut was fetched from\b|"
+         r"\bconfiguration error\b.{0,10}\bissuer validation failed\b",
          "discovery", "DC101"),
         # parse
         (r"\bmalformed\b|\bnot well[- ]formed\b|\bsegments?\b|\bperiod characters\b|"
@@ -214,8 +225,10 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bcompact (?:jws|jwt|serialization)|\bbase64|\bpadding\b|"
          r"\binvalid (?:json|format|compact)|\bnot a valid (?:json|base64)|"
          r"\bmust be an? (?:top-level |valid )*json\b|"
-         r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) (?:(?:token|jwt) ){0,2}"
+         r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) "
+         r"(?:(?:authorization|token|jwt) ){0,3}"
          r"(?:form|format|structure|serialization|encoding|header)\b|"
+         r"\bunexpected (?:(?:authorization|token|jwt) ){1,3}(?:form|format|structure)\b|"
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
          r"\b(?:missing|invalid|bad) part\b|"
          r"\b(?:token|jwt)\b.{0,30}\bmust be a (?:non-empty )?string\b|"
@@ -247,6 +260,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
          r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|key\b|\w+ header\b|"
+         r"(?:exp|expiration|iat|nbf|iss|issuer|aud|audience|sub|subject|kid|alg|typ|jti|nonce|"
+         r"azp)\b|"
          r"[\"'`][^\"'`]{1,30}[\"'`]\s+claim\b|(?:\w+\s+){1,3}claim\b|"
          r"[\"'`]?\w+[\"'`]?\s+(?:claim|value|field)\b|claim))|"
          r"\bno (?:authorization|credentials?|bearer)\b.{0,20}\b(?:included|passed|provided|"
@@ -265,7 +280,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bdecode\(\) returned (?:null|none|nil)\b|\bempty (?:jwt|token|bearer)\b|"
          r"\b(?:token|jwt|string)\b.{0,20}\b(?:cannot be|was|is) (?:null|empty)\b|"
          r"\b(?:jwt|token) (?:is )?too long\b|\binvalid byte\b|\bline:? \d+,? column:? \d+|"
-         r"\bno (?:http )?authorization header\b|"
+         r"\bno (?:http )?authorization header\b|\bdoes not decode\b|"
+         r"\bexpected \d (?:chunks|parts|segments)\b|\bdetached payload\b|"
+         r"\b(?:encryption|jwe)\b.{0,20}\bnot supported\b|"
          r"\b(?:token|jwt)[\"'`]? (?:is |was )?(?:null|undefined|blank)\b|"
          r"\bnot properly (?:formatted|base64)|" + _DECODER, "parse", "DC302"),
         # algorithm
@@ -323,7 +340,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bkey\s+(?:id\s+)?[\"'`][^\"'`]{1,80}[\"'`]\s+(?:was\s+)?not found\b|"
          r"\bkey (?:is )?not (?:present|specified|provided|valid)\b|\bkey is (?:nil|null|empty)\b|"
          r"\bkey shall be specified\b|\bno (?:usable|matching) keys?\b|"
-         r"\binvalid key(?: supplied\b|:|\s*\()|"
+         r"\binvalid key(?: supplied\b|:|\s*\()|\bjwk use\W{1,3}enc\b|"
          r"\bunknown (?:pubkey|public key|certificate)\b|\b(?:wrong|invalid|"
          r"unsupported) key type\b|"
          r"\b(?:public|signing|verification|private) key\b.{0,20}\b(?:could not|cannot|can'?t) be "
@@ -369,7 +386,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          "signature", "DC305"),
         # issuer, when no claim name is used
         (r"\bissued by (?:a |an )?(?:different|another|unknown|untrusted)\b|"
-         r"\b(?:not|wasn'?t|was not) (?:issued|provided|minted) by\b",
+         r"\b(?:not|wasn'?t|was not) (?:issued|minted|signed) by\b|"
+         r"\b(?:not|wasn'?t|was not) provided by\b(?! the (?:received |provided )?(?:jwt|token)\b)",
          "issuer", "DC309"),
         # audience, when no claim name is used
         (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b|"
@@ -387,6 +405,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:given|got|received|passed)\b|"
          r"\b(?:token|jwt) is not of the (?:expected|right|correct) type\b|"
          r"\bonly (?:non-)?(?:refresh|access|id) tokens\b|\b(?:token|jwt) has no (?:type|typ)\b|"
+         r"\b(?:not supported|unsupported|unexpected) (?:token )?type\s+[\"']|"
+         r"\b\w+ token used for (?:access|refresh|authentication)\b|"
          r"\bnot an? (?:jwt profile |jwt |oauth )?(?:access|id|refresh) token\b|"
          r"\b(?:id|refresh|access) tokens? (?:cannot|can'?t|must not|may not) be (?:used|validated|"
          r"accepted|treated) as an? (?:access|id|refresh) token\b|"
@@ -440,18 +460,22 @@ _UNRELATED_STATE = Gated(
     # something else that expires: a session, a password, a TLS certificate
     r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
     r" (?:has |is |was )?(?:expired|timed out)\b")
+_INACTIVE = re.compile(r"introspect|\bgrant\b|\bactive\W{1,3}false\b")
+_NOT_SIGNED = re.compile(r"\bnot signed\b(?! (?:by|with)\b)")
 # Other names for the JOSE objects, read as their short forms.
 _SYNONYMS = (("de-serializ", "deserializ"), ("json web key set", "jwks"),
              ("json web key id", "key id"), ("json web key", "jwk"),
              ("json web token", "jwt"), ("json web signature", "jws"), ("not-before", "not before"),
              ("issued-at", "issued at"), ("key-id", "key id"), ("non-signed", "unsigned"),
-             ("not signed", "unsigned"))
+             )
 _TOKEN_CONTEXT = Gated(
     r"\bjwt\b|\bjwks?\b|\bbearer\b|\bid token\b|\baccess token\b|\bclaim\b")
 _DISJUNCTION = Gated(
     # ("missing or malformed": both name a parse failure, no disjunction of steps)
     r"\b(?!missing or malformed\b|malformed or missing\b)"
-    r"(?:invalid|expired|malformed|revoked|missing)\b(?:,\s*[^,.;:]{1,60}?)*,?\s+or\s+\w+|"
+    r"(?:invalid|expired|malformed|revoked|missing)\b(?:\s+\w+){0,3}(?:,\s*[^,.;:]{1,60}?)*,?"
+    # (not a JSON type's alternatives: "invalid type float64, array or string expected")
+    r"\s+or\s+(?!(?:string|number|integer|array|object|boolean|null|list)\b)\w+|"
     r"\b(?!missing or malformed\b)\w+\s+or\s+(?:expired|invalid|malformed|revoked)\b")
 _VAGUE = Gated(
     r"\b401\b|unauthori[sz]ed|not authori[sz]ed|\baccess denied\b|unauthenticated|"
@@ -520,7 +544,11 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
     labels: list[tuple[str, str]] = []
     matches = list(_CLAIM.finditer(text))
     # (one claim with its value is usually the failing one: "InvalidKid: 2026-11-rsa")
-    listing = sum(bool(_CLAIM_VALUE_AFTER.match(text[m.end():])) for m in matches) > 1
+    valued = [m for m in matches if _CLAIM_VALUE_AFTER.match(text[m.end():])]
+    # (claims of one step compared by value are that step's failure: "iss='a' does not match
+    # metadata issuer='b'")
+    listing = len(valued) > 1 and len({_CLAIM_STEP.get(_CLAIM_WORDS[m.group(1)], ("claims",))[0]
+                                       for m in valued}) > 1
     for m in matches:
         if m.group(0).startswith(("\"", "'")) and _CLAIM_CONTEXT_AFTER.match(text[m.end():]) \
                 and _IN_OBJECT.search(text[:m.start()]):
@@ -598,7 +626,12 @@ _NETWORK_FAILURE = Gated(
     r"\b(?:unable|failed) to (?:update|refresh) (?:the )?(?:jwks?|jwk set|key ?set|keys)\b|"
     r"\bnot returned from (?:the )?url\b|\b(?:the )?connection to https?://\S+ failed\b|"
     r"\bnon-2xx\b|\bcouldn'?t resolve host\b|\bfailed to connect to\b|"
-    r"\b(?:did not|didn't) respond in time\b|\bhttp[_ ]error\W{1,3}[45]\d\d\b")
+    r"\b(?:did not|didn't) respond in time\b|\bconnection ?error\b|\bfetch failed\b|"
+    r"\berror while getting https?://|\bfailed to discover\b|"
+    r"\b(?:openid[_ ]config|endpoints[_ ]resolution) error\b|"
+    r"\b(?:jwks?|keys|key ?set)\b.{0,10}\b(?:never|not|was not|wasn't) (?:been )?fetched\b|"
+    r"\b(?:can'?t|cannot|unable to|could not) connect\b|\bhttp[_ ]error\W{1,3}(?!40[13])[45]\d\d\b|"
+    r"\b(?:http|request)\w*(?:exception|error)\W{1,3}(?!40[13])[45]\d\d\b")
 _OTHER_SERVICE = Gated(
     r"\bsession\b|\bdatabase\b|\bredis\b|\bpostgres|\bmysql\b|\bmongo|\bsmtp\b|"
     r":(?:5432|6379|3306|27017)\b")
@@ -744,7 +777,8 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
     hits = _resolved(_hits(suffix))
     steps = [s for s in ORDER if any(h.step == s for h in hits)]
     if steps == ["parse"] and _KEY_SET.search(lowered) and all(
-            _DECODER_RE.search(h.words) or "base64" in h.words for h in hits):
+            (_DECODER_RE.search(h.words) or "base64" in h.words or "pars" in h.words)
+            and not re.search(r"\b(?:token|jwt|jws)\b", h.words) for h in hits):
         # A JSON decoder's failure inside a key set's wrapper ("JwksSerialisationError:
         # missing field `keys` at line 1 column 2") is the key set's, not the token's.
         hits, steps = [_Hit("jwks", "DC201", h.words) for h in hits], ["jwks"]
@@ -787,6 +821,8 @@ def read(text: str) -> Reading:
     lowered = _split_identifiers(text).lower().replace("_", " ")
     for long, short in _SYNONYMS:
         lowered = lowered.replace(long, short)
+    # ("not signed by the trusted operator" is signed, by someone else)
+    lowered = _NOT_SIGNED.sub("unsigned", lowered)
     state = _UNRELATED_STATE.search(lowered)
     if state:
         return Reading("unrelated", decided_by=(state.group(0),))
@@ -800,6 +836,11 @@ def read(text: str) -> Reading:
         if disjunction and disjunction.group(0) in suffix:
             break
         reading = _read_suffix(suffix, parts[start + 1:], lowered, text)
+        if reading is not None and _INACTIVE.search(lowered) and reading.step == "time" and all(
+                "active" in words for words in reading.decided_by):
+            # An introspection answer or a grant that is "not active" (RFC 7662 active=false)
+            # may be expired, revoked or unknown: no one step.
+            return Reading("vague", None, None, ("time",), reading.decided_by, reading.captured)
         if reading is not None:
             return reading
     soft = _UNRELATED_SOFT.search(lowered)
