@@ -447,6 +447,12 @@ _UNRELATED_SOFT = Gated(
          # the API's or client's own client authentication at the authorization server
          r"\binvalid client\b|\bclient authentication failed\b|"
          r"\b(?:unknown|disabled|invalid)(?: or \w+)? client\b|\binvalidated\b|\binvalid grant\b|"
+         # an impersonation, a role or an account, not the token's validation ("invalid
+         # credentials" is left vague: a password login's or a token's)
+         r"\bincorrect password\b|\bpassword you entered\b|\bimpersonation\b|\btheft\b|"
+         r"\bsecurity stamp\b|\bsufficient roles?\b|"
+         r"\bnot authori[sz]ed to access\b|\bresource indicator\b|\b(?:is|was|been) disabled\b|"
+         r"\bno user associated\b|"
     # an application's own trust callback refused a valid token (a deny list)
     r"\buntrusted (?:authorization |access |bearer )?token\b")
 # The user or session a valid token names is gone: not a validation step, whatever claim
