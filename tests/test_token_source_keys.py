@@ -20,7 +20,7 @@ from driftcheck.load.token_sources import (
     own_keys,
     token_source,
 )
-from driftcheck.models import TOKEN_SOURCE_CLASSES, TokenSourceKind
+from driftcheck.models import TOKEN_SOURCE_CLASSES, CommandSource, TokenSourceKind
 from driftcheck.resources import load_schema
 from tests.conftest import env_toml
 
@@ -41,9 +41,9 @@ OWN_VALUES: dict[str, str] = {
 }
 
 
-def token_table(kind: str, *extra: str, name: str = "orders") -> str:
+def token_table(kind: TokenSourceKind, *extra: str, name: str = "orders") -> str:
     """`[tokens.NAME]` of `kind` with all its own keys, plus the keys in `extra`."""
-    keys = [*own_keys(kind), *extra]  # type: ignore[arg-type]
+    keys = [*own_keys(kind), *extra]
     lines = [f"[tokens.{name}]", 'for_api = "orders"', f'source = "{kind}"']
     lines += [f"{key} = {OWN_VALUES[key]}" for key in keys]
     return "\n".join(lines)
@@ -70,8 +70,6 @@ def test_a_key_of_another_kind_is_refused_naming_file_key_and_kind(tmp_path, kin
     expected = ", ".join((*own_keys(kind), *COMMON_KEYS))
     assert found == [f"{tmp_path / 'prod.toml'}: tokens.orders.{key}: belongs to source = "
                      f'"{owner}", but this token has source = "{kind}" (its keys: {expected})']
-    assert f'belongs to source = "{owner}"' in found[0]
-    assert f'this token has source = "{kind}"' in found[0]
 
 
 @pytest.mark.parametrize("kind", list(TOKEN_SOURCE_CLASSES))
@@ -126,7 +124,9 @@ def test_a_defaults_file_without_source_stays_silent(tmp_path):
         'extends = "_defaults.toml"\n' + environment("prod", token_table("command")))
     loaded = load_environments([tmp_path / "prod.toml"], {})
     assert loaded.problems == ()
-    assert loaded.environments[0].tokens["orders"].timeout == 10.0  # type: ignore[union-attr]
+    source = loaded.environments[0].tokens["orders"]
+    assert isinstance(source, CommandSource)
+    assert source.timeout == 10.0
     # ...and the partial schema editors use for defaults files accepts them.
     jsonschema.Draft202012Validator(load_schema("environment.partial.schema.json")).validate(
         {"tokens": {"orders": {"timeout": "10s"}}})
