@@ -385,7 +385,15 @@ def _emit(result: RunResult, args: argparse.Namespace) -> int:
             write_whole(path, render(result, fmt), what=f"{fmt} report")
         except OutputError as exc:
             failures.append(f"--output {fmt}={path}: {exc}")
-    _print_report(result, args)
+    try:
+        _print_report(result, args)
+        sys.stdout.flush()  # a reader that went away is found here, not after the failures
+    except BrokenPipeError:
+        from driftcheck.closed_output import reader_gone
+
+        if not failures or not reader_gone(sys.stdout):
+            raise  # main() ends quietly
+        _discard_stdout()  # an output file that failed is still an error, said below (exit 2)
     for failure in failures:
         print(f"driftcheck: error: {failure}", file=sys.stderr)
     return 2 if failures else result.exit_code
@@ -1134,6 +1142,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
+        from driftcheck.closed_output import READER_GONE_EXIT, reader_gone
+
+        if isinstance(exc, BrokenPipeError) and reader_gone(sys.stdout):
+            # The reader went away (`driftcheck rules | head -1`): no error of ours, no
+            # message; 141 as if killed by SIGPIPE (why not 0: closed_output.READER_GONE_EXIT).
+            _discard_stdout()
+            return READER_GONE_EXIT
         if exc.errno not in _OUTPUT_ERRORS:
             raise
         _discard_stdout()
@@ -1149,10 +1164,6 @@ _OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EPIPE, errno.EFBIG, errno.EIO, e
 def _discard_stdout() -> None:
     """Point standard output at /dev/null, so that the text still buffered is not written
     again (and fails again) when the interpreter exits."""
-    import contextlib
-    import io
+    from driftcheck.closed_output import discard
 
-    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
+    discard(sys.stdout)

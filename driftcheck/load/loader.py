@@ -24,7 +24,7 @@ from driftcheck.load.problems import ConfigProblem, ConfigRule
 from driftcheck.load.references import reference_problems
 from driftcheck.load.schema_messages import schema_problems
 from driftcheck.load.secret_names import credentials_in_urls, substituted_secret_names
-from driftcheck.load.token_sources import UnknownTokenSource, token_source
+from driftcheck.load.token_sources import ForeignTokenKey, UnknownTokenSource, token_source
 from driftcheck.load.trust import TRUSTED, Trust, restrict, roots_of
 from driftcheck.models import (
     Api,
@@ -567,6 +567,8 @@ def _build(doc: dict[str, Any], path: Path, shown: str, origins: dict[str, str],
         }
     except UnknownTokenSource as exc:
         raise _BadValue(exc.kind, str(exc), key=exc.key) from None
+    except ForeignTokenKey as exc:  # the schema refuses it first; never read as dropped
+        raise _BadValue(exc.key, str(exc), key=exc.key) from None
     return Environment(
         name=doc["name"],
         file=shown,

@@ -104,6 +104,12 @@ def _no_match(error: ValidationError, path: str, schema: dict[str, Any]) -> Expl
     yield path, f"expected {expected}, got {_describe(error.instance)}"
 
 
+def _refused_key(_error: ValidationError, path: str, schema: dict[str, Any]) -> Explained:
+    """A key the schema forbids where it is (`{"not": {}}` with the reason as description,
+    such as another token source kind's key); the value is never printed back."""
+    yield path, schema.get("description") or "not allowed here"
+
+
 # Bounds: the count, never the value (a 900,000-item array printed back is the attack).
 _EXPLAIN: dict[str, Callable[[ValidationError, str, dict[str, Any]], Explained]] = {
     "additionalProperties": _unknown_keys,
@@ -112,6 +118,7 @@ _EXPLAIN: dict[str, Callable[[ValidationError, str, dict[str, Any]], Explained]]
     "enum": _not_an_option,
     "const": _not_an_option,
     "pattern": _no_match,
+    "not": _refused_key,
     "minLength": lambda _e, path, _s: iter([(path, "expected a non-empty string")]),
     "minItems": lambda e, path, _s: iter(
         [(path, f"expected at least {e.validator_value} item(s)")]),

@@ -26,7 +26,7 @@ def terminal_console(stream: TextIO | None = None, *, plain: bool = False,
                      width: int | None = None) -> Console:
     """Colour where wanted (`colour_wanted`); plain, unwrapped text anywhere else. `width`
     is for layouts that must fit (the matrix) when the output is not a terminal."""
-    from rich.console import Console
+    from driftcheck.report.pipe_console import PipeAwareConsole as Console
 
     stream = stream or sys.stdout
     fixed = None if stream.isatty() else (width or 120)
