@@ -59,7 +59,7 @@ def fixture_folder(tmp_path: Path) -> Path:
     """Environments checked offline: a report of several kilobytes, no network."""
     folder = tmp_path / "envs"
     folder.mkdir()
-    for index in range(24):
+    for index in range(64):  # (a report far larger than two pipe buffers, whatever tmp path)
         name = f"env{index:02d}"
         (folder / f"{name}.toml").write_text(env_toml(name, f"http://127.0.0.1:9/{name}"))
     return folder
