@@ -60,6 +60,7 @@ def test_nearly_every_reader_pattern_is_gated():
     (r"\d+", None),
     (r"foo|\d", None),                    # one alternative needs no literal
     (r"(?i)foo", None),                   # not matched literally
+    (r"x(?i:foo)", ("x",)),               # nor is a group with its own flag
 ])
 def test_required_literals(pattern, expected):
     assert literals(pattern) == expected

@@ -54,7 +54,8 @@ def _union(requirements: Iterable[Requirement]) -> Requirement:
 
 def _item(op: Any, av: Any) -> Requirement:
     if op is sre.SUBPATTERN:
-        return required(av[-1])
+        # (a group with its own case-insensitive flag, (?i:…), is not matched literally)
+        return None if av[1] & re.IGNORECASE else required(av[-1])
     if op is getattr(sre, "ATOMIC_GROUP", None):
         return required(av)
     if op is sre.BRANCH:
