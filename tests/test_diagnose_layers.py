@@ -138,8 +138,8 @@ def test_development_split_stays_where_it_is():
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
     assert len(results) >= 2938
-    # Measured on 2026-12-03 after the fifth session's fourth round: 2720/2938 right (92.6 %).
-    assert numbers.right >= 2720, misses
+    # Measured on 2026-12-03 at the end of the fifth session: 2716/2938 right (92.4 %).
+    assert numbers.right >= 2716, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -156,10 +156,12 @@ def test_held_out_split_keeps_its_measured_numbers():
     assert results, "no held-out split in the corpus: nothing is measured"
     numbers = measure(results)
     misses = [(o.where, o.expected, o.got) for o in results if o.got != o.expected]
-    # Measured once: 429/551 right (77.9 %), 364/388 one-step answers right (93.8 %). The
-    # targets are not met (issue 21 stays open).
-    assert numbers.right >= 429, (f"{numbers.right}/{numbers.messages} right", misses)
-    assert numbers.precision >= 364 / 388, (
+    # Measured once with the last round's reader: 429/551 right (77.9 %), 364/388 one-step
+    # answers right (93.8 %); then once more after one change chosen from the earlier splits'
+    # history (a decode or parse verb alone answers vague): 424/551 (77.0 %), 359/380 (94.5 %).
+    # The targets are not met (issue 21 stays open).
+    assert numbers.right >= 424, (f"{numbers.right}/{numbers.messages} right", misses)
+    assert numbers.precision >= 359 / 380, (
         f"{numbers.stepped_right}/{numbers.stepped} one-step answers right", misses)
 
 
@@ -527,7 +529,7 @@ def test_context_that_names_no_step_stays_vague(text):
     ("jwks: x509: certificate signed by unknown authority", "fetch"),
     ("algorithm RS512 not whitelisted", "algorithm"),
     ("alg HS256 is not one of the allowed algorithms", "algorithm"),
-    ("JWS Protected Header is invalid", "parse"), ("Could not parse token", "parse"),
+    ("JWS Protected Header is invalid", "parse"), ("Could not parse token: bad base64", "parse"),
     ("aud claim is not an array of strings", "audience"), ("Token used too late", "time"),
     ("token must be short-lived and in a reasonable timeframe: invalid", "time"),
     ("Token could not be parsed from the request.", "parse"), ("auth header is empty", "parse"),
@@ -552,8 +554,8 @@ def test_reader_vocabulary_beyond_the_catalogued_words(text, step):
     # the failure first, then a guess or advice that names another step
     ('The "kid" claim does not correspond to a known public key. Most likely the token is '
      "expired, so get a fresh token and try again.", "key"),
-    ("Decoding the token failed. Make sure you passed the entire JWT, not an expired one.",
-     "parse"),
+    ("Decoding the token failed: malformed JWT. Make sure you passed the entire JWT, not an "
+     "expired one.", "parse"),
     ("The signature is invalid. Please check whether the token has expired.", "signature"),
 ])
 def test_advice_and_guesses_after_the_failure_do_not_decide(text, step):
@@ -945,6 +947,23 @@ def test_a_subject_token_is_not_the_sub_claim():
 ])
 def test_reader_vocabulary_of_the_fifth_session_fourth_round(text, step):
     assert diagnose(text).step == step
+
+
+@pytest.mark.parametrize("text", [
+    "Could not parse token", "Failed to decode JWT", "ID token could not be decoded",
+    "Error decoding the access token",
+])
+def test_a_decode_or_parse_verb_alone_is_vague(text):
+    """Many libraries verify while they decode: the verb alone does not say the token's
+    shape was wrong (such answers were right about one time in two on three unseen splits)."""
+    diagnosis = diagnose(text)
+    assert diagnosis.vague
+    assert "parse" in diagnosis.candidate_steps
+
+
+def test_a_decode_verb_with_a_structural_word_is_parse():
+    assert diagnose("Failed to decode JWT: invalid base64 in the header").step == "parse"
+    assert diagnose("The token could not be parsed from the request.").step == "parse"
 
 
 def test_a_json_type_list_is_no_disjunction_of_failures():
