@@ -359,8 +359,8 @@ SPLITS = (
     Split("dev-7b.jsonl", "dev", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_7B, aliases_complete=True),
     # (5 languages: every library of its author's list is in one of them)
-    Split("held-out-8a.jsonl", "held-out", lines=250, libraries=20, languages=5,
+    Split("dev-8a.jsonl", "dev", lines=250, libraries=20, languages=5,
           earlier=None, aliases=ALIASES_8A, aliases_complete=True),
-    Split("held-out-8b.jsonl", "held-out", lines=250, libraries=20, languages=6,
+    Split("dev-8b.jsonl", "dev", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_8B, aliases_complete=True),
 )

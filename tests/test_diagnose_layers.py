@@ -126,20 +126,54 @@ ACCEPTED_WRONG_STEPS = {
     # django-graphql-jwt "origIat field is required", its own refresh claim (labelled
     # claims; read as iat, time)
     "dev-7b.jsonl:259",
+    # The eighth split (read after its measurement). Pinniped's condition "could not fetch
+    # keys: … failed to decode keys: invalid character '<'" (labelled jwks; its own reason
+    # says it could not fetch)
+    "dev-8a.jsonl:139",
+    # Pinniped "spec.issuer … has invalid scheme", a configuration check (labelled unknown;
+    # read as issuer)
+    "dev-8a.jsonl:141",
+    # "invalid_public_key" from a key set (labelled jwks; read as key), as the okta one above
+    "dev-8a.jsonl:183", "dev-8b.jsonl:46",
+    # Ceph "Couldn't get oidc provider info using input iss" (labelled issuer: no provider
+    # is registered for the iss; read as a fetch)
+    "dev-8a.jsonl:195",
+    # "Failed to discover OIDC configuration" (labelled discovery; read as fetch)
+    "dev-8a.jsonl:226",
+    # "Token was unable to be validated due to cache expiration" (labelled fetch; read as
+    # time)
+    "dev-8a.jsonl:233",
+    # okta-auth-js "DPoP was configured but token_type was not DPoP", a token response's
+    # field (labelled unknown; read as token type)
+    "dev-8b.jsonl:62",
+    # "MFA was verified too long ago" (labelled unknown; read as time, as auth_time is)
+    "dev-8b.jsonl:106",
+    # Nimbus "Invalid ECDSA signature format" (labelled signature; read as the token's shape)
+    "dev-8b.jsonl:120",
+    # envelop "Unsupported token type provided: \"Token\"", the Authorization scheme
+    # (labelled parse; read as token type)
+    "dev-8b.jsonl:216",
+    # Redash's key set response that is not JSON, known only from its frame's function name
+    # (labelled jwks; frames are not read)
+    "dev-8b.jsonl:234",
+    # jsonwebtoken "invalid token", thrown when the header cannot be decoded (catalogued as
+    # parse from jsonwebtoken's verify.js; labelled vague)
+    "dev-8b.jsonl:248",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-7b) are the floor, and
+    splits that joined it: dev-3 to dev-8b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 2938
-    # Measured on 2026-12-03 at the end of the fifth session: 2716/2938 right (92.4 %).
-    assert numbers.right >= 2716, misses
+    assert len(results) >= 3489
+    # Measured on 2026-12-03 in the sixth session, after tuning on the eighth split:
+    # 3220/3489 right (92.3 %).
+    assert numbers.right >= 3220, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -983,3 +1017,112 @@ def test_frames_of_a_dart_trace_name_no_step():
             "#0      get (package:openid_client/src/http_util.dart:21:10)\n"
             "#1      Issuer.discover (package:openid_client/src/openid.dart:117:20)")
     assert diagnose(text).step != "issuer"
+
+
+# -- mechanisms (sixth session: the eighth split moved into dev) ----------------------------
+
+@pytest.mark.parametrize(("text", "step"), [
+    # a vague wrapper before its detail, joined by a comma
+    ("Invalid authorization token, the token has expired", "time"),
+    ("invalid authorization token, audience mismatch", "audience"),
+    # no token arrived: a query parameter, a cookie, "no auth", the header's scheme or prefix
+    ("the `jwt` query parameter was not found", "parse"), ("missing auth cookie", "parse"),
+    ("No auth provided in request", "parse"), ("Invalid bearer token scheme", "parse"),
+    ("invalid authentication token prefix", "parse"),
+    ("Invalid value for header 'authorization'", "parse"),
+    ("the Authorization header is not valid", "parse"),
+    # the token's shape in more words
+    ("token incorrectly formatted", "parse"), ("JWT does not contain 3 sections", "parse"),
+    ("multiple signatures are not supported", "parse"),
+    ("the id token must have a valid JWT format", "parse"),
+    ("Unable to decode token: payload not found", "parse"),
+    ("authorize: invalid character 'x' looking for beginning of value", "parse"),
+    # a missing kid said with "specified", a key set that cannot be chosen, key kinds
+    ("no 'kid' specified and several keys configured", "key"),
+    ("cannot determine keyset to use for this token", "key"),
+    ("the verification key is not an RSA public key", "key"),
+    ("Invalid public RSA key", "key"), ("Expecting a PEM-formatted key", "key"),
+    ("The public key for signature validation must be provisioned", "key"),
+    # algorithms in more words
+    ("HMAC algos are not supported", "algorithm"),
+    ("Only RS256 and ES256 algorithms are supported, got HS512", "algorithm"),
+    ("Cannot use the RS256 algorithm for this token", "algorithm"),
+    # signatures
+    ("Bad HMAC", "signature"), ("The assertion failed signature validation", "signature"),
+    # time, claims, token type, issuer
+    ("the token is not yet available", "time"),
+    ("Missing or invalid 'iss' claim in the token", "issuer"),
+    ("403: Insufficient scopes", "claims"),
+    ("the acr value does not match the requested acr_values", "claims"),
+    ("token hash verification failed", "claims"),
+    ("JWT jwtid invalid", "claims"),
+    ("No tenant id was provided in the JWT payload", "claims"),
+    ("Access token payload does not contain the user uid", "claims"),
+    ("The JWT type `at+jwt` is not supported", "token-type"),
+    ("Invalid JWT header type specified", "token-type"),
+    ("no matching OIDC provider", "issuer"),
+    # key sets: an HTML page where JSON was expected, a set's JSON or HTTP status
+    ("failed to decode keys: invalid character '<' looking for beginning of value", "jwks"),
+    ("Decoding of JWKS error", "jwks"), ("Malformed JSON object for keys", "jwks"),
+    ("JwksError: Not Found", "fetch"),
+    ("NetworkError: Server responded with an invalid status (keycloak openid config)", "fetch"),
+    # a JSON decoder's position beside a named failure only says where it was read
+    ('Json(Error("missing field `exp`", line: 1, column: 73))', "time"),
+    ('Error(Json(Error("expected value", line: 1, column: 1)))', "parse"),
+])
+def test_reader_vocabulary_of_the_sixth_session(text, step):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by
+
+
+@pytest.mark.parametrize("text", [
+    # a password login, a feature that is off, the application's settings, the signing side,
+    # a stored token looked up
+    '{"message":"incorrect username or password"}', "JWT authentication: not enabled",
+    "`AUTH_AUDIENCE` env vars are not set", "cannot get key while signing token",
+    "failed to generate the access token", "JWT is not configured properly",
+    "Access token does not exist in database",
+    # a network failure with no word of an identity provider (an application's own backend)
+    'Post "http://10.0.0.8:8000/user": dial tcp 10.0.0.8:8000: connect: connection refused',
+])
+def test_refusals_of_the_sixth_session_claim_no_step(text):
+    diagnosis = diagnose(text)
+    assert diagnosis.step is None, diagnosis.decided_by
+    assert not diagnosis.vague or diagnosis.layer == "reader"
+
+
+@pytest.mark.parametrize("text", [
+    # the phrases above that must stay silent in their neighbours' wordings
+    "Invalid authorization token",  # no detail: vague, not parse
+    "the server could not verify that you are authorized to access the URL",
+    "token is missing the jwt claim header",
+    "invalid scheme for the jwks_uri",  # a URL's scheme, not the header's
+])
+def test_sixth_session_phrases_stay_silent_where_they_do_not_apply(text):
+    diagnosis = diagnose(text)
+    assert diagnosis.step is None or diagnosis.step not in ("parse", "signature"), (
+        diagnosis.step, diagnosis.decided_by)
+
+
+def test_a_value_missing_in_the_token_gives_way_to_a_part_of_the_token():
+    # "missing signature in the token" names a part of the token (the algorithm step), not a
+    # claim the application needs
+    assert diagnose("missing signature in the token").step == "algorithm"
+    assert diagnose("Error missing part 0 in token").step == "parse"
+
+
+def test_a_php_trace_frames_and_source_paths_name_no_step():
+    trace = ("[2026-11-30 09:12:44] production.ERROR: Acme\\Jwt\\Exceptions\\"
+             "InvalidSignatureException in /srv/app/vendor/acme/jwt/src/Algorithms/Rsa.php:51\n"
+             "Stack trace:\n#0 /srv/app/vendor/acme/jwt/src/Parser.php(88): Rsa->verify('eyJ...')\n"
+             "#1 {main}")
+    diagnosis = diagnose(trace)
+    assert (diagnosis.step, diagnosis.envelope) == ("signature", "stack-trace"), \
+        diagnosis.decided_by
+
+
+def test_golang_jwt_key_of_invalid_type_is_catalogued():
+    diagnosis = diagnose("token signature is invalid: key is of invalid type")
+    assert diagnosis.layer == "catalogue"
+    assert diagnosis.step == "algorithm"
+    assert "key" in diagnosis.candidate_steps

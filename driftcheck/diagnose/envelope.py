@@ -34,11 +34,13 @@ class _TracePatterns:
     dotnet_frame: re.Pattern[str]
     node_frame: re.Pattern[str]
     py_frame: re.Pattern[str]
+    php_frame: re.Pattern[str]
     exception_line: re.Pattern[str]
 
     def frame(self, line: str) -> bool:
         return bool(self.java_frame.match(line) or self.dotnet_frame.match(line)
-                    or self.node_frame.match(line) or self.py_frame.match(line))
+                    or self.node_frame.match(line) or self.py_frame.match(line)
+                    or self.php_frame.match(line))
 
 
 @cache
@@ -51,11 +53,16 @@ def _trace() -> _TracePatterns:
                               # Dart/Flutter: "#0      get (package:x/y.dart:21:10)"
                               r"^(?:\S+ \(\d+\): )?#\d+\s+\S.*\((?:package|dart):[^)]*\)\s*$"),
         py_frame=re.compile(r'^\s+File ".*", line \d+'),
+        # PHP: "#0 /var/www/src/Parser.php(61): Parser->verify('eyJ...')", "#3 {main}"
+        php_frame=re.compile(r"^\s*#\d+ (?:\S+\(\d+\): .*|\{main\}|\[internal function\]: .*)$|"
+                             r"^\s*Stack trace:\s*$"),
         exception_line=re.compile(
             r"^(?:Caused by: |Exception in thread \"[^\"]*\" )?"
             r"(?P<type>(?:[A-Za-z_$][\w$]*(?:\.|::|\\))*[A-Za-z_$][\w$]*"
             r"(?:Error|Exception|Exceeded|Failed|Invalid|Expired|Fault))"
-            r"(?:\s*\([^)]*\))?(?::\s?(?P<message>.*))?$"),
+            r"(?:\s*\([^)]*\))?(?::\s?(?P<message>.*?))?"
+            # (PHP names the file after the message: "… in /var/www/src/Parser.php:45")
+            r"(?: in /\S+:\d+)?$"),
     )
 
 
@@ -225,10 +232,16 @@ def _is_stack_trace(lines: list[str]) -> bool:
                or _trace().frame(line) for line in lines)
 
 
+# A source file's path names code, not a failure (PHP's "… in /var/www/src/Algorithms/
+# Hmac.php:45" would otherwise read as words).
+_SOURCE_PATH = re.compile(r"\s(?:in|at)\s/\S+\.(?:php|py|js|mjs|cjs|ts|java|go|rb|cs|rs|kt|ex|exs|"
+                          r"erl)(?::\d+)+\b")
+
+
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for item in items:
-        item = item.strip()
+        item = _SOURCE_PATH.sub("", item).strip()
         if item and item not in seen:
             seen[item] = None
     return tuple(seen)

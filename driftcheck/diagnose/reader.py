@@ -38,7 +38,7 @@ _CLAIM_WORDS: dict[str, str] = {
     "scopes": "scope", "cnf": "cnf", "jti": "jti", "jwt id": "jti", "token id": "jti",
     "nonce": "nonce", "at hash": "at_hash", "access token hash": "at_hash",
     "unique identifier": "jti",
-    "auth time": "auth_time",
+    "auth time": "auth_time", "jwtid": "jti", "acr": "acr", "amr": "amr",
 }
 _CLAIM = Gated(
     r"(?<![\w-])[\"'`(\[]?(" + "|".join(sorted((re.escape(w) for w in _CLAIM_WORDS),
@@ -60,6 +60,9 @@ _MISSING = Gated(
     r"\bhas no\b|\bdoes not have\b|\bdoesn't have\b|\bwithout\b|\blacks?\b|"
     r"\bno\s+['\"`]?\w+(?:\s+\w+)?['\"`]?(?:\s+\(\w+\))?\s+(?:claim|header|parameter|field|value|"
     r"in)\b|"
+    # ("no 'kid' specified", "no aud given")
+    r"\bno\s+['\"`]\w+['\"`]\s+(?:specified|given|provided|present|supplied|set)\b|"
+    r"\bno(?: \w+){1,3} (?:was|were) (?:provided|given|supplied|specified)\b|"
     r"\bkey ?error\b|\bno (?!(?:\w+ )?(?:components?|keys?|jwks?)\b)\w+(?: \w+)? found in\b|"
     r"\b(?:was|were) not provided\b|"
     r"\b(?:is|was) empty\b|\ban empty\b|\brequire[sd]?\b|"
@@ -67,8 +70,13 @@ _MISSING = Gated(
     r"\bnot specified\b|\bneither\b.{0,40}\bnor\b|\bno \w+ set\b|\b(?:is )?not set\b|"
     r"\bno value for\b|\bcan not be (?:null|empty|blank)\b|\bnot included\b|\bnot provided\b|"
     r"\b(?:does not|doesn't|did not) specify\b|"
-    r"\bmust (?:contain|include|have)\b")
+    r"\bmust (?:contain|include|have)\b|\b(?:does not|doesn't) contain\b")
 _SOME_CLAIM = Gated(r"\bclaims?\b|\bclaim\(s\)")
+_IN_TOKEN = Gated(r"\b(?:in|from|by) (?:the )?(?:received |decoded |provided )?(?:jwt|"
+                  r"token)(?: payload)?"
+                  r"(?=\s*(?:[.,;:)!]|$))|\b(?:in|from) (?:the )?(?:jwt |token )?payload\b|"
+                  r"\b(?:jwt|token) payload (?:does not|doesn't) contain\b|"
+                  r"\b(?:token|jwt) is missing (?:an? |the )?\w+ field\b")
 _NEGATIVE = Gated(
     r"\binvalid\b|\bnot valid\b|\bnot allowed\b|\bnot satisfied\b|\bmismatch|"
     r"\b(?:does|did|do|doesn't|didn't|don't)(?: not)? (?:match|contain|include)|\brejected\b|"
@@ -106,7 +114,7 @@ _TIME_EARLY = Gated(
     r"\bnot (?:yet )?active(?: yet)?\b|\bnot yet valid\b|\bnot valid (?:yet|before|until)\b|"
     r"\b(?:only )?(?:be )?valid (?:only )?after\b|\btoo (?:new|soon|early)\b|"
     r"\b(?:in the |at |from the )future\b|\bnot yet (?:valid|active|usable|effective|"
-    r"mature|acceptable|accepted|ready|issued)\b|\bused before\b|"
+    r"mature|acceptable|accepted|ready|issued|available)\b|\bused before\b|"
     r"\bcan'?t be used before\b|\b(?:cannot|can'?t|must not|may not) be used prior to\b|"
     r"\bprior to (?:the )?(?:nbf|not before)\b|\bcan ?not be used yet\b|\bwill be active\b|"
     r"\b(?:used|presented|arrived) early\b|"
@@ -120,9 +128,13 @@ _TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived
 
 # A JSON decoder's own failure ("missing field `alg` at line 1 column 15", "error
 # deserializing JWT header"): the token's JSON could not be read, whatever field it names.
-_DECODER = r"\bat line \d+ column \d+\b|\bdeserializ|\bnot (?:valid )?json\b"
+_DECODER = (r"\bat line \d+ column \d+\b|\bdeserializ|\bnot (?:valid )?json\b|"
+            # Go's encoding/json, PHP's and others' JSON decoder exceptions
+            r"\blooking for beginning of (?:value|object key)\b|\bunexpected end of json input\b|"
+            r"\bjson (?:decoding|decode|parse|parsing|syntax) (?:exception|error)\b")
 _DECODER_RE = Gated(_DECODER)
 _KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bkey ?set\b|\bresponse body\b|"
+                 r"\b(?:decod\w*|pars\w*|fetch\w*) keys\b|"
                  r"/(?:keys|certs|jwks(?:\.json)?)\b")
 
 # (pattern, step, rule): phrases that name a step without a claim name.
@@ -204,7 +216,12 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno jwks? (?:are|is) available\b|\b(?:unexpected|unsupported) type of jwks\b|"
          r"\bjwks\b.{0,20}\b(?:malformed|corrupt)\b|"
          r"\bjwk\b.{0,20}\bmissing\b.{0,10}[\"']?kty\b|"
-         r"\bjwks?\b.{0,40}\bnot any\b|\bnot any\b.{0,40}\bjwks?\b|[\"']kty[\"'] is required\b",
+         r"\bjwks?\b.{0,40}\bnot any\b|\bnot any\b.{0,40}\bjwks?\b|[\"']kty[\"'] is required\b|"
+         # a fetched document that is not JSON ("Malformed json returned while fetching cert")
+         r"\b(?:malformed|invalid|bad)\b.{0,20}\bjson\b.{0,30}\b(?:returned|received) (?:while|"
+         r"when) "
+         r"(?:fetching|retrieving|getting|downloading)\b|"
+         r"\b(?:malformed|invalid) json (?:object |document )?for (?:the )?keys\b",
          "jwks", "DC201"),
         # the discovery document: no key set's address (DC104), another issuer than its own
         # URL's (DC101)
@@ -227,7 +244,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bmust be an? (?:top-level |valid )*json\b|"
          r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) "
          r"(?:(?:authorization|token|jwt) ){0,3}"
-         r"(?:form|format|structure|serialization|encoding|header)\b|"
+         r"(?:form|format|structure|serialization|encoding|header(?! type))\b|"
          r"\bunexpected (?:(?:authorization|token|jwt) ){1,3}(?:form|format|structure)\b|"
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
          r"\b(?:missing|invalid|bad) part\b|"
@@ -241,10 +258,13 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bdecoding\b.{0,30}\b(?:failed|error)\b|"
          r"\b(?:token|jwt) parsing\b.{0,20}\b(?:failed|error)\b|"
          r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
-         r"\bauth(?:orization)? (?:header|field)\b.{0,40}\b(?:missing|must|bad|invalid|malformed|"
-         r"expected|empty|not found|not present|not provided|absent|not of type)\b|"
-         r"\b(?:missing|bad|invalid|malformed) [\"'`]?(?:bearer )?authorization[\"'`]?"
-         r"(?: header)?\b|"
+         r"\bauth(?:orization)?[\"'`]? (?:header|field)\b.{0,40}\b(?:missing|must|bad|invalid|"
+         r"malformed|expected|empty|not found|not present|not provided|absent|not of type|"
+         r"not valid)\b|"
+         r"\bmissing [\"'`]?(?:bearer )?authorization[\"'`]?(?: header)?\b|"
+         # ("Invalid authorization token, Signature has expired" names no shape)
+         r"\b(?:bad|invalid|malformed) [\"'`]?(?:bearer )?authorization[\"'`]?"
+         r"(?: header)?\b(?! token\b)|"
          r"\berror (?:while |when )?decoding\b|"
          r"\b(?:does not|doesn't|did not|didn't) (?:contain|include|have) (?:an? |the )?"
          r"(?:access |bearer |auth |id )?(?:token|jwt)\b(?=\s*(?:[.,;:)!]|$))|"
@@ -254,10 +274,11 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:failed|unable|could not|couldn't|cannot|can't) (?:to )?parse\b|"
          # a missing token ("Token not provided by Google" is about who issued it)
          r"\bno (?:auth(?:orization)? |bearer |access )?(?:token|jwt)\b(?! (?:type|use)\b)|"
-         r"\bno id token (?:in|found|present|received|was)\b|"
-         r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present)\b"
+         r"\bno id token\b(?=\s*(?:$|[.,;:)!]|in\b|found\b|present\b|received\b|was\b))|"
+         r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present|set)\b"
          r"(?! (?:by|from|for)\b)|"
-         r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b|"
+         r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b"
+         r"(?!\s+(?:claims?|header|parameter|field)\b)|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
          r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|key\b|\w+ header\b|"
          r"(?:exp|expiration|iat|nbf|iss|issuer|aud|audience|sub|subject|kid|alg|typ|jti|nonce|"
@@ -267,6 +288,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno (?:authorization|credentials?|bearer)\b.{0,20}\b(?:included|passed|provided|"
          r"supplied|found|present|in (?:the )?request)\b|"
          r"\bno token supplied\b|\bjwt must be provided\b|"
+         r"\bmissing (?:auth|jwt|token) cookie\b|\bmissing cookie\b.{0,20}\b(?:token|jwt)\b|"
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
          r"\b(?:consist of|contain|have|has)\b.{0,20}\bparts\b|\bonly one (?:header|signature)\b|"
@@ -284,9 +306,25 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bexpected \d (?:chunks|parts|segments)\b|\bdetached payload\b|"
          r"\b(?:encryption|jwe)\b.{0,20}\bnot supported\b|"
          r"\b(?:token|jwt)[\"'`]? (?:is |was )?(?:null|undefined|blank)\b|"
-         r"\bnot properly (?:formatted|base64)|" + _DECODER, "parse", "DC302"),
+         r"\bnot properly (?:formatted|base64)|"
+         r"\b(?:incorrectly|improperly|badly|wrongly) formatted\b|\bmultiple signatures\b|"
+         r"\b(?:\d|two|three|five) sections\b|\b(?:expected|has|have|must) to be encrypted\b|"
+         r"\bmust have a valid (?:jwt |jws |token )?format\b|"
+         # the Authorization header's scheme or prefix ("Invalid token scheme", "Invalid JWT
+         # authentication token prefix")
+         r"\b(?:invalid|unsupported|unknown|wrong|bad|missing) (?:(?:token|auth(?:orization|"
+         r"entication)?|jwt|bearer) ){1,3}(?:scheme|prefix)\b|"
+         r"\b(?:invalid|bad|malformed)\b.{0,30}\bheader [\"'`]?authorization\b|"
+         # no token arrived: a query parameter, a header, a cookie or "auth" of its own
+         r"\b(?:access token|token|jwt|bearer)[\"'`]? (?:query )?(?:parameter|param|"
+         r"cookie)\b.{0,20}"
+         r"\b(?:not found|missing|absent|not present|not provided)\b|"
+         r"\bno auth(?:orization|entication)? (?:provided|given|supplied|found|present|header)\b|"
+         r"\b(?:failed|unable|could not|couldn'?t) to extract\b.{0,20}\b(?:payload|header|"
+         r"claims)\b|"
+         + _DECODER, "parse", "DC302"),
         # algorithm
-        (r"\b(?:alg(?:orithm)?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
+        (r"\b(?:alg(?:orithm)?|algos?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
          r"unsupported|not (?:\w+ )?supported|mismatch|wrong|unexpected|"
          r"not (?:\w+ )?(?:permitted|accepted)|(?:does|do|did) not match|doesn'?t match|"
          r"not (?:white|allow)[- ]?listed|differs|not in (?:the )?(?:allow|white)[- ]?list|"
@@ -308,10 +346,14 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bsigner mismatch\b|\bsignature is (?:required|missing)\b|"
          r"\bmissing (?:a )?signature\b|\bno verifier\b|\b(?:incorrect|wrong) key for\b|"
          r"\bkey for (?:this|the) algorithm\b|\b(?:invalid|wrong) key for alg|"
-         r"\bkey (?:is )?not allowed for (?:this |the )?alg", "algorithm", "DC303"),
+         r"\bkey (?:is )?not allowed for (?:this |the )?alg|"
+         # ("Only RS256 or ES256 algorithms supported for JWT signing, used HS256")
+         r"\bonly\b.{0,40}\balg(?:orithm|o)?s? (?:are |is )?(?:currently )?(?:supported|allowed|"
+         r"accepted|permitted)\b|"
+         r"\b(?:cannot|can'?t|unable to) use\b.{0,20}\balg(?:orithm)?\b", "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
-         r"resolve|lookup|look up)\b.{0,40}\b(?:key|jwks?)\b"
+         r"resolve|lookup|look up|determine|select|choose|pick)\b.{0,40}\b(?:key|jwks?|key ?set)\b"
          r"(?!\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?(?:payload|claims))|"
          r"\bno (?:verification |signing |public )?key (?:is |was )?available\b|"
          r"\bno (?:applicable|matching|suitable|signing)?"
@@ -353,8 +395,11 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bjwk (?:is |was )?not found\b|"
          r"\bunsupported (?:jwk )?key type\b|\(kty\)|"
          r"\b(?:secret|(?:public |private |signing |verification )?key) must be (?:a|an)\b|"
-         r"\b(?:invalid|malformed) (?:public|verification|signing) key\b|"
+         r"\b(?:invalid|malformed) (?:public|verification|signing)(?: rsa| ec| ecdsa)? key\b|"
          r"\b(?:public|verification|signing) key (?:is )?(?:invalid|malformed)\b|"
+         r"\bnot an? (?:rsa|ec|ecdsa|ed25519|okp|oct|hmac|symmetric) (?:public |private )?key\b|"
+         r"\bpem[- ]formatted key\b|"
+         r"\bkey\b.{0,40}\bmust be (?:provisioned|configured|provided|set|specified|supplied)\b|"
          r"\b(?:failed|unable|could not|couldn'?t|cannot|error) (?:to )?(?:parse|decode|read)\b"
          r".{0,30}"
          r"\b(?:pem|x509|x\.509|public key|private key|key file)\b|"
@@ -370,8 +415,10 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          # ("JWT verification failed", "could not verify the token": the whole token, vague)
          r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
          r"\bverification (?:fails|failed|failure|error)\b|"
-         r"\b(?:failed to|could not) verify\b(?! (?:the |a |this )?(?:id |access )?(?:token|jwt|"
-         r"jws)\b)|"
+         r"\b(?:failed to|could not) verify\b(?! that\b)(?! (?:the |a |this )?(?:id |access |"
+         r"authentication |auth |bearer )?(?:token|jwt|jws)\b)|"
+         r"\bbad hmac\b|\bhmac\b.{0,20}\b(?:mismatch|invalid|does not match|failed)\b|"
+         r"\bfailed (?:the )?signature (?:validation|verification|check)\b|"
          r"\bverifyfinal failed\b|\bverify\w*\(.{0,60}\) returned false\b|"
          r"\bfailed (?:hs|rs|es|ps)\d* validation\b|\bno valid signatures?\b|"
          r"\bverify\w*\b.{0,40}\bcrypto error\b|"
@@ -387,7 +434,10 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         # issuer, when no claim name is used
         (r"\bissued by (?:a |an )?(?:different|another|unknown|untrusted)\b|"
          r"\b(?:not|wasn'?t|was not) (?:issued|minted|signed) by\b|"
-         r"\b(?:not|wasn'?t|was not) provided by\b(?! the (?:received |provided )?(?:jwt|token)\b)",
+         r"\b(?:not|wasn'?t|was not) provided by\b(?! the (?:received |provided )?(?:jwt|token)\b)|"
+         # no configured provider for the token's iss ("no matching OIDC/JWT provider")
+         r"\bno (?:matching|configured|trusted|known) (?:[\w/]+ )?(?:providers?|issuers?|"
+         r"authenticators?)\b(?! (?:for|of) (?:the )?(?:alg|algorithm|key)\b)",
          "issuer", "DC309"),
         # audience, when no claim name is used
         (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b|"
@@ -396,7 +446,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          "audience", "DC310"),
         # token type
         (r"\b(?:(?:token|jwt)[_ ](?:type|use)|typ)\b.{0,30}(?:incorrect|not allowed|invalid|"
-         r"mismatch|unexpected|wrong|expected)|"
+         r"mismatch|unexpected|wrong|expected|not supported|unsupported|must be)|"
+         r"\b(?:invalid|unexpected|wrong|incorrect|unsupported) (?:jwt |token |"
+         r"jose )?header type\b|"
          r"\bid token (?:sent|used|is not (?:allowed|accepted|permitted|an access token)|"
          r"instead)\b|"
          r"\b(?:token|jwt) has (?:the |a )?(?:wrong|invalid|unexpected|incorrect) type\b|"
@@ -425,7 +477,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?:token|jwt|payload)\b|"
          r"\b(?:validation|verification) (?:error|failure|failed) for (?:the )?claims?\b|"
          r"\bjkt\b|\bx5t#s256\b|\bcertificate[- ]bound\b|"
-         r"\binsufficient scope\b|\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
+         r"\binsufficient scopes?\b|"
+         r"\b(?:access[- ]token|at|token) hash (?:verification|validation|check)\b|"
+         r"\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
          r"required|not matched|not authori[sz]ed)|"
          # RFC 6750 §3.1's own description of insufficient_scope
          r"\bhigher privileges than provided by the access token\b|\bconfirmation (?:claim|"
@@ -453,6 +507,15 @@ _UNRELATED_SOFT = Gated(
          r"\bsecurity stamp\b|\bsufficient roles?\b|"
          r"\bnot authori[sz]ed to access\b|\bresource indicator\b|\b(?:is|was|been) disabled\b|"
          r"\bno user associated\b|"
+         # a password login, a feature that is off, the application's own settings, or the
+         # signing side (issuing a token, not validating one)
+         r"\b(?:incorrect|invalid|wrong|bad) (?:username|user name|login|email) or password\b|"
+         r"\bnot enabled\b|\bnot (?:properly )?configured\b|\bconfigured properly\b|"
+         r"\bcontact (?:the |your )?admin|"
+         # a stored token looked up (reference tokens, revocation lists)
+         r"\b(?:not (?:found |present )?in|(?:does not|doesn'?t) exist in) (?:the )?(?:database|db|"
+         r"store)\b|"
+
     # an application's own trust callback refused a valid token (a deny list)
     r"\buntrusted (?:authorization |access |bearer )?token\b")
 # The user or session a valid token names is gone: not a validation step, whatever claim
@@ -463,6 +526,12 @@ _UNRELATED_STATE = Gated(
     r"is inactive|(?:is )?invalid for)\b|"
     r"\bunable to (?:load|find) (?:an? |the )?user\b|\b(?:csrf|xsrf) token\b|"
     r"\bdouble[- ]submit\b|\bclient[_ ]secret\b|\bauthorization grant\b|"
+    # the application's own settings
+    r"\benv(?:ironment)? var(?:iable)?s? (?:is |are )?not set\b|"
+    # the signing side: issuing a token, not validating one
+    r"\b(?:while|when|for) signing (?:the |a )?(?:token|jwt)\b|"
+    r"\b(?:failed|unable) to (?:sign|generate|create|issue|mint) (?:the |a |an )?"
+    r"(?:access |id |refresh )?(?:token|jwt)\b|"
     # something else that expires: a session, a password, a TLS certificate
     r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
     r" (?:has |is |was )?(?:expired|timed out)\b")
@@ -478,11 +547,15 @@ _TOKEN_CONTEXT = Gated(
     r"\bjwt\b|\bjwks?\b|\bbearer\b|\bid token\b|\baccess token\b|\bclaim\b")
 _DISJUNCTION = Gated(
     # ("missing or malformed": both name a parse failure, no disjunction of steps)
+    # (a claim missing or wrong is that claim's step: "Missing or invalid 'iss' claim")
+    r"(?!(?:missing or invalid|invalid or missing)\s+[\"'`]?\w+[\"'`]?\s+claim\b)"
     r"\b(?!missing or malformed\b|malformed or missing\b)"
     r"(?:invalid|expired|malformed|revoked|missing)\b(?:\s+\w+){0,3}(?:,\s*[^,.;:]{1,60}?)*,?"
     # (not a JSON type's alternatives: "invalid type float64, array or string expected")
     r"\s+or\s+(?!(?:string|number|integer|array|object|boolean|null|list)\b)\w+|"
-    r"\b(?!missing or malformed\b)\w+\s+or\s+(?:expired|invalid|malformed|revoked)\b")
+    r"\b(?!missing or malformed\b)"
+    r"(?!missing or invalid\s+[\"'`]?\w+[\"'`]?\s+claim\b)\w+\s+or\s+"
+    r"(?:expired|invalid|malformed|revoked)\b")
 _VAGUE = Gated(
     r"\b401\b|unauthori[sz]ed|not authori[sz]ed|\baccess denied\b|unauthenticated|"
     r"not authenticated|"
@@ -490,7 +563,8 @@ _VAGUE = Gated(
     r"authentication (?:error|"
     r"failed|failure|required|credentials)|authorization required|invalid token|"
     r"\btoken (?:is )?(?:invalid|not valid)|invalid (?:jwt|bearer|access)|\bjwt\b|\bbearer\b|"
-    r"\bcredentials\b|\baccess token\b|authenticated user|token verification|"
+    r"\bcredentials\b|\baccess token\b|\binvalid authentication\b|authenticated user|"
+    r"token verification|"
     r"verify (?:the )?token|\bclaims?\b|\btoken\b")
 
 _SEGMENT = re.compile(r":\s+|\s+-\s+|;\s+|\n+")
@@ -527,6 +601,9 @@ class _Hit:
     shadow: bool = False
     """Another phrase of a step that already has a hit: it can explain other hits away but
     is not itself shown."""
+    weak: bool = False
+    """Decides only when no other step's phrase is there (a value missing "in the JWT" is a
+    claim unless the words name a part of the token: "missing signature in the token")."""
 
 
 # A claim named as a JSON key of a quoted object ('{"alg":"RS256","typ":"JWT"}') or as the
@@ -589,7 +666,7 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
             assert cue is not None
             hits.append(_Hit(step, rule, f"{words} … {cue.group(0)}"))
         elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash",
-                       "auth_time") and negative:
+                       "auth_time", "acr", "amr") and negative:
             hits.append(_Hit("claims", "DC311", f"{words} … {negative.group(0)}"))
     if any(claim == "azp" for claim, _ in _claims_in(text)) and hits:
         # "authorized party should match client id", "Mismatch between azp and aud claims":
@@ -604,13 +681,20 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
     if missing and some_claim:
         # "is missing required claim(s)" without naming one: some claim, not the token.
         hits.append(_Hit("claims", "DC311", f"{missing.group(0)} … {some_claim.group(0)}"))
+    elif missing and not hits:
+        # "No Drupal uid was provided in the JWT payload", "UserId (uid) not provided by the
+        # received JWT": a value the application needs is absent from the token's claims.
+        inside = _IN_TOKEN.search(text)
+        if inside:
+            hits.append(_Hit("claims", "DC311", f"{missing.group(0)} … {inside.group(0)}",
+                             weak=True))
     return hits
 
 
 # A colon that introduces the subject's predicate ("Invalid token specified: must be a
 # string") keeps one clause, as does a label before its detail ("JWK set: unexpected
 # format"); "… to verify JWT signature: Error loading jwks" joins two.
-_PREDICATE_AFTER_COLON = Gated(r":\s+(?!(?:must|should|has to|is|was|are)\b)")
+_PREDICATE_AFTER_COLON = Gated(r":\s+(?!(?:must|should|has to|is|was|are)\b|\d)")
 _CLAUSE_START = re.compile(r"(?:^|:\s+|\n)$")
 
 
@@ -631,7 +715,13 @@ _NETWORK_FAILURE = Gated(
     r"\bunknown ?host ?exception\b|\bconnect ?exception\b|\bsocket ?timeout ?exception\b|"
     r"\b(?:unable|failed) to (?:update|refresh) (?:the )?(?:jwks?|jwk set|key ?set|keys)\b|"
     r"\bnot returned from (?:the )?url\b|\b(?:the )?connection to https?://\S+ failed\b|"
-    r"\bnon-2xx\b|\bcouldn'?t resolve host\b|\bfailed to connect to\b|"
+    r"\bnon-2xx\b|"
+    # (jwks-rsa's JwksError carries the key set's HTTP status text)
+    r"\b(?:jwks?|jwk ?set|key ?set|keys|certs|metadata|discovery|openid ?configuration) ?"
+    r"(?:error|exception)\W{1,3}(?:not found|internal server error|bad gateway|"
+    r"service unavailable|gateway time-?out|forbidden)\b|"
+    r"\bcouldn'?t resolve host\b|\bfailed to connect to\b|\bnetwork ?error\b|"
+    r"\bresponded with an? (?:invalid|unexpected|bad|error|unsuccessful) status\b|"
     r"\b(?:did not|didn't) respond in time\b|\bconnection ?error\b|\bfetch failed\b|"
     r"\berror while getting https?://|\bfailed to discover\b|"
     r"\b(?:openid[_ ]config|endpoints[_ ]resolution) error\b|"
@@ -644,7 +734,7 @@ _OTHER_SERVICE = Gated(
 # (a bare "connection refused" could be any service's)
 _IDP_CONTEXT = Gated(
     r"\bjw[tks]s?\b|\btoken\b|\boidc\b|\bopenid|\boauth|\bkeys?\b|\bissuer\b|\bdiscovery\b|"
-    r"\bmetadata\b|well-known|\bidp\b|introspect|\bcert(?:s|ificates?)?\b|\bauth|https?://|"
+    r"\bmetadata\b|well-known|\bidp\b|introspect|\bcert(?:s|ificates?)?\b|\bauth|"
     r"\bopen ?id\b|\bsso\b|\bkeycloak\b|\bokta\b|\bauth0\b|\bcognito\b|\bidentity\b")
 
 
@@ -692,6 +782,9 @@ def _specific_over_general(hits: list[_Hit]) -> list[_Hit]:
     beside it; a token's kind is told by its claims; a key set or metadata that cannot be
     used explains a parse or issuer phrase ("failed to decode JWK Set response", "metadata
     issuer … does not match"); a missing key explains the key set and the signature."""
+    # ("decoding of JWKS error": the key set's decoding, not the token's)
+    hits = [h for h in hits if not (h.step == "parse" and any(
+        o.step in ("jwks", "discovery") and o.words in h.words for o in hits))]
     hits = [h for h in hits if not any(h.step != o.step and h.words in o.words and
                                        len(o.words) > len(h.words) for o in hits)]
     hits = [h for h in hits if not h.shadow]
@@ -745,10 +838,21 @@ def _wrappers_give_way(hits: list[_Hit], steps: set[str]) -> list[_Hit]:
     return hits
 
 
+_POSITION = re.compile(r"line:? \d+,? column:? \d+")
+
+
 def _resolved(hits: list[_Hit]) -> list[_Hit]:
     """Drop hits another, more specific hit explains."""
+    if any(h.weak for h in hits) and any(not h.weak and not h.shadow for h in hits):
+        hits = [h for h in hits if not h.weak]
     hits = _specific_over_general(hits)
     steps = {h.step for h in hits}
+    if "parse" in steps and len(steps) > 1 and all(
+            _POSITION.fullmatch(h.words) for h in hits if h.step == "parse"):
+        # A decoder's position ("line: 1, column: 73") beside a named failure ("missing field
+        # `exp`") only says where it was read.
+        hits = [h for h in hits if h.step != "parse"]
+        steps = {h.step for h in hits}
     if "parse" in steps and len(steps) > 1 and any(
             h.step == "parse" and _DECODER_RE.search(h.words) for h in hits):
         # "missing field `alg` at line 1 column 15": the decoder failed, not the check; the
@@ -767,7 +871,8 @@ def _captured(text: str) -> dict[str, str]:
 _NETWORK = Gated(
     r"connect|refused|time ?out|timed out|dial|\btcp\b|\bdns\b|no such host|unreachable|"
     r"status|\bhttps?\b|\b[1-5]\d\d\b|\btls\b|\bssl\b|x509|certificate|econn|enotfound|"
-    r"getaddrinfo|\beof\b|reset|socket|response|resolv|network|host|deadline|request")
+    r"getaddrinfo|\beof\b|reset|socket|response|resolv|network|host|deadline|request|"
+    r"not found|internal server error|bad gateway|service unavailable|forbidden")
 
 
 def _unexplained_detail(inner: list[str]) -> bool:
@@ -778,10 +883,11 @@ def _unexplained_detail(inner: list[str]) -> bool:
 
 
 _DECODE_VERB = re.compile(r"decod|pars")
+_HTML_PAGE = re.compile(r"character '+<'+|'<' \(code 60\)|unexpected token '?<'?|<!doctype|<html")
 # Words that say the token's shape was wrong, beside a decode or parse verb.
 _STRUCTURE = re.compile(r"segment|base64|dots?\b|parts?\b|json|format|malformed|header|compact|"
                         r"missing|empty|null|absent|required|serializ|column|character|byte|"
-                        r"encod|string|structure|chunk|component|request|"
+                        r"encod|string|structure|chunk|component|request|payload|"
                         r"\bas (?:an? )?(?:jwt|jws)\b")
 
 
@@ -796,6 +902,12 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
         # A JSON decoder's failure inside a key set's wrapper ("JwksSerialisationError:
         # missing field `keys` at line 1 column 2") is the key set's, not the token's.
         hits, steps = [_Hit("jwks", "DC201", h.words) for h in hits], ["jwks"]
+    if steps == ["parse"] and _HTML_PAGE.search(lowered) and any(
+            _DECODER_RE.search(h.words) for h in hits):
+        # A JSON decoder that met '<' read an HTML page (an error or login page) where a key
+        # set or a metadata document was expected: a token is base64url, never '<'.
+        return Reading("step", "jwks", "DC201", ("jwks",), tuple(h.words for h in hits),
+                       _captured(text))
     if steps == ["parse"] and all(_DECODE_VERB.search(h.words) for h in hits) and \
             not _STRUCTURE.search(suffix):
         # "failed to decode JWT", "unable to parse token": many libraries verify while they
