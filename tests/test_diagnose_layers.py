@@ -172,8 +172,8 @@ def test_development_split_stays_where_it_is():
               if o.got != o.expected}
     assert len(results) >= 3489
     # Measured on 2026-12-03 in the sixth session, after tuning on the eighth split:
-    # 3220/3489 right (92.3 %).
-    assert numbers.right >= 3220, misses
+    # 3226/3489 right (92.5 %).
+    assert numbers.right >= 3226, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1069,6 +1069,11 @@ def test_frames_of_a_dart_trace_name_no_step():
     # a JSON decoder's position beside a named failure only says where it was read
     ('Json(Error("missing field `exp`", line: 1, column: 73))', "time"),
     ('Error(Json(Error("expected value", line: 1, column: 1)))', "parse"),
+    # a missing-or-invalid header parameter, an empty one, "cannot be accepted yet", a claim's
+    # JSON type ("jwt claim aud must be a string" is no token that must be a string)
+    ('Missing or invalid "kid" header', "key"), ("Empty algorithm in header", "algorithm"),
+    ("The token cannot be accepted yet", "time"),
+    ("jwt claim aud must be a string or array of strings", "audience"),
 ])
 def test_reader_vocabulary_of_the_sixth_session(text, step):
     diagnosis = diagnose(text)

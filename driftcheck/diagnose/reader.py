@@ -63,6 +63,7 @@ _MISSING = Gated(
     # ("no 'kid' specified", "no aud given")
     r"\bno\s+['\"`]\w+['\"`]\s+(?:specified|given|provided|present|supplied|set)\b|"
     r"\bno(?: \w+){1,3} (?:was|were) (?:provided|given|supplied|specified)\b|"
+    r"\bempty(?= [\"'`]?(?:alg|algorithm|kid|key id|iss|issuer|aud|audience|typ|exp|sub)\b)|"
     r"\bkey ?error\b|\bno (?!(?:\w+ )?(?:components?|keys?|jwks?)\b)\w+(?: \w+)? found in\b|"
     r"\b(?:was|were) not provided\b|"
     r"\b(?:is|was) empty\b|\ban empty\b|\brequire[sd]?\b|"
@@ -122,6 +123,7 @@ _TIME_EARLY = Gated(
     r"\bclock (?:drift|skew)\b|\bwill (?:only )?be valid (?:in|after|from)\b|\bfor the future\b|"
     r"\bnot (?:\w+ )?in the past\b|\b(?:token|jwt) is before\b|\bbefore use time\b|"
     r"\bprior to \d{4}-\d\d-\d\d|\bin future\b|\bnot (?:be )?accepted yet\b|"
+    r"\bcan ?not be (?:accepted|used|validated) yet\b|"
     r"\bbefore the (?:nbf|not before)\b")
 _TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b|"
                     r"\bdates? (?:is |are )?(?:not valid|invalid)\b|\bvalid time range\b")
@@ -211,7 +213,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:error|failed|unable)\b.{0,10}\bpars\w* (?:the )?jwks?\b|"
          # a key of the set that is unusable, or a set without keys: the set's content
          r"\bno keys (?:were )?found in (?:the )?(?:jwks|key ?set|[`'\"]?jwks (?:uri|url))|"
-         r"\bindividual key\b|\bjwks (?:unsupported key type|key id is empty)\b|"
+         r"\bindividual key\b|\bjwks (?:unsupported key (?:type|usage)|key id is empty)\b|"
          r"\bkey ?error\W+keys\b|\bmissing an? [\"']?keys[\"']? (?:array|member|field)\b|"
          r"\bno jwks? (?:are|is) available\b|\b(?:unexpected|unsupported) type of jwks\b|"
          r"\bjwks\b.{0,20}\b(?:malformed|corrupt)\b|"
@@ -248,7 +250,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bunexpected (?:(?:authorization|token|jwt) ){1,3}(?:form|format|structure)\b|"
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
          r"\b(?:missing|invalid|bad) part\b|"
-         r"\b(?:token|jwt)\b.{0,30}\bmust be a (?:non-empty )?string\b|"
+         r"\b(?:token|jwt)\b(?:(?!\bclaim\b).){0,30}\bmust be a (?:non-empty )?string\b|"
          r"\bdot parts\b|\bdelimited by (?:a )?dots?\b|\bmissing or malformed\b|"
          r"\b(?:bad|invalid|malformed|wrong)\b.{0,30}\bheader format\b|"
          r"\bheader auth(?:orization)?\b.{0,20}\b(?:missing|empty|absent)\b|"
@@ -548,13 +550,14 @@ _TOKEN_CONTEXT = Gated(
 _DISJUNCTION = Gated(
     # ("missing or malformed": both name a parse failure, no disjunction of steps)
     # (a claim missing or wrong is that claim's step: "Missing or invalid 'iss' claim")
-    r"(?!(?:missing or invalid|invalid or missing)\s+[\"'`]?\w+[\"'`]?\s+claim\b)"
+    r"(?!(?:missing or invalid|invalid or missing)\s+[\"'`]?\w+[\"'`]?\s+(?:claim|header|field|"
+    r"parameter)\b)"
     r"\b(?!missing or malformed\b|malformed or missing\b)"
     r"(?:invalid|expired|malformed|revoked|missing)\b(?:\s+\w+){0,3}(?:,\s*[^,.;:]{1,60}?)*,?"
     # (not a JSON type's alternatives: "invalid type float64, array or string expected")
     r"\s+or\s+(?!(?:string|number|integer|array|object|boolean|null|list)\b)\w+|"
     r"\b(?!missing or malformed\b)"
-    r"(?!missing or invalid\s+[\"'`]?\w+[\"'`]?\s+claim\b)\w+\s+or\s+"
+    r"(?!missing or invalid\s+[\"'`]?\w+[\"'`]?\s+(?:claim|header|field|parameter)\b)\w+\s+or\s+"
     r"(?:expired|invalid|malformed|revoked)\b")
 _VAGUE = Gated(
     r"\b401\b|unauthori[sz]ed|not authori[sz]ed|\baccess denied\b|unauthenticated|"
