@@ -368,6 +368,8 @@ ALIASES_9A = {
     "Coder (OIDC login, coderd/userauth.go)": ("coder/coder", "coderd"),
     "MongoDB server (MONGODB-OIDC JWT validation, src/mongo/crypto)": (
         "mongodb/mongo", "MONGODB-OIDC", "mongod"),
+    "axum-keycloak-auth": ("lpotthast/axum-keycloak-auth", "axum_keycloak_auth"),
+    "jwerl (G-Corp)": ("G-Corp/jwerl", "Jwerl"),
 }
 
 
@@ -396,6 +398,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_8A, aliases_complete=True),
     Split("held-out-8b.jsonl", "held-out", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_8B, aliases_complete=True),
-    Split("held-out-9a.jsonl", "held-out", lines=250, libraries=20, languages=6,
+    Split("held-out-9a.jsonl", "held-out", lines=250, libraries=22, languages=6,
           earlier=None, aliases=ALIASES_9A, aliases_complete=True),
 )
