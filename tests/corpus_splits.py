@@ -338,6 +338,41 @@ ALIASES_8B = {
 }
 
 
+# Other names the split's libraries go by (packages, repositories, products, modules, former
+# names): none of them may be a library of another corpus file either.
+ALIASES_9A = {
+    "distribution/distribution (registry token auth)": (
+        "docker/distribution", "Docker Registry", "distribution registry"),
+    "kjdev/nginx-auth-jwt": ("nginx-auth-jwt", "ngx_auth_jwt_module kjdev"),
+    "ggicci/caddy-jwt": ("caddy-jwt", "caddyjwt", "http.authentication.providers.jwt"),
+    "NetBird management (shared/auth/jwt validator)": ("netbirdio/netbird", "wiretrustee"),
+    "OpenFGA (internal/authn/oidc)": ("openfga/openfga",),
+    "smallstep step-ca (OIDC provisioner)": ("step-ca", "smallstep/certificates"),
+    "PocketBase (record auth tokens)": ("pocketbase/pocketbase",),
+    "MinIO (STS AssumeRoleWithWebIdentity, OpenID)": ("minio/minio",),
+    "HashiCorp Nomad (JWT / OIDC ACL auth methods)": ("Nomad", "hashicorp/nomad"),
+    "Meilisearch (tenant tokens)": ("meilisearch/meilisearch", "MeiliSearch"),
+    "Qdrant (JWT RBAC)": ("qdrant/qdrant",),
+    "SurrealDB (JWT / JWKS access methods)": ("surrealdb/surrealdb",),
+    "Kanidm (kanidmd JWS / token validation)": (
+        "kanidm/kanidm", "kanidmd", "compact-jwt", "kanidm/compact-jwt"),
+    "erlang-jose (potatosalad)": ("potatosalad/erlang-jose", "erlang_jose"),
+    # The hex package is `openid_connect`; that bare name normalises to the Ruby and Rust
+    # openid_connect / openidconnect libraries of earlier files (different libraries), so the
+    # split names it by its repository and does not list the bare package name here.
+    "DockYard/openid_connect (Elixir)": ("dockyard openid_connect", "openid-connect-elixir"),
+    "mod_authnz_jwt (AnthonyDeroche)": ("AnthonyDeroche/mod_authnz_jwt", "mod-authnz-jwt"),
+    "Apache Traffic Server uri_signing plugin": (
+        "Traffic Server uri_signing", "apache/trafficserver", "ATS uri_signing"),
+    "TiDB (tidb_auth_token JWT authentication)": ("pingcap/tidb", "tidb_auth_token"),
+    "Coder (OIDC login, coderd/userauth.go)": ("coder/coder", "coderd"),
+    "MongoDB server (MONGODB-OIDC JWT validation, src/mongo/crypto)": (
+        "mongodb/mongo", "MONGODB-OIDC", "mongod"),
+    "axum-keycloak-auth": ("lpotthast/axum-keycloak-auth", "axum_keycloak_auth"),
+    "jwerl (G-Corp)": ("G-Corp/jwerl", "Jwerl"),
+}
+
+
 _EARLY = ("messages.jsonl", "dev-3.jsonl", "dev-4.jsonl")
 SPLITS = (
     Split("dev-3.jsonl", "dev", lines=200, libraries=20, languages=8,
@@ -363,4 +398,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_8A, aliases_complete=True),
     Split("dev-8b.jsonl", "dev", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_8B, aliases_complete=True),
+    Split("held-out-9a.jsonl", "held-out", lines=250, libraries=22, languages=6,
+          earlier=None, aliases=ALIASES_9A, aliases_complete=True),
 )
