@@ -366,6 +366,17 @@ ALIASES_9B = {
                                     "php-jose-verifier"),
     "googleapis/google-auth-library-ruby (Google::Auth::IDTokens)": (
         "google-auth-library-ruby", "Google::Auth::IDTokens"),
+    "Synapse (Matrix homeserver, JWT login)": ("synapse", "element-hq/synapse",
+                                               "matrix-org/synapse", "matrix-synapse"),
+    "simplesamlphp-module-oidc": ("simplesamlphp/simplesamlphp-module-oidc", "SimpleSAMLphp OIDC module"),
+    "Steeltoe Security (JwtBearer / Certificate authorization)": (
+        "Steeltoe", "SteeltoeOSS/Steeltoe", "Steeltoe.Security.Authentication.JwtBearer"),
+    "JOSESwift": ("airsidemobile/JOSESwift",),
+    "Zulip (JWT authentication)": ("zulip", "zulip/zulip"),
+    "Spring Cloud Azure (AAD JWT validators)": (
+        "spring-cloud-azure-autoconfigure", "azure-spring-boot", "azure-sdk-for-java spring"),
+    "Apereo CAS (token authentication)": ("apereo/cas", "cas-server-support-token-authentication",
+                                          "CAS"),
 }
 
 
@@ -394,6 +405,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_8A, aliases_complete=True),
     Split("held-out-8b.jsonl", "held-out", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_8B, aliases_complete=True),
-    Split("held-out-9b.jsonl", "held-out", lines=200, libraries=15, languages=6,
+    Split("held-out-9b.jsonl", "held-out", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_9B, aliases_complete=True),
 )
