@@ -377,6 +377,9 @@ ALIASES_9B = {
         "spring-cloud-azure-autoconfigure", "azure-spring-boot", "azure-sdk-for-java spring"),
     "Apereo CAS (token authentication)": ("apereo/cas", "cas-server-support-token-authentication",
                                           "CAS"),
+    "r-lib/jose (R package)": ("jeroen/jose", "CRAN jose", "R jose"),
+    "servant-auth-server": ("servant-auth", "haskell-servant/servant-auth"),
+    "google-id-token": ("google/google-id-token", "GoogleIDToken"),
 }
 
 
@@ -405,6 +408,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_8A, aliases_complete=True),
     Split("held-out-8b.jsonl", "held-out", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_8B, aliases_complete=True),
-    Split("held-out-9b.jsonl", "held-out", lines=250, libraries=20, languages=6,
+    Split("held-out-9b.jsonl", "held-out", lines=250, libraries=25, languages=10,
           earlier=None, aliases=ALIASES_9B, aliases_complete=True),
 )
