@@ -373,6 +373,51 @@ ALIASES_9A = {
 }
 
 
+# Other names the split's libraries go by (packages, repositories, modules, former names):
+# none of them may be a library of another corpus file either. (The Ruby gem `googleauth` and
+# the R package `jose` are named by their repositories: their bare names normalise to the
+# Python `google-auth` and the JavaScript `jose` of earlier splits, different libraries.)
+ALIASES_9B = {
+    "@sap/xssec": ("sap-xssec", "SAP/cloud-security-services-integration-library-nodejs",
+                   "xssec"),
+    "next-firebase-auth-edge": ("awinogrodzki/next-firebase-auth-edge",),
+    "google-auth-library (Node)": ("google-auth-library-nodejs",
+                                   "googleapis/google-auth-library-nodejs"),
+    "better-auth (jwt plugin)": ("better-auth/better-auth", "better-auth/plugins/jwt"),
+    "egg-jwt": ("okoala/egg-jwt", "koa-jwt2"),
+    "angular-oauth2-oidc": ("manfredsteyer/angular-oauth2-oidc",),
+    "edx-drf-extensions": ("edx_rest_framework_extensions", "openedx/edx-drf-extensions"),
+    "django-auth-adfs": ("django_auth_adfs", "snok/django-auth-adfs"),
+    "pyjwkest": ("jwkest", "rohe/pyjwkest"),
+    "cognitojwt": ("cognito-jwt", "borisrozumnuk/cognitojwt"),
+    "Firebase Admin Java SDK (FirebaseTokenVerifierImpl)": (
+        "firebase-admin-java", "firebase/firebase-admin-java", "com.google.firebase:firebase-admin"),
+    "google-api-client Java (GoogleIdTokenVerifier / IdTokenVerifier)": (
+        "google-api-java-client", "googleapis/google-api-java-client", "google-oauth-java-client",
+        "google-oauth-client"),
+    "Auth0.net (Auth0.AuthenticationApi IdTokenValidator)": (
+        "auth0/auth0.net", "Auth0.AuthenticationApi"),
+    "facile-it/php-openid-client": ("php-openid-client", "facile-it/php-jose-verifier",
+                                    "php-jose-verifier"),
+    "googleapis/google-auth-library-ruby (Google::Auth::IDTokens)": (
+        "google-auth-library-ruby", "Google::Auth::IDTokens"),
+    "Synapse (Matrix homeserver, JWT login)": ("synapse", "element-hq/synapse",
+                                               "matrix-org/synapse", "matrix-synapse"),
+    "simplesamlphp-module-oidc": ("simplesamlphp/simplesamlphp-module-oidc", "SimpleSAMLphp OIDC module"),
+    "Steeltoe Security (JwtBearer / Certificate authorization)": (
+        "Steeltoe", "SteeltoeOSS/Steeltoe", "Steeltoe.Security.Authentication.JwtBearer"),
+    "JOSESwift": ("airsidemobile/JOSESwift",),
+    "Zulip (JWT authentication)": ("zulip", "zulip/zulip"),
+    "Spring Cloud Azure (AAD JWT validators)": (
+        "spring-cloud-azure-autoconfigure", "azure-spring-boot", "azure-sdk-for-java spring"),
+    "Apereo CAS (token authentication)": ("apereo/cas", "cas-server-support-token-authentication",
+                                          "CAS"),
+    "r-lib/jose (R package)": ("jeroen/jose", "CRAN jose", "R jose"),
+    "servant-auth-server": ("servant-auth", "haskell-servant/servant-auth"),
+    "google-id-token": ("google/google-id-token", "GoogleIDToken"),
+}
+
+
 _EARLY = ("messages.jsonl", "dev-3.jsonl", "dev-4.jsonl")
 SPLITS = (
     Split("dev-3.jsonl", "dev", lines=200, libraries=20, languages=8,
@@ -400,4 +445,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_8B, aliases_complete=True),
     Split("held-out-9a.jsonl", "held-out", lines=250, libraries=22, languages=6,
           earlier=None, aliases=ALIASES_9A, aliases_complete=True),
+    Split("held-out-9b.jsonl", "held-out", lines=250, libraries=25, languages=10,
+          earlier=None, aliases=ALIASES_9B, aliases_complete=True),
 )
