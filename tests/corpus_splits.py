@@ -391,7 +391,8 @@ ALIASES_9B = {
     "pyjwkest": ("jwkest", "rohe/pyjwkest"),
     "cognitojwt": ("cognito-jwt", "borisrozumnuk/cognitojwt"),
     "Firebase Admin Java SDK (FirebaseTokenVerifierImpl)": (
-        "firebase-admin-java", "firebase/firebase-admin-java", "com.google.firebase:firebase-admin"),
+        "firebase-admin-java", "firebase/firebase-admin-java",
+        "com.google.firebase:firebase-admin"),
     "google-api-client Java (GoogleIdTokenVerifier / IdTokenVerifier)": (
         "google-api-java-client", "googleapis/google-api-java-client", "google-oauth-java-client",
         "google-oauth-client"),
@@ -403,7 +404,8 @@ ALIASES_9B = {
         "google-auth-library-ruby", "Google::Auth::IDTokens"),
     "Synapse (Matrix homeserver, JWT login)": ("synapse", "element-hq/synapse",
                                                "matrix-org/synapse", "matrix-synapse"),
-    "simplesamlphp-module-oidc": ("simplesamlphp/simplesamlphp-module-oidc", "SimpleSAMLphp OIDC module"),
+    "simplesamlphp-module-oidc": ("simplesamlphp/simplesamlphp-module-oidc",
+                                  "SimpleSAMLphp OIDC module"),
     "Steeltoe Security (JwtBearer / Certificate authorization)": (
         "Steeltoe", "SteeltoeOSS/Steeltoe", "Steeltoe.Security.Authentication.JwtBearer"),
     "JOSESwift": ("airsidemobile/JOSESwift",),
@@ -443,8 +445,8 @@ SPLITS = (
           earlier=None, aliases=ALIASES_8A, aliases_complete=True),
     Split("dev-8b.jsonl", "dev", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_8B, aliases_complete=True),
-    Split("held-out-9a.jsonl", "held-out", lines=250, libraries=22, languages=6,
+    Split("dev-9a.jsonl", "dev", lines=250, libraries=22, languages=6,
           earlier=None, aliases=ALIASES_9A, aliases_complete=True),
-    Split("held-out-9b.jsonl", "held-out", lines=250, libraries=25, languages=10,
+    Split("dev-9b.jsonl", "dev", lines=250, libraries=25, languages=10,
           earlier=None, aliases=ALIASES_9B, aliases_complete=True),
 )

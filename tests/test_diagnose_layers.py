@@ -159,21 +159,50 @@ ACCEPTED_WRONG_STEPS = {
     # jsonwebtoken "invalid token", thrown when the header cannot be decoded (catalogued as
     # parse from jsonwebtoken's verify.js; labelled vague)
     "dev-8b.jsonl:248",
+    # The ninth split (read after its measurement). golang-jwt's keyfunc "ecdsa key
+    # incomplete", a JWK of the set (labelled jwks; catalogued as key)
+    "dev-9a.jsonl:57",
+    # Meilisearch "JSON error: missing field `apiKeyUid` at line 1 column 58" (labelled
+    # claims; a decoder's failure is read as the token's shape, as the convention above)
+    "dev-9a.jsonl:130",
+    # mod_authnz_jwt "authorization failed for claim groups=admins", an authorization rule
+    # (labelled unknown; read as claims)
+    "dev-9a.jsonl:209",
+    # Traffic Server "No keys found for issuer …" (labelled issuer; read as key)
+    "dev-9a.jsonl:220",
+    # key set states read as key or fetch: TiDB "No valid JWKS yet", MongoDB "Failed loading
+    # JWKManager with keys", "Key ID must be non-empty", Google's "No valid public key
+    # returned by the keystore" (labelled jwks)
+    "dev-9a.jsonl:241", "dev-9a.jsonl:268", "dev-9a.jsonl:269", "dev-9b.jsonl:156",
+    # angular-oauth2-oidc "wrong state/nonce" (labelled unknown; read as the nonce claim)
+    "dev-9b.jsonl:134",
+    # IDX10503 "Token does not have a kid" inside Auth0.net's key-missing wrapper (labelled
+    # key; catalogued as signature)
+    "dev-9b.jsonl:165",
+    # Steeltoe "Identity certificate did not match … Subject was", an mTLS certificate
+    # (labelled unknown; read as the sub claim)
+    "dev-9b.jsonl:235",
+    # R jose "Key must be rsa/ecdsa public key" for a key from the JWKS (labelled key; read
+    # as jwks)
+    "dev-9b.jsonl:275",
+    # google-id-token "Token client-id mismatch" (labelled claims; the client id is the aud
+    # Google's ID tokens carry, read as audience)
+    "dev-9b.jsonl:282",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-8b) are the floor, and
+    splits that joined it: dev-3 to dev-9b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 3489
-    # Measured on 2026-12-03 in the sixth session, after tuning on the eighth split:
-    # 3226/3489 right (92.5 %).
-    assert numbers.right >= 3226, misses
+    assert len(results) >= 4074
+    # Measured on 2026-12-03 in the sixth session, after tuning on the ninth split:
+    # 3714/4074 right (91.2 %).
+    assert numbers.right >= 3714, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1131,3 +1160,78 @@ def test_golang_jwt_key_of_invalid_type_is_catalogued():
     assert diagnosis.layer == "catalogue"
     assert diagnosis.step == "algorithm"
     assert "key" in diagnosis.candidate_steps
+
+
+# -- mechanisms (sixth session, second round: the ninth split moved into dev) ---------------
+
+@pytest.mark.parametrize(("text", "step"), [
+    # the discovery document named as what was read: its issuer, its jwks_uri, an HTML page
+    ("error fetching OIDC configuration: missing issuer value", "discovery"),
+    ("could not load provider metadata: issuer did not match the returned issuer", "discovery"),
+    ("openid-configuration: jwks_uri cannot be empty", "discovery"),
+    ("Invalid issuer metadata. Missing keys: jwks_uri", "discovery"),
+    ("error fetching OIDC configuration: failed parsing document: invalid character '<' "
+     "looking for beginning of value", "discovery"),
+    # a key set's own content or source
+    ("KeySourceError: Unable to parse X509 certificates", "jwks"),
+    ("KeySourceError: Badly formatted key data", "jwks"),
+    ("Key IDs must be unique, duplicate 'k1'", "jwks"), ("No keys found in jwk set", "jwks"),
+    ("Unsupported key type in fetched JWK Set", "jwks"), ("Invalid key set content", "jwks"),
+    ("No JWKS keys available", "jwks"),
+    # Erlang and Elixir error lists naming one claim
+    ("{error,[exp]}", "time"), ("{:error, [:aud]}", "audience"), ("{error,[sub]}", "claims"),
+    # more words for the steps
+    ("token intended for another audience: [api]", "audience"),
+    ("token not to be used after 2026-12-03 09:21:40 UTC", "time"),
+    ("the token has been out of its life time", "time"),
+    ("token signed by untrusted key with ID abc", "key"),
+    ("JWS is signed by a key that is not present in this key store", "key"),
+    ("Kid is not matching any certificate", "key"), ("No pem found for kid abc", "key"),
+    ("Invalid value for parameter 'use' in JWK object: 'enc'", "key"),
+    ("rejected due to missing signature key", "key"),
+    ("Token does not contain signature key id", "key"),
+    ("Unknown type of token", "token-type"),
+    ("idToken was expected, but a custom token was provided", "token-type"),
+    ("You need to provide a login token.", "parse"),
+    ("Authentication type must be Bearer", "parse"),
+    ("Missing Authorization header or access_token", "parse"),
+    ("lexical error: invalid char in json text.", "parse"),
+    ("Cannot load json: premature end of input", "parse"),
+    ("An at_hash is needed!", "claims"), ("No email found in OIDC payload!", "claims"),
+    ("The tenant ID of the token did not match the expected value", "claims"),
+    ("Organization claim (org_id) mismatch in the ID token", "claims"),
+    # the network, in more words
+    ("ConnectTimeout: Max retries exceeded with url: /.well-known/openid-configuration",
+     "fetch"),
+    ("Could not discover OIDC configuration. source=RequestError: Could not send request",
+     "fetch"),
+    ("unexpected error returned by https://idp/.well-known/openid-configuration : "
+     "status(503 Service Unavailable)", "fetch"),
+])
+def test_reader_vocabulary_of_the_sixth_session_second_round(text, step):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by
+
+
+@pytest.mark.parametrize(("text", "not_step"), [
+    # a thread id is no tid claim, "(sub)domain" no sub claim, "falling back to old keys"
+    # no age, a JWK's own certificate chain no TLS failure, "Keys tried: … KeyId" no kid
+    ("[pid 2143:tid 139872466093632] auth_jwt: key used to check signature is empty",
+     "claims"),
+    ("Token issuer x is not trusted: not a (sub)domain of the trusted domains", "claims"),
+    ('cannot get JSONWebKey: Get "https://idp/keys": dial tcp: no such host, falling back to '
+     "old keys", "time"),
+    ("failed to verify token: untrusted JWK with no certificate chain", "fetch"),
+    ("IDX10511: Signature validation failed. Keys tried: 'RsaSecurityKey, KeyId: 'abc'", "key"),
+    # two claims in an error list stay a list of failures
+    ("{error,[aud,exp]}", "time"),
+    # a discovery context does not move the token's own iss
+    ("token iss does not match the discovery document issuer", "discovery"),
+    # a registry's challenge asks for a scope; it names no failure
+    ('HTTP/1.1 401 Unauthorized\nWww-Authenticate: Bearer realm="https://auth/token",'
+     'service="registry",scope="repository:team/api:pull"\n\n{"errors":[{"code":"UNAUTHORIZED",'
+     '"message":"authentication required"}]}', "claims"),
+])
+def test_sixth_session_second_round_stays_silent_where_it_does_not_apply(text, not_step):
+    diagnosis = diagnose(text)
+    assert diagnosis.step != not_step, diagnosis.decided_by

@@ -251,6 +251,14 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 _MEANINGFUL_HEADER = re.compile(r"auth|error|reason|message|detail|problem")
 
 
+# Challenge parameters that name what is asked for, not what failed.
+_REQUEST_PARAM = re.compile(r'[,\s]*\b(?:scope|service|token_type)=(?:"[^"]*"|[^,\s]*)')
+
+
+def _failure_params(value: str) -> str:
+    return _REQUEST_PARAM.sub("", value)
+
+
 def _response(text: str) -> Unwrapped | None:
     """An HTTP response or a bare header block: status, challenge, body."""
     status_match = _STATUS_LINE.search(text)
@@ -288,9 +296,12 @@ def _response(text: str) -> Unwrapped | None:
             envelope = inner.envelope
     # The whole response is read last, without the headers that only describe the transport
     # (a Set-Cookie's "expires", a Date): they name no failure.
+    # A challenge's service, scope (a registry's scope="repository:…:pull") and token_type
+    # parameters name what is asked for, not what failed.
     readable = "\n".join([
         *([status_match.group(0).strip()] if status_match else []),
-        *(f"{name}: {value}" for name, value in headers
+        *(f"{name}: {_failure_params(value) if name == 'www-authenticate' else value}"
+          for name, value in headers
           if name.endswith("-authenticate") or _MEANINGFUL_HEADER.search(name)),
         body])
     return Unwrapped(text, envelope, _unique([*messages, readable.strip() or text]),
@@ -301,7 +312,9 @@ def _response(text: str) -> Unwrapped | None:
 # passed the entire string JWT", "See https://…"): they are not what failed.
 _ADVICE = re.compile(
     r"(?:(?<=[.!?])\s+|^)(?:most likely|probably|perhaps|maybe|possibly|make sure|please|"
-    r"try |get a |see |check |ensure |verify that|for more)[^.!?]*(?:[.!?]|$)", re.IGNORECASE)
+    r"try |get a |see |check |ensure |verify that|for more|"
+    r"this (?:usually|often|typically|may|might|could) (?:indicates?|means?))[^.!?]*(?:[.!?]|$)",
+    re.IGNORECASE)
 
 
 def without_advice(message: str) -> str:

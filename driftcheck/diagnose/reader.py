@@ -39,11 +39,13 @@ _CLAIM_WORDS: dict[str, str] = {
     "nonce": "nonce", "at hash": "at_hash", "access token hash": "at_hash",
     "unique identifier": "jti",
     "auth time": "auth_time", "jwtid": "jti", "acr": "acr", "amr": "amr",
+    # (not a bare "tid": a log's thread id, "pid 2143:tid 1398…")
+    "tid claim": "tid", "tenant id": "tid",
 }
 _CLAIM = Gated(
     r"(?<![\w-])[\"'`(\[]?(" + "|".join(sorted((re.escape(w) for w in _CLAIM_WORDS),
                                                 key=len, reverse=True))
-    + r")[\"'`)\]]?(?![\w-])")
+    + r")[\"'`)\]]?(?![\w-])(?!\)\w)")
 # Which step a claim belongs to, when a message says it is wrong / when it says it is missing.
 _CLAIM_STEP: dict[str, tuple[str, str]] = {
     "exp": ("time", "DC306"), "nbf": ("time", "DC307"), "iat": ("time", "DC307"),
@@ -71,11 +73,11 @@ _MISSING = Gated(
     r"\bnot specified\b|\bneither\b.{0,40}\bnor\b|\bno \w+ set\b|\b(?:is )?not set\b|"
     r"\bno value for\b|\bcan not be (?:null|empty|blank)\b|\bnot included\b|\bnot provided\b|"
     r"\b(?:does not|doesn't|did not) specify\b|"
-    r"\bmust (?:contain|include|have)\b|\b(?:does not|doesn't) contain\b")
+    r"\bmust (?:contain|include|have)\b|\b(?:does not|doesn't) contain\b|\b(?:is|are) needed\b")
 _SOME_CLAIM = Gated(r"\bclaims?\b|\bclaim\(s\)")
 _IN_TOKEN = Gated(r"\b(?:in|from|by) (?:the )?(?:received |decoded |provided )?(?:jwt|"
                   r"token)(?: payload)?"
-                  r"(?=\s*(?:[.,;:)!]|$))|\b(?:in|from) (?:the )?(?:jwt |token )?payload\b|"
+                  r"(?=\s*(?:[.,;:)!]|$))|\b(?:in|from) (?:the )?(?:jwt |token |[\w-]+ )?payload\b|"
                   r"\b(?:jwt|token) payload (?:does not|doesn't) contain\b|"
                   r"\b(?:token|jwt) is missing (?:an? |the )?\w+ field\b")
 _NEGATIVE = Gated(
@@ -108,7 +110,8 @@ _TIME_EXPIRED = Gated(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
     r"\bmax(?:imum)?[ -]?age\b|\balready expire[sd]?\b|"
     r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b|"
-    r"\btoo long ago\b|\bbest before\b|\bto old\b")
+    r"\btoo long ago\b|\bbest before\b|\bto old\b(?! \w)|"
+    r"\bnot (?:to be used|valid|usable) after\b|\bout of (?:its |the )?(?:life ?time|validity)\b")
 # A bare "not valid" (DRF simplejwt's `token_not_valid`) says nothing about time: only "not
 # yet valid", "not valid before/until/yet" and "not active" do.
 _TIME_EARLY = Gated(
@@ -119,13 +122,13 @@ _TIME_EARLY = Gated(
     r"\bcan'?t be used before\b|\b(?:cannot|can'?t|must not|may not) be used prior to\b|"
     r"\bprior to (?:the )?(?:nbf|not before)\b|\bcan ?not be used yet\b|\bwill be active\b|"
     r"\b(?:used|presented|arrived) early\b|"
-    r"\bpremature|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
+    r"\bpremature(?! end of)|\bimmature|\bin the future\b|\bvalid from\b|\bnot valid until\b|"
     r"\bclock (?:drift|skew)\b|\bwill (?:only )?be valid (?:in|after|from)\b|\bfor the future\b|"
     r"\bnot (?:\w+ )?in the past\b|\b(?:token|jwt) is before\b|\bbefore use time\b|"
     r"\bprior to \d{4}-\d\d-\d\d|\bin future\b|\bnot (?:be )?accepted yet\b|"
     r"\bcan ?not be (?:accepted|used|validated) yet\b|"
     r"\bbefore the (?:nbf|not before)\b")
-_TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived\b|"
+_TIME_OTHER = Gated(r"\blife ?time\b|\btime ?frame\b|\btime window\b|\bshort-lived\b|"
                     r"\bdates? (?:is |are )?(?:not valid|invalid)\b|\bvalid time range\b")
 
 # A JSON decoder's own failure ("missing field `alg` at line 1 column 15", "error
@@ -133,9 +136,12 @@ _TIME_OTHER = Gated(r"\blifetime\b|\btime ?frame\b|\btime window\b|\bshort-lived
 _DECODER = (r"\bat line \d+ column \d+\b|\bdeserializ|\bnot (?:valid )?json\b|"
             # Go's encoding/json, PHP's and others' JSON decoder exceptions
             r"\blooking for beginning of (?:value|object key)\b|\bunexpected end of json input\b|"
+            r"\b(?:premature|unexpected) end of (?:input|data|file|json)\b|"
+            r"\binvalid char(?:acter)? in json\b|\blexical error\b|"
             r"\bjson (?:decoding|decode|parse|parsing|syntax) (?:exception|error)\b")
 _DECODER_RE = Gated(_DECODER)
-_KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bkey ?set\b|\bresponse body\b|"
+_KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bkey ?set\b|\bresponse body\b|\bkey ?source\b|"
+                 r"\bmodulus\b|"
                  r"\b(?:decod\w*|pars\w*|fetch\w*) keys\b|"
                  r"/(?:keys|certs|jwks(?:\.json)?)\b")
 
@@ -180,7 +186,10 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         (r"\b(?:jwks?|jwk set|keys|discovery|metadata|openid-configuration|certs)\b.{0,60}"
          r"(?:connection refused|timed? ?out|no such host|i/o timeout|dial tcp|econnrefused|"
          r"unreachable|remote fetch|status code|responded with|too many requests|"
-         r"returned (?:http |status )?[45]\d\d\b|deadline exceeded|x509|tls|certificate|"
+         r"returned (?:http |status )?[45]\d\d\b|deadline exceeded|x509|\btls\b|"
+         # (a TLS failure, not "JWK with no certificate chain", a key's own certificate)
+         r"certificate (?:verify|signed by|has expired|is not (?:yet )?valid|error)|"
+         r"unknown authority|"
          r"econnreset|enotfound|getaddrinfo)", "fetch",
          "DC010"),
         (r"\b(?:jwks?|keys|configuration|metadata|discovery|document|certs)\b.{0,30}"
@@ -212,10 +221,15 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:malformed|invalid) key object\b|\bfetched jwk\b|"
          r"\b(?:error|failed|unable)\b.{0,10}\bpars\w* (?:the )?jwks?\b|"
          # a key of the set that is unusable, or a set without keys: the set's content
-         r"\bno keys (?:were )?found in (?:the )?(?:jwks|key ?set|[`'\"]?jwks (?:uri|url))|"
+         r"\bno keys (?:were )?found in (?:the )?(?:jwks|jwk ?set|key ?set|[`'\"]?jwks (?:uri|"
+         r"url))|"
          r"\bindividual key\b|\bjwks (?:unsupported key (?:type|usage)|key id is empty)\b|"
          r"\bkey ?error\W+keys\b|\bmissing an? [\"']?keys[\"']? (?:array|member|field)\b|"
-         r"\bno jwks? (?:are|is) available\b|\b(?:unexpected|unsupported) type of jwks\b|"
+         r"\bduplicate (?:key ids?|kids?)\b|\bkey ids? must be unique\b|"
+         r"\bin (?:the )?fetched (?:jwk ?set|jwks|key ?set)\b|"
+         r"\bno jwks?(?: keys)? (?:are |is )?available\b|\bno key ?sets? (?:found|available)\b|"
+         r"\b(?:invalid|malformed) (?:jwk ?set|key ?set)(?: content)?\b|\b(?:unexpected|"
+         r"unsupported) type of jwks\b|"
          r"\bjwks\b.{0,20}\b(?:malformed|corrupt)\b|"
          r"\bjwk\b.{0,20}\bmissing\b.{0,10}[\"']?kty\b|"
          r"\bjwks?\b.{0,40}\bnot any\b|\bnot any\b.{0,40}\bjwks?\b|[\"']kty[\"'] is required\b|"
@@ -228,13 +242,21 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         # the discovery document: no key set's address (DC104), another issuer than its own
         # URL's (DC101)
         (r"\bjwks (?:uri|url)\b.{0,30}\b(?:not found|missing|not available|absent|required)\b|"
-         r"\b(?:missing|no)\s+(?:(?:the|a|required)\s+)*[\"'`]?jwks (?:uri|url)\b", "discovery",
+         r"\b(?:missing|no)\s+(?:(?:the|a|required)\s+)*[\"'`]?jwks (?:uri|url)\b|"
+         r"\bjwks (?:uri|url)\b.{0,10}\b(?:cannot|can'?t|must not) be (?:empty|null|blank)\b|"
+         r"\bmissing keys?\W{1,3}jwks (?:uri|url)\b", "discovery",
          "DC104"),
         # (not "metadata issuer does not match token issuer": that is the token's iss)
         (r"\bissuer (?:returned|published|advertised) by (?:the )?(?:provider|discovery)\b|"
          r"\bdiscovery (?:document |metadata )?issuer\b.{0,40}\b(?:does not|doesn't|did not) "
          r"match\b.{0,20}\b(?:configured|expected|url)\b|\bmissing discovery parameter\b|"
          r"\bissuer\b.{0,60}\bbut was fetched from\b|"
+         r"\b(?:returned|advertised|published) issuer\b|"
+         r"\bissuer\b.{0,30}\bin (?:the )?(?:discovery|provider|openid) (?:document|metadata|"
+         r"configuration)\b|"
+         r"\b(?:invalid|missing|no)\b.{0,20}\bissuer\b.{0,10}\b(?:metadata|key found)\b|"
+         r"\bmetadata content\b|"
+         r"\b(?:oidc|openid|provider|discovery) configuration\b.{0,20}\bmissing issuer\b|"
          r"\bconfiguration error\b.{0,10}\bissuer validation failed\b",
          "discovery", "DC101"),
         # parse
@@ -275,7 +297,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
          r"\b(?:failed|unable|could not|couldn't|cannot|can't) (?:to )?parse\b|"
          # a missing token ("Token not provided by Google" is about who issued it)
-         r"\bno (?:auth(?:orization)? |bearer |access )?(?:token|jwt)\b(?! (?:type|use)\b)|"
+         r"\bno (?:auth(?:orization)? |bearer |access )?(?:token|jwt)\b"
+         r"(?! (?:type|use|signing|verification|validation|secret|key)\b)|"
          r"\bno id token\b(?=\s*(?:$|[.,;:)!]|in\b|found\b|present\b|received\b|was\b))|"
          r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present|set)\b"
          r"(?! (?:by|from|for)\b)|"
@@ -290,6 +313,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno (?:authorization|credentials?|bearer)\b.{0,20}\b(?:included|passed|provided|"
          r"supplied|found|present|in (?:the )?request)\b|"
          r"\bno token supplied\b|\bjwt must be provided\b|"
+         r"\b(?:authorization|bearer|auth) token required\b|"
+         r"\b(?:need to|must) provide an?\b.{0,40}\b(?:token|bearer|authorization)\b|"
+         r"\b(?:authentication |auth |authorization )?(?:type|scheme) must be bearer\b|"
          r"\bmissing (?:auth|jwt|token) cookie\b|\bmissing cookie\b.{0,20}\b(?:token|jwt)\b|"
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
@@ -338,7 +364,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno signature (?:component|part|segment)\b|"
          r"\balg(?:orithm)? (?:of )?['\"]?none\b|\bnone alg(?:orithm)?\b|"
          r"\b(?:alg(?:orithm)?|algo|key) confusion\b|"
-         r"\b(?:does not|doesn't|did not) (?:contain|have|include) (?:a |any )?signature\b|"
+         r"\b(?:does not|doesn't|did not) (?:contain|have|include) (?:a |any )?signature\b(?! key)|"
          r"\bhas no signature\b|"
          r"\bsigned (?:by|with|using) (?:an? )?(?:another|different|wrong|unexpected|other) "
          r"alg(?:orithm)?\b|"
@@ -361,7 +387,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno (?:applicable|matching|suitable|signing)?"
          r" ?keys? (?:was |were )?(?:found|matche|match|to match)|"
          r"\bkeys? (?:was |were )?not found\b|"
-         r"\bkid\b.{0,40}\b(?:not (?:be )?found|not in|unknown|no match|invalid|mismatch|unable)|"
+         r"\bkid\b.{0,40}\b(?:not (?:be )?found|not in|unknown|no match|invalid|mismatch|unable|"
+         r"not matching)|"
          r"\bkey (?:id|identifier)\b.{0,40}\b(?:mismatch|not (?:be )?found|not in|unknown)|"
          r"\bunknown (?:signing |public |verification )?key\b|"
          r"\bno (?:matching|suitable|applicable|valid) (?:public |signing |verification )?"
@@ -370,7 +397,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bkey\b|\b(?:does not|doesn't) have (?:any )?(?:public |signing |verification )?keys?\b|"
          r"\b(?:secret|signing key|public key|verification key)s? (?:was |were )?not found\b|"
          r"\b(?:lacks?|no|missing|without) (?:a |the |any )?(?:jwt |signing |verification )?"
-         r"(?:secret|public key|signing key)\b|"
+         r"(?:secret|public key|signing key|signature key)\b|"
          r"\bnot in (?:the )?(?:key ?set|jwks)\b|\bno working key\b|"
          r"\b(?:signing|verification|public|validation) key\b.{0,60}"
          r"\b(?:not|cannot be|could not be) found\b|\bcould not find public key\b|"
@@ -390,6 +417,10 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:public|signing|verification|private) key\b.{0,20}\b(?:could not|cannot|can'?t) be "
          r"(?:obtained|loaded|read|parsed|decoded|created)\b|"
          r"\bno keys? (?:have|has) been found\b|"
+         r"\bsigned (?:by|with) (?:an? )?(?:untrusted|unknown|unrecogni[sz]ed) key\b|"
+         r"\bsigned by a key\b.{0,30}\bnot (?:present|known|found|trusted)\b|"
+         r"\bno (?:pem|cert(?:ificate)?|x509)s? (?:was |were )?found\b|"
+         r"\bparameter [\"'`]?(?:use|key ops)[\"'`]? in (?:the )?jwk\b|"
          r"\b(?:jwk|key)\b.{0,10}[\"']?use[\"']? parameter\b.{0,40}"
          r"\b(?:enc|not in|not allowed|invalid)|"
          r"\b(?:did not|does not|didn't|doesn't) contain (?:the|a|any) (?:matching |requested |"
@@ -417,7 +448,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          # ("JWT verification failed", "could not verify the token": the whole token, vague)
          r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
          r"\bverification (?:fails|failed|failure|error)\b|"
-         r"\b(?:failed to|could not) verify\b(?! that\b)(?! (?:the |a |this )?(?:id |access |"
+         r"\b(?:failed to|could not) verify\b(?! that\b)(?! (?:the |a |this )?(?:[\w-]+ )?(?:id |"
+         r"access |"
          r"authentication |auth |bearer )?(?:token|jwt|jws)\b)|"
          r"\bbad hmac\b|\bhmac\b.{0,20}\b(?:mismatch|invalid|does not match|failed)\b|"
          r"\bfailed (?:the )?signature (?:validation|verification|check)\b|"
@@ -443,6 +475,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          "issuer", "DC309"),
         # audience, when no claim name is used
         (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b|"
+         r"\bintended for (?:another|a different|other) (?:audience|service|resource|api)\b|"
          r"\bnot (?:valid|intended|meant|issued) (?:for|to) this (?:resource server|api|resource|"
          r"audience|service|relying party|client|application)\b",
          "audience", "DC310"),
@@ -465,7 +498,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:id|refresh|access) tokens? (?:cannot|can'?t|must not|may not) be (?:used|validated|"
          r"accepted|treated) as an? (?:access|id|refresh) token\b|"
          r"\b(?:invalid|unexpected|wrong|incorrect) (?:jwt|token) type\b|"
-         r"\((?:invalid|unexpected|wrong|incorrect) type\)",
+         r"\((?:invalid|unexpected|wrong|incorrect) type\)|"
+         r"\b(?:unknown|invalid|wrong|unexpected) (?:type|kind) of token\b|"
+         r"\b(?:id ?token|access token) was expected\b.{0,30}\b(?:token|provided|given)\b",
          "token-type", "DC312"),
         # claims
         (r"\bclaims? (?:verification|validation|check) (?:failed|fails|error)\b|"
@@ -528,6 +563,7 @@ _UNRELATED_STATE = Gated(
     r"is inactive|(?:is )?invalid for)\b|"
     r"\bunable to (?:load|find) (?:an? |the )?user\b|\b(?:csrf|xsrf) token\b|"
     r"\bdouble[- ]submit\b|\bclient[_ ]secret\b|\bauthorization grant\b|"
+    r"\brevocation list\b|\b(?:deny|block) ?list\b|"
     # the application's own settings
     r"\benv(?:ironment)? var(?:iable)?s? (?:is |are )?not set\b|"
     # the signing side: issuing a token, not validating one
@@ -537,6 +573,7 @@ _UNRELATED_STATE = Gated(
     # something else that expires: a session, a password, a TLS certificate
     r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
     r" (?:has |is |was )?(?:expired|timed out)\b")
+_ERROR_CLAIM_LIST = re.compile(r"\{:?error,\s*\[:?(?:<<\")?([a-z][a-z ]*?)(?:\">>)?\]\}")
 _INACTIVE = re.compile(r"introspect|\bgrant\b|\bactive\W{1,3}false\b")
 _NOT_SIGNED = re.compile(r"\bnot signed\b(?! (?:by|with)\b)")
 # Other names for the JOSE objects, read as their short forms.
@@ -553,6 +590,7 @@ _DISJUNCTION = Gated(
     r"(?!(?:missing or invalid|invalid or missing)\s+[\"'`]?\w+[\"'`]?\s+(?:claim|header|field|"
     r"parameter)\b)"
     r"\b(?!missing or malformed\b|malformed or missing\b)"
+    r"(?!missing (?:the )?(?:authorization|bearer|auth)\b)"
     r"(?:invalid|expired|malformed|revoked|missing)\b(?:\s+\w+){0,3}(?:,\s*[^,.;:]{1,60}?)*,?"
     # (not a JSON type's alternatives: "invalid type float64, array or string expected")
     r"\s+or\s+(?!(?:string|number|integer|array|object|boolean|null|list)\b)\w+|"
@@ -611,7 +649,8 @@ class _Hit:
 
 # A claim named as a JSON key of a quoted object ('{"alg":"RS256","typ":"JWT"}') or as the
 # range of a search ("not valid for any token type") is not what failed.
-_CLAIM_CONTEXT_BEFORE = Gated(r"\bfor any\s*$")
+# (.NET's "Keys tried: 'RsaSecurityKey, KeyId: …'" lists what was tried)
+_CLAIM_CONTEXT_BEFORE = Gated(r"\bfor any\s*$|\bkeys tried\b")
 _CLAIM_CONTEXT_AFTER = re.compile(r"^\s*:")
 _IN_OBJECT = re.compile(r"[{,]\s*$")  # (not "Invalid 'kid': 'abc'")
 # A claim labelling a value in brackets ("algorithm [RS256]", as Java logs quote values) is
@@ -622,7 +661,8 @@ _CLAIM_LABEL_AFTER = re.compile(r"^\s*(?:\[[^\]]{1,60}\]|https?://|=\s*[\w.-]+\s
 _CLAIM_VALUE_AFTER = re.compile(
     r"^[\"'`]?\s*[:=]\s*(?:https?://|[\"'\d]|[\w.-]{6,}\s*(?:[;,)]|$))")
 # A claim the reader has no step for, named in quotes ("claim 'cid' value … does not match").
-_NAMED_CLAIM = Gated(r"\bclaim\s+\(?[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b")
+_NAMED_CLAIM = Gated(r"\bclaim\s+\(?[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b|"
+                     r"\bclaim\s+\((\w[\w ]{0,30})\)")
 
 
 def _claims_in(text: str) -> list[tuple[str, str]]:
@@ -669,7 +709,7 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
             assert cue is not None
             hits.append(_Hit(step, rule, f"{words} … {cue.group(0)}"))
         elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash",
-                       "auth_time", "acr", "amr") and negative:
+                       "auth_time", "acr", "amr", "tid") and negative:
             hits.append(_Hit("claims", "DC311", f"{words} … {negative.group(0)}"))
     if any(claim == "azp" for claim, _ in _claims_in(text)) and hits:
         # "authorized party should match client id", "Mismatch between azp and aud claims":
@@ -678,7 +718,8 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
         if not any(h.step == "claims" for h in hits):
             hits.append(_Hit("claims", "DC311", "azp"))
     named = _NAMED_CLAIM.search(text) if negative and not hits else None
-    if named and negative and (named.group(1) or named.group(2)) not in _CLAIM_WORDS:
+    if named and negative and (named.group(1) or named.group(2) or named.group(3)) \
+            not in _CLAIM_WORDS:
         hits.append(_Hit("claims", "DC311", f"{named.group(0)} … {negative.group(0)}"))
     some_claim = _SOME_CLAIM.search(text) if missing and not hits else None
     if missing and some_claim:
@@ -725,6 +766,10 @@ _NETWORK_FAILURE = Gated(
     r"service unavailable|gateway time-?out|forbidden)\b|"
     r"\bcouldn'?t resolve host\b|\bfailed to connect to\b|\bnetwork ?error\b|"
     r"\bresponded with an? (?:invalid|unexpected|bad|error|unsuccessful) status\b|"
+    r"\bmax retries exceeded\b|\b(?:connect|read) ?timeout\b|"
+    r"\bhttp request failed\b|\bstatus\s*\(?\s*(?!40[13])[45]\d\d\b|"
+    r"\b(?:failed|unable|could not|couldn'?t) (?:to )?discover\b|\bcould not send request\b|"
+    r"\bhttp response\b.{0,160}\b(?:was|returned|status) (?!40[13])[45]\d\d\b|"
     r"\b(?:did not|didn't) respond in time\b|\bconnection ?error\b|\bfetch failed\b|"
     r"\berror while getting https?://|\bfailed to discover\b|"
     r"\b(?:openid[_ ]config|endpoints[_ ]resolution) error\b|"
@@ -772,7 +817,8 @@ def _hits(text: str) -> list[_Hit]:
     return hits
 
 
-_SET_CONTENT = re.compile(r"no keys (?:were )?found in|individual key|jwks (?:unsupported|key id)")
+_SET_CONTENT = re.compile(r"no keys (?:were )?found in|individual key|jwks (?:unsupported|key id)|"
+                          r"in (?:the )?fetched (?:jwk ?set|jwks|key ?set)|duplicate")
 _GENERIC_CLAIMS = re.compile(
     r"^claims? (?:verification|validation|check)|claims? (?:are|is|were|was) (?:invalid|not valid)|"
     r"(?:validation|verification) (?:error|failure|failed) for|claim check|claim not found|"
@@ -802,6 +848,11 @@ def _specific_over_general(hits: list[_Hit]) -> list[_Hit]:
         steps = {h.step for h in hits}
     if steps & {"jwks", "discovery"} and steps & {"parse", "issuer"}:
         hits = [h for h in hits if h.step not in ("parse", "issuer")]
+        steps = {h.step for h in hits}
+    if "discovery" in steps and "jwks" in steps and all(
+            re.search(r"\bjwks (?:uri|url)\b", h.words) for h in hits if h.step == "jwks"):
+        # ("jwks_uri cannot be empty": the discovery document's field, not the key set)
+        hits = [h for h in hits if h.step != "jwks"]
         steps = {h.step for h in hits}
     if "key" in steps and "jwks" in steps:
         hits = [h for h in hits if h.step != ("key" if any(
@@ -875,7 +926,8 @@ _NETWORK = Gated(
     r"connect|refused|time ?out|timed out|dial|\btcp\b|\bdns\b|no such host|unreachable|"
     r"status|\bhttps?\b|\b[1-5]\d\d\b|\btls\b|\bssl\b|x509|certificate|econn|enotfound|"
     r"getaddrinfo|\beof\b|reset|socket|response|resolv|network|host|deadline|request|"
-    r"not found|internal server error|bad gateway|service unavailable|forbidden")
+    r"not found|internal server error|bad gateway|service unavailable|forbidden|retr(?:y|ies)|"
+    r"well-known|\burl\b")
 
 
 def _unexplained_detail(inner: list[str]) -> bool:
@@ -886,6 +938,12 @@ def _unexplained_detail(inner: list[str]) -> bool:
 
 
 _DECODE_VERB = re.compile(r"decod|pars")
+# The discovery document named as what was being read ("error fetching OIDC configuration:
+# missing issuer value"); the token's own iss is then not what the words are about.
+_DISCOVERY_CONTEXT = re.compile(
+    r"\b(?:oidc|openid|provider|discovery) (?:configuration|metadata|document)\b|"
+    r"openid-configuration|\bdiscovery document\b|\bwell-known\b")
+_TOKEN_ISSUER = re.compile(r"\biss\b|\bclaim|\b(?:token|jwt)(?:'s)? issuer\b")
 _HTML_PAGE = re.compile(r"character '+<'+|'<' \(code 60\)|unexpected token '?<'?|<!doctype|<html")
 # Words that say the token's shape was wrong, beside a decode or parse verb.
 _STRUCTURE = re.compile(r"segment|base64|dots?\b|parts?\b|json|format|malformed|header|compact|"
@@ -900,15 +958,25 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
     hits = _resolved(_hits(suffix))
     steps = [s for s in ORDER if any(h.step == s for h in hits)]
     if steps == ["parse"] and _KEY_SET.search(lowered) and all(
-            (_DECODER_RE.search(h.words) or "base64" in h.words or "pars" in h.words)
+            (_DECODER_RE.search(h.words) or "base64" in h.words or "pars" in h.words
+             or "format" in h.words)
             and not re.search(r"\b(?:token|jwt|jws)\b", h.words) for h in hits):
         # A JSON decoder's failure inside a key set's wrapper ("JwksSerialisationError:
         # missing field `keys` at line 1 column 2") is the key set's, not the token's.
         hits, steps = [_Hit("jwks", "DC201", h.words) for h in hits], ["jwks"]
+    if steps == ["key"] and _KEY_SET.search(lowered) and all(
+            re.search(r"pars|decod|import|load", h.words) for h in hits):
+        # Key material of a key set that cannot be read ("KeySourceError: Unable to parse
+        # X509 certificates"): the set's content, not a missing key.
+        return Reading("step", "jwks", "DC201", ("jwks",), tuple(h.words for h in hits),
+                       _captured(text))
     if steps == ["parse"] and _HTML_PAGE.search(lowered) and any(
             _DECODER_RE.search(h.words) for h in hits):
         # A JSON decoder that met '<' read an HTML page (an error or login page) where a key
         # set or a metadata document was expected: a token is base64url, never '<'.
+        if _DISCOVERY_CONTEXT.search(lowered):
+            return Reading("step", "discovery", "DC101", ("discovery",),
+                           tuple(h.words for h in hits), _captured(text))
         return Reading("step", "jwks", "DC201", ("jwks",), tuple(h.words for h in hits),
                        _captured(text))
     if steps == ["parse"] and all(_DECODE_VERB.search(h.words) for h in hits) and \
@@ -950,6 +1018,41 @@ def disjunction(text: str) -> str | None:
     return found.group(0) if found else None
 
 
+def _read_before_the_words(lowered: str, text: str) -> Reading | None:
+    """What the whole text says before its words are read: a state that is no validation
+    failure, an unrelated subject, or one claim named in an error list."""
+    state = _UNRELATED_STATE.search(lowered)
+    if state:
+        return Reading("unrelated", decided_by=(state.group(0),))
+    unrelated = _UNRELATED_HARD.search(lowered)
+    if unrelated and not _TOKEN_CONTEXT.search(lowered):
+        return Reading("unrelated", decided_by=(unrelated.group(0),))
+    listed = _ERROR_CLAIM_LIST.search(lowered)
+    if listed and listed.group(1) in _CLAIM_WORDS:
+        # Erlang and Elixir libraries answer the one claim check that failed as a list
+        # ("{error,[exp]}", "{:error, [:iat]}"); two or more claims stay a list of failures.
+        named = claim_reading(listed.group(1), missing=False)
+        if named is not None:
+            return Reading("step", named.step, named.rule, named.candidate_steps,
+                           (listed.group(0),), _captured(text))
+    return None
+
+
+def _in_context(reading: Reading, lowered: str) -> Reading:
+    """`reading`, corrected by what the whole text says it was about."""
+    if _INACTIVE.search(lowered) and reading.step == "time" and all(
+            "active" in words for words in reading.decided_by):
+        # An introspection answer or a grant that is "not active" (RFC 7662 active=false)
+        # may be expired, revoked or unknown: no one step.
+        return Reading("vague", None, None, ("time",), reading.decided_by, reading.captured)
+    if reading.step == "issuer" and _DISCOVERY_CONTEXT.search(lowered) and \
+            not _TOKEN_ISSUER.search(lowered):
+        # The issuer the discovery document gives (or lacks), not the token's.
+        return Reading("step", "discovery", "DC101", ("discovery",), reading.decided_by,
+                       reading.captured)
+    return reading
+
+
 def read(text: str) -> Reading:
     """The step `text` talks about, innermost wording first."""
     # Codes and log keys spell words with underscores (Jwt_verification_fails, bad_signature),
@@ -959,12 +1062,9 @@ def read(text: str) -> Reading:
         lowered = lowered.replace(long, short)
     # ("not signed by the trusted operator" is signed, by someone else)
     lowered = _NOT_SIGNED.sub("unsigned", lowered)
-    state = _UNRELATED_STATE.search(lowered)
-    if state:
-        return Reading("unrelated", decided_by=(state.group(0),))
-    unrelated = _UNRELATED_HARD.search(lowered)
-    if unrelated and not _TOKEN_CONTEXT.search(lowered):
-        return Reading("unrelated", decided_by=(unrelated.group(0),))
+    early = _read_before_the_words(lowered, text)
+    if early is not None:
+        return early
     disjunction = _DISJUNCTION.search(lowered)
     parts = [p for p in _SEGMENT.split(lowered) if p.strip()]
     for start in range(len(parts) - 1, -1, -1):
@@ -972,13 +1072,8 @@ def read(text: str) -> Reading:
         if disjunction and disjunction.group(0) in suffix:
             break
         reading = _read_suffix(suffix, parts[start + 1:], lowered, text)
-        if reading is not None and _INACTIVE.search(lowered) and reading.step == "time" and all(
-                "active" in words for words in reading.decided_by):
-            # An introspection answer or a grant that is "not active" (RFC 7662 active=false)
-            # may be expired, revoked or unknown: no one step.
-            return Reading("vague", None, None, ("time",), reading.decided_by, reading.captured)
         if reading is not None:
-            return reading
+            return _in_context(reading, lowered)
     soft = _UNRELATED_SOFT.search(lowered)
     if soft and not disjunction:
         return Reading("unrelated", decided_by=(soft.group(0),))
