@@ -367,6 +367,8 @@ ALIASES_10B = {
     "Shopware (payment token JWT)": ("shopware/shopware", "shopware/core"),
     "Auth0.AspNetCore.Authentication": ("auth0/auth0-aspnetcore-authentication",),
     "Okta.AspNetCore": ("okta/okta-aspnet", "Okta.AspNet.Abstractions"),
+    "Hot Chocolate (AspNetCore.Authorization)": (
+        "HotChocolate.AspNetCore.Authorization", "ChilliCream/graphql-platform"),
     "ocaml-jose (reason-jose)": ("ulrikstrid/reason-jose", "reason-jose"),
     "clj-jwt": ("liquidz/clj-jwt", "clj_jwt"),
     "p5-JSON-WebToken": ("xaicron/p5-JSON-WebToken", "perl JSON WebToken"),
@@ -398,6 +400,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_8A, aliases_complete=True),
     Split("held-out-8b.jsonl", "held-out", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_8B, aliases_complete=True),
-    Split("held-out-10b.jsonl", "held-out", lines=250, libraries=22, languages=8,
+    Split("held-out-10b.jsonl", "held-out", lines=250, libraries=23, languages=8,
           earlier=None, aliases=ALIASES_10B, aliases_complete=True),
 )
