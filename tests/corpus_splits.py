@@ -453,6 +453,43 @@ ALIASES_10A = {
 }
 
 
+# Other names the split's libraries go by (packages, repositories, modules, former names): none
+# of them may be a library of another corpus file either. Three libraries are named by their
+# repository because their bare package or module name normalises to a library of an earlier
+# split that is another library: the PyPI package `jwt` (GehirnInc) to the Rust crate `jwt`
+# (and `python-jwt` to davedoesdev's python_jwt), the Perl module `JSON::WebToken` to the npm
+# and Rust `jsonwebtoken`, the OCaml package `jose` to panva's JavaScript `jose`; those bare
+# names are therefore not listed here.
+ALIASES_10B = {
+    "@descope/node-sdk": ("descope/node-sdk", "descope-node-sdk", "Descope Node SDK"),
+    "@propelauth/node": ("propelauth-node", "PropelAuth Node", "propelauth/node"),
+    "@workos-inc/node": ("workos-node", "WorkOS Node SDK", "workos/workos-node"),
+    "@kinde-oss/kinde-typescript-sdk": (
+        "kinde-typescript-sdk", "Kinde TypeScript SDK", "@kinde/jwt-validator",
+        "@kinde-oss/kinde-node-express"),
+    "stytch (Node)": ("stytch-node", "stytchauth/stytch-node"),
+    "@hono/oidc-auth": ("hono-oidc-auth", "honojs/middleware oidc-auth"),
+    "nuxt-oidc-auth": ("itpropro/nuxt-oidc-auth", "nuxt oidc auth"),
+    "josepy": ("certbot/josepy",),
+    "GehirnInc/python-jwt": ("GehirnInc jwt", "gehirninc-python-jwt"),
+    "fastapi-auth0": ("fastapi_auth0", "dorinclisu/fastapi-auth0"),
+    "fastapi-microsoft-identity": ("fastapi_microsoft_identity",),
+    "oidc-jwt-validation": ("oidc_jwt_validation", "AxaGuilDEv/oidc-jwt-validation"),
+    "apple_id": ("nov/apple_id", "apple-id gem"),
+    "omniauth-apple": ("nhosoya/omniauth-apple", "omniauth_apple"),
+    "keycloak-api-rails": ("looorent/keycloak-api-rails", "keycloak_api_rails"),
+    "Appwrite": ("appwrite/appwrite", "Appwrite server"),
+    "Shopware (payment token JWT)": ("shopware/shopware", "shopware/core"),
+    "Auth0.AspNetCore.Authentication": ("auth0/auth0-aspnetcore-authentication",),
+    "Okta.AspNetCore": ("okta/okta-aspnet", "Okta.AspNet.Abstractions"),
+    "Hot Chocolate (AspNetCore.Authorization)": (
+        "HotChocolate.AspNetCore.Authorization", "ChilliCream/graphql-platform"),
+    "ocaml-jose (reason-jose)": ("ulrikstrid/reason-jose", "reason-jose"),
+    "clj-jwt": ("liquidz/clj-jwt", "clj_jwt"),
+    "p5-JSON-WebToken": ("xaicron/p5-JSON-WebToken", "perl JSON WebToken"),
+}
+
+
 _EARLY = ("messages.jsonl", "dev-3.jsonl", "dev-4.jsonl")
 SPLITS = (
     Split("dev-3.jsonl", "dev", lines=200, libraries=20, languages=8,
@@ -486,4 +523,6 @@ SPLITS = (
     # JWT filter is closed, Doris and Mattermost showed no JWT check, Drone's is Gitness's)
     Split("held-out-10a.jsonl", "held-out", lines=250, libraries=21, languages=5,
           earlier=None, aliases=ALIASES_10A, aliases_complete=True),
+    Split("held-out-10b.jsonl", "held-out", lines=250, libraries=23, languages=8,
+          earlier=None, aliases=ALIASES_10B, aliases_complete=True),
 )
