@@ -521,8 +521,8 @@ SPLITS = (
           earlier=None, aliases=ALIASES_9B, aliases_complete=True),
     # (5 languages: Go, Python, Java, C++ and JavaScript are all its author's list gives; Gloo's
     # JWT filter is closed, Doris and Mattermost showed no JWT check, Drone's is Gitness's)
-    Split("held-out-10a.jsonl", "held-out", lines=250, libraries=21, languages=5,
+    Split("dev-10a.jsonl", "dev", lines=250, libraries=21, languages=5,
           earlier=None, aliases=ALIASES_10A, aliases_complete=True),
-    Split("held-out-10b.jsonl", "held-out", lines=250, libraries=23, languages=8,
+    Split("dev-10b.jsonl", "dev", lines=250, libraries=23, languages=8,
           earlier=None, aliases=ALIASES_10B, aliases_complete=True),
 )

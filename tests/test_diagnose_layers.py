@@ -188,21 +188,47 @@ ACCEPTED_WRONG_STEPS = {
     # google-id-token "Token client-id mismatch" (labelled claims; the client id is the aud
     # Google's ID tokens carry, read as audience)
     "dev-9b.jsonl:282",
+    # The tenth split (read after its measurement). golang-jwt's keyfunc "invalid type for
+    # claim" (labelled claims; catalogued as key, the keyfunc's failure)
+    "dev-10a.jsonl:148",
+    # "The JWK in the JWT header is malformed" (labelled jwks; read as the token's shape)
+    "dev-10a.jsonl:175",
+    # StarRocks "JWT with kid … is invalid" (labelled signature; read as key)
+    "dev-10a.jsonl:209",
+    # YugabyteDB "GetJwkFromJwks failed: claim not found" (labelled key; read as claims)
+    "dev-10a.jsonl:221",
+    # Nimbus "Signed JWT rejected" in Druid's wrapper (labelled vague; catalogued as key with
+    # algorithm as a candidate)
+    "dev-10a.jsonl:276",
+    # Descope "failed to fetch matching key" (labelled key; read as fetch)
+    "dev-10b.jsonl:5",
+    # WorkOS "Missing client ID. Did you provide it when initializing WorkOS?", the SDK's
+    # configuration (labelled unknown; read as the audience)
+    "dev-10b.jsonl:44",
+    # key or key set: Kinde "Invalid JWK RSA key", PyJWT "unsupported key type: EC", OCaml
+    # jose's `Missing_use_and_alg
+    "dev-10b.jsonl:50", "dev-10b.jsonl:130", "dev-10b.jsonl:262", "dev-10b.jsonl:264",
+    # oauth4webapi "\"response\" body \"issuer\" does not match", known as the discovery
+    # response only from its frame (labelled discovery; frames are not read)
+    "dev-10b.jsonl:82",
+    # a role or an app scope after a valid token: Microsoft.Identity.Web IDW10203, Appwrite
+    # "missing scopes" (labelled unknown; read as claims)
+    "dev-10b.jsonl:150", "dev-10b.jsonl:221",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-9b) are the floor, and
+    splits that joined it: dev-3 to dev-10b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 4074
-    # Measured on 2026-12-03 in the sixth session, after tuning on the ninth split:
-    # 3714/4074 right (91.2 %).
-    assert numbers.right >= 3714, misses
+    assert len(results) >= 4641
+    # Measured on 2026-12-03 in the sixth session, after tuning on the tenth split:
+    # 4192/4641 right (90.3 %).
+    assert numbers.right >= 4192, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1231,5 +1257,66 @@ def test_reader_vocabulary_of_the_sixth_session_second_round(text, step):
      '"message":"authentication required"}]}', "claims"),
 ])
 def test_sixth_session_second_round_stays_silent_where_it_does_not_apply(text, not_step):
+    diagnosis = diagnose(text)
+    assert diagnosis.step != not_step, diagnosis.decided_by
+
+
+# -- mechanisms (sixth session, third round: the tenth split moved into dev) ----------------
+
+@pytest.mark.parametrize(("text", "step"), [
+    # a structured log line's cause ("error") is more specific than its event ("message")
+    ('{"level":"error","error":"invalid bearer token given: token is expired",'
+     '"message":"failed to parse Authorization header"}', "time"),
+    # the protocol's generic description before the detail names no step
+    ('{"error":"invalid_request","error_description":"The request is missing a required '
+     "parameter, includes an invalid parameter value, includes a parameter more than once, "
+     'or is otherwise malformed. The id_token_hint was issued by another issuer."}', "issuer"),
+    # a wrapper's claim named by its function, the detail only "claim not found"
+    ("GetJwtIssuer failed: claim not found", "issuer"),
+    ("GetJwtAudiences failed: claim not found", "audience"),
+    # adhocore/jwt, catalogued
+    ("Failed to verify JWT. Invalid token: Not now", "time"),
+    ("JSON failed: Syntax error", "parse"),
+    # more words
+    ("Algorithm \"HS256\" is not acceptable. Followings are accepted: RS256", "algorithm"),
+    ("Not signature algorithm defined.", "algorithm"),
+    ("JWT token does not have a valid realm", "issuer"),
+    ('{"error_description": "not intended for me"}', "audience"),
+    ("To old authentication", "time"),
+    ("Request header has no authorization field", "parse"),
+    ("Missing `id_token` in OIDC response", "parse"),
+    ("failed to extract id_token from the response", "parse"),
+    ("Request does not contain bearer authentication", "parse"),
+    ("no claim found for key: groups", "claims"), ("jwt is missing sub-claims", "claims"),
+    ('Token "scope" field must be a string', "claims"),
+    ("SSO server public key has not be set", "key"), ("JWK doesn't match", "key"),
+    ('Missing required "keys" member', "jwks"),
+    ("JOSEError: Expected 200 OK from the JSON Web Key Set HTTP response", "fetch"),
+    ('[GET] "https://sso/realms/main/.well-known/openid-configuration": 404 Not Found', "fetch"),
+    ("Keycloak responded with an error when calling 'protocol/openid-connect/certs'", "fetch"),
+    ("Can't load key: HTTP Get error: 503 (jwks)", "fetch"),
+    ("ParseJwks failed: invalid json", "jwks"),
+])
+def test_reader_vocabulary_of_the_sixth_session_third_round(text, step):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by
+
+
+@pytest.mark.parametrize(("text", "not_step"), [
+    # loading or getting a key is reading key material, not a fetch
+    ("failed to load public key from /etc/app/jwt.pem", "fetch"),
+    ("Could not get modulus or exponent of RSA key.", "fetch"),
+    # an X.509 issuer is no iss claim
+    ("SSLError: certificate verify failed: unable to get local issuer certificate", "issuer"),
+    # a token looked up in a database
+    ("failed to get metadata from token claims: failed to find token in db", "fetch"),
+    # "unsecured/JWS/JWE" lists the serializations a parser tried
+    ("ParseException: Invalid serialized unsecured/JWS/JWE object", "algorithm"),
+    # the generic description alone stays vague
+    ('{"error":"invalid_request","error_description":"The request is missing a required '
+     "parameter, includes an invalid parameter value, includes a parameter more than once, "
+     'or is otherwise malformed."}', "parse"),
+])
+def test_sixth_session_third_round_stays_silent_where_it_does_not_apply(text, not_step):
     diagnosis = diagnose(text)
     assert diagnosis.step != not_step, diagnosis.decided_by

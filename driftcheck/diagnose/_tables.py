@@ -2,7 +2,7 @@
 
 from typing import Any
 
-TABLES: dict[str, Any] = {'2c5a8cb2:86239': {'entry': [{'example': 'IDX10223: Lifetime validation failed. The token is '
+TABLES: dict[str, Any] = {'642cc0a7:88150': {'entry': [{'example': 'IDX10223: Lifetime validation failed. The token is '
                                           "expired. ValidTo (UTC): '11/28/2026 21:30:00', "
                                           "Current time (UTC): '11/28/2026 22:15:03'.",
                                'id': 'ms-idx10223',
@@ -2428,7 +2428,62 @@ TABLES: dict[str, Any] = {'2c5a8cb2:86239': {'entry': [{'example': 'IDX10223: Li
                                          '(PyPI drf-jwt): rest_framework_jwt/authentication.py '
                                          '(authenticate_credentials)',
                                'step': 'claims',
-                               'versions': '1.19.2'}]},
+                               'versions': '1.19.2'},
+                              {'example': 'Invalid token: Not now',
+                               'id': 'adhocore-jwt-not-now',
+                               'library': 'adhocore/jwt',
+                               'misleading': "adhocore/jwt says only 'Not now': the token's "
+                                             "nbf is still ahead of this server's clock (its "
+                                             'leeway is at most 120 seconds).',
+                               'pattern': 'Invalid token: (?:Not now|Cannot accept now)',
+                               'rule': 'DC307',
+                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
+                                         "(validateTimestamps: 'Invalid token: ' . 'Not now', "
+                                         'ERROR_TOKEN_NOT_NOW)',
+                               'step': 'time',
+                               'versions': '1.x'},
+                              {'example': 'Invalid token: Expired',
+                               'id': 'adhocore-jwt-expired',
+                               'library': 'adhocore/jwt',
+                               'misleading': "adhocore/jwt also answers 'Expired' when iat is "
+                                             'older than its maxAge (default 3600 s), even if '
+                                             'exp is later.',
+                               'pattern': 'Invalid token: Expired',
+                               'rule': 'DC306',
+                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
+                                         '(validateTimestamps: exp, or iat older than maxAge, '
+                                         'ERROR_TOKEN_EXPIRED)',
+                               'step': 'time',
+                               'versions': '1.x'},
+                              {'example': 'JSON failed: Syntax error',
+                               'id': 'adhocore-jwt-json',
+                               'library': 'adhocore/jwt',
+                               'pattern': 'JSON failed: (?P<detail>.+)',
+                               'rule': 'DC302',
+                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
+                                         "(validateLastJson: 'JSON failed: ' . "
+                                         'json_last_error_msg(), ERROR_JSON_FAILED)',
+                               'step': 'parse',
+                               'versions': '1.x'},
+                              {'example': 'Invalid token: Unsupported header algo',
+                               'id': 'adhocore-jwt-algo',
+                               'library': 'adhocore/jwt',
+                               'pattern': 'Invalid token: (?:Missing|Unsupported) header algo',
+                               'rule': 'DC303',
+                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
+                                         '(validateHeader: ERROR_ALGO_MISSING, '
+                                         'ERROR_ALGO_UNSUPPORTED)',
+                               'step': 'algorithm',
+                               'versions': '1.x'},
+                              {'example': 'Invalid token: Unknown key ID',
+                               'id': 'adhocore-jwt-kid',
+                               'library': 'adhocore/jwt',
+                               'pattern': 'Invalid token: Unknown key ID',
+                               'rule': 'DC304',
+                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php (validateKid: '
+                                         'ERROR_KID_UNKNOWN)',
+                               'step': 'key',
+                               'versions': '1.x'}]},
  '6bfdce78:11833': {'family': [{'kind': 'code',
                                 'library': 'Microsoft.IdentityModel (Tokens, JsonWebTokens, '
                                            'System.IdentityModel.Tokens.Jwt, Protocols)',

@@ -86,6 +86,8 @@ _LOGFMT_LINE = re.compile(r'^\s*(?:time|ts|level)=')
 # Flask-JWT's body)
 _MESSAGE_KEYS = ("hint", "error_description", "message", "detail", "reason", "description",
                  "error_message", "errorMessage", "msg", "exception", "error")
+_LOG_LEVEL_KEYS = ("level", "lvl", "severity", "log.level")
+_LOG_CAUSE_KEYS = ("error", "err", "errorMessage", "error_message", "reason", "cause")
 _NESTED_KEYS = ("originalError", "inner", "cause", "error", "messages", "errors")
 _CLAIM_KEYS = ("exp", "nbf", "iat", "iss", "aud", "sub", "kid", "alg", "typ")
 
@@ -132,7 +134,10 @@ def _json_messages(document: Any, depth: int = 0) -> list[str]:
         if isinstance(value, dict | list):
             found += _json_messages(value, depth + 1)
     name = document.get("name") or document.get("type") or document.get("code")
-    for key in _MESSAGE_KEYS:
+    # A structured log line (zap, zerolog, logrus, pino: it has a level) states its event in
+    # "message"/"msg" and the cause in "error"/"err": the cause is the more specific.
+    logged = any(key in document for key in _LOG_LEVEL_KEYS)
+    for key in _LOG_CAUSE_KEYS + _MESSAGE_KEYS if logged else _MESSAGE_KEYS:
         value = document.get(key)
         if isinstance(value, str) and value.strip():
             found.append(f"{name}: {value}" if isinstance(name, str) and key == "message"
@@ -317,9 +322,21 @@ _ADVICE = re.compile(
     re.IGNORECASE)
 
 
+# The protocol's own description of a generic error code (RFC 6749 §4.1.2.1 and §5.2, as
+# fosite/Hydra and league/oauth2-server print it before their detail): it names no step.
+_GENERIC_DESCRIPTION = re.compile(
+    r"the request is missing a required parameter, includes an invalid parameter value, "
+    r"includes a parameter more than once, or is otherwise malformed\.?|"
+    r"the resource owner or authorization server denied the request\.?|"
+    r"the request could not be authorized\.?", re.IGNORECASE)
+
+
 def without_advice(message: str) -> str:
-    """`message` without its advice sentences (the whole message if nothing else is left)."""
+    """`message` without its advice sentences and generic protocol descriptions (the whole
+    message if nothing else is left)."""
     stated = _ADVICE.sub("", message).strip()
+    if _GENERIC_DESCRIPTION.search(stated):
+        stated = _GENERIC_DESCRIPTION.sub("", stated).strip(" \t\n,;:")
     return stated or message
 
 

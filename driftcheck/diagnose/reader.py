@@ -110,7 +110,8 @@ _TIME_EXPIRED = Gated(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
     r"\bmax(?:imum)?[ -]?age\b|\balready expire[sd]?\b|"
     r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b|"
-    r"\btoo long ago\b|\bbest before\b|\bto old\b(?! \w)|"
+    r"\btoo long ago\b|\bbest before\b|\bto old\b(?! (?:keys?|values?|versions?|config\w*|"
+    r"settings?|tokens?)\b)|"
     r"\bnot (?:to be used|valid|usable) after\b|\bout of (?:its |the )?(?:life ?time|validity)\b")
 # A bare "not valid" (DRF simplejwt's `token_not_valid`) says nothing about time: only "not
 # yet valid", "not valid before/until/yet" and "not active" do.
@@ -150,9 +151,15 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
     (Gated(p), s, r) for p, s, r in (
         # fetching metadata or keys
         (r"\b(?:unable|failed|fail|couldn'?t|could not|cannot|can't)\s+(?:to\s+)?"
-         r"(?:fetch|retrieve|obtain|load|get|download|reach)\b.{0,60}"
+         r"(?:fetch|retrieve|download|reach)\b.{0,60}"
          r"(?:jwks?|keys?|jwk set|configuration|metadata|discovery|document|url|openid|"
-         r"cert(?:ificate)?s?\b|https?://)",
+         r"cert(?:ificate)?s?\b|https?://)|"
+         # (to load or get a key is to read key material as often as to fetch it: "failed to
+         # load public key: expected 1 key in JWKS", "Could not get modulus … of RSA key")
+         r"\b(?:unable|failed|fail|couldn'?t|could not|cannot|can't)\s+(?:to\s+)?"
+         r"(?:obtain|load|get)\b.{0,60}"
+         r"(?:jwks\b|jwk set|key ?set|configuration|metadata|discovery|document|url|openid|"
+         r"certs\b|https?://|\bkeys\b)",
          "fetch", "DC010"),
         (r"\berror (?:while |when )?(?:fetching|retrieving|loading|downloading|requesting)\b"
          r".{0,40}\b(?:jwks?|jwk set|key ?set|keys|configuration|config|metadata|discovery|"
@@ -170,6 +177,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         # expected, when fetching keys or metadata (no word "JWKS" needed)
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?resolve\b.{0,40}"
          r"\b(?:document|configuration|metadata|discovery|url|uri|issuer)\b|"
+         r"\bexpected (?:a |an )?(?:http )?(?:200|2xx)(?: ok)? from\b|"
+         r"\b(?:well-known|openid-configuration|jwks|certs)\b.{0,20}\b(?:404|5\d\d) (?:not found|"
+         r"internal server error|bad gateway|service unavailable)\b|"
          r"\bexpected (?:a |an )?(?:http )?(?:200|2xx|successful|success)\b.{0,200}"
          # (not 401/403: that is the API's own answer, as in a test's "expected 200, got 401")
          r"\b(?:got|received|but|returned)\b.{0,20}\b(?!40[13])[1-5]\d\d\b|"
@@ -224,7 +234,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno keys (?:were )?found in (?:the )?(?:jwks|jwk ?set|key ?set|[`'\"]?jwks (?:uri|"
          r"url))|"
          r"\bindividual key\b|\bjwks (?:unsupported key (?:type|usage)|key id is empty)\b|"
-         r"\bkey ?error\W+keys\b|\bmissing an? [\"']?keys[\"']? (?:array|member|field)\b|"
+         r"\bkey ?error\W+keys\b|\bmissing (?:an? |required )?[\"']?keys[\"']? (?:array|member|"
+         r"field)\b|"
          r"\bduplicate (?:key ids?|kids?)\b|\bkey ids? must be unique\b|"
          r"\bin (?:the )?fetched (?:jwk ?set|jwks|key ?set)\b|"
          r"\bno jwks?(?: keys)? (?:are |is )?available\b|\bno key ?sets? (?:found|available)\b|"
@@ -272,7 +283,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bunexpected (?:(?:authorization|token|jwt) ){1,3}(?:form|format|structure)\b|"
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
          r"\b(?:missing|invalid|bad) part\b|"
-         r"\b(?:token|jwt)\b(?:(?!\bclaim\b).){0,30}\bmust be a (?:non-empty )?string\b|"
+         r"\b(?:token|jwt)\b(?:(?!\b(?:claim|field)\b).){0,30}\bmust be a (?:non-empty )?string\b|"
          r"\bdot parts\b|\bdelimited by (?:a )?dots?\b|\bmissing or malformed\b|"
          r"\b(?:bad|invalid|malformed|wrong)\b.{0,30}\bheader format\b|"
          r"\bheader auth(?:orization)?\b.{0,20}\b(?:missing|empty|absent)\b|"
@@ -313,11 +324,11 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno (?:authorization|credentials?|bearer)\b.{0,20}\b(?:included|passed|provided|"
          r"supplied|found|present|in (?:the )?request)\b|"
          r"\bno token supplied\b|\bjwt must be provided\b|"
-         r"\b(?:authorization|bearer|auth) token required\b|"
+         r"\b(?:authorization|bearer|auth) token required\b|\binvalid serialized\b|"
          r"\b(?:need to|must) provide an?\b.{0,40}\b(?:token|bearer|authorization)\b|"
          r"\b(?:authentication |auth |authorization )?(?:type|scheme) must be bearer\b|"
          r"\bmissing (?:auth|jwt|token) cookie\b|\bmissing cookie\b.{0,20}\b(?:token|jwt)\b|"
-         r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|claim))|"
+         r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|[\w-]*claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
          r"\b(?:consist of|contain|have|has)\b.{0,20}\bparts\b|\bonly one (?:header|signature)\b|"
          r"\b(?:signature|header|payload) (?:format|encoding)\b|"
@@ -330,7 +341,11 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bdecode\(\) returned (?:null|none|nil)\b|\bempty (?:jwt|token|bearer)\b|"
          r"\b(?:token|jwt|string)\b.{0,20}\b(?:cannot be|was|is) (?:null|empty)\b|"
          r"\b(?:jwt|token) (?:is )?too long\b|\binvalid byte\b|\bline:? \d+,? column:? \d+|"
-         r"\bno (?:http )?authorization header\b|\bdoes not decode\b|"
+         r"\bno (?:http )?authorization (?:header|field)\b|"
+         r"\bmissing [`'\"]?id token[`'\"]?\b|\b(?:failed|unable) to extract (?:the )?(?:id|"
+         r"access) token\b|"
+         r"\b(?:id|access) token (?:was )?not returned\b|\bnot contain (?:a )?bearer\b|"
+         r"\bdoes not decode\b|"
          r"\bexpected \d (?:chunks|parts|segments)\b|\bdetached payload\b|"
          r"\b(?:encryption|jwe)\b.{0,20}\bnot supported\b|"
          r"\b(?:token|jwt)[\"'`]? (?:is |was )?(?:null|undefined|blank)\b|"
@@ -353,6 +368,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          + _DECODER, "parse", "DC302"),
         # algorithm
         (r"\b(?:alg(?:orithm)?|algos?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
+         r"not acceptable|"
          r"unsupported|not (?:\w+ )?supported|mismatch|wrong|unexpected|"
          r"not (?:\w+ )?(?:permitted|accepted)|(?:does|do|did) not match|doesn'?t match|"
          r"not (?:white|allow)[- ]?listed|differs|not in (?:the )?(?:allow|white)[- ]?list|"
@@ -370,7 +386,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"alg(?:orithm)?\b|"
          r"\bno (?:supported|allowed|acceptable)\b.{0,30}\balg(?:orithm)?\b|"
          r"\bno (?:alg(?:orithm)?|signature(?: algorithm)?) (?:was )?(?:found|present)\b|"
-         r"\bunsecured\b|\bunprotected\b|\bunsigned\b|\bnone ?not ?allowed\b|"
+         r"\bunsecured\b(?!/)|\bunprotected\b|\bunsigned\b|\bnone ?not ?allowed\b|"
          r"\bsigner mismatch\b|\bsignature is (?:required|missing)\b|"
          r"\bmissing (?:a )?signature\b|\bno verifier\b|\b(?:incorrect|wrong) key for\b|"
          r"\bkey for (?:this|the) algorithm\b|\b(?:invalid|wrong) key for alg|"
@@ -378,7 +394,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          # ("Only RS256 or ES256 algorithms supported for JWT signing, used HS256")
          r"\bonly\b.{0,40}\balg(?:orithm|o)?s? (?:are |is )?(?:currently )?(?:supported|allowed|"
          r"accepted|permitted)\b|"
-         r"\b(?:cannot|can'?t|unable to) use\b.{0,20}\balg(?:orithm)?\b", "algorithm", "DC303"),
+         r"\b(?:cannot|can'?t|unable to) use\b.{0,20}\balg(?:orithm)?\b|"
+         r"\b(?:no|not) (?:signature |signing )?algorithm (?:defined|specified|set|given)\b",
+         "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
          r"resolve|lookup|look up|determine|select|choose|pick)\b.{0,40}\b(?:key|jwks?|key ?set)\b"
@@ -418,6 +436,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?:obtained|loaded|read|parsed|decoded|created)\b|"
          r"\bno keys? (?:have|has) been found\b|"
          r"\bsigned (?:by|with) (?:an? )?(?:untrusted|unknown|unrecogni[sz]ed) key\b|"
+         r"\b(?:public|signing|verification) key (?:has |have )?not (?:been |be )?(?:set|"
+         r"configured|"
+         r"provided)\b|\bjwk (?:doesn'?t|does not) match\b|"
          r"\bsigned by a key\b.{0,30}\bnot (?:present|known|found|trusted)\b|"
          r"\bno (?:pem|cert(?:ificate)?|x509)s? (?:was |were )?found\b|"
          r"\bparameter [\"'`]?(?:use|key ops)[\"'`]? in (?:the )?jwk\b|"
@@ -469,6 +490,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         (r"\bissued by (?:a |an )?(?:different|another|unknown|untrusted)\b|"
          r"\b(?:not|wasn'?t|was not) (?:issued|minted|signed) by\b|"
          r"\b(?:not|wasn'?t|was not) provided by\b(?! the (?:received |provided )?(?:jwt|token)\b)|"
+         r"\bnot have a valid realm\b|\brealm (?:mismatch|does not match|doesn't match)\b|"
          # no configured provider for the token's iss ("no matching OIDC/JWT provider")
          r"\bno (?:matching|configured|trusted|known) (?:[\w/]+ )?(?:providers?|issuers?|"
          r"authenticators?)\b(?! (?:for|of) (?:the )?(?:alg|algorithm|key)\b)",
@@ -476,6 +498,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         # audience, when no claim name is used
         (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b|"
          r"\bintended for (?:another|a different|other) (?:audience|service|resource|api)\b|"
+         r"\bnot intended for (?:me|us)\b|"
          r"\bnot (?:valid|intended|meant|issued) (?:for|to) this (?:resource server|api|resource|"
          r"audience|service|relying party|client|application)\b",
          "audience", "DC310"),
@@ -508,7 +531,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno (?:suitable |valid )?claims? for\b|"
          r"\b(?:key|claim|field)\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?"
          r"(?:payload|claims)\b|"
-         r"\b(?:decod|pars)\w* (?:the )?claims?\b|\bclaim not found\b|"
+         r"\b(?:decod|pars)\w* (?:the )?claims?\b|\bclaim not found\b|\bno claim found\b|"
          r"\bclaims? (?:are|is|were|was) (?:invalid|not valid)\b|\bclaim (?:value )?mismatch\b|"
          r"\b(?:user|subject|email|tenant|org\w*|role|group)s?(?: id| name)? not found in (?:the )?"
          r"(?:token|jwt|payload)\b|"
@@ -564,6 +587,7 @@ _UNRELATED_STATE = Gated(
     r"\bunable to (?:load|find) (?:an? |the )?user\b|\b(?:csrf|xsrf) token\b|"
     r"\bdouble[- ]submit\b|\bclient[_ ]secret\b|\bauthorization grant\b|"
     r"\brevocation list\b|\b(?:deny|block) ?list\b|"
+    r"\btoken in (?:the )?(?:db|database|store)\b|"
     # the application's own settings
     r"\benv(?:ironment)? var(?:iable)?s? (?:is |are )?not set\b|"
     # the signing side: issuing a token, not validating one
@@ -685,6 +709,8 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
             continue
         if m.group(1) == "subject" and text[m.end():].startswith(" token"):
             continue  # RFC 8693's subject_token is a token, not the sub claim
+        if m.group(1) in ("issuer", "subject") and text[m.end():].startswith(" cert"):
+            continue  # an X.509 issuer or subject ("unable to get local issuer certificate")
         named = (_CLAIM_WORDS[m.group(1)], m.group(0))
         (labels if _CLAIM_LABEL_AFTER.match(text[m.end():]) else found).append(named)
     # A labelled value is the subject only when nothing else is named ("token audience [a]
@@ -767,7 +793,9 @@ _NETWORK_FAILURE = Gated(
     r"\bcouldn'?t resolve host\b|\bfailed to connect to\b|\bnetwork ?error\b|"
     r"\bresponded with an? (?:invalid|unexpected|bad|error|unsuccessful) status\b|"
     r"\bmax retries exceeded\b|\b(?:connect|read) ?timeout\b|"
-    r"\bhttp request failed\b|\bstatus\s*\(?\s*(?!40[13])[45]\d\d\b|"
+    r"\bhttp request failed\b|\bresponded with an error\b|\bhttp (?:get |"
+    r"post )?error\W{1,3}(?!40[13])[45]\d\d\b|"
+    r"\bstatus\s*\(?\s*(?!40[13])[45]\d\d\b|"
     r"\b(?:failed|unable|could not|couldn'?t) (?:to )?discover\b|\bcould not send request\b|"
     r"\bhttp response\b.{0,160}\b(?:was|returned|status) (?!40[13])[45]\d\d\b|"
     r"\b(?:did not|didn't) respond in time\b|\bconnection ?error\b|\bfetch failed\b|"
@@ -959,7 +987,7 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
     steps = [s for s in ORDER if any(h.step == s for h in hits)]
     if steps == ["parse"] and _KEY_SET.search(lowered) and all(
             (_DECODER_RE.search(h.words) or "base64" in h.words or "pars" in h.words
-             or "format" in h.words)
+             or "format" in h.words or "json" in h.words)
             and not re.search(r"\b(?:token|jwt|jws)\b", h.words) for h in hits):
         # A JSON decoder's failure inside a key set's wrapper ("JwksSerialisationError:
         # missing field `keys` at line 1 column 2") is the key set's, not the token's.
@@ -1045,6 +1073,15 @@ def _in_context(reading: Reading, lowered: str) -> Reading:
         # An introspection answer or a grant that is "not active" (RFC 7662 active=false)
         # may be expired, revoked or unknown: no one step.
         return Reading("vague", None, None, ("time",), reading.decided_by, reading.captured)
+    if reading.step == "claims" and all(_GENERIC_CLAIMS.search(w) for w in reading.decided_by):
+        # "GetJwtIssuer failed: claim not found": the claim the wrapper names is the one.
+        named = _claims_in(lowered)
+        if len({claim for claim, _ in named}) == 1:
+            missing = any(re.search(r"not found|missing", w) for w in reading.decided_by)
+            step, rule = (_MISSING_STEP if missing else _CLAIM_STEP).get(
+                named[0][0], ("claims", "DC311"))
+            return Reading("step", step, rule, (step,),
+                           (*reading.decided_by, named[0][1]), reading.captured)
     if reading.step == "issuer" and _DISCOVERY_CONTEXT.search(lowered) and \
             not _TOKEN_ISSUER.search(lowered):
         # The issuer the discovery document gives (or lacks), not the token's.
