@@ -473,7 +473,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"access |"
          r"authentication |auth |bearer )?(?:token|jwt|jws)\b)|"
          r"\bbad hmac\b|\bhmac\b.{0,20}\b(?:mismatch|invalid|does not match|failed)\b|"
-         r"\bfailed (?:the )?signature (?:validation|verification|check)\b|"
+         r"\bfailed (?:the |\w+ )?signature (?:validation|verification|check)\b|"
          r"\bverifyfinal failed\b|\bverify\w*\(.{0,60}\) returned false\b|"
          r"\bfailed (?:hs|rs|es|ps)\d* validation\b|\bno valid signatures?\b|"
          r"\bverify\w*\b.{0,40}\bcrypto error\b|"
@@ -597,6 +597,7 @@ _UNRELATED_STATE = Gated(
     # something else that expires: a session, a password, a TLS certificate
     r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
     r" (?:has |is |was )?(?:expired|timed out)\b")
+_MISSING_CLAIM_TUPLE = re.compile(r"\{:?missing claim,\s*\{?(?:<<)?\"([a-z][a-z ]*)\"")
 _ERROR_CLAIM_LIST = re.compile(r"\{:?error,\s*\[:?(?:<<\")?([a-z][a-z ]*?)(?:\">>)?\]\}")
 _INACTIVE = re.compile(r"introspect|\bgrant\b|\bactive\W{1,3}false\b")
 _NOT_SIGNED = re.compile(r"\bnot signed\b(?! (?:by|with)\b)")
@@ -683,7 +684,9 @@ _CLAIM_LABEL_AFTER = re.compile(r"^\s*(?:\[[^\]]{1,60}\]|https?://|=\s*[\w.-]+\s
 # Claims listed with their values ("iss: https://idp/; kid: 0vYq3kQn;") are context
 # beside the failure, not the failure.
 _CLAIM_VALUE_AFTER = re.compile(
-    r"^[\"'`]?\s*[:=]\s*(?:https?://|[\"'\d]|[\w.-]{6,}\s*(?:[;,)]|$))")
+    r"^[\"'`]?\s*[:=]\s*(?:https?://|[\"'\d]|[\w.-]{6,}\s*(?:[;,)]|$)|"
+    # ("based on alg: RS256, kid: orders-signing-2026 at …")
+    r"[\w.+/-]{2,}(?=\s*[;,)]|\s+(?:at|for|in|and)\b))")
 # A claim the reader has no step for, named in quotes ("claim 'cid' value … does not match").
 _NAMED_CLAIM = Gated(r"\bclaim\s+\(?[\"'`](\w+)[\"'`]|[\"'`](\w+)[\"'`]\s+claim\b|"
                      r"\bclaim\s+\((\w[\w ]{0,30})\)")
@@ -711,6 +714,11 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
             continue  # RFC 8693's subject_token is a token, not the sub claim
         if m.group(1) in ("issuer", "subject") and text[m.end():].startswith(" cert"):
             continue  # an X.509 issuer or subject ("unable to get local issuer certificate")
+        if m.group(1) in ("kid", "key id") and re.search(r"\bfor\s*$", text[:m.start()]):
+            continue  # "… does not match algorithm of this JWT for kid: k1" names the key
+        if text[m.end():].startswith("=") and re.search(r"[(,]\s*(?:[\w ]+=[^,()]*,\s*)*$",
+                                                          text[:m.start()]):
+            continue  # request context in key=value pairs ("(realm=a, client_id=b)")
         named = (_CLAIM_WORDS[m.group(1)], m.group(0))
         (labels if _CLAIM_LABEL_AFTER.match(text[m.end():]) else found).append(named)
     # A labelled value is the subject only when nothing else is named ("token audience [a]
@@ -1055,6 +1063,14 @@ def _read_before_the_words(lowered: str, text: str) -> Reading | None:
     unrelated = _UNRELATED_HARD.search(lowered)
     if unrelated and not _TOKEN_CONTEXT.search(lowered):
         return Reading("unrelated", decided_by=(unrelated.group(0),))
+    tupled = _MISSING_CLAIM_TUPLE.search(lowered)
+    if tupled:
+        # oidcc's {error,{missing_claim,<<"exp">>,Claims}}: the first term is the claim; the
+        # map after it is the token's claims.
+        named = claim_reading(tupled.group(1), missing=True)
+        if named is not None:
+            return Reading("step", named.step, named.rule, named.candidate_steps,
+                           (tupled.group(0),), _captured(text))
     listed = _ERROR_CLAIM_LIST.search(lowered)
     if listed and listed.group(1) in _CLAIM_WORDS:
         # Erlang and Elixir libraries answer the one claim check that failed as a list
