@@ -610,8 +610,8 @@ SPLITS = (
           earlier=None, aliases=ALIASES_10B, aliases_complete=True),
     # (4 languages: every library of its author's list is Go, C++, Lua or Rust; Emissary-ingress
     # has no JWT filter of its own, so Hanko was taken from the reserve)
-    Split("held-out-11a.jsonl", "held-out", lines=250, libraries=20, languages=4,
+    Split("dev-11a.jsonl", "dev", lines=250, libraries=20, languages=4,
           earlier=None, aliases=ALIASES_11A, aliases_complete=True),
-    Split("held-out-11b.jsonl", "held-out", lines=250, libraries=24, languages=7,
+    Split("dev-11b.jsonl", "dev", lines=250, libraries=24, languages=7,
           earlier=None, aliases=ALIASES_11B, aliases_complete=True),
 )

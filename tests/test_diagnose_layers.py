@@ -214,21 +214,44 @@ ACCEPTED_WRONG_STEPS = {
     # a role or an app scope after a valid token: Microsoft.Identity.Web IDW10203, Appwrite
     # "missing scopes" (labelled unknown; read as claims)
     "dev-10b.jsonl:150", "dev-10b.jsonl:221",
+    # The eleventh split (read after its measurement). Boundary's long chain ending in a key
+    # set it could not use (labelled fetch; read as jwks)
+    "dev-11a.jsonl:104",
+    # Impala "Verification failed" for a key that does not match (labelled key; read as
+    # signature)
+    "dev-11a.jsonl:151",
+    # Hanko "session id has wrong format" (labelled claims; read as the token's shape)
+    "dev-11a.jsonl:287",
+    # Magic "Given issuer (did:ethr) is malformed" (labelled issuer; read as parse)
+    "dev-11b.jsonl:21",
+    # strawberry-django-jwt "origIat field is required", as django-graphql-jwt above
+    # (labelled claims; read as iat, time)
+    "dev-11b.jsonl:117",
+    # akka-http-session's Corrupt(…) wrappers: "Cannot deserialize JNothing" (labelled
+    # claims), "refresh token lookup: TokenNotFound" (labelled unknown), a BadPaddingException
+    # from a wrong key (labelled key); read as parse
+    "dev-11b.jsonl:135", "dev-11b.jsonl:137", "dev-11b.jsonl:138",
+    # Camunda "expected at least one claim from: [client_id, …]" (labelled claims; read as
+    # the audience, a client id being one)
+    "dev-11b.jsonl:250",
+    # Rocket.Chat "identityToken is not a valid JWT" (labelled vague by its author, who knew
+    # the code path; read as parse from its words)
+    "dev-11b.jsonl:272",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-10b) are the floor, and
+    splits that joined it: dev-3 to dev-11b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 4641
-    # Measured on 2026-12-03 in the sixth session, after tuning on the tenth split:
-    # 4201/4641 right (90.5 %).
-    assert numbers.right >= 4201, misses
+    assert len(results) >= 5207
+    # Measured on 2026-12-03 in the sixth session, after tuning on the eleventh split:
+    # 4674/5207 right (89.8 %).
+    assert numbers.right >= 4674, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -701,8 +724,12 @@ def test_a_protocol_code_with_agreeing_words_decides():
 
 
 @pytest.mark.parametrize(("text", "step"), [
-    # a JSON decoder's own failure is parse, whatever field it names
-    ("invalid header: missing field `kid` at line 1 column 20", "parse"),
+    # a JSON decoder's own failure is parse, unless the field it misses is a claim or header
+    # parameter with a step of its own (sixth session: serde's "missing field `iat`" is the
+    # claim's check, as the corpus authors labelled it four times in five; a missing kid is
+    # key)
+    ("invalid header: missing field `kid` at line 1 column 20", "key"),
+    ("invalid header: missing field `foo` at line 1 column 20", "parse"),
     ("could not deserialize the payload: invalid type: string, expected u64", "parse"),
     ("Error deserializing token header", "parse"),
     # a bare 'verification failed' after a named check is that check's
@@ -1332,3 +1359,60 @@ def test_reader_vocabulary_of_the_sixth_session_third_round(text, step):
 def test_sixth_session_third_round_stays_silent_where_it_does_not_apply(text, not_step):
     diagnosis = diagnose(text)
     assert diagnosis.step != not_step, diagnosis.decided_by
+
+
+# -- mechanisms (sixth session, fourth round: the eleventh split moved into dev) -------------
+
+@pytest.mark.parametrize(("text", "step"), [
+    # a list whose alternatives all name one step is no list of steps
+    ("Error verifying JWT Token: Base64 decoding failed or invalid json", "parse"),
+    # a claims family names its claim inside another name's words
+    ('ValidationFailed { reason: MissingRequiredClaim("aud") }', "audience"),
+    ("MissingRequiredClaim (Required ID Token claim `aud` is missing or blank)", "audience"),
+    # serde's missing field names the claim; its position in a key set's context is the set's
+    ("JSON error: missing field `iat` at line 1 column 52", "time"),
+    ('could not decode JWKs error=Error("expected value", line: 1, column: 1)', "jwks"),
+    # more words
+    ("Missing or empty 'iss' claim", "issuer"), ("Not acceptable by exp", "time"),
+    ("JWT algorithm 'es384' is not matching with JWK algorithm 'es256'", "algorithm"),
+    ("Invalid JWT Header `typ`", "token-type"), ("Invalid jws: Expected three parts", "parse"),
+    ("reason: token required", "parse"), ("Header authorization not found.", "parse"),
+    ("Could not find authentication cookie 'auth_token'", "parse"),
+    ("there is no signing key with KID 3", "key"), ("unsupported EC key type P521", "key"),
+    ("Key for validating token signature cannot be found", "key"),
+    ("neither JWKS provider URL nor public key provided", "key"),
+    ("Key set is missing in provider information", "jwks"),
+    ("Unable to verify incoming JWT Signature", "signature"),
+    ("Not a user token", "token-type"), ("failed to obtain user claims from jwt token", "claims"),
+    ("Cannot find email claim", "claims"), ("JWT needs to contain the user name as subject",
+                                            "claims"),
+    ("No matching client registration found for issuer https://idp", "issuer"),
+    ("Error on public key request: Code 404", "fetch"),
+    ("claims.rs:31:54ExpiredSignature", "time"),
+    ("Issuer name is missing in provider information", "discovery"),
+    ("Error parsing instance discovery response. Data must be in valid JSON format", "discovery"),
+])
+def test_reader_vocabulary_of_the_sixth_session_fourth_round(text, step):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by
+
+
+@pytest.mark.parametrize("text", [
+    # an OIDC login's state, one-time codes, a client's cache, an account's expiry, an SDK's
+    # missing client id, a catalogued wrapper around a refusal of something else
+    "oidc.Callback: request state has expired: state violation",
+    "failed-to-verify-state: signature mismatch", "Expired Device code",
+    "Token not found in the cache", "Account has expired or is not yet valid",
+    "Error: Missing client ID. Did you provide it when initializing the SDK?",
+    "token is unverifiable: error while executing keyfunc: ACL is disabled",
+    # "failed to verify" the authentication or the user is no signature
+    "Failed to verify authentication",
+])
+def test_refusals_of_the_sixth_session_fourth_round_claim_no_step(text):
+    assert diagnose(text).step is None, diagnose(text).decided_by
+
+
+def test_a_list_of_different_steps_stays_vague():
+    diagnosis = diagnose("token expired or signature invalid")
+    assert diagnosis.vague
+    assert {"time", "signature"} <= set(diagnosis.candidate_steps)

@@ -44,7 +44,8 @@ def _claim_after(text: str, name: str) -> Reading | None:
     from driftcheck.diagnose.reader import claim_reading
 
     _, found, rest = text.partition(name)
-    return claim_reading(rest[:24], missing="missing" in name.lower()) if found else None
+    # ("MissingRequiredClaim (Required ID Token claim `aud` is missing or blank)")
+    return claim_reading(rest[:40], missing="missing" in name.lower()) if found else None
 
 
 # Claims whose check is a step of its own (a missing exp is DC314, not DC311).
@@ -60,9 +61,15 @@ def _family(text: str, unwrapped: Unwrapped, family: FamilyName, words: Reading,
     nothing without it."""
     from driftcheck.diagnose.reader import ORDER, VAGUE_CANDIDATES
 
+    named = _claim_after(text, family.name) if family.step == "claims" else None
+    if named is not None and named.step in _CLAIM_STEPS:
+        # MissingRequiredClaim("aud") inside another name's words ("ValidationFailed {
+        # reason: MissingRequiredClaim("aud") }"): the claim it names decides
+        words = named
     # (an error code names its own check: IDX10511's "Keys tried" lists keys, yet the
     # signature failed)
-    if family.kind == "exception" and words.kind == "step" and words.step != family.step:
+    if family.kind == "exception" and words.kind == "step" and words.step != family.step and \
+            not (named is not None and words is named):
         return Diagnosis(text, (), layer="family", confidence="vague",
                          decided_by=(family.name, *words.decided_by),
                          envelope=unwrapped.envelope, status=unwrapped.status,
@@ -76,7 +83,6 @@ def _family(text: str, unwrapped: Unwrapped, family: FamilyName, words: Reading,
                and words.candidate_steps == VAGUE_CANDIDATES)
     if family.confirm and words.step != family.step and not generic:
         return None
-    named = _claim_after(text, family.name) if family.step == "claims" else None
     if named is not None:
         words = named
     if family.step == "claims" and words.kind == "step" and words.step in _CLAIM_STEPS:
@@ -96,6 +102,9 @@ def _catalogued(text: str, unwrapped: Unwrapped, message: str,
                 matches: list[MessageMatch]) -> Diagnosis:
     """The catalogue's answer, or the reader's for the detail a catalogued wrapper wraps."""
     inner = _inner_detail(message, matches[0])
+    if inner is not None and inner.kind == "unrelated":
+        return Diagnosis(text, (), decided_by=inner.decided_by, envelope=unwrapped.envelope,
+                         status=unwrapped.status)
     if inner is not None:
         return _reader(text, unwrapped, inner)
     return _catalogue(text, unwrapped, matches)
@@ -134,6 +143,10 @@ def _inner_detail(message: str, match: MessageMatch) -> Reading | None:
 
     reading = read(detail)
     if reading.kind == "step" and reading.step != match.step:
+        return reading
+    if reading.kind == "unrelated":
+        # the wrapped function's own refusal of something else ("error while executing
+        # keyfunc: ACL is disabled")
         return reading
     return None
 

@@ -30,7 +30,7 @@ _CLAIM_WORDS: dict[str, str] = {
     "iat": "iat", "issued at": "iat", "issued time": "iat", "issue time": "iat",
     "iss": "iss", "issuer": "iss", "issuers": "iss",
     "aud": "aud", "audience": "aud", "audiences": "aud", "client id": "aud",
-    "kid": "kid", "key id": "kid", "key identifier": "kid",
+    "kid": "kid", "key id": "kid", "key identifier": "kid", "jwk id": "kid",
     "alg": "alg", "algorithm": "alg", "algorithms": "alg", "algo": "alg",
     "typ": "typ", "token type": "typ", "token use": "typ",
     "sub": "sub", "subject": "sub", "azp": "azp", "authorized party": "azp", "scp": "scope",
@@ -73,7 +73,8 @@ _MISSING = Gated(
     r"\bnot specified\b|\bneither\b.{0,40}\bnor\b|\bno \w+ set\b|\b(?:is )?not set\b|"
     r"\bno value for\b|\bcan not be (?:null|empty|blank)\b|\bnot included\b|\bnot provided\b|"
     r"\b(?:does not|doesn't|did not) specify\b|"
-    r"\bmust (?:contain|include|have)\b|\b(?:does not|doesn't) contain\b|\b(?:is|are) needed\b")
+    r"\bmust (?:contain|include|have)\b|\b(?:does not|doesn't) contain\b|\b(?:is|are) needed\b|"
+    r"\bneeds? to (?:contain|include|have)\b")
 _SOME_CLAIM = Gated(r"\bclaims?\b|\bclaim\(s\)")
 _IN_TOKEN = Gated(r"\b(?:in|from|by) (?:the )?(?:received |decoded |provided )?(?:jwt|"
                   r"token)(?: payload)?"
@@ -102,7 +103,7 @@ _NEGATIVE = Gated(
     r"\s!=\s|\binstead of\b|\bmore than\b.{0,30}\b(?:minutes?|seconds?|hours?|days?)\b|"
     r"\bnone of\b.{0,60}\bmatch|\bnot known\b|\bnot within\b|\bexpect(?:ing|ed) claim\b|"
     r"\bcan not be (?:accepted|used|verified|validated)\b|\bnot (?:one of|among)\b|"
-    r"\bout of range\b|\bmessed with\b|"
+    r"\bout of range\b|\bmessed with\b|\bnot acceptable\b|\bnot matching\b|"
     r"\b(?:could not|cannot|can'?t) be (?:verified|validated|parsed|decoded|obtained|resolved|"
     r"trusted|accepted|used)\b")
 
@@ -134,7 +135,8 @@ _TIME_OTHER = Gated(r"\blife ?time\b|\btime ?frame\b|\btime window\b|\bshort-liv
 
 # A JSON decoder's own failure ("missing field `alg` at line 1 column 15", "error
 # deserializing JWT header"): the token's JSON could not be read, whatever field it names.
-_DECODER = (r"\bat line \d+ column \d+\b|\bdeserializ|\bnot (?:valid )?json\b|"
+_DECODER = (r"\bat line \d+ column \d+\b|\bline:? \d+,? column:? \d+\b|\bdeserializ|"
+            r"\bnot (?:valid )?json\b|"
             # Go's encoding/json, PHP's and others' JSON decoder exceptions
             r"\blooking for beginning of (?:value|object key)\b|\bunexpected end of json input\b|"
             r"\b(?:premature|unexpected) end of (?:input|data|file|json)\b|"
@@ -238,6 +240,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"field)\b|"
          r"\bduplicate (?:key ids?|kids?)\b|\bkey ids? must be unique\b|"
          r"\bin (?:the )?fetched (?:jwk ?set|jwks|key ?set)\b|"
+         r"\bno (?:valid |usable )?jwks? found (?:in|inside)\b|\bkey ?set (?:is )?missing\b|"
          r"\bno jwks?(?: keys)? (?:are |is )?available\b|\bno key ?sets? (?:found|available)\b|"
          r"\b(?:invalid|malformed) (?:jwk ?set|key ?set)(?: content)?\b|\b(?:unexpected|"
          r"unsupported) type of jwks\b|"
@@ -273,13 +276,14 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         # parse
         (r"\bmalformed\b|\bnot well[- ]formed\b|\bsegments?\b|\bperiod characters\b|"
          r"\b(?:two|three) dots\b|\bno dots\b|\bone dot\b|\bpart delimiters\b|"
-         r"\bexpected (?:to have )?\d parts\b|\b\d parts\b|\bthree part\b|"
+         r"\bexpected (?:to have )?(?:\d|two|three|five) parts\b|\b\d parts\b|\bthree part\b|"
          r"\bcompact (?:jws|jwt|serialization)|\bbase64|\bpadding\b|"
          r"\binvalid (?:json|format|compact)|\bnot a valid (?:json|base64)|"
          r"\bmust be an? (?:top-level |valid )*json\b|"
          r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) "
          r"(?:(?:authorization|token|jwt) ){0,3}"
-         r"(?:form|format|structure|serialization|encoding|header(?! type))\b|"
+         r"(?:form|format|structure|serialization|encoding|header(?! type)(?!\s+[`'\"]?(?:typ|alg|"
+         r"kid)\b))\b|"
          r"\bunexpected (?:(?:authorization|token|jwt) ){1,3}(?:form|format|structure)\b|"
          r"\bserialization\b.{0,30}\b(?:invalid|malformed)\b|\bnumber of (?:parts|segments)\b|"
          r"\b(?:missing|invalid|bad) part\b|"
@@ -325,6 +329,10 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"supplied|found|present|in (?:the )?request)\b|"
          r"\bno token supplied\b|\bjwt must be provided\b|"
          r"\b(?:authorization|bearer|auth) token required\b|\binvalid serialized\b|"
+         r"(?<!access )(?<!refresh )(?<!fresh )\btoken required\b|"
+         r"\bheader [\"'`]?authorization[\"'`]? not found\b|"
+         r"\bfind (?:a |the )?(?:valid )?(?:authentication |auth )cookie\b|"
+         r"\bcookie for authentication\b|"
          r"\b(?:need to|must) provide an?\b.{0,40}\b(?:token|bearer|authorization)\b|"
          r"\b(?:authentication |auth |authorization )?(?:type|scheme) must be bearer\b|"
          r"\bmissing (?:auth|jwt|token) cookie\b|\bmissing cookie\b.{0,20}\b(?:token|jwt)\b|"
@@ -368,7 +376,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          + _DECODER, "parse", "DC302"),
         # algorithm
         (r"\b(?:alg(?:orithm)?|algos?|signing method|signer)\b.{0,40}(?:not allowed|invalid|"
-         r"not acceptable|"
+         r"not acceptable|not matching|"
          r"unsupported|not (?:\w+ )?supported|mismatch|wrong|unexpected|"
          r"not (?:\w+ )?(?:permitted|accepted)|(?:does|do|did) not match|doesn'?t match|"
          r"not (?:white|allow)[- ]?listed|differs|not in (?:the )?(?:allow|white)[- ]?list|"
@@ -441,13 +449,17 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"provided)\b|\bjwk (?:doesn'?t|does not) match\b|"
          r"\bsigned by a key\b.{0,30}\bnot (?:present|known|found|trusted)\b|"
          r"\bno (?:pem|cert(?:ificate)?|x509)s? (?:was |were )?found\b|"
+         r"\bno (?:signing |verification |public )?key with (?:the )?(?:kid|key id)\b|"
+         r"\bkey for (?:validating|verifying|checking)\b.{0,40}\b(?:not|cannot be|"
+         r"could not be) found\b|"
+         r"\bneither\b.{0,40}\bnor (?:a )?(?:public key|secret|signing key)\b|"
          r"\bparameter [\"'`]?(?:use|key ops)[\"'`]? in (?:the )?jwk\b|"
          r"\b(?:jwk|key)\b.{0,10}[\"']?use[\"']? parameter\b.{0,40}"
          r"\b(?:enc|not in|not allowed|invalid)|"
          r"\b(?:did not|does not|didn't|doesn't) contain (?:the|a|any) (?:matching |requested |"
          r"specified )?key\b|"
          r"\bjwk (?:is |was )?not found\b|"
-         r"\bunsupported (?:jwk )?key type\b|\(kty\)|"
+         r"\bunsupported (?:jwk |ec |rsa |okp )?key type\b|\(kty\)|"
          r"\b(?:secret|(?:public |private |signing |verification )?key) must be (?:a|an)\b|"
          r"\b(?:invalid|malformed) (?:public|verification|signing)(?: rsa| ec| ecdsa)? key\b|"
          r"\b(?:public|verification|signing) key (?:is )?(?:invalid|malformed)\b|"
@@ -469,7 +481,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          # ("JWT verification failed", "could not verify the token": the whole token, vague)
          r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
          r"\bverification (?:fails|failed|failure|error)\b|"
-         r"\b(?:failed to|could not) verify\b(?! that\b)(?! (?:the |a |this )?(?:[\w-]+ )?(?:id |"
+         r"\b(?:failed to|could not) verify\b(?! that\b)"
+         r"(?! (?:the )?(?:authentication|credentials?|request|user|identity|session)\b)"
+         r"(?! (?:the |a |this )?(?:[\w-]+ )?(?:id |"
          r"access |"
          r"authentication |auth |bearer )?(?:token|jwt|jws)\b)|"
          r"\bbad hmac\b|\bhmac\b.{0,20}\b(?:mismatch|invalid|does not match|failed)\b|"
@@ -484,7 +498,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bintegrity check\b|\btampered\b|\bmanipulated\b|\bforged\b|"
          r"\bcrypto(?:graphic)?\b.{0,30}\bfail|"
          r"\b(?:failed|unable|could not|couldn'?t|error|failure) (?:to )?(?:verify|verifying|"
-         r"validate|validating|check|checking) (?:the )?(?:token |jwt |jws )?signature",
+         r"validate|validating|check|checking) (?:the )?(?:incoming |received |provided )?"
+         r"(?:token |jwt |jws )?signature",
          "signature", "DC305"),
         # issuer, when no claim name is used
         (r"\bissued by (?:a |an )?(?:different|another|unknown|untrusted)\b|"
@@ -493,7 +508,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bnot have a valid realm\b|\brealm (?:mismatch|does not match|doesn't match)\b|"
          # no configured provider for the token's iss ("no matching OIDC/JWT provider")
          r"\bno (?:matching|configured|trusted|known) (?:[\w/]+ )?(?:providers?|issuers?|"
-         r"authenticators?)\b(?! (?:for|of) (?:the )?(?:alg|algorithm|key)\b)",
+         r"authenticators?|registrations?)\b(?! (?:for|of) (?:the )?(?:alg|algorithm|key)\b)",
          "issuer", "DC309"),
         # audience, when no claim name is used
         (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b|"
@@ -523,6 +538,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:invalid|unexpected|wrong|incorrect) (?:jwt|token) type\b|"
          r"\((?:invalid|unexpected|wrong|incorrect) type\)|"
          r"\b(?:unknown|invalid|wrong|unexpected) (?:type|kind) of token\b|"
+         r"\bnot an? (?:user|service|host|machine|api|session) token\b|"
          r"\b(?:id ?token|access token) was expected\b.{0,30}\b(?:token|provided|given)\b",
          "token-type", "DC312"),
         # claims
@@ -532,6 +548,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:key|claim|field)\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?"
          r"(?:payload|claims)\b|"
          r"\b(?:decod|pars)\w* (?:the )?claims?\b|\bclaim not found\b|\bno claim found\b|"
+         r"\b(?:failed|unable) to (?:obtain|get|extract|read) (?:the )?(?:\w+ )?claims? from\b|"
+         r"\b(?:cannot|could not|unable to) find (?:the )?\w+ claim\b|"
          r"\bclaims? (?:are|is|were|was) (?:invalid|not valid)\b|\bclaim (?:value )?mismatch\b|"
          r"\b(?:user|subject|email|tenant|org\w*|role|group)s?(?: id| name)? not found in (?:the )?"
          r"(?:token|jwt|payload)\b|"
@@ -587,6 +605,13 @@ _UNRELATED_STATE = Gated(
     r"\bunable to (?:load|find) (?:an? |the )?user\b|\b(?:csrf|xsrf) token\b|"
     r"\bdouble[- ]submit\b|\bclient[_ ]secret\b|\bauthorization grant\b|"
     r"\brevocation list\b|\b(?:deny|block) ?list\b|"
+    # an OIDC login's state parameter, one-time codes, a client's token cache, an SDK's
+    # missing client id
+    r"\bfailed[- ]to[- ]verify[- ]state\b|\bstate (?:has )?expired\b|\bstate violation\b|"
+    r"\bstate mismatch\b|\binvalid state parameter\b|"
+    r"\b(?:device|authorization|verification|reset|otp|2fa|mfa) codes? (?:has |is )?"
+    r"(?:expired|invalid)\b|\bexpired (?:device|authorization|verification|reset) code\b|"
+    r"\b(?:tokens?|accounts?) not found in (?:the )?cache\b|\bmissing client id\b(?! claim)|"
     r"\btoken in (?:the )?(?:db|database|store)\b|"
     # the application's own settings
     r"\benv(?:ironment)? var(?:iable)?s? (?:is |are )?not set\b|"
@@ -595,7 +620,7 @@ _UNRELATED_STATE = Gated(
     r"\b(?:failed|unable) to (?:sign|generate|create|issue|mint) (?:the |a |an )?"
     r"(?:access |id |refresh )?(?:token|jwt)\b|"
     # something else that expires: a session, a password, a TLS certificate
-    r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence)"
+    r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence|account)"
     r" (?:has |is |was )?(?:expired|timed out)\b")
 _MISSING_CLAIM_TUPLE = re.compile(r"\{:?missing claim,\s*\{?(?:<<)?\"([a-z][a-z ]*)\"")
 _ERROR_CLAIM_LIST = re.compile(r"\{:?error,\s*\[:?(?:<<\")?([a-z][a-z ]*?)(?:\">>)?\]\}")
@@ -612,8 +637,8 @@ _TOKEN_CONTEXT = Gated(
 _DISJUNCTION = Gated(
     # ("missing or malformed": both name a parse failure, no disjunction of steps)
     # (a claim missing or wrong is that claim's step: "Missing or invalid 'iss' claim")
-    r"(?!(?:missing or invalid|invalid or missing)\s+[\"'`]?\w+[\"'`]?\s+(?:claim|header|field|"
-    r"parameter)\b)"
+    r"(?!(?:missing|invalid|empty) or (?:invalid|missing|empty)\s+(?:[\"'`]\w+[\"'`]|"
+    r"\w+\s+(?:claim|header|field|parameter)\b))"
     r"\b(?!missing or malformed\b|malformed or missing\b)"
     r"(?!missing (?:the )?(?:authorization|bearer|auth)\b)"
     r"(?:invalid|expired|malformed|revoked|missing)\b(?:\s+\w+){0,3}(?:,\s*[^,.;:]{1,60}?)*,?"
@@ -641,7 +666,12 @@ _CAMEL_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*[a-z][A-Z][A-Za-z0-9]*\b"
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
+_DIGIT_BEFORE_WORD = re.compile(r"(?<=\d)(?=[A-Z][a-z])")
+
+
 def _split_identifiers(text: str) -> str:
+    # (a source position glued to a Rust error kind: "claims.rs:31:54ExpiredSignature")
+    text = _DIGIT_BEFORE_WORD.sub(" ", text)
     return _CAMEL_IDENTIFIER.sub(lambda m: _CAMEL_BOUNDARY.sub(" ", m.group(0)), text)
 
 
@@ -801,7 +831,8 @@ _NETWORK_FAILURE = Gated(
     r"\bcouldn'?t resolve host\b|\bfailed to connect to\b|\bnetwork ?error\b|"
     r"\bresponded with an? (?:invalid|unexpected|bad|error|unsuccessful) status\b|"
     r"\bmax retries exceeded\b|\b(?:connect|read) ?timeout\b|"
-    r"\bhttp request failed\b|\bresponded with an error\b|\bhttp (?:get |"
+    r"\bhttp request failed\b|\bresponded with an error\b|"
+    r"\b(?:key|keys|jwks|certs?) request\b.{0,30}\b(?:404|5\d\d)\b|\bhttp (?:get |"
     r"post )?error\W{1,3}(?!40[13])[45]\d\d\b|"
     r"\bstatus\s*\(?\s*(?!40[13])[45]\d\d\b|"
     r"\b(?:failed|unable|could not|couldn'?t) (?:to )?discover\b|\bcould not send request\b|"
@@ -854,7 +885,8 @@ def _hits(text: str) -> list[_Hit]:
 
 
 _SET_CONTENT = re.compile(r"no keys (?:were )?found in|individual key|jwks (?:unsupported|key id)|"
-                          r"in (?:the )?fetched (?:jwk ?set|jwks|key ?set)|duplicate")
+                          r"in (?:the )?fetched (?:jwk ?set|jwks|key ?set)|duplicate|"
+                          r"jwks? found (?:in|inside)")
 _GENERIC_CLAIMS = re.compile(
     r"^claims? (?:verification|validation|check)|claims? (?:are|is|were|was) (?:invalid|not valid)|"
     r"(?:validation|verification) (?:error|failure|failed) for|claim check|claim not found|"
@@ -943,6 +975,12 @@ def _resolved(hits: list[_Hit]) -> list[_Hit]:
         # `exp`") only says where it was read.
         hits = [h for h in hits if h.step != "parse"]
         steps = {h.step for h in hits}
+    if "parse" in steps and len(steps) > 1 and all(
+            _DECODER_RE.search(h.words) for h in hits if h.step == "parse") and any(
+            " … " in h.words and h.step not in ("parse", "jwks") for h in hits):
+        # A decoder that names the claim it missed ("missing field `iat` at line 1 column
+        # 52"): the claim's check, the decoder being where the library performs it.
+        return [h for h in hits if h.step != "parse"]
     if "parse" in steps and len(steps) > 1 and any(
             h.step == "parse" and _DECODER_RE.search(h.words) for h in hits):
         # "missing field `alg` at line 1 column 15": the decoder failed, not the check; the
@@ -976,9 +1014,11 @@ def _unexplained_detail(inner: list[str]) -> bool:
 _DECODE_VERB = re.compile(r"decod|pars")
 # The discovery document named as what was being read ("error fetching OIDC configuration:
 # missing issuer value"); the token's own iss is then not what the words are about.
+_SOME_CLAIM_MISSING = re.compile(r"^missing … claims?$")
 _DISCOVERY_CONTEXT = re.compile(
     r"\b(?:oidc|openid|provider|discovery) (?:configuration|metadata|document)\b|"
-    r"openid-configuration|\bdiscovery document\b|\bwell-known\b")
+    r"openid-configuration|\bdiscovery (?:document|response)\b|\bwell-known\b|"
+    r"\bprovider information\b")
 _TOKEN_ISSUER = re.compile(r"\biss\b|\bclaim|\b(?:token|jwt)(?:'s)? issuer\b")
 _HTML_PAGE = re.compile(r"character '+<'+|'<' \(code 60\)|unexpected token '?<'?|<!doctype|<html")
 # Words that say the token's shape was wrong, beside a decode or parse verb.
@@ -1054,6 +1094,26 @@ def disjunction(text: str) -> str | None:
     return found.group(0) if found else None
 
 
+def _clause_of(text: str, match: re.Match[str]) -> str:
+    """The clause around `match`: from the separator before it to the one after it."""
+    marks = (":", ";", "\n", ". ")
+    start = max(text.rfind(mark, 0, match.start()) for mark in marks) + 1
+    ends = [found for mark in marks if (found := text.find(mark, match.end())) >= 0]
+    return text[start:min(ends, default=len(text))]
+
+
+def _one_step_alternatives(listed: str) -> bool:
+    """Whether every alternative of a list that names a step names the same one ("Base64
+    decoding failed or invalid json": both the token's shape), so it is no list of steps."""
+    steps: list[str] = []
+    for alternative in re.split(r",|\bor\b", listed):
+        named = {h.step for h in _resolved(_hits(alternative.strip()))}
+        if len(named) > 1:
+            return False
+        steps += named
+    return len(steps) > 1 and len(set(steps)) == 1
+
+
 def _read_before_the_words(lowered: str, text: str) -> Reading | None:
     """What the whole text says before its words are read: a state that is no validation
     failure, an unrelated subject, or one claim named in an error list."""
@@ -1089,7 +1149,8 @@ def _in_context(reading: Reading, lowered: str) -> Reading:
         # An introspection answer or a grant that is "not active" (RFC 7662 active=false)
         # may be expired, revoked or unknown: no one step.
         return Reading("vague", None, None, ("time",), reading.decided_by, reading.captured)
-    if reading.step == "claims" and all(_GENERIC_CLAIMS.search(w) for w in reading.decided_by):
+    if reading.step == "claims" and all(_GENERIC_CLAIMS.search(w) or _SOME_CLAIM_MISSING.search(w)
+                                        for w in reading.decided_by):
         # "GetJwtIssuer failed: claim not found": the claim the wrapper names is the one.
         named = _claims_in(lowered)
         if len({claim for claim, _ in named}) == 1:
@@ -1098,6 +1159,11 @@ def _in_context(reading: Reading, lowered: str) -> Reading:
                 named[0][0], ("claims", "DC311"))
             return Reading("step", step, rule, (step,),
                            (*reading.decided_by, named[0][1]), reading.captured)
+    if reading.step == "parse" and _DISCOVERY_CONTEXT.search(lowered) and \
+            not re.search(r"\b(?:token|jwt|jws)\b", lowered):
+        # ("Error parsing instance discovery response. Data must be in valid JSON format")
+        return Reading("step", "discovery", "DC101", ("discovery",), reading.decided_by,
+                       reading.captured)
     if reading.step == "issuer" and _DISCOVERY_CONTEXT.search(lowered) and \
             not _TOKEN_ISSUER.search(lowered):
         # The issuer the discovery document gives (or lacks), not the token's.
@@ -1119,6 +1185,8 @@ def read(text: str) -> Reading:
     if early is not None:
         return early
     disjunction = _DISJUNCTION.search(lowered)
+    if disjunction and _one_step_alternatives(_clause_of(lowered, disjunction)):
+        disjunction = None
     parts = [p for p in _SEGMENT.split(lowered) if p.strip()]
     for start in range(len(parts) - 1, -1, -1):
         suffix = ": ".join(parts[start:])
