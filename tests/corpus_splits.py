@@ -517,6 +517,12 @@ ALIASES_12A = {
     "Firezone (portal OIDC)": ("firezone/firezone", "Firezone portal", "fz_http"),
     "ownCloud Infinite Scale (oCIS proxy OIDC auth)": ("owncloud/ocis", "oCIS", "ocis proxy"),
     "Metabase (JWT SSO)": ("metabase/metabase", "metabase-enterprise sso jwt"),
+    "Janssen Auth Server (jans-auth-server)": (
+        "JanssenProject/jans", "jans-auth-server", "Gluu Server", "oxAuth", "GluuFederation/oxAuth"),
+    "OpenAM (OpenIdentityPlatform, OpenID Connect id_token bearer module)": (
+        "OpenIdentityPlatform/OpenAM", "openam-auth-oidc", "ForgeRock OpenAM"),
+    "Outline (JWT session and access tokens)": ("outline/outline", "Outline wiki"),
+    "Wiki.js (JWT authentication)": ("requarks/wiki", "wikijs", "Wiki.js"),
 }
 
 
@@ -555,6 +561,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_10A, aliases_complete=True),
     Split("dev-10b.jsonl", "dev", lines=250, libraries=23, languages=8,
           earlier=None, aliases=ALIASES_10B, aliases_complete=True),
-    Split("held-out-12a.jsonl", "held-out", lines=190, libraries=17, languages=6,
+    Split("held-out-12a.jsonl", "held-out", lines=235, libraries=21, languages=6,
           earlier=None, aliases=ALIASES_12A, aliases_complete=True),
 )
