@@ -523,6 +523,7 @@ ALIASES_12A = {
         "OpenIdentityPlatform/OpenAM", "openam-auth-oidc", "ForgeRock OpenAM"),
     "Outline (JWT session and access tokens)": ("outline/outline", "Outline wiki"),
     "Wiki.js (JWT authentication)": ("requarks/wiki", "wikijs", "Wiki.js"),
+    "Immich (OAuth / OIDC login and back-channel logout)": ("immich-app/immich", "immich-server"),
 }
 
 
@@ -561,6 +562,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_10A, aliases_complete=True),
     Split("dev-10b.jsonl", "dev", lines=250, libraries=23, languages=8,
           earlier=None, aliases=ALIASES_10B, aliases_complete=True),
-    Split("held-out-12a.jsonl", "held-out", lines=235, libraries=21, languages=6,
+    Split("held-out-12a.jsonl", "held-out", lines=250, libraries=22, languages=12,
           earlier=None, aliases=ALIASES_12A, aliases_complete=True),
 )
