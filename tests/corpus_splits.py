@@ -573,6 +573,43 @@ ALIASES_11B = {
 }
 
 
+# Other names the split's libraries go by (packages, repositories, modules, forks, former
+# names): none of them may be a library of another corpus file either. The Haskell package is
+# named by its repository: its bare Hackage name `jwt` normalises to the Rust crate `jwt` of an
+# earlier split, another library, so that bare name is not listed here.
+ALIASES_12A = {
+    "Strimzi Kafka OAuth (strimzi-kafka-oauth)": (
+        "strimzi/strimzi-kafka-oauth", "kafka-oauth-common", "kafka-oauth-server",
+        "io.strimzi:kafka-oauth-server"),
+    "MicahParks/jwkset": ("jwkset", "github.com/MicahParks/jwkset"),
+    "goa (goa.design)": ("goadesign/goa", "goa.design/goa/v3", "goa v3"),
+    "Netmaker (gravitl/netmaker)": ("gravitl/netmaker", "netmaker server"),
+    "openid (kilork/openid, Rust crate)": ("kilork/openid", "openid-rs", "openid crate"),
+    "lua-resty-jwt-verification (anvouk)": (
+        "anvouk/lua-resty-jwt-verification", "resty.jwt-verification"),
+    "kong-plugin-jwt-keycloak (gbbirkisson)": (
+        "gbbirkisson/kong-plugin-jwt-keycloak", "jwt-keycloak", "kong jwt-keycloak plugin"),
+    "picky (Devolutions picky-rs)": ("Devolutions/picky-rs", "picky-rs", "picky crate"),
+    "erljwt (Erlang-Openid)": ("Erlang-Openid/erljwt", "indigo-dc/erljwt"),
+    "ejabberd (ejabberd_auth_jwt)": ("processone/ejabberd", "ejabberd_auth_jwt"),
+    "MongooseIM (ejabberd_auth_jwt)": ("esl/MongooseIM", "mongooseim auth jwt"),
+    "Phalcon JWT (Phalcon\\Encryption\\Security\\JWT)": (
+        "phalcon/cphalcon", "Phalcon\\Security\\JWT", "phalcon/phalcon", "cphalcon"),
+    "http4s-jwt-auth (profunktor)": ("profunktor/http4s-jwt-auth", "http4s-jwt-auth"),
+    "haskell-jwt (Hackage package jwt, Web.JWT)": ("puffnfresh/haskell-jwt", "Web.JWT"),
+    "Firezone (portal OIDC)": ("firezone/firezone", "Firezone portal", "fz_http"),
+    "ownCloud Infinite Scale (oCIS proxy OIDC auth)": ("owncloud/ocis", "oCIS", "ocis proxy"),
+    "Metabase (JWT SSO)": ("metabase/metabase", "metabase-enterprise sso jwt"),
+    "Janssen Auth Server (jans-auth-server)": (
+        "JanssenProject/jans", "jans-auth-server", "Gluu Server", "oxAuth", "GluuFederation/oxAuth"),
+    "OpenAM (OpenIdentityPlatform, OpenID Connect id_token bearer module)": (
+        "OpenIdentityPlatform/OpenAM", "openam-auth-oidc", "ForgeRock OpenAM"),
+    "Outline (JWT session and access tokens)": ("outline/outline", "Outline wiki"),
+    "Wiki.js (JWT authentication)": ("requarks/wiki", "wikijs", "Wiki.js"),
+    "Immich (OAuth / OIDC login and back-channel logout)": ("immich-app/immich", "immich-server"),
+}
+
+
 _EARLY = ("messages.jsonl", "dev-3.jsonl", "dev-4.jsonl")
 SPLITS = (
     Split("dev-3.jsonl", "dev", lines=200, libraries=20, languages=8,
@@ -614,4 +651,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_11A, aliases_complete=True),
     Split("dev-11b.jsonl", "dev", lines=250, libraries=24, languages=7,
           earlier=None, aliases=ALIASES_11B, aliases_complete=True),
+    Split("held-out-12a.jsonl", "held-out", lines=250, libraries=22, languages=12,
+          earlier=None, aliases=ALIASES_12A, aliases_complete=True),
 )
