@@ -601,12 +601,54 @@ ALIASES_12A = {
     "ownCloud Infinite Scale (oCIS proxy OIDC auth)": ("owncloud/ocis", "oCIS", "ocis proxy"),
     "Metabase (JWT SSO)": ("metabase/metabase", "metabase-enterprise sso jwt"),
     "Janssen Auth Server (jans-auth-server)": (
-        "JanssenProject/jans", "jans-auth-server", "Gluu Server", "oxAuth", "GluuFederation/oxAuth"),
+        "JanssenProject/jans", "jans-auth-server", "Gluu Server", "oxAuth",
+        "GluuFederation/oxAuth"),
     "OpenAM (OpenIdentityPlatform, OpenID Connect id_token bearer module)": (
         "OpenIdentityPlatform/OpenAM", "openam-auth-oidc", "ForgeRock OpenAM"),
     "Outline (JWT session and access tokens)": ("outline/outline", "Outline wiki"),
     "Wiki.js (JWT authentication)": ("requarks/wiki", "wikijs", "Wiki.js"),
     "Immich (OAuth / OIDC login and back-channel logout)": ("immich-app/immich", "immich-server"),
+}
+
+
+# Other names the split's libraries go by (packages, repositories, modules, former names): none
+# of them may be a library of another corpus file either. auth0-python is never listed by the
+# bare name `auth0` (the Ruby SDK of an earlier split normalises to it), nor the legacy Spring
+# Security OAuth by `Spring Security` (today's Spring Security, in the corpus).
+ALIASES_12B = {
+    "auth0-python (TokenVerifier)": ("auth0/auth0-python", "auth0-python token_verifier"),
+    "drf-oidc-auth": ("oidc_auth", "ByteInternet/drf-oidc-auth", "drf_oidc_auth"),
+    "fastapi-oidc": ("fastapi_oidc", "HarryMWinters/fastapi-oidc"),
+    "falcon-auth2 (JWTAuthBackend)": ("falcon_auth2", "CaselIT/falcon-auth2"),
+    "itsdangerous (JSONWebSignatureSerializer, 1.x)": ("pallets/itsdangerous",),
+    "verify-apple-id-token": ("stefan-prokop-cz/verify-apple-id-token", "verify_apple_id_token"),
+    "get-jwks": ("nearform/get-jwks", "get_jwks"),
+    "fastify-auth0-verify": ("@nearform/fastify-auth0-verify", "nearform/fastify-auth0-verify"),
+    "socketio-jwt": ("auth0/socketio-jwt", "socketio_jwt"),
+    "@axa-fr/react-oidc (@axa-fr/oidc-client)": (
+        "@axa-fr/oidc-client", "AxaFrance/oidc-client", "AxaFrance/react-oidc",
+        "@axa-fr/vanilla-oidc"),
+    "spring-security-oauth2 (legacy Spring Security OAuth)": (
+        "spring-projects/spring-security-oauth", "Spring Security OAuth", "spring-security-jwt",
+        "org.springframework.security.oauth:spring-security-oauth2"),
+    "okta-mobile-kotlin (AuthFoundation)": (
+        "okta/okta-mobile-kotlin", "com.okta.kotlin:auth-foundation", "okta-oidc-android"),
+    "okta-mobile-swift (AuthFoundation)": (
+        "okta/okta-mobile-swift", "OktaAuthFoundation", "okta-oidc-ios"),
+    "Microsoft.IdentityModel.Protocols.OpenIdConnect": (
+        "OpenIdConnectProtocolValidator", "Microsoft.IdentityModel.Protocols.OpenIdConnect IDX21"),
+    "Microsoft.IdentityModel.Validators (AadIssuerValidator)": (
+        "AadIssuerValidator", "Microsoft.IdentityModel.Validators IDX40"),
+    "google/apiclient (Google\\AccessToken\\Verify)": (
+        "google-api-php-client", "googleapis/google-api-php-client"),
+    "OpenID Connect Generic Client (daggerhart-openid-connect-generic)": (
+        "daggerhart-openid-connect-generic", "oidc-wp/openid-connect-generic",
+        "daggerhart/openid-connect-generic"),
+    "Simple JWT Login (simple-jwt-login)": ("nicumicle/simple-jwt-login",),
+    "Drupal openid_connect module": ("drupal/openid_connect", "slnsw/drupal10_openid_connect"),
+    "SocialiteProviders/Apple": ("socialiteproviders/apple", "Socialite Apple provider"),
+    "firebase_id_token (Ruby)": ("fschuindt/firebase_id_token", "firebase-id-token gem"),
+    "rodauth-oauth": ("HoneyryderChuck/rodauth-oauth", "rodauth-oauth gem"),
 }
 
 
@@ -653,4 +695,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_11B, aliases_complete=True),
     Split("held-out-12a.jsonl", "held-out", lines=250, libraries=22, languages=12,
           earlier=None, aliases=ALIASES_12A, aliases_complete=True),
+    Split("held-out-12b.jsonl", "held-out", lines=250, libraries=22, languages=9,
+          earlier=None, aliases=ALIASES_12B, aliases_complete=True),
 )
