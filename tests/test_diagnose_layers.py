@@ -262,16 +262,16 @@ def test_held_out_split_keeps_its_measured_numbers():
     """Issue 21's targets on a held-out split are >= 95 % of messages to the right step and
     >= 98 % precision of the answers not marked vague; until they are met, the measured
     numbers are the floor. Each held-out split is measured once, when it is merged, then
-    read and moved into dev. The current one (held-out-11a.jsonl and held-out-11b.jsonl, two
+    read and moved into dev. The current one (held-out-12a.jsonl and held-out-12b.jsonl, two
     authors who had not seen the reader) was measured on 2026-12-03."""
     results = outcomes("held-out")
     assert results, "no held-out split in the corpus: nothing is measured"
     numbers = measure(results)
     misses = [(o.where, o.expected, o.got) for o in results if o.got != o.expected]
-    # Measured once with the sixth session's third-round reader: 419/566 right (74.0 %),
-    # 355/383 one-step answers right (92.7 %). The targets are not met (issue 21 stays open).
-    assert numbers.right >= 419, (f"{numbers.right}/{numbers.messages} right", misses)
-    assert numbers.precision >= 355 / 383, (
+    # Measured once with the sixth session's fourth-round reader: 441/570 right (77.4 %),
+    # 390/409 one-step answers right (95.4 %). The targets are not met (issue 21 stays open).
+    assert numbers.right >= 441, (f"{numbers.right}/{numbers.messages} right", misses)
+    assert numbers.precision >= 390 / 409, (
         f"{numbers.stepped_right}/{numbers.stepped} one-step answers right", misses)
 
 
