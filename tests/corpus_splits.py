@@ -693,8 +693,8 @@ SPLITS = (
           earlier=None, aliases=ALIASES_11A, aliases_complete=True),
     Split("dev-11b.jsonl", "dev", lines=250, libraries=24, languages=7,
           earlier=None, aliases=ALIASES_11B, aliases_complete=True),
-    Split("held-out-12a.jsonl", "held-out", lines=250, libraries=22, languages=12,
+    Split("dev-12a.jsonl", "dev", lines=250, libraries=22, languages=12,
           earlier=None, aliases=ALIASES_12A, aliases_complete=True),
-    Split("held-out-12b.jsonl", "held-out", lines=250, libraries=22, languages=9,
+    Split("dev-12b.jsonl", "dev", lines=250, libraries=22, languages=9,
           earlier=None, aliases=ALIASES_12B, aliases_complete=True),
 )

@@ -237,21 +237,44 @@ ACCEPTED_WRONG_STEPS = {
     # Rocket.Chat "identityToken is not a valid JWT" (labelled vague by its author, who knew
     # the code path; read as parse from its words)
     "dev-11b.jsonl:272",
+    # The twelfth split (read after its measurement). Strimzi "Token not active" (labelled
+    # vague by its author, an introspection-like answer; read as time, as "Jwt not active"
+    # is in messages.jsonl)
+    "dev-12a.jsonl:12",
+    # jwkset "unsupported key: oct (kty)" of a JWK being created (labelled jwks; read as key)
+    "dev-12a.jsonl:27",
+    # kong-plugin-jwt-keycloak's 403 "Access to this resource is forbidden" for a missing
+    # realm role (labelled unknown; read as claims)
+    "dev-12a.jsonl:101",
+    # Immich "Unable to get JWKS URI" (labelled discovery; read as fetch)
+    "dev-12a.jsonl:267",
+    # drf-oidc-auth "Invalid Authorization header. Unable to verify bearer token" (labelled
+    # vague, the library's catch-all; read as parse)
+    "dev-12b.jsonl:33",
+    # IDX20803 around IDX21817, a configuration without keys (labelled jwks; catalogued as
+    # fetch) and IDX21818, too few valid signing keys (labelled jwks; read as key)
+    "dev-12b.jsonl:206", "dev-12b.jsonl:207",
+    # IDX40005, the token's issuer differs from the signing key's (labelled key; its family
+    # is SecurityTokenInvalidIssuerException)
+    "dev-12b.jsonl:216",
+    # Drupal "Authorization failed: invalid_scope" of an authorization request (labelled
+    # unknown; read as claims)
+    "dev-12b.jsonl:263",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-11b) are the floor, and
+    splits that joined it: dev-3 to dev-12b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 5207
-    # Measured on 2026-12-03 in the sixth session, after tuning on the eleventh split:
-    # 4674/5207 right (89.8 %).
-    assert numbers.right >= 4674, misses
+    assert len(results) >= 5777
+    # Measured on 2026-12-03 in the sixth session, after tuning on the twelfth split:
+    # 5165/5777 right (89.4 %).
+    assert numbers.right >= 5165, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1416,3 +1439,76 @@ def test_a_list_of_different_steps_stays_vague():
     diagnosis = diagnose("token expired or signature invalid")
     assert diagnosis.vague
     assert {"time", "signature"} <= set(diagnosis.candidate_steps)
+
+
+# -- mechanisms (sixth session, fifth round: the twelfth split moved into dev) --------------
+
+@pytest.mark.parametrize(("text", "step"), [
+    # a client id alone may be the aud's expected value or a claim of its own: both candidates
+    # (below); beside aud, the aud decides
+    ("`aud` claim does not match our `client_id`", "audience"),
+    # a header that carried the failure gives way to it
+    ("Invalid Authorization header. JWT too old.", "time"),
+    ("Invalid Header (missing 'typ' element)", "token-type"),
+    # a thing missing or wrong is that thing's step
+    ("The token's subject is missing or is invalid.", "claims"),
+    ("invalid jwt: missing or invalid required string header claim 'alg'", "algorithm"),
+    ("jwks invalid format: missing or invalid field 'keys'", "jwks"),
+    # the nonce's own window, a JWK's required attribute, a JWK's own parameter
+    ("IDX21324: The 'nonce' has expired", "claims"),
+    ("kid is a required attribute for a JWK.", "jwks"),
+    # more words
+    ('"Authorization" is missing from header', "parse"),
+    ("invalid jwt: found '2' sections instead of expected 3", "parse"),
+    ("failed verifying jwt: parsed token is a jwe", "parse"),
+    ("jwt validation failed: crit claim not supported by this lib: b64", "parse"),
+    ("The token is not structured correctly.", "parse"),
+    ("OAuth access token must be passed in the Authorization header", "parse"),
+    ("Multiple methods used to include access token", "parse"),
+    ("Missing identity token.", "parse"),
+    ("Logout failed because id_token_hint is not set", "parse"),
+    ("Invalid cryptographic segment", "signature"),
+    ("ID token is not for this audience.", "audience"),
+    ("Encoded token is a refresh token", "token-type"),
+    ('RSA Public Key with ID "k1" was not found', "key"), ("Key may not be empty", "key"),
+    ("Unable to find a certificate with `kid`", "key"),
+    ("federated sign-on certs expects \"keys\" to be set", "jwks"),
+    ('No "sub" found from keycloak', "claims"), ("Invalid DPoP htm", "claims"),
+    ("sid in id_token_hint does not match sid of the session", "claims"),
+    ("Logout token must not contain a nonce", "claims"),
+    ("The 'c_hash' claim is invalid", "claims"),
+    ("Unable to find user email property in JWT.", "claims"),
+    ("GetJwksError: OpenID configuration request failed", "fetch"),
+    ("Unable to get the JWS due to a HTTP error: [HTTP 404]", "fetch"),
+    ("GET https://idp/.well-known/openid-configuration net::ERR_NAME_NOT_RESOLVED", "fetch"),
+    ("500 HTTP status when requesting Google's certificates.", "fetch"),
+    ("oidc: failed to decode provider discovery object: invalid character '<' looking for "
+     "beginning of value", "discovery"),
+])
+def test_reader_vocabulary_of_the_sixth_session_fifth_round(text, step):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by
+
+
+@pytest.mark.parametrize("text", [
+    "Invalid clientId", "ClientIDMismatchError: Token client-id mismatch",
+])
+def test_a_client_id_alone_is_audience_or_claims(text):
+    diagnosis = diagnose(text)
+    assert diagnosis.vague
+    assert {"audience", "claims"} <= set(diagnosis.candidate_steps)
+
+
+@pytest.mark.parametrize(("text", "not_step"), [
+    # a JWK's own parameter is not the token's; a kid the failing key is found by stays key
+    ('Invalid or unsupported JWK "alg" (Algorithm) Parameter value', "algorithm"),
+    ("matching jwk with kid 'enc-1' cannot be used for signing", None),
+    # a token endpoint's answer to the client's own request
+    ("Could not retrieve tokens: POST https://sso/realms/a/protocol/openid-connect/token "
+     "resulted in a 400 Bad Request", "fetch"),
+    # "invalid or expired" stays a list of failures
+    ("Access token is invalid or expired", "time"),
+])
+def test_sixth_session_fifth_round_stays_silent_where_it_does_not_apply(text, not_step):
+    diagnosis = diagnose(text)
+    assert diagnosis.step != not_step, diagnosis.decided_by

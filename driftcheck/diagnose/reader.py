@@ -29,7 +29,7 @@ _CLAIM_WORDS: dict[str, str] = {
     "nbf": "nbf", "not before": "nbf", "notbefore": "nbf",
     "iat": "iat", "issued at": "iat", "issued time": "iat", "issue time": "iat",
     "iss": "iss", "issuer": "iss", "issuers": "iss",
-    "aud": "aud", "audience": "aud", "audiences": "aud", "client id": "aud",
+    "aud": "aud", "audience": "aud", "audiences": "aud", "client id": "client_id",
     "kid": "kid", "key id": "kid", "key identifier": "kid", "jwk id": "kid",
     "alg": "alg", "algorithm": "alg", "algorithms": "alg", "algo": "alg",
     "typ": "typ", "token type": "typ", "token use": "typ",
@@ -40,7 +40,7 @@ _CLAIM_WORDS: dict[str, str] = {
     "unique identifier": "jti",
     "auth time": "auth_time", "jwtid": "jti", "acr": "acr", "amr": "amr",
     # (not a bare "tid": a log's thread id, "pid 2143:tid 1398…")
-    "tid claim": "tid", "tenant id": "tid",
+    "tid claim": "tid", "tenant id": "tid", "c hash": "at_hash", "sid": "sid",
 }
 _CLAIM = Gated(
     r"(?<![\w-])[\"'`(\[]?(" + "|".join(sorted((re.escape(w) for w in _CLAIM_WORDS),
@@ -63,7 +63,7 @@ _MISSING = Gated(
     r"\bno\s+['\"`]?\w+(?:\s+\w+)?['\"`]?(?:\s+\(\w+\))?\s+(?:claim|header|parameter|field|value|"
     r"in)\b|"
     # ("no 'kid' specified", "no aud given")
-    r"\bno\s+['\"`]\w+['\"`]\s+(?:specified|given|provided|present|supplied|set)\b|"
+    r"\bno\s+['\"`]\w+['\"`]\s+(?:specified|given|provided|present|supplied|set|found)\b|"
     r"\bno(?: \w+){1,3} (?:was|were) (?:provided|given|supplied|specified)\b|"
     r"\bempty(?= [\"'`]?(?:alg|algorithm|kid|key id|iss|issuer|aud|audience|typ|exp|sub)\b)|"
     r"\bkey ?error\b|\bno (?!(?:\w+ )?(?:components?|keys?|jwks?)\b)\w+(?: \w+)? found in\b|"
@@ -103,7 +103,8 @@ _NEGATIVE = Gated(
     r"\s!=\s|\binstead of\b|\bmore than\b.{0,30}\b(?:minutes?|seconds?|hours?|days?)\b|"
     r"\bnone of\b.{0,60}\bmatch|\bnot known\b|\bnot within\b|\bexpect(?:ing|ed) claim\b|"
     r"\bcan not be (?:accepted|used|verified|validated)\b|\bnot (?:one of|among)\b|"
-    r"\bout of range\b|\bmessed with\b|\bnot acceptable\b|\bnot matching\b|"
+    r"\bout of range\b|\bmessed with\b|\bnot acceptable\b|\bnot matching\b|\bmust not\b|"
+    r"\bmultiple instances of\b|"
     r"\b(?:could not|cannot|can'?t) be (?:verified|validated|parsed|decoded|obtained|resolved|"
     r"trusted|accepted|used)\b")
 
@@ -143,7 +144,8 @@ _DECODER = (r"\bat line \d+ column \d+\b|\bline:? \d+,? column:? \d+\b|\bdeseria
             r"\binvalid char(?:acter)? in json\b|\blexical error\b|"
             r"\bjson (?:decoding|decode|parse|parsing|syntax) (?:exception|error)\b")
 _DECODER_RE = Gated(_DECODER)
-_KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bkey ?set\b|\bresponse body\b|\bkey ?source\b|"
+_KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bcreate jwk\b|\bkey parameter\b|\bkey ?set\b|"
+                 r"\bresponse body\b|\bkey ?source\b|"
                  r"\bmodulus\b|"
                  r"\b(?:decod\w*|pars\w*|fetch\w*) keys\b|"
                  r"/(?:keys|certs|jwks(?:\.json)?)\b")
@@ -241,6 +243,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bduplicate (?:key ids?|kids?)\b|\bkey ids? must be unique\b|"
          r"\bin (?:the )?fetched (?:jwk ?set|jwks|key ?set)\b|"
          r"\bno (?:valid |usable )?jwks? found (?:in|inside)\b|\bkey ?set (?:is )?missing\b|"
+         r"[\"']keys[\"'] (?:member )?(?:must exist|to be set|is required|is missing)\b|"
+         r"\b(?:required|missing) (?:attribute|member|parameter|field) (?:for|of|in) (?:a |"
+         r"the )?jwk\b|"
          r"\bno jwks?(?: keys)? (?:are |is )?available\b|\bno key ?sets? (?:found|available)\b|"
          r"\b(?:invalid|malformed) (?:jwk ?set|key ?set)(?: content)?\b|\b(?:unexpected|"
          r"unsupported) type of jwks\b|"
@@ -256,7 +261,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         # the discovery document: no key set's address (DC104), another issuer than its own
         # URL's (DC101)
         (r"\bjwks (?:uri|url)\b.{0,30}\b(?:not found|missing|not available|absent|required)\b|"
-         r"\b(?:missing|no)\s+(?:(?:the|a|required)\s+)*[\"'`]?jwks (?:uri|url)\b|"
+         r"\b(?:missing|no)\s+(?:(?:the|a|required|valid)\s+)*[\"'`]?jwks (?:uri|url)\b|"
          r"\bjwks (?:uri|url)\b.{0,10}\b(?:cannot|can'?t|must not) be (?:empty|null|blank)\b|"
          r"\bmissing keys?\W{1,3}jwks (?:uri|url)\b", "discovery",
          "DC104"),
@@ -274,7 +279,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bconfiguration error\b.{0,10}\bissuer validation failed\b",
          "discovery", "DC101"),
         # parse
-        (r"\bmalformed\b|\bnot well[- ]formed\b|\bsegments?\b|\bperiod characters\b|"
+        (r"\bmalformed\b|\bnot well[- ]formed\b|(?<!cryptographic )(?<!signature )\bsegments?\b|"
+         r"\bperiod characters\b|"
          r"\b(?:two|three) dots\b|\bno dots\b|\bone dot\b|\bpart delimiters\b|"
          r"\bexpected (?:to have )?(?:\d|two|three|five) parts\b|\b\d parts\b|\bthree part\b|"
          r"\bcompact (?:jws|jwt|serialization)|\bbase64|\bpadding\b|"
@@ -299,7 +305,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
          r"\bauth(?:orization)?[\"'`]? (?:header|field)\b.{0,40}\b(?:missing|must|bad|invalid|"
          r"malformed|expected|empty|not found|not present|not provided|absent|not of type|"
-         r"not valid)\b|"
+         r"not valid|should)\b|"
          r"\bmissing [\"'`]?(?:bearer )?authorization[\"'`]?(?: header)?\b|"
          # ("Invalid authorization token, Signature has expired" names no shape)
          r"\b(?:bad|invalid|malformed) [\"'`]?(?:bearer )?authorization[\"'`]?"
@@ -312,12 +318,12 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
          r"\b(?:failed|unable|could not|couldn't|cannot|can't) (?:to )?parse\b|"
          # a missing token ("Token not provided by Google" is about who issued it)
-         r"\bno (?:auth(?:orization)? |bearer |access )?(?:token|jwt)\b"
+         r"\bno (?:auth(?:orization)? |bearer |access |identity )?(?:token|jwt)\b"
          r"(?! (?:type|use|signing|verification|validation|secret|key)\b)|"
          r"\bno id token\b(?=\s*(?:$|[.,;:)!]|in\b|found\b|present\b|received\b|was\b))|"
          r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present|set)\b"
          r"(?! (?:by|from|for)\b)|"
-         r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt )?(?:token|jwt)\b"
+         r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt |identity )?(?:token|jwt)\b"
          r"(?!\s+(?:claims?|header|parameter|field)\b)|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
          r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|key\b|\w+ header\b|"
@@ -329,6 +335,13 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"supplied|found|present|in (?:the )?request)\b|"
          r"\bno token supplied\b|\bjwt must be provided\b|"
          r"\b(?:authorization|bearer|auth) token required\b|\binvalid serialized\b|"
+         r"\bno b?[\"']\.[\"'] found\b|\bno (?:dots?|periods?|separators?) found\b|"
+         r"\bauthorization[\"'`]? is missing\b|\bsections? instead of\b|[\"']\d[\"'] sections\b|"
+         r"\b(?:token|jwt) is an? jwe\b|\bnot structured correctly\b|\bincorrectly structured\b|"
+         r"\bid token hint\b.{0,20}\b(?:is not set|missing|not provided)\b"
+         r"(?!\s+(?:an?\s+|the\s+)?\w+\s+claim)|"
+         r"\b(?:token|jwt)\b.{0,20}\bmust be (?:passed|sent|provided|included) in\b|"
+         r"\bmultiple methods\b.{0,30}\btoken\b|"
          r"(?<!access )(?<!refresh )(?<!fresh )\btoken required\b|"
          r"\bheader [\"'`]?authorization[\"'`]? not found\b|"
          r"\bfind (?:a |the )?(?:valid )?(?:authentication |auth )cookie\b|"
@@ -341,7 +354,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:consist of|contain|have|has)\b.{0,20}\bparts\b|\bonly one (?:header|signature)\b|"
          r"\b(?:signature|header|payload) (?:format|encoding)\b|"
          r"\bseparated by (?:dots|periods)\b|\bnot a form of\b|"
-         r"\bcrit(?:ical)?\b.{0,30}\b(?:header|extension|parameter)|"
+         r"\bcrit(?:ical)?\b.{0,30}\b(?:header|extension|parameter)|\bcrit(?:ical)? claim\b|"
          r"\b(?:invalid|unsupported|unknown)\b.{0,20}\bcrit(?:ical)?\b|"
          r"\b(?:token|jwt|jws) (?:format|structure)\b.{0,20}\b(?:not valid|invalid|incorrect|wrong|"
          r"bad)|\bone part\b|\bpayload (?:is )?(?:absent|missing)\b|\btoken string\b|"
@@ -450,6 +463,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bsigned by a key\b.{0,30}\bnot (?:present|known|found|trusted)\b|"
          r"\bno (?:pem|cert(?:ificate)?|x509)s? (?:was |were )?found\b|"
          r"\bno (?:signing |verification |public )?key with (?:the )?(?:kid|key id)\b|"
+         r"\bkey with (?:the )?id\s+[\"'`][^\"'`]{1,80}[\"'`]\s+(?:was\s+)?not found\b|"
+         r"\bkey (?:may|must|can) not be empty\b|"
+         r"\b(?:unable to|could not|cannot) find (?:a |the )?(?:certificate|cert|public key)\b|"
          r"\bkey for (?:validating|verifying|checking)\b.{0,40}\b(?:not|cannot be|"
          r"could not be) found\b|"
          r"\bneither\b.{0,40}\bnor (?:a )?(?:public key|secret|signing key)\b|"
@@ -486,7 +502,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?! (?:the |a |this )?(?:[\w-]+ )?(?:id |"
          r"access |"
          r"authentication |auth |bearer )?(?:token|jwt|jws)\b)|"
-         r"\bbad hmac\b|\bhmac\b.{0,20}\b(?:mismatch|invalid|does not match|failed)\b|"
+         r"\bbad hmac\b|\binvalid (?:cryptographic|signature) segment\b|"
+         r"\bhmac\b.{0,20}\b(?:mismatch|invalid|does not match|failed)\b|"
          r"\bfailed (?:the |\w+ )?signature (?:validation|verification|check)\b|"
          r"\bverifyfinal failed\b|\bverify\w*\(.{0,60}\) returned false\b|"
          r"\bfailed (?:hs|rs|es|ps)\d* validation\b|\bno valid signatures?\b|"
@@ -513,7 +530,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         # audience, when no claim name is used
         (r"\bcannot be used (?:with|by|for) this (?:resource server|api|resource|audience)\b|"
          r"\bintended for (?:another|a different|other) (?:audience|service|resource|api)\b|"
-         r"\bnot intended for (?:me|us)\b|"
+         r"\bnot intended for (?:me|us)\b|\bnot for this (?:audience|api|resource|service|"
+         r"client)\b|"
          r"\bnot (?:valid|intended|meant|issued) (?:for|to) this (?:resource server|api|resource|"
          r"audience|service|relying party|client|application)\b",
          "audience", "DC310"),
@@ -539,6 +557,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\((?:invalid|unexpected|wrong|incorrect) type\)|"
          r"\b(?:unknown|invalid|wrong|unexpected) (?:type|kind) of token\b|"
          r"\bnot an? (?:user|service|host|machine|api|session) token\b|"
+         r"\b(?:token|jwt) is an? (?:refresh|id) token\b|"
          r"\b(?:id ?token|access token) was expected\b.{0,30}\b(?:token|provided|given)\b",
          "token-type", "DC312"),
         # claims
@@ -550,6 +569,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:decod|pars)\w* (?:the )?claims?\b|\bclaim not found\b|\bno claim found\b|"
          r"\b(?:failed|unable) to (?:obtain|get|extract|read) (?:the )?(?:\w+ )?claims? from\b|"
          r"\b(?:cannot|could not|unable to) find (?:the )?\w+ claim\b|"
+         r"\b(?:unable to|cannot|could not) find\b.{0,30}\b(?:property|field|"
+         r"attribute) in (?:the )?"
+         r"(?:jwt|token)\b|\binvalid d ?po ?p (?:htm|htu|ath|jti|iat|nonce)\b|"
          r"\bclaims? (?:are|is|were|was) (?:invalid|not valid)\b|\bclaim (?:value )?mismatch\b|"
          r"\b(?:user|subject|email|tenant|org\w*|role|group)s?(?: id| name)? not found in (?:the )?"
          r"(?:token|jwt|payload)\b|"
@@ -602,9 +624,12 @@ _UNRELATED_STATE = Gated(
     r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|not found|"
     r"no longer exists|was deleted|is disabled|is locked|(?:is |marked as )?not active|"
     r"is inactive|(?:is )?invalid for)\b|"
-    r"\bunable to (?:load|find) (?:an? |the )?user\b|\b(?:csrf|xsrf) token\b|"
+    r"\bunable to (?:load|find) (?:an? |the )?user\b(?! \w+ (?:property|field|attribute|claim) in\b)|"
+    r"\b(?:csrf|xsrf) token\b|"
     r"\bdouble[- ]submit\b|\bclient[_ ]secret\b|\bauthorization grant\b|"
     r"\brevocation list\b|\b(?:deny|block) ?list\b|"
+    # the client's own token request or authorization request
+    r"\bpost\W+https?://\S+/token\b|"
     # an OIDC login's state parameter, one-time codes, a client's token cache, an SDK's
     # missing client id
     r"\bfailed[- ]to[- ]verify[- ]state\b|\bstate (?:has )?expired\b|\bstate violation\b|"
@@ -638,14 +663,16 @@ _DISJUNCTION = Gated(
     # ("missing or malformed": both name a parse failure, no disjunction of steps)
     # (a claim missing or wrong is that claim's step: "Missing or invalid 'iss' claim")
     r"(?!(?:missing|invalid|empty) or (?:invalid|missing|empty)\s+(?:[\"'`]\w+[\"'`]|"
-    r"\w+\s+(?:claim|header|field|parameter)\b))"
+    r"\w+\s+(?:claim|header|field|parameter)\b|(?:claim|header|field|parameter)\s+[\"'`]\w+[\"'`]))"
     r"\b(?!missing or malformed\b|malformed or missing\b)"
     r"(?!missing (?:the )?(?:authorization|bearer|auth)\b)"
     r"(?:invalid|expired|malformed|revoked|missing)\b(?:\s+\w+){0,3}(?:,\s*[^,.;:]{1,60}?)*,?"
     # (not a JSON type's alternatives: "invalid type float64, array or string expected")
     r"\s+or\s+(?!(?:string|number|integer|array|object|boolean|null|list)\b)\w+|"
     r"\b(?!missing or malformed\b)"
-    r"(?!missing or invalid\s+[\"'`]?\w+[\"'`]?\s+(?:claim|header|field|parameter)\b)\w+\s+or\s+"
+    r"(?!(?:missing|invalid|empty) or (?:invalid|missing|empty)\s+(?:[\"'`]\w+[\"'`]|"
+    r"\w+\s+(?:claim|header|field|parameter)\b|(?:claim|header|field|parameter)\s+[\"'`]\w+[\"'`]))"
+    r"\w+\s+or\s+"
     r"(?:expired|invalid|malformed|revoked)\b")
 _VAGUE = Gated(
     r"\b401\b|unauthori[sz]ed|not authori[sz]ed|\baccess denied\b|unauthenticated|"
@@ -742,6 +769,8 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
             continue
         if m.group(1) == "subject" and text[m.end():].startswith(" token"):
             continue  # RFC 8693's subject_token is a token, not the sub claim
+        if re.search(r"\bjwk\s*(?:[\"'`]|[\"'`]\w+[\"'`]\s*\(?)?$", text[:m.start()]):
+            continue  # a JWK's own parameter ('Invalid or unsupported JWK "alg"')
         if m.group(1) in ("issuer", "subject") and text[m.end():].startswith(" cert"):
             continue  # an X.509 issuer or subject ("unable to get local issuer certificate")
         if m.group(1) in ("kid", "key id") and re.search(r"\bfor\s*$", text[:m.start()]):
@@ -754,6 +783,21 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
     # A labelled value is the subject only when nothing else is named ("token audience [a]
     # does not match any expected audience [b]"; not "NoSuchKeyId: algorithm [RS256]").
     return found or labels
+
+
+def _compared_claims(text: str, hits: list[_Hit]) -> list[_Hit]:
+    """Hits of claims compared with one another: the one checked decides."""
+    named_claims = {claim for claim, _ in _claims_in(text)}
+    if "client_id" in named_claims and "aud" in named_claims:
+        # "aud does not match the client id": the client id is what aud is compared with
+        hits = [h for h in hits if not (h.step == "claims" and "client id" in h.words)]
+    if "azp" in named_claims and hits:
+        # "authorized party should match client id", "Mismatch between azp and aud claims":
+        # the client id or aud is what azp is compared with; the azp check failed.
+        hits = [h for h in hits if h.step != "audience"] or hits
+        if not any(h.step == "claims" for h in hits):
+            hits.append(_Hit("claims", "DC311", "azp"))
+    return hits
 
 
 def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str] | None,
@@ -773,14 +817,13 @@ def _claim_hits(text: str, missing: re.Match[str] | None, negative: re.Match[str
             assert cue is not None
             hits.append(_Hit(step, rule, f"{words} … {cue.group(0)}"))
         elif claim in ("sub", "scope", "azp", "cnf", "jti", "nonce", "at_hash",
-                       "auth_time", "acr", "amr", "tid") and negative:
+                       "auth_time", "acr", "amr", "tid", "client_id", "sid") and negative:
             hits.append(_Hit("claims", "DC311", f"{words} … {negative.group(0)}"))
-    if any(claim == "azp" for claim, _ in _claims_in(text)) and hits:
-        # "authorized party should match client id", "Mismatch between azp and aud claims":
-        # the client id or aud is what azp is compared with; the azp check failed.
-        hits = [h for h in hits if h.step != "audience"] or hits
-        if not any(h.step == "claims" for h in hits):
-            hits.append(_Hit("claims", "DC311", "azp"))
+            if claim == "client_id":
+                # a client id alone is the expected aud as often as a claim of its own (the
+                # corpus's authors split evenly): both are candidates
+                hits.append(_Hit("audience", "DC310", f"{words} … {negative.group(0)}"))
+    hits = _compared_claims(text, hits)
     named = _NAMED_CLAIM.search(text) if negative and not hits else None
     if named and negative and (named.group(1) or named.group(2) or named.group(3)) \
             not in _CLAIM_WORDS:
@@ -831,7 +874,9 @@ _NETWORK_FAILURE = Gated(
     r"\bcouldn'?t resolve host\b|\bfailed to connect to\b|\bnetwork ?error\b|"
     r"\bresponded with an? (?:invalid|unexpected|bad|error|unsuccessful) status\b|"
     r"\bmax retries exceeded\b|\b(?:connect|read) ?timeout\b|"
-    r"\bhttp request failed\b|\bresponded with an error\b|"
+    r"\bhttp request failed\b|\bresponded with an error\b|\bdue to an? http error\b|"
+    r"\bnet::err\b|\bname not resolved\b|\b(?!40[13])[45]\d\d http status\b|"
+    r"\b(?:configuration|metadata|discovery|jwks?) request failed\b|"
     r"\b(?:key|keys|jwks|certs?) request\b.{0,30}\b(?:404|5\d\d)\b|\bhttp (?:get |"
     r"post )?error\W{1,3}(?!40[13])[45]\d\d\b|"
     r"\bstatus\s*\(?\s*(?!40[13])[45]\d\d\b|"
@@ -859,6 +904,11 @@ def _hits(text: str) -> list[_Hit]:
     expired, early, other = (_TIME_EXPIRED.search(text), _TIME_EARLY.search(text),
                              _TIME_OTHER.search(text))
     hits = _claim_hits(text, missing, negative, expired, early)
+    named = {claim for claim, _ in _claims_in(text)}
+    if expired and "nonce" in named and not named & {"exp", "iat", "nbf"}:
+        # "The 'nonce' has expired": the nonce check's own window, not the token's lifetime
+        hits.append(_Hit("claims", "DC311", f"nonce … {expired.group(0)}"))
+        expired = None
     if expired and not any(h.step == "time" for h in hits):
         hits.append(_Hit("time", "DC306", expired.group(0)))
     if early and not any(h.step == "time" for h in hits):
@@ -886,7 +936,7 @@ def _hits(text: str) -> list[_Hit]:
 
 _SET_CONTENT = re.compile(r"no keys (?:were )?found in|individual key|jwks (?:unsupported|key id)|"
                           r"in (?:the )?fetched (?:jwk ?set|jwks|key ?set)|duplicate|"
-                          r"jwks? found (?:in|inside)")
+                          r"jwks? found (?:in|inside)|for a jwk")
 _GENERIC_CLAIMS = re.compile(
     r"^claims? (?:verification|validation|check)|claims? (?:are|is|were|was) (?:invalid|not valid)|"
     r"(?:validation|verification) (?:error|failure|failed) for|claim check|claim not found|"
@@ -932,6 +982,11 @@ def _specific_over_general(hits: list[_Hit]) -> list[_Hit]:
 
 def _wrappers_give_way(hits: list[_Hit], steps: set[str]) -> list[_Hit]:
     """Words that wrap another check's failure give way to it."""
+    if "parse" in steps and len(steps) > 1 and all(
+            _HEADER_WRAPPER.fullmatch(h.words) for h in hits if h.step == "parse"):
+        # "Invalid Authorization header. JWT too old.", "Invalid Header (missing 'typ'
+        # element)": the header that carried the failure, not the failure
+        hits = [h for h in hits if h.step != "parse"]
     if "key" in steps and "parse" in steps and any(
             h.step == "key" and re.search(r"\b(?:pars|decod|read)", h.words) for h in hits):
         # "failed to parse the PEM file": the key material could not be read, not the token.
@@ -960,6 +1015,8 @@ def _wrappers_give_way(hits: list[_Hit], steps: set[str]) -> list[_Hit]:
     return hits
 
 
+_HEADER_WRAPPER = re.compile(
+    r"(?:invalid|bad) (?:bearer |jose |jwt |token )?(?:authorization(?: header)?|header)")
 _POSITION = re.compile(r"line:? \d+,? column:? \d+")
 
 
@@ -1017,7 +1074,8 @@ _DECODE_VERB = re.compile(r"decod|pars")
 _SOME_CLAIM_MISSING = re.compile(r"^missing … claims?$")
 _DISCOVERY_CONTEXT = re.compile(
     r"\b(?:oidc|openid|provider|discovery) (?:configuration|metadata|document)\b|"
-    r"openid-configuration|\bdiscovery (?:document|response)\b|\bwell-known\b|"
+    r"openid-configuration|\bdiscovery (?:document|response|object)\b|\bwell-known\b|"
+    r"\bprovider discovery\b|\bprovider ?config\b|"
     r"\bprovider information\b")
 _TOKEN_ISSUER = re.compile(r"\biss\b|\bclaim|\b(?:token|jwt)(?:'s)? issuer\b")
 _HTML_PAGE = re.compile(r"character '+<'+|'<' \(code 60\)|unexpected token '?<'?|<!doctype|<html")
@@ -1094,6 +1152,11 @@ def disjunction(text: str) -> str | None:
     return found.group(0) if found else None
 
 
+_BARE_ALTERNATIVE = re.compile(
+    r"(?:(?:is|was|either|the|token|jwt) )*(?:missing|empty|absent|blank|invalid|not valid|"
+    r"not present)")
+
+
 def _clause_of(text: str, match: re.Match[str]) -> str:
     """The clause around `match`: from the separator before it to the one after it."""
     marks = (":", ";", "\n", ". ")
@@ -1104,14 +1167,21 @@ def _clause_of(text: str, match: re.Match[str]) -> str:
 
 def _one_step_alternatives(listed: str) -> bool:
     """Whether every alternative of a list that names a step names the same one ("Base64
-    decoding failed or invalid json": both the token's shape), so it is no list of steps."""
+    decoding failed or invalid json": both the token's shape), or the others only say the
+    thing is absent or wrong ("The token's subject is missing or is invalid"), so it is no
+    list of steps."""
     steps: list[str] = []
-    for alternative in re.split(r",|\bor\b", listed):
-        named = {h.step for h in _resolved(_hits(alternative.strip()))}
+    bare_only = True
+    claimed = False
+    for alternative in (a.strip(" .,;:!") for a in re.split(r",|\bor\b", listed)):
+        hits = _resolved(_hits(alternative))
+        named = {h.step for h in hits}
         if len(named) > 1:
             return False
+        bare_only = bare_only and bool(named or _BARE_ALTERNATIVE.fullmatch(alternative))
         steps += named
-    return len(steps) > 1 and len(set(steps)) == 1
+        claimed = claimed or any(" … " in h.words for h in hits)
+    return len(set(steps)) == 1 and (len(steps) > 1 or (claimed and bare_only))
 
 
 def _read_before_the_words(lowered: str, text: str) -> Reading | None:
