@@ -652,6 +652,43 @@ ALIASES_12B = {
 }
 
 
+# Other names the split's libraries go by (packages, repositories, modules, forks, former names):
+# none of them may be a library of another corpus file either. go-guardian is never listed by
+# the bare name `guardian` (the Elixir Guardian of messages.jsonl), joken_jwks never by `Joken`
+# (in messages.jsonl), and nim-jwt never by its Nimble name `jwt` (it normalises to the Rust
+# crate `jwt` of an earlier split).
+ALIASES_13A = {
+    "Vouch Proxy": ("vouch/vouch-proxy", "vouch-proxy", "LASSO (vouch-proxy former name)"),
+    "Louketo Proxy (keycloak-gatekeeper)": (
+        "louketo/louketo-proxy", "louketo-proxy", "keycloak-gatekeeper", "keycloak-proxy",
+        "gambol99/keycloak-proxy", "gogatekeeper/gatekeeper"),
+    "traefik-jwt-plugin (team-carepay)": (
+        "team-carepay/traefik-jwt-plugin", "traefik-plugins/traefik-jwt-plugin"),
+    "go-guardian (JWT strategy)": ("shaj13/go-guardian", "go-guardian/v2"),
+    "Open Policy Agent (io.jwt built-ins)": ("open-policy-agent/opa", "OPA", "opa topdown tokens"),
+    "Dendrite (Matrix homeserver, JWT login)": ("matrix-org/dendrite", "element-hq/dendrite"),
+    "SpacetimeDB (token validation)": ("clockworklabs/SpacetimeDB", "spacetimedb-core"),
+    "Hyperswitch (JWT authentication)": ("juspay/hyperswitch", "hyperswitch-router"),
+    "actix-jwt-auth-middleware": (
+        "michaelvanstraten/actix-jwt-auth-middleware", "tomkarw/actix-jwt-auth-middleware",
+        "actix_jwt_auth_middleware"),
+    "axum-jwt-auth": ("cmackenzie1/axum-jwt-auth", "axum_jwt_auth"),
+    "ThingsBoard (JWT token checks)": ("thingsboard/thingsboard", "thingsboard-application"),
+    "JHipster (generated JWT security configuration)": (
+        "jhipster/generator-jhipster", "generator-jhipster", "JHipster TokenProvider"),
+    "Armeria (OAuth2 token introspection authorizer)": ("line/armeria", "armeria-oauth2"),
+    "joken_jwks (JokenJwks)": ("joken-elixir/joken_jwks", "JokenJwks", "joken-jwks"),
+    "buddy-auth (JWS/JWE token backends)": ("funcool/buddy-auth", "buddy/buddy-auth"),
+    "nim-jwt (yglukhov)": ("yglukhov/nim-jwt",),
+    "gwt (Gleam)": ("brettkolodny/gwt", "gwt hex package"),
+    "jwtd (D)": ("olehlong/jwtd", "jwtd dub package"),
+    "IdentityServer3.AccessTokenValidation": (
+        "IdentityServer/IdentityServer3.AccessTokenValidation", "IdentityServer3 AccessTokenValidation"),
+    "Microsoft.IdentityModel.Protocols.SignedHttpRequest": (
+        "SignedHttpRequestHandler", "Microsoft.IdentityModel.Protocols.Pop"),
+}
+
+
 _EARLY = ("messages.jsonl", "dev-3.jsonl", "dev-4.jsonl")
 SPLITS = (
     Split("dev-3.jsonl", "dev", lines=200, libraries=20, languages=8,
@@ -697,4 +734,6 @@ SPLITS = (
           earlier=None, aliases=ALIASES_12A, aliases_complete=True),
     Split("dev-12b.jsonl", "dev", lines=250, libraries=22, languages=9,
           earlier=None, aliases=ALIASES_12B, aliases_complete=True),
+    Split("held-out-13a.jsonl", "held-out", lines=250, libraries=20, languages=9,
+          earlier=None, aliases=ALIASES_13A, aliases_complete=True),
 )
