@@ -767,11 +767,11 @@ SPLITS = (
           earlier=None, aliases=ALIASES_12A, aliases_complete=True),
     Split("dev-12b.jsonl", "dev", lines=250, libraries=22, languages=9,
           earlier=None, aliases=ALIASES_12B, aliases_complete=True),
-    Split("held-out-13a.jsonl", "held-out", lines=250, libraries=20, languages=9,
+    Split("dev-13a.jsonl", "dev", lines=250, libraries=20, languages=9,
           earlier=None, aliases=ALIASES_13A, aliases_complete=True),
     # (17 libraries: every library of its author's list that had a source to read, and Moodle
     # from the reserve; Forem's Apple sign-in is omniauth-apple's, Decidim's API tokens are
     # devise-jwt's, both already in the corpus)
-    Split("held-out-13b.jsonl", "held-out", lines=250, libraries=17, languages=6,
+    Split("dev-13b.jsonl", "dev", lines=250, libraries=17, languages=6,
           earlier=None, aliases=ALIASES_13B, aliases_complete=True),
 )

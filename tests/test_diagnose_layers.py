@@ -101,9 +101,6 @@ ACCEPTED_WRONG_STEPS = {
     "dev-6a.jsonl:186",
     # aliri: the algorithm named in the discovery document is invalid (labelled jwks)
     "dev-6a.jsonl:190",
-    # "unable to parse refresh token", "failed to parse token" with no detail: the author
-    # labelled them vague (Go's parse steps also verify); read as parse
-    "dev-6a.jsonl:253", "dev-6a.jsonl:279",
     # jsontokens "a signing algorithm and public key are required" (labelled key)
     "dev-6b.jsonl:118",
     # okta "Failed to parse RSA public key" from its key set (labelled jwks; read as key)
@@ -113,7 +110,7 @@ ACCEPTED_WRONG_STEPS = {
     # "Invalid Token" with a JWTDecodeError type, "No token could be verified", "failed to
     # decode JWT token", "Error decoding signature": their authors labelled them vague (the
     # libraries verify while decoding); read as parse
-    "dev-7a.jsonl:6", "dev-7a.jsonl:58", "dev-7b.jsonl:236", "dev-7b.jsonl:252",
+    "dev-7a.jsonl:58", "dev-7b.jsonl:252",
     # Airflow "Missing algorithm in JWK" (labelled jwks; read as algorithm)
     "dev-7a.jsonl:31",
     # msal-node issuer_validation_failed, a configuration error about the authority
@@ -156,9 +153,6 @@ ACCEPTED_WRONG_STEPS = {
     # Redash's key set response that is not JSON, known only from its frame's function name
     # (labelled jwks; frames are not read)
     "dev-8b.jsonl:234",
-    # jsonwebtoken "invalid token", thrown when the header cannot be decoded (catalogued as
-    # parse from jsonwebtoken's verify.js; labelled vague)
-    "dev-8b.jsonl:248",
     # The ninth split (read after its measurement). golang-jwt's keyfunc "ecdsa key
     # incomplete", a JWK of the set (labelled jwks; catalogued as key)
     "dev-9a.jsonl:57",
@@ -185,9 +179,6 @@ ACCEPTED_WRONG_STEPS = {
     # R jose "Key must be rsa/ecdsa public key" for a key from the JWKS (labelled key; read
     # as jwks)
     "dev-9b.jsonl:275",
-    # google-id-token "Token client-id mismatch" (labelled claims; the client id is the aud
-    # Google's ID tokens carry, read as audience)
-    "dev-9b.jsonl:282",
     # The tenth split (read after its measurement). golang-jwt's keyfunc "invalid type for
     # claim" (labelled claims; catalogued as key, the keyfunc's failure)
     "dev-10a.jsonl:148",
@@ -202,9 +193,6 @@ ACCEPTED_WRONG_STEPS = {
     "dev-10a.jsonl:276",
     # Descope "failed to fetch matching key" (labelled key; read as fetch)
     "dev-10b.jsonl:5",
-    # WorkOS "Missing client ID. Did you provide it when initializing WorkOS?", the SDK's
-    # configuration (labelled unknown; read as the audience)
-    "dev-10b.jsonl:44",
     # key or key set: Kinde "Invalid JWK RSA key", PyJWT "unsupported key type: EC", OCaml
     # jose's `Missing_use_and_alg
     "dev-10b.jsonl:50", "dev-10b.jsonl:130", "dev-10b.jsonl:262", "dev-10b.jsonl:264",
@@ -231,9 +219,6 @@ ACCEPTED_WRONG_STEPS = {
     # claims), "refresh token lookup: TokenNotFound" (labelled unknown), a BadPaddingException
     # from a wrong key (labelled key); read as parse
     "dev-11b.jsonl:135", "dev-11b.jsonl:137", "dev-11b.jsonl:138",
-    # Camunda "expected at least one claim from: [client_id, …]" (labelled claims; read as
-    # the audience, a client id being one)
-    "dev-11b.jsonl:250",
     # Rocket.Chat "identityToken is not a valid JWT" (labelled vague by its author, who knew
     # the code path; read as parse from its words)
     "dev-11b.jsonl:272",
@@ -260,21 +245,51 @@ ACCEPTED_WRONG_STEPS = {
     # Drupal "Authorization failed: invalid_scope" of an authorization request (labelled
     # unknown; read as claims)
     "dev-12b.jsonl:263",
+    # The thirteenth split (read after its measurement). ThingsBoard "Invalid Refresh Token
+    # scope" (labelled token-type; read as claims, a scope)
+    "dev-13a.jsonl:150",
+    # Nimbus "Another algorithm expected, or no matching key(s) found" inside JHipster
+    # (labelled vague; catalogued as key with algorithm as a candidate)
+    "dev-13a.jsonl:160",
+    # joken_jwks "Failed to fetch signers: :kid_not_binary / :no_algorithm_supplied", a key
+    # set's content (labelled jwks; read as key and algorithm)
+    "dev-13a.jsonl:182", "dev-13a.jsonl:183",
+    # gwt "InvalidClaim([DecodeError(expected: String, found: Int)])" (labelled claims; read
+    # as a decoder's failure)
+    "dev-13a.jsonl:221",
+    # Katana's SignatureVerificationFailedException family (labelled key; answered fetch)
+    "dev-13a.jsonl:240",
+    # SignedHttpRequest IDX23015/IDX23017 about the PoP key (labelled key; read as the cnf/jwk
+    # claim), IDX23026 unsigned headers (labelled claims; read as unsigned, algorithm),
+    # IDX23024 the 'ts' claim (labelled time; read as claims)
+    "dev-13a.jsonl:258", "dev-13a.jsonl:269", "dev-13a.jsonl:264", "dev-13a.jsonl:266",
+    # JWKs of a set that cannot be used: "Unsupported key type \"oct\"", "could not convert
+    # JWKS key … to PEM", "Algorithms of type 'OKP' not supported" (labelled jwks; read as
+    # key or algorithm)
+    "dev-13b.jsonl:39", "dev-13b.jsonl:46", "dev-13b.jsonl:205",
+    # AspNet.Security.OAuth.Apple around IDX10503 / IDX10500 (labelled key; catalogued as
+    # signature and fetch)
+    "dev-13b.jsonl:162", "dev-13b.jsonl:253",
+    # DNN "This is not a JWT authentication scheme", "Unsupported authentication scheme"
+    # (labelled token-type; read as the Authorization scheme, parse)
+    "dev-13b.jsonl:175", "dev-13b.jsonl:176",
+    # Dart jose listing two failures (issuer and audience; labelled vague; read as audience)
+    "dev-13b.jsonl:202",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-12b) are the floor, and
+    splits that joined it: dev-3 to dev-13b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 5777
-    # Measured on 2026-12-03 in the sixth session, after tuning on the twelfth split:
-    # 5165/5777 right (89.4 %).
-    assert numbers.right >= 5165, misses
+    assert len(results) >= 6299
+    # Measured on 2026-12-03 in the sixth session, after tuning on the thirteenth split:
+    # 5554/6299 right (88.2 %).
+    assert numbers.right >= 5554, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1229,13 +1244,6 @@ def test_a_php_trace_frames_and_source_paths_name_no_step():
         diagnosis.decided_by
 
 
-def test_golang_jwt_key_of_invalid_type_is_catalogued():
-    diagnosis = diagnose("token signature is invalid: key is of invalid type")
-    assert diagnosis.layer == "catalogue"
-    assert diagnosis.step == "algorithm"
-    assert "key" in diagnosis.candidate_steps
-
-
 # -- mechanisms (sixth session, second round: the ninth split moved into dev) ---------------
 
 @pytest.mark.parametrize(("text", "step"), [
@@ -1512,3 +1520,43 @@ def test_a_client_id_alone_is_audience_or_claims(text):
 def test_sixth_session_fifth_round_stays_silent_where_it_does_not_apply(text, not_step):
     diagnosis = diagnose(text)
     assert diagnosis.step != not_step, diagnosis.decided_by
+
+
+# -- mechanisms (sixth session, sixth round: the thirteenth split moved into dev) -----------
+
+@pytest.mark.parametrize(("text", "step"), [
+    # a claims decoder's missing field is a claim the application needs
+    ('Cannot deserialize claims: missing field `role` at line 1 column 58', "claims"),
+    # a malformed certificate or PEM is key material, not the token's shape
+    ("io.jwt.verify_es256: PEM parse error: x509: malformed certificate", "key"),
+    # the alg asks for another kind of key (DC303)
+    ("secretOrPublicKey must be an asymmetric key when using RS256", "algorithm"),
+    # a key set's content inside its fetch wrapper or its conversion
+    ("Failed to fetch signers. Reason: {:error, :no_keys_on_response}", "jwks"),
+    ("jwks conversion failed for kid 'ed-1' Error: Unsupported key type \"OKP\"", "jwks"),
+])
+def test_reader_vocabulary_of_the_sixth_session_sixth_round(text, step):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by
+
+
+@pytest.mark.parametrize(("text", "candidates"), [
+    # catalogued, but their words name no one step: the corpus's authors split on them
+    ("JsonWebTokenError: invalid token", {"parse", "signature"}),
+    ("token signature is invalid: key is of invalid type", {"algorithm", "key"}),
+])
+def test_catalogued_words_that_name_no_one_step_stay_vague(text, candidates):
+    diagnosis = diagnose(text)
+    assert diagnosis.layer == "catalogue"
+    assert diagnosis.vague
+    assert set(diagnosis.candidate_steps) == candidates
+
+
+@pytest.mark.parametrize("text", [
+    "JWT Refresh Token Not Found", "Token not found in DB",
+    'Cannot deserialize claims: expected value at line 1 column 1',  # stays parse, not claims
+])
+def test_sixth_round_refusals_and_their_limits(text):
+    diagnosis = diagnose(text)
+    assert diagnosis.step in (None, "parse"), diagnosis.decided_by
+    assert diagnosis.step != "claims"

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-TABLES: dict[str, Any] = {'642cc0a7:88150': {'entry': [{'example': 'IDX10223: Lifetime validation failed. The token is '
+TABLES: dict[str, Any] = {'51dfe086:89005': {'entry': [{'example': 'IDX10223: Lifetime validation failed. The token is '
                                           "expired. ValidTo (UTC): '11/28/2026 21:30:00', "
                                           "Current time (UTC): '11/28/2026 22:15:03'.",
                                'id': 'ms-idx10223',
@@ -472,10 +472,26 @@ TABLES: dict[str, Any] = {'642cc0a7:88150': {'entry': [{'example': 'IDX10223: Li
                               {'example': 'JsonWebTokenError: jwt malformed',
                                'id': 'jsonwebtoken-malformed',
                                'library': 'jsonwebtoken (node)',
-                               'pattern': 'jwt malformed|jwt must be '
-                                          'provided|JsonWebTokenError: invalid token$',
+                               'pattern': 'jwt malformed|jwt must be provided',
                                'rule': 'DC302',
                                'source': 'auth0/node-jsonwebtoken: verify.js',
+                               'step': 'parse',
+                               'versions': '8.x-9.x'},
+                              {'candidate_steps': ['parse', 'signature'],
+                               'distinguish': "jsonwebtoken says 'invalid token' when it "
+                                              'cannot decode the token at all (jws.decode '
+                                              'returned nothing): usually not a JWT '
+                                              '(truncated, an opaque token, a JWE), rarely '
+                                              'anything else. Decode the token with '
+                                              '`driftcheck inspect` to see which.',
+                               'example': 'JsonWebTokenError: invalid token',
+                               'generic': True,
+                               'id': 'jsonwebtoken-invalid-token',
+                               'library': 'jsonwebtoken (node)',
+                               'pattern': 'JsonWebTokenError: invalid token$',
+                               'rule': 'DC302',
+                               'source': 'auth0/node-jsonwebtoken: verify.js (jws.decode '
+                                         'returned nothing)',
                                'step': 'parse',
                                'versions': '8.x-9.x'},
                               {'example': 'JsonWebTokenError: invalid algorithm',
@@ -566,6 +582,7 @@ TABLES: dict[str, Any] = {'642cc0a7:88150': {'entry': [{'example': 'IDX10223: Li
                                               'for (algorithm); sometimes the keyfunc returns '
                                               'the wrong key object (key).',
                                'example': 'token signature is invalid: key is of invalid type',
+                               'generic': True,
                                'id': 'golang-jwt-key-type',
                                'library': 'golang-jwt/jwt',
                                'pattern': 'key is of invalid type',

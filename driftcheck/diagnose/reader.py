@@ -243,6 +243,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bduplicate (?:key ids?|kids?)\b|\bkey ids? must be unique\b|"
          r"\bin (?:the )?fetched (?:jwk ?set|jwks|key ?set)\b|"
          r"\bno (?:valid |usable )?jwks? found (?:in|inside)\b|\bkey ?set (?:is )?missing\b|"
+         r"\bno keys (?:on|in) (?:the )?response\b|"
          r"[\"']keys[\"'] (?:member )?(?:must exist|to be set|is required|is missing)\b|"
          r"\b(?:required|missing) (?:attribute|member|parameter|field) (?:for|of|in) (?:a |"
          r"the )?jwk\b|"
@@ -279,7 +280,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bconfiguration error\b.{0,10}\bissuer validation failed\b",
          "discovery", "DC101"),
         # parse
-        (r"\bmalformed\b|\bnot well[- ]formed\b|(?<!cryptographic )(?<!signature )\bsegments?\b|"
+        (r"\bmalformed\b(?! (?:certificate|pem|public key|private key|key)\b)|"
+         r"\bnot well[- ]formed\b|(?<!cryptographic )(?<!signature )\bsegments?\b|"
          r"\bperiod characters\b|"
          r"\b(?:two|three) dots\b|\bno dots\b|\bone dot\b|\bpart delimiters\b|"
          r"\bexpected (?:to have )?(?:\d|two|three|five) parts\b|\b\d parts\b|\bthree part\b|"
@@ -351,7 +353,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bmissing (?:auth|jwt|token) cookie\b|\bmissing cookie\b.{0,20}\b(?:token|jwt)\b|"
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|[\w-]*claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
-         r"\b(?:consist of|contain|have|has)\b.{0,20}\bparts\b|\bonly one (?:header|signature)\b|"
+         r"\b(?:consist of|contain|have|has)\b.{0,40}\bparts\b|\bonly one (?:header|signature)\b|"
          r"\b(?:signature|header|payload) (?:format|encoding)\b|"
          r"\bseparated by (?:dots|periods)\b|\bnot a form of\b|"
          r"\bcrit(?:ical)?\b.{0,30}\b(?:header|extension|parameter)|\bcrit(?:ical)? claim\b|"
@@ -416,7 +418,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bonly\b.{0,40}\balg(?:orithm|o)?s? (?:are |is )?(?:currently )?(?:supported|allowed|"
          r"accepted|permitted)\b|"
          r"\b(?:cannot|can'?t|unable to) use\b.{0,20}\balg(?:orithm)?\b|"
-         r"\b(?:no|not) (?:signature |signing )?algorithm (?:defined|specified|set|given)\b",
+         r"\b(?:no|not) (?:signature |signing )?algorithm (?:defined|specified|set|given)\b|"
+         r"\bmust be an? (?:a?symmetric|rsa|ec|ecdsa) key when using\b",
          "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
@@ -464,7 +467,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bno (?:pem|cert(?:ificate)?|x509)s? (?:was |were )?found\b|"
          r"\bno (?:signing |verification |public )?key with (?:the )?(?:kid|key id)\b|"
          r"\bkey with (?:the )?id\s+[\"'`][^\"'`]{1,80}[\"'`]\s+(?:was\s+)?not found\b|"
-         r"\bkey (?:may|must|can) not be empty\b|"
+         r"\bkey (?:may|must|can) not be empty\b|\bpem (?:parse|decode|decoding|parsing) error\b|"
+         r"\bmalformed (?:certificate|pem|public key|private key)\b|"
          r"\b(?:unable to|could not|cannot) find (?:a |the )?(?:certificate|cert|public key)\b|"
          r"\bkey for (?:validating|verifying|checking)\b.{0,40}\b(?:not|cannot be|"
          r"could not be) found\b|"
@@ -638,7 +642,8 @@ _UNRELATED_STATE = Gated(
     r"\b(?:device|authorization|verification|reset|otp|2fa|mfa) codes? (?:has |is )?"
     r"(?:expired|invalid)\b|\bexpired (?:device|authorization|verification|reset) code\b|"
     r"\b(?:tokens?|accounts?) not found in (?:the )?cache\b|\bmissing client id\b(?! claim)|"
-    r"\btoken in (?:the )?(?:db|database|store)\b|"
+    r"\btoken in (?:the )?(?:db|database|store)\b|\bnot found in (?:the )?(?:db|database)\b|"
+    r"\brefresh token (?:not found|does not exist)\b|"
     # the application's own settings
     r"\benv(?:ironment)? var(?:iable)?s? (?:is |are )?not set\b|"
     # the signing side: issuing a token, not validating one
@@ -978,6 +983,11 @@ def _specific_over_general(hits: list[_Hit]) -> list[_Hit]:
             h.step == "jwks" and _SET_CONTENT.search(h.words) for h in hits) else "jwks")]
     if "key" in steps and "signature" in steps:
         hits = [h for h in hits if h.step != "signature"]
+    if "key" in steps and "algorithm" in steps and any(
+            h.step == "algorithm" and "when using" in h.words for h in hits):
+        # "secretOrPublicKey must be an asymmetric key when using RS256": the alg asks for
+        # another kind of key (DC303)
+        hits = [h for h in hits if h.step != "key"]
     return hits
 
 
@@ -1043,7 +1053,8 @@ def _resolved(hits: list[_Hit]) -> list[_Hit]:
             h.step == "parse" and _DECODER_RE.search(h.words) for h in hits):
         # "missing field `alg` at line 1 column 15": the decoder failed, not the check; the
         # key set's decoder ("JwksSerialisationError: missing field `keys`") is the JWKS's.
-        decoded = "jwks" if "jwks" in steps else "parse"
+        decoded = "jwks" if "jwks" in steps else "claims" if any(
+            h.step == "claims" and re.search(r"\bclaims?\b", h.words) for h in hits) else "parse"
         return [h for h in hits if h.step == decoded]
     return _wrappers_give_way(hits, steps)
 
@@ -1072,6 +1083,7 @@ def _unexplained_detail(inner: list[str]) -> bool:
 _DECODE_VERB = re.compile(r"decod|pars")
 # The discovery document named as what was being read ("error fetching OIDC configuration:
 # missing issuer value"); the token's own iss is then not what the words are about.
+_CLAIMS_DECODER = re.compile(r"\b(?:deserializ|decod|pars)\w* (?:the )?(?:jwt |token )?claims\b")
 _SOME_CLAIM_MISSING = re.compile(r"^missing … claims?$")
 _DISCOVERY_CONTEXT = re.compile(
     r"\b(?:oidc|openid|provider|discovery) (?:configuration|metadata|document)\b|"
@@ -1100,7 +1112,8 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
         # missing field `keys` at line 1 column 2") is the key set's, not the token's.
         hits, steps = [_Hit("jwks", "DC201", h.words) for h in hits], ["jwks"]
     if steps == ["key"] and _KEY_SET.search(lowered) and all(
-            re.search(r"pars|decod|import|load", h.words) for h in hits):
+            re.search(r"pars|decod|import|load|convert|unsupported (?:jwk |ec |rsa |okp )?key type",
+                      h.words) for h in hits):
         # Key material of a key set that cannot be read ("KeySourceError: Unable to parse
         # X509 certificates"): the set's content, not a missing key.
         return Reading("step", "jwks", "DC201", ("jwks",), tuple(h.words for h in hits),
@@ -1230,6 +1243,12 @@ def _in_context(reading: Reading, lowered: str) -> Reading:
                 named[0][0], ("claims", "DC311"))
             return Reading("step", step, rule, (step,),
                            (*reading.decided_by, named[0][1]), reading.captured)
+    if reading.step == "parse" and all(_DECODER_RE.search(w) for w in reading.decided_by) and \
+            _CLAIMS_DECODER.search(lowered) and re.search(r"\bmissing field\b", lowered):
+        # "Cannot deserialize claims: missing field `role` at line 1 column 58": the claims
+        # the application needs, not the token's shape
+        return Reading("step", "claims", "DC311", ("claims",), reading.decided_by,
+                       reading.captured)
     if reading.step == "parse" and _DISCOVERY_CONTEXT.search(lowered) and \
             not re.search(r"\b(?:token|jwt|jws)\b", lowered):
         # ("Error parsing instance discovery response. Data must be in valid JSON format")
