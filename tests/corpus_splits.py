@@ -745,6 +745,12 @@ ALIASES_14A = {
     "Canvas LMS (canvas_security)": ("instructure/canvas-lms", "canvas_security"),
     "Asterisk res_stir_shaken": ("asterisk/asterisk res_stir_shaken", "res_stir_shaken"),
     "Temporal UI server": ("temporalio/ui-server", "temporal-ui-server"),
+    "DHIS2 (JWT bearer authentication)": ("dhis2/dhis2-core", "dhis2-core"),
+    "Gravitee Access Management": ("gravitee-io/gravitee-access-management", "Gravitee AM",
+                                   "gravitee-am"),
+    "WSO2 Identity Server (JWT bearer grant)": ("wso2-extensions/identity-oauth2-grant-jwt",
+                                                "identity-oauth2-grant-jwt", "WSO2 IS",
+                                                "wso2/product-is"),
 }
 
 
@@ -800,8 +806,8 @@ SPLITS = (
     # devise-jwt's, both already in the corpus)
     Split("held-out-13b.jsonl", "held-out", lines=250, libraries=17, languages=6,
           earlier=None, aliases=ALIASES_13B, aliases_complete=True),
-    # (15 libraries: the libraries of its author's list that had a JWT check to read in the
+    # (18 libraries: the libraries of its author's list that had a JWT check to read in the
     # time given, Gotify from the reserve)
-    Split("held-out-14a.jsonl", "held-out", lines=200, libraries=15, languages=6,
+    Split("held-out-14a.jsonl", "held-out", lines=250, libraries=18, languages=6,
           earlier=None, aliases=ALIASES_14A, aliases_complete=True),
 )
