@@ -840,11 +840,11 @@ SPLITS = (
           earlier=None, aliases=ALIASES_13B, aliases_complete=True),
     # (Gotify and Apache Answer from the reserve; conduwuit's snapshot has no JWT login left,
     # Sourcegraph's OIDC checks could not be found in the time given)
-    Split("held-out-14a.jsonl", "held-out", lines=250, libraries=20, languages=6,
+    Split("dev-14a.jsonl", "dev", lines=250, libraries=20, languages=6,
           earlier=None, aliases=ALIASES_14A, aliases_complete=True),
     # (15 libraries, 7 languages: its author's list gave 12 with JWT checks of their own to read
     # (Keystone 6 seals its sessions with Iron, Plane only signs invite tokens, Drupal
     # simple_oauth's provider returns no message of its own), and three from the reserve)
-    Split("held-out-14b.jsonl", "held-out", lines=250, libraries=15, languages=7,
+    Split("dev-14b.jsonl", "dev", lines=250, libraries=15, languages=7,
           earlier=None, aliases=ALIASES_14B, aliases_complete=True),
 )

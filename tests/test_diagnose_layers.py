@@ -275,21 +275,47 @@ ACCEPTED_WRONG_STEPS = {
     "dev-13b.jsonl:175", "dev-13b.jsonl:176",
     # Dart jose listing two failures (issuer and audience; labelled vague; read as audience)
     "dev-13b.jsonl:202",
+    # The fourteenth split (read after its measurement). ariadne-jwt "origIat field is
+    # required", as django-graphql-jwt above (labelled claims; read as iat, time)
+    "dev-14a.jsonl:12",
+    # Sentry "Failed to fetch key_id (kid)", a header it could not decode (labelled key; read
+    # as fetch)
+    "dev-14a.jsonl:39",
+    # Gotify "signature must be 64 bytes" inside "cannot parse token" (labelled parse; read
+    # as signature)
+    "dev-14a.jsonl:98",
+    # STIR/SHAKEN certificates: "certificate not valid yet", "Cert … has expired" (labelled
+    # key, the PASSporT's signing certificate; read as time), a PEM that cannot be parsed
+    # (labelled jwks; read as key)
+    "dev-14a.jsonl:116", "dev-14a.jsonl:189", "dev-14a.jsonl:117",
+    # jose4j UnresolvableKeyException in Guacamole (labelled fetch; catalogued as key) and
+    # IDX10501 in ASOS's log (labelled key; catalogued as fetch)
+    "dev-14a.jsonl:138", "dev-14b.jsonl:40",
+    # DHIS2's configured issuer differs from the requested one, a configuration check
+    # (labelled discovery; read as issuer)
+    "dev-14a.jsonl:227",
+    # WSO2 "Has been replayed before the allowed expiry time" (labelled claims, jti replay;
+    # read as time)
+    "dev-14a.jsonl:258",
+    # Documenso "Invalid presign token: API token not found", the verifying secret (labelled
+    # key; read as parse) and Cal.com "Your api key is not valid" (labelled vague; read as
+    # key)
+    "dev-14b.jsonl:213", "dev-14b.jsonl:246",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-13b) are the floor, and
+    splits that joined it: dev-3 to dev-14b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 6299
-    # Measured on 2026-12-03 in the sixth session, after tuning on the thirteenth split:
-    # 5554/6299 right (88.2 %).
-    assert numbers.right >= 5554, misses
+    assert len(results) >= 6829
+    # Measured on 2026-12-03 in the sixth session, after tuning on the fourteenth split:
+    # 5953/6829 right (87.2 %).
+    assert numbers.right >= 5953, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1560,3 +1586,31 @@ def test_sixth_round_refusals_and_their_limits(text):
     diagnosis = diagnose(text)
     assert diagnosis.step in (None, "parse"), diagnosis.decided_by
     assert diagnosis.step != "claims"
+
+
+# -- mechanisms (sixth session, seventh round: the fourteenth split moved into dev) ---------
+
+@pytest.mark.parametrize(("text", "step"), [
+    # "Missing JWT issuer (iss) claim" names the claim, not a missing JWT
+    ("com.nimbusds.jwt.proc.BadJWTException: Missing JWT issuer (iss) claim", "issuer"),
+    ("BadJWTException: Missing JWT expiration (exp) claim", "time"),
+    ("invalid token - must contain header, payload and signature", "parse"),
+    ("empty payload", "parse"), ("No id token could be found", "parse"),
+    ("The access token must be sent using the Authorization header", "parse"),
+    ("JWT token contains non-String audience claim", "audience"),
+    ("Unable to locate certificate for Identity Provider partner-idp", "key"),
+])
+def test_reader_vocabulary_of_the_sixth_session_seventh_round(text, step):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by
+
+
+@pytest.mark.parametrize("text", [
+    # a valid token asked for is no missing token; a sentence ends the subject
+    "you need to provide a valid access token or user credentials to access this api",
+    "A secret API key was passed as a Bearer token. Secret API keys must be sent using Basic",
+    '{"message":"auth/magic_link_expired"}',
+])
+def test_seventh_round_stays_silent_where_it_does_not_apply(text):
+    assert diagnose(text).step != "parse" or diagnose(text).vague
+    assert diagnose(text).step != "time"

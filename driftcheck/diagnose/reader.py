@@ -104,7 +104,7 @@ _NEGATIVE = Gated(
     r"\bnone of\b.{0,60}\bmatch|\bnot known\b|\bnot within\b|\bexpect(?:ing|ed) claim\b|"
     r"\bcan not be (?:accepted|used|verified|validated)\b|\bnot (?:one of|among)\b|"
     r"\bout of range\b|\bmessed with\b|\bnot acceptable\b|\bnot matching\b|\bmust not\b|"
-    r"\bmultiple instances of\b|"
+    r"\bmultiple instances of\b|\bnon-(?:string|numeric|integer|number)\b|"
     r"\b(?:could not|cannot|can'?t) be (?:verified|validated|parsed|decoded|obtained|resolved|"
     r"trusted|accepted|used)\b")
 
@@ -142,6 +142,7 @@ _DECODER = (r"\bat line \d+ column \d+\b|\bline:? \d+,? column:? \d+\b|\bdeseria
             r"\blooking for beginning of (?:value|object key)\b|\bunexpected end of json input\b|"
             r"\b(?:premature|unexpected) end of (?:input|data|file|json)\b|"
             r"\binvalid char(?:acter)? in json\b|\blexical error\b|"
+            r"\binvalid character '.' in literal\b|"
             r"\bjson (?:decoding|decode|parse|parsing|syntax) (?:exception|error)\b")
 _DECODER_RE = Gated(_DECODER)
 _KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bcreate jwk\b|\bkey parameter\b|\bkey ?set\b|"
@@ -322,11 +323,14 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          # a missing token ("Token not provided by Google" is about who issued it)
          r"\bno (?:auth(?:orization)? |bearer |access |identity )?(?:token|jwt)\b"
          r"(?! (?:type|use|signing|verification|validation|secret|key)\b)|"
-         r"\bno id token\b(?=\s*(?:$|[.,;:)!]|in\b|found\b|present\b|received\b|was\b))|"
+         r"\bno id token\b(?=\s*(?:$|[.,;:)!]|in\b|found\b|present\b|received\b|was\b|could\b|"
+         r"field\b))|"
          r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present|set)\b"
          r"(?! (?:by|from|for)\b)|"
          r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt |identity )?(?:token|jwt)\b"
-         r"(?!\s+(?:claims?|header|parameter|field)\b)|"
+         r"(?!\s+(?:claims?|header|parameter|field)\b)"
+         # ("Missing JWT issuer (iss) claim" is the claim's)
+         r"(?!\s+(?:[\w-]+\s+){0,3}(?:\(\w+\)\s+)?claims?\b)|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
          r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|key\b|\w+ header\b|"
          r"(?:exp|expiration|iat|nbf|iss|issuer|aud|audience|sub|subject|kid|alg|typ|jti|nonce|"
@@ -342,13 +346,16 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:token|jwt) is an? jwe\b|\bnot structured correctly\b|\bincorrectly structured\b|"
          r"\bid token hint\b.{0,20}\b(?:is not set|missing|not provided)\b"
          r"(?!\s+(?:an?\s+|the\s+)?\w+\s+claim)|"
-         r"\b(?:token|jwt)\b.{0,20}\bmust be (?:passed|sent|provided|included) in\b|"
-         r"\bmultiple methods\b.{0,30}\btoken\b|"
+         r"\b(?:token|jwt)\b(?:(?![.;]).){0,20}\bmust be (?:passed|sent|provided|included) (?:in|"
+         r"using)\b|"
+         r"\bmultiple methods\b.{0,30}\btoken\b|\bheader,? (?:a )?payload,? and (?:a )?signature\b|"
+         r"\bempty payload\b|"
          r"(?<!access )(?<!refresh )(?<!fresh )\btoken required\b|"
          r"\bheader [\"'`]?authorization[\"'`]? not found\b|"
          r"\bfind (?:a |the )?(?:valid )?(?:authentication |auth )cookie\b|"
          r"\bcookie for authentication\b|"
-         r"\b(?:need to|must) provide an?\b.{0,40}\b(?:token|bearer|authorization)\b|"
+         r"\b(?:need to|must) provide an?\b(?! valid)(?:(?![.;]).){0,40}\b(?:token|bearer|"
+         r"authorization)\b|"
          r"\b(?:authentication |auth |authorization )?(?:type|scheme) must be bearer\b|"
          r"\bmissing (?:auth|jwt|token) cookie\b|\bmissing cookie\b.{0,20}\b(?:token|jwt)\b|"
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|[\w-]*claim))|"
@@ -423,7 +430,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
-         r"resolve|lookup|look up|determine|select|choose|pick)\b.{0,40}\b(?:key|jwks?|key ?set)\b"
+         r"resolve|lookup|look up|determine|select|choose|pick)\b.{0,40}\b(?:key|jwks?|key ?set|"
+         r"certificate)\b"
          r"(?!\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?(?:payload|claims))|"
          r"\bno (?:verification |signing |public )?key (?:is |was )?available\b|"
          r"\bno (?:applicable|matching|suitable|signing)?"
@@ -643,6 +651,7 @@ _UNRELATED_STATE = Gated(
     r"(?:expired|invalid)\b|\bexpired (?:device|authorization|verification|reset) code\b|"
     r"\b(?:tokens?|accounts?) not found in (?:the )?cache\b|\bmissing client id\b(?! claim)|"
     r"\btoken in (?:the )?(?:db|database|store)\b|\bnot found in (?:the )?(?:db|database)\b|"
+    r"\bmagic[ -]?link\b|"
     r"\brefresh token (?:not found|does not exist)\b|"
     # the application's own settings
     r"\benv(?:ironment)? var(?:iable)?s? (?:is |are )?not set\b|"
