@@ -819,8 +819,6 @@ ALIASES_15A = {
         "Microsoft.Azure.WebJobs.Script.WebHost", "WebJobs.Script.WebHost"),
     "mercurius-auth": ("mercurius-js/auth", "mercurius auth"),
     "oidc-jwt-validator": ("MinisculeGirraffe/oidc_jwt_validator", "oidc_jwt_validator"),
-    "omniauth-google-oauth2": ("zquestz/omniauth-google-oauth2", "omniauth_google_oauth2",
-                               "OmniAuth::Strategies::GoogleOauth2"),
 }
 
 
@@ -885,9 +883,10 @@ SPLITS = (
     # simple_oauth's provider returns no message of its own), and three from the reserve)
     Split("held-out-14b.jsonl", "held-out", lines=250, libraries=15, languages=7,
           earlier=None, aliases=ALIASES_14B, aliases_complete=True),
-    # (16 libraries, 8 languages: its author's list gave 14 with checks of their own to read
+    # (15 libraries, 8 languages: its author's list gave 14 with checks of their own to read
     # (go-spiffe is already an alias of dev-7a's SPIRE, stream-chat-go has no token
-    # validation), and two from the reserve, omniauth-google-oauth2 and mercurius-auth)
-    Split("held-out-15a.jsonl", "held-out", lines=250, libraries=16, languages=8,
+    # validation), and mercurius-auth from the reserve; its omniauth-google-oauth2 lines were
+    # dropped at the merge, that library being on the other author's list)
+    Split("held-out-15a.jsonl", "held-out", lines=250, libraries=15, languages=8,
           earlier=None, aliases=ALIASES_15A, aliases_complete=True),
 )
