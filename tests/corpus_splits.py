@@ -910,10 +910,10 @@ SPLITS = (
     # (go-spiffe is already an alias of dev-7a's SPIRE, stream-chat-go has no token
     # validation), and mercurius-auth from the reserve; its omniauth-google-oauth2 lines (its
     # only Ruby) were dropped at the merge, that library being on the other author's list)
-    Split("held-out-15a.jsonl", "held-out", lines=250, libraries=15, languages=7,
+    Split("dev-15a.jsonl", "dev", lines=250, libraries=15, languages=7,
           earlier=None, aliases=ALIASES_15A, aliases_complete=True),
     # (10 libraries: the 9 of its author's list, all with sources read, and twilio-python's JWT
     # decoding from the reserve; 7 languages)
-    Split("held-out-15b.jsonl", "held-out", lines=230, libraries=10, languages=7,
+    Split("dev-15b.jsonl", "dev", lines=230, libraries=10, languages=7,
           earlier=None, aliases=ALIASES_15B, aliases_complete=True),
 )

@@ -137,9 +137,6 @@ ACCEPTED_WRONG_STEPS = {
     "dev-8a.jsonl:195",
     # "Failed to discover OIDC configuration" (labelled discovery; read as fetch)
     "dev-8a.jsonl:226",
-    # "Token was unable to be validated due to cache expiration" (labelled fetch; read as
-    # time)
-    "dev-8a.jsonl:233",
     # okta-auth-js "DPoP was configured but token_type was not DPoP", a token response's
     # field (labelled unknown; read as token type)
     "dev-8b.jsonl:62",
@@ -301,21 +298,44 @@ ACCEPTED_WRONG_STEPS = {
     # key; read as parse) and Cal.com "Your api key is not valid" (labelled vague; read as
     # key)
     "dev-14b.jsonl:213", "dev-14b.jsonl:246",
+    # The fifteenth split (read after its measurement). SPIFFE bundles and key handlers: a
+    # JWKS authority whose keyID is empty, "keyID is disabled, but received a keySet with
+    # more than one key" (labelled jwks; read as key), "jwt_bundle cannot be empty" (labelled
+    # key; read as parse)
+    "dev-15a.jsonl:19", "dev-15a.jsonl:61", "dev-15a.jsonl:233",
+    # django-oidc-provider: a client without the introspection scope (labelled unknown; read
+    # as claims)
+    "dev-15a.jsonl:46",
+    # traefikoidc "unable to fetch jwksUri from discoveryUri …" (labelled discovery; read as
+    # jwks)
+    "dev-15a.jsonl:60",
+    # IDX10501 in the Azure Functions host (labelled key; catalogued as fetch)
+    "dev-15a.jsonl:205",
+    # Bot Framework: the skill claims validator is required (labelled unknown; read as
+    # claims), "Missing AppId claim", the aud by another name (labelled audience; read as
+    # claims), a key of the set that cannot be loaded (labelled jwks; read as key)
+    "dev-15b.jsonl:24", "dev-15b.jsonl:66", "dev-15b.jsonl:98", "dev-15b.jsonl:53",
+    "dev-15b.jsonl:126", "dev-15b.jsonl:127",
+    # omniauth-google-oauth2's own JSON body warning (labelled unknown; read as parse)
+    "dev-15b.jsonl:214",
+    # twilio "Invalid token type. Token must be a <class 'bytes'>", a Python type (labelled
+    # parse; read as token type)
+    "dev-15b.jsonl:232",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-14b) are the floor, and
+    splits that joined it: dev-3 to dev-15b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 6829
-    # Measured on 2026-12-03 in the sixth session, after tuning on the fourteenth split:
-    # 5953/6829 right (87.2 %).
-    assert numbers.right >= 5953, misses
+    assert len(results) >= 7321
+    # Measured on 2026-12-03 in the sixth session, after tuning on the fifteenth split:
+    # 6358/7321 right (86.8 %).
+    assert numbers.right >= 6358, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1614,3 +1634,30 @@ def test_reader_vocabulary_of_the_sixth_session_seventh_round(text, step):
 def test_seventh_round_stays_silent_where_it_does_not_apply(text):
     assert diagnose(text).step != "parse" or diagnose(text).vague
     assert diagnose(text).step != "time"
+
+
+# -- mechanisms (sixth session, eighth round: the fifteenth split moved into dev) -----------
+
+@pytest.mark.parametrize(("text", "step"), [
+    # an unsigned token is DC303 even in IDX10504's words
+    ("IDX10504: Unable to validate signature, token does not have a signature: 'x'.",
+     "algorithm"),
+    # a cache's expiration is no token's; an HTML page where metadata was expected
+    ("Token was unable to be validated due to cache expiration", "fetch"),
+    ("failed to decode metadata: invalid character '<' looking for beginning of value",
+     "discovery"),
+    ("cannot parse authority JWK JSON: missing field `kty` at line 1 column 58", "jwks"),
+    ("Request is missing an 'Authorization' header", "parse"),
+    ("Authorization header does not begin with: Bearer", "parse"),
+    ("more than one signature in token: 2", "parse"),
+    ("Only one method may be used to authenticate at a time", "parse"),
+    ("User token can not be empty", "parse"),
+    ("Signing Key could not be retrieved.", "key"),
+    ("Could not validate algorithm for key: k1", "algorithm"),
+    ("An non-success status code of ServiceUnavailable was received while fetching the web "
+     "key set document.", "fetch"),
+    ("Unable to reach the identity provider", "fetch"),
+])
+def test_reader_vocabulary_of_the_sixth_session_eighth_round(text, step):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by

@@ -109,7 +109,7 @@ _NEGATIVE = Gated(
     r"trusted|accepted|used)\b")
 
 _TIME_EXPIRED = Gated(
-    r"\bexpired\b|\bhas expired\b|\bis expired\b|\bexpir(?:y|ation)\b|\btoo old\b|"
+    r"\bexpired\b|\bhas expired\b|\bis expired\b|(?<!cache )\bexpir(?:y|ation)\b|\btoo old\b|"
     r"\bmax(?:imum)?[ -]?age\b|\balready expire[sd]?\b|"
     r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b|"
     r"\btoo long ago\b|\bbest before\b|\bto old\b(?! (?:keys?|values?|versions?|config\w*|"
@@ -145,7 +145,7 @@ _DECODER = (r"\bat line \d+ column \d+\b|\bline:? \d+,? column:? \d+\b|\bdeseria
             r"\binvalid character '.' in literal\b|"
             r"\bjson (?:decoding|decode|parse|parsing|syntax) (?:exception|error)\b")
 _DECODER_RE = Gated(_DECODER)
-_KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bcreate jwk\b|\bkey parameter\b|\bkey ?set\b|"
+_KEY_SET = Gated(r"\bjwks\b|\bjwk set\b|\bcreate jwk\b|\bkey parameter\b|\bjwk json\b|\bkey ?set\b|"
                  r"\bresponse body\b|\bkey ?source\b|"
                  r"\bmodulus\b|"
                  r"\b(?:decod\w*|pars\w*|fetch\w*) keys\b|"
@@ -308,8 +308,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
          r"\bauth(?:orization)?[\"'`]? (?:header|field)\b.{0,40}\b(?:missing|must|bad|invalid|"
          r"malformed|expected|empty|not found|not present|not provided|absent|not of type|"
-         r"not valid|should)\b|"
-         r"\bmissing [\"'`]?(?:bearer )?authorization[\"'`]?(?: header)?\b|"
+         r"not valid|should|does not begin|does not start)\b|"
+         r"\bmissing (?:an? |the )?[\"'`]?(?:bearer )?authorization[\"'`]?(?: header)?\b|"
+         r"\bmore than one signature\b|\bonly one method may be used\b|"
          # ("Invalid authorization token, Signature has expired" names no shape)
          r"\b(?:bad|invalid|malformed) [\"'`]?(?:bearer )?authorization[\"'`]?"
          r"(?: header)?\b(?! token\b)|"
@@ -369,7 +370,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"bad)|\bone part\b|\bpayload (?:is )?(?:absent|missing)\b|\btoken string\b|"
          r"\bnot an? (?:valid )?(?:jwt|jws|jwe)\b|\berror (?:while |when )?pars(?:ing|e)\b|"
          r"\bdecode\(\) returned (?:null|none|nil)\b|\bempty (?:jwt|token|bearer)\b|"
-         r"\b(?:token|jwt|string)\b.{0,20}\b(?:cannot be|was|is) (?:null|empty)\b|"
+         r"\b(?:token|jwt|string)\b.{0,20}\b(?:cannot be|can not be|was|is) (?:null|empty)\b|"
          r"\b(?:jwt|token) (?:is )?too long\b|\binvalid byte\b|\bline:? \d+,? column:? \d+|"
          r"\bno (?:http )?authorization (?:header|field)\b|"
          r"\bmissing [`'\"]?id token[`'\"]?\b|\b(?:failed|unable) to extract (?:the )?(?:id|"
@@ -426,7 +427,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"accepted|permitted)\b|"
          r"\b(?:cannot|can'?t|unable to) use\b.{0,20}\balg(?:orithm)?\b|"
          r"\b(?:no|not) (?:signature |signing )?algorithm (?:defined|specified|set|given)\b|"
-         r"\bmust be an? (?:a?symmetric|rsa|ec|ecdsa) key when using\b",
+         r"\bmust be an? (?:a?symmetric|rsa|ec|ecdsa) key when using\b|"
+         r"\b(?:could not|cannot|unable to) validate (?:the )?algorithm\b",
          "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
@@ -465,7 +467,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bunknown (?:pubkey|public key|certificate)\b|\b(?:wrong|invalid|"
          r"unsupported) key type\b|"
          r"\b(?:public|signing|verification|private) key\b.{0,20}\b(?:could not|cannot|can'?t) be "
-         r"(?:obtained|loaded|read|parsed|decoded|created)\b|"
+         r"(?:obtained|loaded|read|parsed|decoded|created|retrieved|found)\b|"
          r"\bno keys? (?:have|has) been found\b|"
          r"\bsigned (?:by|with) (?:an? )?(?:untrusted|unknown|unrecogni[sz]ed) key\b|"
          r"\b(?:public|signing|verification) key (?:has |have )?not (?:been |be )?(?:set|"
@@ -890,6 +892,9 @@ _NETWORK_FAILURE = Gated(
     r"\bresponded with an? (?:invalid|unexpected|bad|error|unsuccessful) status\b|"
     r"\bmax retries exceeded\b|\b(?:connect|read) ?timeout\b|"
     r"\bhttp request failed\b|\bresponded with an error\b|\bdue to an? http error\b|"
+    r"\bdue to cache expiration\b|\bnon-success status\b|"
+    r"\b(?:unable|failed) to reach (?:the )?(?:identity provider|idp|authorization server|"
+    r"issuer)\b|"
     r"\bnet::err\b|\bname not resolved\b|\b(?!40[13])[45]\d\d http status\b|"
     r"\b(?:configuration|metadata|discovery|jwks?) request failed\b|"
     r"\b(?:key|keys|jwks|certs?) request\b.{0,30}\b(?:404|5\d\d)\b|\bhttp (?:get |"
@@ -1131,7 +1136,7 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
             _DECODER_RE.search(h.words) for h in hits):
         # A JSON decoder that met '<' read an HTML page (an error or login page) where a key
         # set or a metadata document was expected: a token is base64url, never '<'.
-        if _DISCOVERY_CONTEXT.search(lowered):
+        if _DISCOVERY_CONTEXT.search(lowered) or re.search(r"\bmetadata\b", lowered):
             return Reading("step", "discovery", "DC101", ("discovery",),
                            tuple(h.words for h in hits), _captured(text))
         return Reading("step", "jwks", "DC201", ("jwks",), tuple(h.words for h in hits),
