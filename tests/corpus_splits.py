@@ -845,6 +845,27 @@ ALIASES_15B = {
 }
 
 
+# Other names of held-out-16a's libraries (packages, repositories, forks, former names).
+ALIASES_16A = {
+    "go-kit auth/jwt": ("go-kit/kit", "github.com/go-kit/kit/auth/jwt", "kit/auth/jwt",
+                        "go-kit jwt"),
+    "Goyave (auth.JWTAuthenticator)": ("go-goyave/goyave", "System-Glitch/goyave",
+                                       "goyave.dev/goyave", "Goyave JWT auth"),
+    "go-micro (wrapper/auth)": ("micro/go-micro", "asim/go-micro", "go-micro.dev",
+                                "go-micro auth"),
+    "keycloak-verify": ("keycloak_verify", "keycloak-verify (npm)"),
+    "hapi-auth-keycloak": ("felixheck/hapi-auth-keycloak", "hapi_auth_keycloak"),
+    "passport-keycloak-bearer": ("hgranlund/passport-keycloak-bearer",
+                                 "passport_keycloak_bearer"),
+    "@midwayjs/jwt": ("midwayjs/midway", "midway jwt", "midwayjs-jwt"),
+    "zig-jwt (deatil)": ("deatil/zig-jwt", "zig_jwt"),
+    "Encore (Go runtime: Pub/Sub push JWT, auth handler)": ("encoredev/encore", "encore.dev",
+                                                            "Encore Go runtime"),
+    "Encore.ts runtime (Rust core: Pub/Sub push JWT)": ("encoredev/encore", "encore.ts",
+                                                        "encore-runtime-core"),
+}
+
+
 _EARLY = ("messages.jsonl", "dev-3.jsonl", "dev-4.jsonl")
 SPLITS = (
     Split("dev-3.jsonl", "dev", lines=200, libraries=20, languages=8,
@@ -916,4 +937,10 @@ SPLITS = (
     # decoding from the reserve; 7 languages)
     Split("dev-15b.jsonl", "dev", lines=230, libraries=10, languages=7,
           earlier=None, aliases=ALIASES_15B, aliases_complete=True),
+    # (154 lines, 10 libraries, 5 languages: the 8 of its author's list, all with sources read (Go,
+    # JavaScript, TypeScript, Zig), and Encore from the reserve, its Go runtime and its Rust
+    # runtime core being two code bases with their own checks; the list is short and its sources
+    # give few distinct messages)
+    Split("held-out-16a.jsonl", "held-out", lines=154, libraries=10, languages=5,
+          earlier=None, aliases=ALIASES_16A, aliases_complete=True),
 )
