@@ -346,16 +346,16 @@ def test_held_out_split_keeps_its_measured_numbers():
     """Issue 21's targets on a held-out split are >= 95 % of messages to the right step and
     >= 98 % precision of the answers not marked vague; until they are met, the measured
     numbers are the floor. Each held-out split is measured once, when it is merged, then
-    read and moved into dev. The current one (held-out-15a.jsonl and held-out-15b.jsonl, two
+    read and moved into dev. The current one (held-out-16a.jsonl and held-out-16b.jsonl, two
     authors who had not seen the reader) was measured on 2026-12-03."""
     results = outcomes("held-out")
     assert results, "no held-out split in the corpus: nothing is measured"
     numbers = measure(results)
     misses = [(o.where, o.expected, o.got) for o in results if o.got != o.expected]
-    # Measured once with the sixth session's seventh-round reader: 389/492 right (79.1 %),
-    # 342/361 one-step answers right (94.7 %). The targets are not met (issue 21 stays open).
-    assert numbers.right >= 389, (f"{numbers.right}/{numbers.messages} right", misses)
-    assert numbers.precision >= 342 / 361, (
+    # Measured once with the sixth session's eighth-round reader: 248/313 right (79.2 %),
+    # 202/210 one-step answers right (96.2 %). The targets are not met (issue 21 stays open).
+    assert numbers.right >= 248, (f"{numbers.right}/{numbers.messages} right", misses)
+    assert numbers.precision >= 202 / 210, (
         f"{numbers.stepped_right}/{numbers.stepped} one-step answers right", misses)
 
 
