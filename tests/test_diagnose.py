@@ -168,3 +168,16 @@ def test_catalogue_step_vocabulary_is_the_findings_one():
     from driftcheck.diagnose.catalogue import STEPS
 
     assert {s.value for s in Step} == STEPS
+
+
+def test_an_absent_claim_is_explained_as_absent_not_as_a_mismatch():
+    from driftcheck.diagnose.report import ABSENT_CAUSES, diagnosis_document
+
+    missing = diagnosis_document(diagnose("BadJWTException: Missing JWT audience (aud) claim"))
+    assert missing["matches"][0]["rule"] == "DC310"
+    assert missing["matches"][0]["likely_causes"] == list(ABSENT_CAUSES["DC310"])
+    # a wrong value keeps the rule's own causes (a mismatch)
+    wrong = diagnosis_document(diagnose("the token's audience does not match this API"))
+    assert wrong["matches"][0]["rule"] == "DC310"
+    assert wrong["matches"][0]["likely_causes"]
+    assert wrong["matches"][0]["likely_causes"] != list(ABSENT_CAUSES["DC310"])

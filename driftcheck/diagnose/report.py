@@ -67,6 +67,31 @@ def match_document(match: MessageMatch) -> dict[str, Any]:
     }
 
 
+# A mismatch rule's causes explain a claim with the wrong value; when the words say the claim
+# is absent, the causes are these instead (the rule and step stay the same).
+ABSENT_CAUSES = {
+    "DC309": (
+        "the token was minted without an iss claim: a hand-made or test token, or a system "
+        "that is not the IdP",
+        "an opaque or reference token decoded as if it were a JWT",
+    ),
+    "DC310": (
+        "the client asked the IdP for a token without naming the API (no audience, resource "
+        "or scope parameter), so the IdP issued no aud for it",
+        "an ID token or a token for another client sent where the API's access token belongs",
+    ),
+}
+_ABSENT = ("missing", "no ", "not present", "absent", "is required", "empty")
+
+
+def _causes(rule_id: str | None, rule: dict[str, Any] | None,
+            decided_by: tuple[str, ...]) -> list[str]:
+    if rule_id in ABSENT_CAUSES and any(
+            word.lower().startswith(_ABSENT) for word in decided_by):
+        return list(ABSENT_CAUSES[rule_id])
+    return list(rule["causes"]) if rule else []
+
+
 def answer_document(diagnosis: Diagnosis, answer: Answer) -> dict[str, Any]:
     """A family or reader answer in the same shape as a catalogue match."""
     rule = _rule(answer.rule)
@@ -86,7 +111,7 @@ def answer_document(diagnosis: Diagnosis, answer: Answer) -> dict[str, Any]:
         "candidate_steps": [s for s in answer.candidate_steps if s != step],
         "distinguish": None,
         "fix": rule["fix"] if rule else None,
-        "likely_causes": list(rule["causes"]) if rule else [],
+        "likely_causes": _causes(answer.rule, rule, diagnosis.decided_by),
         "next": NEXT_CHECKS.get(step) if step else None,
     }
 
