@@ -14,7 +14,7 @@ outwards: the most specific words win.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from driftcheck.diagnose.gated import Gated
@@ -1087,6 +1087,11 @@ _NETWORK = Gated(
     r"well-known|\burl\b")
 
 
+def _decided(step: str, rule: str, words: Iterable[str], captured: Mapping[str, str]) -> Reading:
+    """A one-step reading."""
+    return Reading("step", step, rule, (step,), tuple(words), captured)
+
+
 def _unexplained_detail(inner: list[str]) -> bool:
     """Whether the parts after a wrapper hold words of their own, none about the network."""
     detail = " ".join(inner)
@@ -1095,10 +1100,12 @@ def _unexplained_detail(inner: list[str]) -> bool:
 
 
 _DECODE_VERB = re.compile(r"decod|pars")
-# The discovery document named as what was being read ("error fetching OIDC configuration:
-# missing issuer value"); the token's own iss is then not what the words are about.
+# A decoder of the token's claims ("Cannot deserialize claims: …"), and a claim reading decided
+# only by words for "some claim is missing".
 _CLAIMS_DECODER = re.compile(r"\b(?:deserializ|decod|pars)\w* (?:the )?(?:jwt |token )?claims\b")
 _SOME_CLAIM_MISSING = re.compile(r"^missing … claims?$")
+# The discovery document named as what was being read ("error fetching OIDC configuration:
+# missing issuer value"); the token's own iss is then not what the words are about.
 _DISCOVERY_CONTEXT = re.compile(
     r"\b(?:oidc|openid|provider|discovery) (?:configuration|metadata|document)\b|"
     r"openid-configuration|\bdiscovery (?:document|response|object)\b|\bwell-known\b|"
@@ -1130,17 +1137,14 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
                       h.words) for h in hits):
         # Key material of a key set that cannot be read ("KeySourceError: Unable to parse
         # X509 certificates"): the set's content, not a missing key.
-        return Reading("step", "jwks", "DC201", ("jwks",), tuple(h.words for h in hits),
-                       _captured(text))
+        return _decided("jwks", "DC201", (h.words for h in hits), _captured(text))
     if steps == ["parse"] and _HTML_PAGE.search(lowered) and any(
             _DECODER_RE.search(h.words) for h in hits):
         # A JSON decoder that met '<' read an HTML page (an error or login page) where a key
         # set or a metadata document was expected: a token is base64url, never '<'.
         if _DISCOVERY_CONTEXT.search(lowered) or re.search(r"\bmetadata\b", lowered):
-            return Reading("step", "discovery", "DC101", ("discovery",),
-                           tuple(h.words for h in hits), _captured(text))
-        return Reading("step", "jwks", "DC201", ("jwks",), tuple(h.words for h in hits),
-                       _captured(text))
+            return _decided("discovery", "DC101", (h.words for h in hits), _captured(text))
+        return _decided("jwks", "DC201", (h.words for h in hits), _captured(text))
     if steps == ["parse"] and all(_DECODE_VERB.search(h.words) for h in hits) and \
             not _STRUCTURE.search(suffix):
         # "failed to decode JWT", "unable to parse token": many libraries verify while they
@@ -1156,8 +1160,8 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
                        tuple(h.words for h in hits), _captured(text))
     if len(steps) == 1:
         decisive = [h for h in hits if h.step == steps[0]]
-        return Reading("step", steps[0], decisive[0].rule, (steps[0],),
-                       tuple(h.words for h in decisive), _captured(text))
+        return _decided(steps[0], decisive[0].rule, (h.words for h in decisive),
+                        _captured(text))
     if len(steps) > 1:
         return Reading("vague", None, None, tuple(steps), tuple(h.words for h in hits),
                        _captured(text))
@@ -1255,24 +1259,18 @@ def _in_context(reading: Reading, lowered: str) -> Reading:
             missing = any(re.search(r"not found|missing", w) for w in reading.decided_by)
             step, rule = (_MISSING_STEP if missing else _CLAIM_STEP).get(
                 named[0][0], ("claims", "DC311"))
-            return Reading("step", step, rule, (step,),
-                           (*reading.decided_by, named[0][1]), reading.captured)
+            return _decided(step, rule, (*reading.decided_by, named[0][1]), reading.captured)
     if reading.step == "parse" and all(_DECODER_RE.search(w) for w in reading.decided_by) and \
             _CLAIMS_DECODER.search(lowered) and re.search(r"\bmissing field\b", lowered):
         # "Cannot deserialize claims: missing field `role` at line 1 column 58": the claims
         # the application needs, not the token's shape
-        return Reading("step", "claims", "DC311", ("claims",), reading.decided_by,
-                       reading.captured)
-    if reading.step == "parse" and _DISCOVERY_CONTEXT.search(lowered) and \
-            not re.search(r"\b(?:token|jwt|jws)\b", lowered):
-        # ("Error parsing instance discovery response. Data must be in valid JSON format")
-        return Reading("step", "discovery", "DC101", ("discovery",), reading.decided_by,
-                       reading.captured)
-    if reading.step == "issuer" and _DISCOVERY_CONTEXT.search(lowered) and \
-            not _TOKEN_ISSUER.search(lowered):
-        # The issuer the discovery document gives (or lacks), not the token's.
-        return Reading("step", "discovery", "DC101", ("discovery",), reading.decided_by,
-                       reading.captured)
+        return _decided("claims", "DC311", reading.decided_by, reading.captured)
+    if _DISCOVERY_CONTEXT.search(lowered) and (
+            # ("Error parsing instance discovery response. Data must be in valid JSON format")
+            (reading.step == "parse" and not re.search(r"\b(?:token|jwt|jws)\b", lowered))
+            # the issuer the discovery document gives (or lacks), not the token's
+            or (reading.step == "issuer" and not _TOKEN_ISSUER.search(lowered))):
+        return _decided("discovery", "DC101", reading.decided_by, reading.captured)
     return reading
 
 
