@@ -105,8 +105,6 @@ ACCEPTED_WRONG_STEPS = {
     "dev-6b.jsonl:118",
     # okta "Failed to parse RSA public key" from its key set (labelled jwks; read as key)
     "dev-6b.jsonl:130",
-    # IDX10500 "No security keys were provided" (catalogued as fetch; labelled key)
-    "dev-6b.jsonl:209",
     # "Invalid Token" with a JWTDecodeError type, "No token could be verified", "failed to
     # decode JWT token", "Error decoding signature": their authors labelled them vague (the
     # libraries verify while decoding); read as parse
@@ -120,9 +118,6 @@ ACCEPTED_WRONG_STEPS = {
     "dev-7a.jsonl:217",
     # Silhouette "Cannot parse Json" of the authenticator's claims (labelled claims)
     "dev-7b.jsonl:120",
-    # django-graphql-jwt "origIat field is required", its own refresh claim (labelled
-    # claims; read as iat, time)
-    "dev-7b.jsonl:259",
     # The eighth split (read after its measurement). Pinniped's condition "could not fetch
     # keys: … failed to decode keys: invalid character '<'" (labelled jwks; its own reason
     # says it could not fetch)
@@ -209,9 +204,6 @@ ACCEPTED_WRONG_STEPS = {
     "dev-11a.jsonl:287",
     # Magic "Given issuer (did:ethr) is malformed" (labelled issuer; read as parse)
     "dev-11b.jsonl:21",
-    # strawberry-django-jwt "origIat field is required", as django-graphql-jwt above
-    # (labelled claims; read as iat, time)
-    "dev-11b.jsonl:117",
     # akka-http-session's Corrupt(…) wrappers: "Cannot deserialize JNothing" (labelled
     # claims), "refresh token lookup: TokenNotFound" (labelled unknown), a BadPaddingException
     # from a wrong key (labelled key); read as parse
@@ -236,9 +228,6 @@ ACCEPTED_WRONG_STEPS = {
     # IDX20803 around IDX21817, a configuration without keys (labelled jwks; catalogued as
     # fetch) and IDX21818, too few valid signing keys (labelled jwks; read as key)
     "dev-12b.jsonl:206", "dev-12b.jsonl:207",
-    # IDX40005, the token's issuer differs from the signing key's (labelled key; its family
-    # is SecurityTokenInvalidIssuerException)
-    "dev-12b.jsonl:216",
     # Drupal "Authorization failed: invalid_scope" of an authorization request (labelled
     # unknown; read as claims)
     "dev-12b.jsonl:263",
@@ -254,28 +243,22 @@ ACCEPTED_WRONG_STEPS = {
     # gwt "InvalidClaim([DecodeError(expected: String, found: Int)])" (labelled claims; read
     # as a decoder's failure)
     "dev-13a.jsonl:221",
-    # Katana's SignatureVerificationFailedException family (labelled key; answered fetch)
-    "dev-13a.jsonl:240",
     # SignedHttpRequest IDX23015/IDX23017 about the PoP key (labelled key; read as the cnf/jwk
     # claim), IDX23026 unsigned headers (labelled claims; read as unsigned, algorithm),
     # IDX23024 the 'ts' claim (labelled time; read as claims)
     "dev-13a.jsonl:258", "dev-13a.jsonl:269", "dev-13a.jsonl:264", "dev-13a.jsonl:266",
-    # JWKs of a set that cannot be used: "Unsupported key type \"oct\"", "could not convert
-    # JWKS key … to PEM", "Algorithms of type 'OKP' not supported" (labelled jwks; read as
-    # key or algorithm)
-    "dev-13b.jsonl:39", "dev-13b.jsonl:46", "dev-13b.jsonl:205",
-    # AspNet.Security.OAuth.Apple around IDX10503 / IDX10500 (labelled key; catalogued as
-    # signature and fetch)
-    "dev-13b.jsonl:162", "dev-13b.jsonl:253",
+    # A JWK of a set that cannot be used: "Algorithms of type 'OKP' not supported"
+    # (labelled jwks; read as algorithm)
+    "dev-13b.jsonl:205",
+    # AspNet.Security.OAuth.Apple around IDX10503 (labelled key; catalogued as signature)
+    "dev-13b.jsonl:162",
     # DNN "This is not a JWT authentication scheme", "Unsupported authentication scheme"
     # (labelled token-type; read as the Authorization scheme, parse)
     "dev-13b.jsonl:175", "dev-13b.jsonl:176",
     # Dart jose listing two failures (issuer and audience; labelled vague; read as audience)
     "dev-13b.jsonl:202",
-    # The fourteenth split (read after its measurement). ariadne-jwt "origIat field is
-    # required", as django-graphql-jwt above (labelled claims; read as iat, time)
-    "dev-14a.jsonl:12",
-    # Sentry "Failed to fetch key_id (kid)", a header it could not decode (labelled key; read
+    # The fourteenth split (read after its measurement). Sentry "Failed to fetch key_id
+    # (kid)", a header it could not decode (labelled key; read
     # as fetch)
     "dev-14a.jsonl:39",
     # Gotify "signature must be 64 bytes" inside "cannot parse token" (labelled parse; read
@@ -285,9 +268,8 @@ ACCEPTED_WRONG_STEPS = {
     # key, the PASSporT's signing certificate; read as time), a PEM that cannot be parsed
     # (labelled jwks; read as key)
     "dev-14a.jsonl:116", "dev-14a.jsonl:189", "dev-14a.jsonl:117",
-    # jose4j UnresolvableKeyException in Guacamole (labelled fetch; catalogued as key) and
-    # IDX10501 in ASOS's log (labelled key; catalogued as fetch)
-    "dev-14a.jsonl:138", "dev-14b.jsonl:40",
+    # jose4j UnresolvableKeyException in Guacamole (labelled fetch; catalogued as key)
+    "dev-14a.jsonl:138",
     # DHIS2's configured issuer differs from the requested one, a configuration check
     # (labelled discovery; read as issuer)
     "dev-14a.jsonl:227",
@@ -309,8 +291,6 @@ ACCEPTED_WRONG_STEPS = {
     # traefikoidc "unable to fetch jwksUri from discoveryUri …" (labelled discovery; read as
     # jwks)
     "dev-15a.jsonl:60",
-    # IDX10501 in the Azure Functions host (labelled key; catalogued as fetch)
-    "dev-15a.jsonl:205",
     # Bot Framework: the skill claims validator is required (labelled unknown; read as
     # claims), "Missing AppId claim", the aud by another name (labelled audience; read as
     # claims), a key of the set that cannot be loaded (labelled jwks; read as key)
@@ -333,9 +313,9 @@ def test_development_split_stays_where_it_is():
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
     assert len(results) >= 7321
-    # Measured on 2026-12-03 in the sixth session, after tuning on the fifteenth split:
-    # 6358/7321 right (86.8 %).
-    assert numbers.right >= 6358, misses
+    # Measured on 2026-12-03 in the seventh session's first round (wrapped libraries' words
+    # catalogued, IDX10500 and the AAD validators' codes): 6416/7321 right (87.6 %).
+    assert numbers.right >= 6416, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -353,9 +333,11 @@ def test_held_out_split_keeps_its_measured_numbers():
     numbers = measure(results)
     misses = [(o.where, o.expected, o.got) for o in results if o.got != o.expected]
     # Measured once with the sixth session's eighth-round reader: 248/313 right (79.2 %),
-    # 202/210 one-step answers right (96.2 %). The targets are not met (issue 21 stays open).
-    assert numbers.right >= 248, (f"{numbers.right}/{numbers.messages} right", misses)
-    assert numbers.precision >= 202 / 210, (
+    # 202/210 one-step answers right (96.2 %); a second time, still unread, with the seventh
+    # session's first-round reader: 250/313 (79.9 %), 204/213 (95.8 %). The targets are not
+    # met (issue 21 stays open).
+    assert numbers.right >= 250, (f"{numbers.right}/{numbers.messages} right", misses)
+    assert numbers.precision >= 204 / 213, (
         f"{numbers.stepped_right}/{numbers.stepped} one-step answers right", misses)
 
 
@@ -1661,3 +1643,57 @@ def test_seventh_round_stays_silent_where_it_does_not_apply(text):
 def test_reader_vocabulary_of_the_sixth_session_eighth_round(text, step):
     diagnosis = diagnose(text)
     assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by
+
+
+@pytest.mark.parametrize(("text", "step", "layer"), [
+    # the AAD validators' codes decide inside SecurityTokenInvalidIssuerException
+    ("Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException: IDX40005: Token "
+     "issuer: 'https://login.microsoftonline.com/f8cdef31/v2.0', does not match the signing key "
+     "issuer: 'https://login.microsoftonline.com/72f988bf/v2.0'.", "key", "family"),
+    ("SecurityTokenInvalidIssuerException: IDX40009: Either the 'tid' claim was not found or "
+     "it didn't have a value.", "claims", "family"),
+    # a code and its exception naming one step decide together
+    ("Invalid token. Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException: "
+     "IDX10511: Signature validation failed, keys tried: 'X509SecurityKey, KeyId: 'k1''. "
+     "kid: 'k1'.", "signature", "family"),
+    # a code that disagrees with its exception and outranks none: the exception's step
+    ("Microsoft.IdentityModel.Tokens.SecurityTokenSignatureKeyNotFoundException: IDX10517: "
+     "Signature validation failed. The token's kid is missing. Keys tried: 'JsonWebKey'.",
+     "key", "family"),
+    # IDX10500 is its exception's step, key (no keys at all to try)
+    ("IDX10500: Signature validation failed. No security keys were provided to validate the "
+     "signature.", "key", "catalogue"),
+    # wrapped libraries' own words
+    ('TypeError: Expected "jwk.e" to be a String', "jwks", "catalogue"),
+    ("Could not validate endorsement for key: 1LTMza with endorsements: msteams", "key",
+     "catalogue"),
+    ("Unauthorized. Invalid AppId passed on token: 5c1e9f0a-4b7d-4e3a-9d2f-8a61c0b7e245",
+     "audience", "catalogue"),
+    ("InvalidJwtError: Session token had invalid API key", "audience", "catalogue"),
+    ("Google::Auth::IDTokens::SignatureError: Token not verified as issued by Google",
+     "signature", "catalogue"),
+    ("token is unverifiable: signing method (alg) is unavailable", "algorithm", "catalogue"),
+    ("JOSEError: Expected 200 OK from the JSON Web Key Set HTTP response", "fetch",
+     "catalogue"),
+    ("graphql_jwt.exceptions.JSONWebTokenError: origIat field is required", "claims",
+     "catalogue"),
+    # no token arrived, in more words
+    ("missing authentication token", "parse", "reader"),
+    ('{"detail":"Refresh token was not included in request data."}', "parse", "reader"),
+    ("An error occurred, no cookie containing a jwt was found in the request.", "parse",
+     "reader"),
+])
+def test_seventh_session_first_round(text, step, layer):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague, diagnosis.layer) == (step, False, layer), \
+        diagnosis.decided_by
+
+
+@pytest.mark.parametrize("text", [
+    # the claim of that name, not a missing token; origIat's own words, not iat's
+    "Missing authentication token claim 'sid'",
+    "the token's origIat is 1764770400",
+])
+def test_seventh_session_first_round_stays_off_other_steps(text):
+    diagnosis = diagnose(text)
+    assert diagnosis.step not in ("parse", "time"), diagnosis.decided_by

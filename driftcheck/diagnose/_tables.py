@@ -2,293 +2,7 @@
 
 from typing import Any
 
-TABLES: dict[str, Any] = {'6bfdce78:11833': {'family': [{'kind': 'code',
-                                'library': 'Microsoft.IdentityModel (Tokens, JsonWebTokens, '
-                                           'System.IdentityModel.Tokens.Jwt, Protocols)',
-                                'names': {'IDX10204': 'issuer DC309',
-                                          'IDX10205': 'issuer DC309',
-                                          'IDX10206': 'audience DC310',
-                                          'IDX10207': 'audience DC310',
-                                          'IDX10208': 'audience DC310',
-                                          'IDX10211': 'issuer DC309',
-                                          'IDX10214': 'audience DC310',
-                                          'IDX10215': 'audience DC310',
-                                          'IDX10222': 'time DC307',
-                                          'IDX10223': 'time DC306',
-                                          'IDX10224': 'time DC307',
-                                          'IDX10225': 'time DC314',
-                                          'IDX10230': 'time DC306',
-                                          'IDX10231': 'audience DC310',
-                                          'IDX10235': 'issuer DC309',
-                                          'IDX10248': 'key DC304',
-                                          'IDX10249': 'key DC304',
-                                          'IDX10256': 'token-type DC312',
-                                          'IDX10257': 'token-type DC312',
-                                          'IDX10500': 'fetch DC010',
-                                          'IDX10501': 'key DC304',
-                                          'IDX10503': 'signature DC305',
-                                          'IDX10504': 'signature DC305',
-                                          'IDX10508': 'signature DC305',
-                                          'IDX10510': 'signature DC305',
-                                          'IDX10511': 'signature DC305',
-                                          'IDX10512': 'signature DC305',
-                                          'IDX10514': 'signature DC305',
-                                          'IDX10516': 'key DC304',
-                                          'IDX10517': 'signature DC305',
-                                          'IDX10520': 'time DC314',
-                                          'IDX10634': 'algorithm DC303',
-                                          'IDX10652': 'algorithm DC303',
-                                          'IDX10696': 'algorithm DC303',
-                                          'IDX12709': 'parse DC302',
-                                          'IDX12723': 'parse DC302',
-                                          'IDX12729': 'parse DC302',
-                                          'IDX12739': 'parse DC302',
-                                          'IDX12741': 'parse DC302',
-                                          'IDX14100': 'parse DC302',
-                                          'IDX14101': 'parse DC302',
-                                          'IDX14102': 'parse DC302',
-                                          'IDX14111': 'parse DC302',
-                                          'IDX14112': 'parse DC302',
-                                          'IDX14120': 'parse DC302',
-                                          'IDX14121': 'parse DC302',
-                                          'IDX20803': 'fetch DC010',
-                                          'IDX20804': 'fetch DC010',
-                                          'IDX20807': 'fetch DC010'},
-                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                          'src/*/LogMessages.cs (5.x-8.x)'},
-                               {'kind': 'exception',
-                                'library': 'Microsoft.IdentityModel.Tokens',
-                                'names': {'SecurityTokenExpiredException': 'time DC306',
-                                          'SecurityTokenInvalidAlgorithmException': 'algorithm '
-                                                                                    'DC303',
-                                          'SecurityTokenInvalidAudienceException': 'audience '
-                                                                                   'DC310',
-                                          'SecurityTokenInvalidIssuerException': 'issuer DC309',
-                                          'SecurityTokenInvalidLifetimeException': 'time DC307',
-                                          'SecurityTokenInvalidSignatureException': 'signature '
-                                                                                    'DC305',
-                                          'SecurityTokenInvalidTypeException': 'token-type '
-                                                                               'DC312',
-                                          'SecurityTokenMalformedException': 'parse DC302',
-                                          'SecurityTokenNoExpirationException': 'time DC314',
-                                          'SecurityTokenNotYetValidException': 'time DC307',
-                                          'SecurityTokenSignatureKeyNotFoundException': 'key '
-                                                                                        'DC304'},
-                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                          'src/Microsoft.IdentityModel.Tokens/Exceptions/*.cs'},
-                               {'kind': 'exception',
-                                'library': 'jjwt',
-                                'names': {'ExpiredJwtException': 'time DC306',
-                                          'MalformedJwtException': 'parse DC302',
-                                          'PrematureJwtException': 'time DC307',
-                                          'UnsupportedJwtException': 'algorithm DC303'},
-                                'source': 'jwtk/jjwt: api/src/main/java/io/jsonwebtoken/*.java '
-                                          '(0.11-0.12)'},
-                               {'kind': 'exception',
-                                'library': 'auth0 java-jwt, jwks-rsa-java',
-                                'names': {'AlgorithmMismatchException': 'algorithm DC303',
-                                          'JWTDecodeException': 'parse DC302',
-                                          'SignatureVerificationException': 'signature DC305',
-                                          'SigningKeyNotFoundException': 'key DC304',
-                                          'TokenExpiredException': 'time DC306'},
-                                'namespaces': ['com.auth0.jwt.exceptions', 'com.auth0.jwk'],
-                                'source': 'auth0/java-jwt: '
-                                          'lib/src/main/java/com/auth0/jwt/exceptions/*.java '
-                                          '(4.x); auth0/jwks-rsa-java: '
-                                          'SigningKeyNotFoundException.java'},
-                               {'kind': 'exception',
-                                'library': 'Keycloak',
-                                'names': {'TokenNotActiveException': 'time DC306',
-                                          'TokenSignatureInvalidException': 'signature DC305'},
-                                'source': 'keycloak/keycloak: '
-                                          'core/src/main/java/org/keycloak/exceptions/*.java '
-                                          '(26.x)'},
-                               {'kind': 'exception',
-                                'library': 'jsonwebtoken, jwks-rsa (node)',
-                                'names': {'JwksRateLimitError': 'fetch DC010',
-                                          'NotBeforeError': 'time DC307',
-                                          'SigningKeyNotFoundError': 'key DC304',
-                                          'TokenExpiredError': 'time DC306'},
-                                'source': 'auth0/node-jsonwebtoken: lib/TokenExpiredError.js, '
-                                          'lib/NotBeforeError.js (9.x); auth0/node-jwks-rsa: '
-                                          'src/errors/*.js (3.x-4.x)'},
-                               {'kind': 'exception',
-                                'library': 'jose (panva)',
-                                'names': {'JOSEAlgNotAllowed': 'algorithm DC303',
-                                          'JWKSMultipleMatchingKeys': 'key DC304',
-                                          'JWKSNoMatchingKey': 'key DC304',
-                                          'JWKSTimeout': 'fetch DC010',
-                                          'JWSInvalid': 'parse DC302',
-                                          'JWSSignatureVerificationFailed': 'signature DC305',
-                                          'JWTExpired': 'time DC306',
-                                          'JWTInvalid': 'parse DC302'},
-                                'source': 'panva/jose: src/util/errors.ts (5.x-6.x)'},
-                               {'kind': 'code',
-                                'library': 'jose (panva) error codes',
-                                'names': {'ERR_JOSE_ALG_NOT_ALLOWED': 'algorithm DC303',
-                                          'ERR_JWKS_MULTIPLE_MATCHING_KEYS': 'key DC304',
-                                          'ERR_JWKS_NO_MATCHING_KEY': 'key DC304',
-                                          'ERR_JWKS_TIMEOUT': 'fetch DC010',
-                                          'ERR_JWS_INVALID': 'parse DC302',
-                                          'ERR_JWS_SIGNATURE_VERIFICATION_FAILED': 'signature '
-                                                                                   'DC305',
-                                          'ERR_JWT_EXPIRED': 'time DC306',
-                                          'ERR_JWT_INVALID': 'parse DC302'},
-                                'source': 'panva/jose: src/util/errors.ts (static code)'},
-                               {'kind': 'exception',
-                                'library': 'PyJWT, python-jose',
-                                'names': {'DecodeError': 'parse DC302',
-                                          'ExpiredSignatureError': 'time DC306',
-                                          'ImmatureSignatureError': 'time DC307',
-                                          'InvalidAlgorithmError': 'algorithm DC303',
-                                          'InvalidAudienceError': 'audience DC310',
-                                          'InvalidIssuedAtError': 'time DC307',
-                                          'InvalidIssuerError': 'issuer DC309',
-                                          'InvalidSignatureError': 'signature DC305',
-                                          'PyJWKClientConnectionError': 'fetch DC010'},
-                                'namespaces': ['jwt.exceptions',
-                                               'jwt',
-                                               'jose.exceptions',
-                                               'jose'],
-                                'source': 'jpadilla/pyjwt: jwt/exceptions.py (2.x); '
-                                          'mpdavis/python-jose: jose/exceptions.py (3.x)'},
-                               {'kind': 'exception',
-                                'library': 'joserfc, Authlib',
-                                'names': {'BadSignatureError': 'signature DC305',
-                                          'ExpiredTokenError': 'time DC306',
-                                          'InvalidKeyIdError': 'key DC304',
-                                          'UnsupportedAlgorithmError': 'algorithm DC303'},
-                                'source': 'authlib/joserfc: src/joserfc/errors.py (1.x); '
-                                          'lepture/authlib: authlib/jose/errors.py (1.x)'},
-                               {'kind': 'code',
-                                'library': 'joserfc, Authlib error codes',
-                                'names': {'bad_signature': 'signature DC305',
-                                          'expired_token': 'time DC306',
-                                          'invalid_key_id': 'key DC304',
-                                          'unsupported_algorithm': 'algorithm DC303'},
-                                'source': 'authlib/joserfc: src/joserfc/errors.py (error '
-                                          'attribute)'},
-                               {'kind': 'code',
-                                'library': 'golang-jwt/jwt',
-                                'names': {'ErrTokenExpired': 'time DC306',
-                                          'ErrTokenInvalidAudience': 'audience DC310',
-                                          'ErrTokenInvalidIssuer': 'issuer DC309',
-                                          'ErrTokenMalformed': 'parse DC302',
-                                          'ErrTokenNotValidYet': 'time DC307',
-                                          'ErrTokenSignatureInvalid': 'signature DC305',
-                                          'ErrTokenUsedBeforeIssued': 'time DC307'},
-                                'source': 'golang-jwt/jwt: errors.go (v5)'},
-                               {'kind': 'exception',
-                                'library': 'coreos/go-oidc',
-                                'names': {'TokenExpiredError': 'time DC306'},
-                                'source': 'coreos/go-oidc: oidc/verify.go (v3: '
-                                          'TokenExpiredError)'},
-                               {'kind': 'exception',
-                                'library': 'firebase/php-jwt',
-                                'names': {'BeforeValidException': 'time DC307',
-                                          'ExpiredException': 'time DC306',
-                                          'SignatureInvalidException': 'signature DC305'},
-                                'source': 'firebase/php-jwt: src/ExpiredException.php, '
-                                          'src/BeforeValidException.php, '
-                                          'src/SignatureInvalidException.php (6.x)'},
-                               {'confirm': True,
-                                'kind': 'code',
-                                'library': 'RFC 6750 error codes',
-                                'names': {'insufficient_scope': 'claims DC311'},
-                                'source': 'RFC 6750 §3.1'},
-                               {'kind': 'exception',
-                                'library': 'aws-jwt-verify',
-                                'names': {'AlbJwtInvalidClientIdError': 'audience DC310',
-                                          'CognitoJwtInvalidClientIdError': 'audience DC310',
-                                          'CognitoJwtInvalidGroupError': 'claims DC311',
-                                          'CognitoJwtInvalidTokenUseError': 'token-type DC312',
-                                          'JwtExpiredError': 'time DC306',
-                                          'JwtInvalidAudienceError': 'audience DC310',
-                                          'JwtInvalidIssuerError': 'issuer DC309',
-                                          'JwtInvalidScopeError': 'claims DC311',
-                                          'JwtInvalidSignatureAlgorithmError': 'algorithm '
-                                                                               'DC303',
-                                          'JwtInvalidSignatureError': 'signature DC305',
-                                          'JwtNotBeforeError': 'time DC307',
-                                          'JwtParseError': 'parse DC302',
-                                          'JwtWithoutValidKidError': 'key DC304',
-                                          'KidNotFoundInJwksError': 'key DC304'},
-                                'source': 'awslabs/aws-jwt-verify 5.2.1: dist/cjs/error.js '
-                                          '(class names)'},
-                               {'kind': 'code',
-                                'library': 'fast-jwt (and @fastify/jwt on top of it)',
-                                'names': {'FAST_JWT_EXPIRED': 'time DC306',
-                                          'FAST_JWT_INACTIVE': 'time DC307',
-                                          'FAST_JWT_INVALID_ALGORITHM': 'algorithm DC303',
-                                          'FAST_JWT_INVALID_SIGNATURE': 'signature DC305',
-                                          'FAST_JWT_KEY_FETCHING_ERROR': 'fetch DC010',
-                                          'FAST_JWT_MALFORMED': 'parse DC302',
-                                          'FAST_JWT_MISSING_SIGNATURE': 'algorithm DC303'},
-                                'source': 'nearform/fast-jwt 6.3.6: src/error.js '
-                                          'TOKEN_ERROR_CODES, thrown in src/verifier.js'},
-                               {'kind': 'exception',
-                                'library': 'ruby-jwt',
-                                'names': {'ExpiredSignature': 'time DC306',
-                                          'ImmatureSignature': 'time DC307',
-                                          'IncorrectAlgorithm': 'algorithm DC303',
-                                          'InvalidAudError': 'audience DC310',
-                                          'InvalidIatError': 'time DC307',
-                                          'InvalidIssuerError': 'issuer DC309',
-                                          'InvalidJtiError': 'claims DC311',
-                                          'InvalidSubError': 'claims DC311',
-                                          'MissingRequiredClaim': 'claims DC311',
-                                          'VerificationError': 'signature DC305'},
-                                'namespaces': ['JWT'],
-                                'source': 'jwt/ruby-jwt 2.9.3: lib/jwt/error.rb (DecodeError, '
-                                          'the umbrella, is left to the reader)'},
-                               {'kind': 'code',
-                                'library': 'jsonwebtoken (Rust)',
-                                'names': {'ExpiredSignature': 'time DC306',
-                                          'ImmatureSignature': 'time DC307',
-                                          'InvalidAlgorithm': 'algorithm DC303',
-                                          'InvalidAudience': 'audience DC310',
-                                          'InvalidIssuer': 'issuer DC309',
-                                          'InvalidSignature': 'signature DC305',
-                                          'InvalidSubject': 'claims DC311'},
-                                'source': 'Keats/jsonwebtoken 9.3.0: src/errors.rs ErrorKind '
-                                          '(Display of these kinds is the bare name)'},
-                               {'kind': 'exception',
-                                'library': 'fusionauth-jwt',
-                                'names': {'InvalidJWTSignatureException': 'signature DC305',
-                                          'JWTExpiredException': 'time DC306',
-                                          'JWTUnavailableForProcessingException': 'time DC307',
-                                          'MissingSignatureException': 'algorithm DC303',
-                                          'NoneNotAllowedException': 'algorithm DC303'},
-                                'source': 'FusionAuth/fusionauth-jwt 6.1.0: '
-                                          'src/main/java/io/fusionauth/jwt/JWTDecoder.java '
-                                          '(thrown after the exp and nbf checks, for none and '
-                                          'a missing verifier), *Exception.java (bare classes, '
-                                          'no message)'},
-                               {'kind': 'code',
-                                'library': 'did-jwt',
-                                'names': {'invalid_audience': 'audience DC310',
-                                          'invalid_signature': 'signature DC305',
-                                          'no_suitable_keys': 'key DC304',
-                                          'resolver_error': 'fetch DC010'},
-                                'source': 'decentralized-identity/did-jwt 8.0.18: '
-                                          'src/Errors.ts JWT_ERROR (the code before the '
-                                          "message names the check; 'invalid_signature: no "
-                                          "matching public key found' is a signature "
-                                          'failure)'}],
-                    'umbrella': [{'library': 'njwt, @okta/jwt-verifier (node)',
-                                  'names': ['JwtParseError'],
-                                  'source': 'jwtk/njwt 2.0.1: index.js (JwtParseError for '
-                                            'every verification failure: expired, not active, '
-                                            'signature, algorithm, key); '
-                                            'okta/okta-jwt-verifier-js 4.0.2: lib.js (rethrows '
-                                            "njwt's errors)"},
-                                 {'library': 'ruby-jwt',
-                                  'names': ['DecodeError'],
-                                  'namespaces': ['JWT'],
-                                  'source': 'jwt/ruby-jwt 2.9.3: lib/jwt/error.rb '
-                                            '(DecodeError, the parent of every decode failure, '
-                                            'raised bare for segments, keys and algorithms)'}]},
- 'f1d3b9ab:89077': {'entry': [{'example': 'IDX10223: Lifetime validation failed. The token is '
+TABLES: dict[str, Any] = {'48c2666e:96501': {'entry': [{'example': 'IDX10223: Lifetime validation failed. The token is '
                                           "expired. ValidTo (UTC): '11/28/2026 21:30:00', "
                                           "Current time (UTC): '11/28/2026 22:15:03'.",
                                'id': 'ms-idx10223',
@@ -390,17 +104,19 @@ TABLES: dict[str, Any] = {'6bfdce78:11833': {'family': [{'kind': 'code',
                                           'keys were provided to validate the signature.',
                                'id': 'ms-idx10500',
                                'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': 'The API has no keys at all: its metadata '
-                                             '(authority, MetadataAddress) could not be '
-                                             'fetched or is not configured; the token is not '
-                                             'the problem.',
+                               'misleading': 'No key could be tried (its exception is '
+                                             'SecurityTokenSignatureKeyNotFoundException): the '
+                                             'API holds no signing keys at all, because its '
+                                             'metadata (authority, MetadataAddress) could not '
+                                             'be fetched or no keys are configured; the token '
+                                             'is not the problem.',
                                'pattern': 'IDX10500: Signature validation failed\\. No '
                                           'security keys were provided',
-                               'rule': 'DC010',
+                               'rule': 'DC304',
                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
                                          '(IDX10500)',
-                               'step': 'fetch',
+                               'step': 'key',
                                'versions': '5.x-8.x'},
                               {'example': 'IDX10501: Signature validation failed. Unable to '
                                           'match key: \n'
@@ -2788,4 +2504,494 @@ TABLES: dict[str, Any] = {'6bfdce78:11833': {'family': [{'kind': 'code',
                                'source': 'adhocore/php-jwt: src/ValidatesJWT.php (validateKid: '
                                          'ERROR_KID_UNKNOWN)',
                                'step': 'key',
-                               'versions': '1.x'}]}}
+                               'versions': '1.x'},
+                              {'example': 'TypeError: Expected "jwk.n" to be a String',
+                               'id': 'jwk-to-pem-field',
+                               'library': 'jwk-to-pem',
+                               'misleading': 'Thrown while turning a JWK of the key set into '
+                                             'PEM (cognito and API Gateway verifiers wrap it): '
+                                             'the key set holds a key without that member, not '
+                                             'a fault of the token.',
+                               'pattern': 'Expected '
+                                          '"jwk(?:\\.(?P<field>kty|crv|[xyned]|[pq]|dp|dq|qi))?" '
+                                          'to be an? (?:String|Object)',
+                               'rule': 'DC201',
+                               'source': 'Brightspace/node-jwk-to-pem 2.0.7: '
+                                         'src/jwk-to-pem.js, src/rsa.js, src/ec.js (TypeError '
+                                         '\'Expected "jwk.<field>" to be a String\')',
+                               'step': 'jwks',
+                               'versions': '2.x'},
+                              {'example': 'Error: Unsupported curve "secp256k1"',
+                               'id': 'jwk-to-pem-kty-curve',
+                               'library': 'jwk-to-pem',
+                               'misleading': 'A key of the key set that jwk-to-pem cannot '
+                                             'convert (an oct or OKP key, a secp256k1 curve, a '
+                                             'point off its curve): the set carries a key this '
+                                             "verifier cannot use, whatever the token's kid.",
+                               'pattern': '(?:Unsupported key type '
+                                          '"(?P<kty>[^"]*)"|Unsupported curve '
+                                          '"(?P<crv>[^"]*)"|Invalid key for curve: '
+                                          '"(?P<reason>[^"]*)")',
+                               'rule': 'DC201',
+                               'source': 'Brightspace/node-jwk-to-pem 2.0.7: src/jwk-to-pem.js '
+                                         "('Unsupported key type'), src/ec.js ('Unsupported "
+                                         "curve', 'Invalid key for curve')",
+                               'step': 'jwks',
+                               'versions': '2.x'},
+                              {'example': 'Could not validate endorsement for key: '
+                                          '1LTMzakihiRla_8z2BEJVXeWMqo with endorsements: '
+                                          'webchat,directline,skype',
+                               'id': 'botframework-endorsement',
+                               'library': 'Bot Framework connector (botbuilder-js, -dotnet, '
+                                          '-python, -java)',
+                               'misleading': "The signing key was found, but the channel's "
+                                             'metadata does not endorse it for this channel '
+                                             '(webchat, msteams, …): the activity came through '
+                                             'a channel the key is not for, or the bot reads '
+                                             "another cloud's metadata.",
+                               'pattern': 'Could not validate (?:additional )?endorsement(?: '
+                                          'for key: (?P<kid>\\S+?)(?: with endorsements: '
+                                          '(?P<endorsements>[\\w,.-]*))?| key)',
+                               'rule': 'DC304',
+                               'source': 'microsoft/botbuilder-js: '
+                                         'libraries/botframework-connector/src/auth/jwtTokenExtractor.ts; '
+                                         'microsoft/botbuilder-dotnet: '
+                                         'libraries/Microsoft.Bot.Connector/Authentication/JwtTokenExtractor.cs '
+                                         "('Could not validate endorsement for key')",
+                               'step': 'key',
+                               'versions': '4.x'},
+                              {'example': 'Unauthorized. Invalid AppId passed on token: '
+                                          '5c1e9f0a-4b7d-4e3a-9d2f-8a61c0b7e245',
+                               'id': 'botframework-appid',
+                               'library': 'Bot Framework connector (botbuilder-js, -dotnet, '
+                                          '-python, -java)',
+                               'misleading': "The token's aud (its appid for emulator tokens) "
+                                             "is not this bot's MicrosoftAppId: the bot runs "
+                                             "with another app registration's settings, or "
+                                             'none (an empty app id).',
+                               'pattern': 'Invalid AppId passed on token: '
+                                          "'?(?P<aud>[^'\\s]*)'?",
+                               'rule': 'DC310',
+                               'source': 'microsoft/botbuilder-js: '
+                                         'libraries/botframework-connector/src/auth/channelValidation.ts, '
+                                         'emulatorValidation.ts; microsoft/botbuilder-dotnet: '
+                                         'libraries/Microsoft.Bot.Connector/Authentication/ChannelValidation.cs '
+                                         "('Invalid AppId passed on token')",
+                               'step': 'audience',
+                               'versions': '4.x'},
+                              {'example': 'Session token had invalid API key',
+                               'id': 'shopify-session-api-key',
+                               'library': 'Shopify API libraries (shopify-api-js, '
+                                          'shopify-api-ruby, shopify-api-php)',
+                               'misleading': "Says 'API key', checks aud: the session token "
+                                             'was issued for another app (its aud is that '
+                                             "app's client id), often a development app's "
+                                             'token sent to the production app.',
+                               'pattern': 'Session token had invalid API key',
+                               'rule': 'DC310',
+                               'source': 'Shopify/shopify-api-js: '
+                                         'packages/shopify-api/lib/session/decode-session-token.ts; '
+                                         'Shopify/shopify-api-ruby: '
+                                         "lib/shopify_api/auth/jwt_payload.rb ('Session token "
+                                         "had invalid API key', raised when aud is not the "
+                                         "app's API key)",
+                               'step': 'audience',
+                               'versions': '5.x-11.x (js), 10.x-14.x (ruby)'},
+                              {'example': 'Google::Auth::IDTokens::SignatureError: Token not '
+                                          'verified as issued by Google',
+                               'id': 'google-not-verified',
+                               'library': 'googleauth (Ruby), google-id-token, '
+                                          'firebase_id_token',
+                               'misleading': "None of Google's current keys verified the "
+                                             'signature, even after a refresh of the key set: '
+                                             'a token from an emulator or another IdP, or one '
+                                             'altered in transit; googleauth also says it when '
+                                             'the kid is not in the set.',
+                               'pattern': 'Token not verified as issued by Google',
+                               'rule': 'DC305',
+                               'source': 'googleapis/google-auth-library-ruby: '
+                                         'lib/googleauth/id_tokens/verifier.rb '
+                                         '(SignatureError); google/google-id-token: '
+                                         'lib/google-id-token.rb',
+                               'step': 'signature',
+                               'versions': 'googleauth 1.x; google-id-token 1.4'},
+                              {'example': 'graphql_jwt.exceptions.JSONWebTokenError: origIat '
+                                          'field is required',
+                               'id': 'graphql-jwt-orig-iat',
+                               'library': 'django-graphql-jwt and the libraries built from it '
+                                          '(ariadne-jwt, strawberry-django-jwt, drf-jwt)',
+                               'misleading': "Not the iat claim: origIat is the library's own "
+                                             'claim marking when a refreshable token chain '
+                                             'began; a token minted elsewhere (or with '
+                                             'JWT_ALLOW_REFRESH off) lacks it and cannot be '
+                                             'refreshed.',
+                               'pattern': 'origIat field is required',
+                               'rule': 'DC311',
+                               'source': 'flavors/django-graphql-jwt: graphql_jwt/mixins.py '
+                                         "(RefreshMixin.refresh: JSONWebTokenError('origIat "
+                                         "field is required'))",
+                               'step': 'claims',
+                               'versions': '0.3.x'},
+                              {'example': 'token is unverifiable: signing method (alg) is '
+                                          'unavailable',
+                               'id': 'golang-jwt-alg-unavailable',
+                               'library': 'golang-jwt/jwt (and dgrijalva/jwt-go)',
+                               'misleading': "The token's alg names no signing method "
+                                             'registered in this binary (a typo, an alg such '
+                                             "as EdDSA the service never imported, or a JWE's "
+                                             'alg): the key and the signature were never '
+                                             'looked at.',
+                               'pattern': '[Ss]igning method \\(alg\\) is unavailable',
+                               'rule': 'DC303',
+                               'source': 'golang-jwt/jwt v5: parser.go (ParseUnverified: '
+                                         'newError("signing method (alg) is unavailable", '
+                                         'ErrTokenUnverifiable))',
+                               'step': 'algorithm',
+                               'versions': '3.x-5.x'},
+                              {'example': 'error parsing token: token is unverifiable: signing '
+                                          'method (alg) is unspecified',
+                               'id': 'golang-jwt-alg-unspecified',
+                               'library': 'golang-jwt/jwt (and dgrijalva/jwt-go)',
+                               'misleading': "The token's header has no alg string at all: a "
+                                             'hand-built or truncated header, not a key '
+                                             'problem.',
+                               'pattern': '[Ss]igning method \\(alg\\) is unspecified',
+                               'rule': 'DC303',
+                               'source': 'golang-jwt/jwt v5: parser.go (ParseUnverified: '
+                                         'newError("signing method (alg) is unspecified", '
+                                         'ErrTokenUnverifiable))',
+                               'step': 'algorithm',
+                               'versions': '3.x-5.x'},
+                              {'example': 'JOSEError: Expected 200 OK from the JSON Web Key '
+                                          'Set HTTP response',
+                               'id': 'jose-jwks-not-200',
+                               'library': 'jose',
+                               'misleading': 'The jwks_uri answered, but not with 200: a wrong '
+                                             'path (a tenant or realm name in it), a login '
+                                             "page behind a proxy, or the IdP's own error; the "
+                                             'token was never checked.',
+                               'pattern': 'Expected 200 OK from the JSON Web Key Set HTTP '
+                                          'response',
+                               'rule': 'DC010',
+                               'source': 'panva/jose: src/jwks/remote.ts (fetchJwks: JOSEError '
+                                         "'Expected 200 OK from the JSON Web Key Set HTTP "
+                                         "response')",
+                               'step': 'fetch',
+                               'versions': '4.x-6.x'},
+                              {'example': 'JOSEError: Failed to parse the JSON Web Key Set '
+                                          'HTTP response as JSON',
+                               'id': 'jose-jwks-not-json',
+                               'library': 'jose',
+                               'misleading': 'The jwks_uri answered 200 with something that is '
+                                             'not JSON: an HTML page from a proxy or a login '
+                                             'redirect, not a fault of the token.',
+                               'pattern': 'Failed to parse the JSON Web Key Set HTTP response '
+                                          'as JSON',
+                               'rule': 'DC201',
+                               'source': 'panva/jose: src/jwks/remote.ts (fetchJwks: JOSEError '
+                                         "'Failed to parse the JSON Web Key Set HTTP response "
+                                         "as JSON')",
+                               'step': 'jwks',
+                               'versions': '4.x-6.x'}]},
+ '9aacc75c:12522': {'family': [{'kind': 'code',
+                                'library': 'Microsoft.IdentityModel (Tokens, JsonWebTokens, '
+                                           'System.IdentityModel.Tokens.Jwt, Protocols)',
+                                'names': {'IDX10204': 'issuer DC309',
+                                          'IDX10205': 'issuer DC309',
+                                          'IDX10206': 'audience DC310',
+                                          'IDX10207': 'audience DC310',
+                                          'IDX10208': 'audience DC310',
+                                          'IDX10211': 'issuer DC309',
+                                          'IDX10214': 'audience DC310',
+                                          'IDX10215': 'audience DC310',
+                                          'IDX10222': 'time DC307',
+                                          'IDX10223': 'time DC306',
+                                          'IDX10224': 'time DC307',
+                                          'IDX10225': 'time DC314',
+                                          'IDX10230': 'time DC306',
+                                          'IDX10231': 'audience DC310',
+                                          'IDX10235': 'issuer DC309',
+                                          'IDX10248': 'key DC304',
+                                          'IDX10249': 'key DC304',
+                                          'IDX10256': 'token-type DC312',
+                                          'IDX10257': 'token-type DC312',
+                                          'IDX10500': 'key DC304',
+                                          'IDX10501': 'key DC304',
+                                          'IDX10503': 'signature DC305',
+                                          'IDX10504': 'algorithm DC303',
+                                          'IDX10508': 'signature DC305',
+                                          'IDX10510': 'signature DC305',
+                                          'IDX10511': 'signature DC305',
+                                          'IDX10512': 'signature DC305',
+                                          'IDX10514': 'signature DC305',
+                                          'IDX10516': 'key DC304',
+                                          'IDX10517': 'signature DC305',
+                                          'IDX10520': 'time DC314',
+                                          'IDX10634': 'algorithm DC303',
+                                          'IDX10652': 'algorithm DC303',
+                                          'IDX10696': 'algorithm DC303',
+                                          'IDX12709': 'parse DC302',
+                                          'IDX12723': 'parse DC302',
+                                          'IDX12729': 'parse DC302',
+                                          'IDX12739': 'parse DC302',
+                                          'IDX12741': 'parse DC302',
+                                          'IDX14100': 'parse DC302',
+                                          'IDX14101': 'parse DC302',
+                                          'IDX14102': 'parse DC302',
+                                          'IDX14111': 'parse DC302',
+                                          'IDX14112': 'parse DC302',
+                                          'IDX14120': 'parse DC302',
+                                          'IDX14121': 'parse DC302',
+                                          'IDX20803': 'fetch DC010',
+                                          'IDX20804': 'fetch DC010',
+                                          'IDX20807': 'fetch DC010'},
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/*/LogMessages.cs (5.x-8.x)'},
+                               {'kind': 'code',
+                                'library': 'Microsoft.IdentityModel.Validators '
+                                           '(AadIssuerValidator, signing-key issuer checks)',
+                                'names': {'IDX40001': 'issuer DC309',
+                                          'IDX40002': 'issuer DC309',
+                                          'IDX40003': 'claims DC311',
+                                          'IDX40004': 'issuer DC309',
+                                          'IDX40005': 'key DC304',
+                                          'IDX40007': 'key DC304',
+                                          'IDX40009': 'claims DC311',
+                                          'IDX40011': 'claims DC311',
+                                          'IDX40012': 'key DC304'},
+                                'outranks': True,
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Validators/LogMessages.cs '
+                                          '(8.x)'},
+                               {'kind': 'exception',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'names': {'SecurityTokenExpiredException': 'time DC306',
+                                          'SecurityTokenInvalidAlgorithmException': 'algorithm '
+                                                                                    'DC303',
+                                          'SecurityTokenInvalidAudienceException': 'audience '
+                                                                                   'DC310',
+                                          'SecurityTokenInvalidIssuerException': 'issuer DC309',
+                                          'SecurityTokenInvalidLifetimeException': 'time DC307',
+                                          'SecurityTokenInvalidSignatureException': 'signature '
+                                                                                    'DC305',
+                                          'SecurityTokenInvalidTypeException': 'token-type '
+                                                                               'DC312',
+                                          'SecurityTokenMalformedException': 'parse DC302',
+                                          'SecurityTokenNoExpirationException': 'time DC314',
+                                          'SecurityTokenNotYetValidException': 'time DC307',
+                                          'SecurityTokenSignatureKeyNotFoundException': 'key '
+                                                                                        'DC304'},
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/Exceptions/*.cs'},
+                               {'kind': 'exception',
+                                'library': 'jjwt',
+                                'names': {'ExpiredJwtException': 'time DC306',
+                                          'MalformedJwtException': 'parse DC302',
+                                          'PrematureJwtException': 'time DC307',
+                                          'UnsupportedJwtException': 'algorithm DC303'},
+                                'source': 'jwtk/jjwt: api/src/main/java/io/jsonwebtoken/*.java '
+                                          '(0.11-0.12)'},
+                               {'kind': 'exception',
+                                'library': 'auth0 java-jwt, jwks-rsa-java',
+                                'names': {'AlgorithmMismatchException': 'algorithm DC303',
+                                          'JWTDecodeException': 'parse DC302',
+                                          'SignatureVerificationException': 'signature DC305',
+                                          'SigningKeyNotFoundException': 'key DC304',
+                                          'TokenExpiredException': 'time DC306'},
+                                'namespaces': ['com.auth0.jwt.exceptions', 'com.auth0.jwk'],
+                                'source': 'auth0/java-jwt: '
+                                          'lib/src/main/java/com/auth0/jwt/exceptions/*.java '
+                                          '(4.x); auth0/jwks-rsa-java: '
+                                          'SigningKeyNotFoundException.java'},
+                               {'kind': 'exception',
+                                'library': 'Keycloak',
+                                'names': {'TokenNotActiveException': 'time DC306',
+                                          'TokenSignatureInvalidException': 'signature DC305'},
+                                'source': 'keycloak/keycloak: '
+                                          'core/src/main/java/org/keycloak/exceptions/*.java '
+                                          '(26.x)'},
+                               {'kind': 'exception',
+                                'library': 'jsonwebtoken, jwks-rsa (node)',
+                                'names': {'JwksRateLimitError': 'fetch DC010',
+                                          'NotBeforeError': 'time DC307',
+                                          'SigningKeyNotFoundError': 'key DC304',
+                                          'TokenExpiredError': 'time DC306'},
+                                'source': 'auth0/node-jsonwebtoken: lib/TokenExpiredError.js, '
+                                          'lib/NotBeforeError.js (9.x); auth0/node-jwks-rsa: '
+                                          'src/errors/*.js (3.x-4.x)'},
+                               {'kind': 'exception',
+                                'library': 'jose (panva)',
+                                'names': {'JOSEAlgNotAllowed': 'algorithm DC303',
+                                          'JWKSMultipleMatchingKeys': 'key DC304',
+                                          'JWKSNoMatchingKey': 'key DC304',
+                                          'JWKSTimeout': 'fetch DC010',
+                                          'JWSInvalid': 'parse DC302',
+                                          'JWSSignatureVerificationFailed': 'signature DC305',
+                                          'JWTExpired': 'time DC306',
+                                          'JWTInvalid': 'parse DC302'},
+                                'source': 'panva/jose: src/util/errors.ts (5.x-6.x)'},
+                               {'kind': 'code',
+                                'library': 'jose (panva) error codes',
+                                'names': {'ERR_JOSE_ALG_NOT_ALLOWED': 'algorithm DC303',
+                                          'ERR_JWKS_MULTIPLE_MATCHING_KEYS': 'key DC304',
+                                          'ERR_JWKS_NO_MATCHING_KEY': 'key DC304',
+                                          'ERR_JWKS_TIMEOUT': 'fetch DC010',
+                                          'ERR_JWS_INVALID': 'parse DC302',
+                                          'ERR_JWS_SIGNATURE_VERIFICATION_FAILED': 'signature '
+                                                                                   'DC305',
+                                          'ERR_JWT_EXPIRED': 'time DC306',
+                                          'ERR_JWT_INVALID': 'parse DC302'},
+                                'source': 'panva/jose: src/util/errors.ts (static code)'},
+                               {'kind': 'exception',
+                                'library': 'PyJWT, python-jose',
+                                'names': {'DecodeError': 'parse DC302',
+                                          'ExpiredSignatureError': 'time DC306',
+                                          'ImmatureSignatureError': 'time DC307',
+                                          'InvalidAlgorithmError': 'algorithm DC303',
+                                          'InvalidAudienceError': 'audience DC310',
+                                          'InvalidIssuedAtError': 'time DC307',
+                                          'InvalidIssuerError': 'issuer DC309',
+                                          'InvalidSignatureError': 'signature DC305',
+                                          'PyJWKClientConnectionError': 'fetch DC010'},
+                                'namespaces': ['jwt.exceptions',
+                                               'jwt',
+                                               'jose.exceptions',
+                                               'jose'],
+                                'source': 'jpadilla/pyjwt: jwt/exceptions.py (2.x); '
+                                          'mpdavis/python-jose: jose/exceptions.py (3.x)'},
+                               {'kind': 'exception',
+                                'library': 'joserfc, Authlib',
+                                'names': {'BadSignatureError': 'signature DC305',
+                                          'ExpiredTokenError': 'time DC306',
+                                          'InvalidKeyIdError': 'key DC304',
+                                          'UnsupportedAlgorithmError': 'algorithm DC303'},
+                                'source': 'authlib/joserfc: src/joserfc/errors.py (1.x); '
+                                          'lepture/authlib: authlib/jose/errors.py (1.x)'},
+                               {'kind': 'code',
+                                'library': 'joserfc, Authlib error codes',
+                                'names': {'bad_signature': 'signature DC305',
+                                          'expired_token': 'time DC306',
+                                          'invalid_key_id': 'key DC304',
+                                          'unsupported_algorithm': 'algorithm DC303'},
+                                'source': 'authlib/joserfc: src/joserfc/errors.py (error '
+                                          'attribute)'},
+                               {'kind': 'code',
+                                'library': 'golang-jwt/jwt',
+                                'names': {'ErrTokenExpired': 'time DC306',
+                                          'ErrTokenInvalidAudience': 'audience DC310',
+                                          'ErrTokenInvalidIssuer': 'issuer DC309',
+                                          'ErrTokenMalformed': 'parse DC302',
+                                          'ErrTokenNotValidYet': 'time DC307',
+                                          'ErrTokenSignatureInvalid': 'signature DC305',
+                                          'ErrTokenUsedBeforeIssued': 'time DC307'},
+                                'source': 'golang-jwt/jwt: errors.go (v5)'},
+                               {'kind': 'exception',
+                                'library': 'coreos/go-oidc',
+                                'names': {'TokenExpiredError': 'time DC306'},
+                                'source': 'coreos/go-oidc: oidc/verify.go (v3: '
+                                          'TokenExpiredError)'},
+                               {'kind': 'exception',
+                                'library': 'firebase/php-jwt',
+                                'names': {'BeforeValidException': 'time DC307',
+                                          'ExpiredException': 'time DC306',
+                                          'SignatureInvalidException': 'signature DC305'},
+                                'source': 'firebase/php-jwt: src/ExpiredException.php, '
+                                          'src/BeforeValidException.php, '
+                                          'src/SignatureInvalidException.php (6.x)'},
+                               {'confirm': True,
+                                'kind': 'code',
+                                'library': 'RFC 6750 error codes',
+                                'names': {'insufficient_scope': 'claims DC311'},
+                                'source': 'RFC 6750 §3.1'},
+                               {'kind': 'exception',
+                                'library': 'aws-jwt-verify',
+                                'names': {'AlbJwtInvalidClientIdError': 'audience DC310',
+                                          'CognitoJwtInvalidClientIdError': 'audience DC310',
+                                          'CognitoJwtInvalidGroupError': 'claims DC311',
+                                          'CognitoJwtInvalidTokenUseError': 'token-type DC312',
+                                          'JwtExpiredError': 'time DC306',
+                                          'JwtInvalidAudienceError': 'audience DC310',
+                                          'JwtInvalidIssuerError': 'issuer DC309',
+                                          'JwtInvalidScopeError': 'claims DC311',
+                                          'JwtInvalidSignatureAlgorithmError': 'algorithm '
+                                                                               'DC303',
+                                          'JwtInvalidSignatureError': 'signature DC305',
+                                          'JwtNotBeforeError': 'time DC307',
+                                          'JwtParseError': 'parse DC302',
+                                          'JwtWithoutValidKidError': 'key DC304',
+                                          'KidNotFoundInJwksError': 'key DC304'},
+                                'source': 'awslabs/aws-jwt-verify 5.2.1: dist/cjs/error.js '
+                                          '(class names)'},
+                               {'kind': 'code',
+                                'library': 'fast-jwt (and @fastify/jwt on top of it)',
+                                'names': {'FAST_JWT_EXPIRED': 'time DC306',
+                                          'FAST_JWT_INACTIVE': 'time DC307',
+                                          'FAST_JWT_INVALID_ALGORITHM': 'algorithm DC303',
+                                          'FAST_JWT_INVALID_SIGNATURE': 'signature DC305',
+                                          'FAST_JWT_KEY_FETCHING_ERROR': 'fetch DC010',
+                                          'FAST_JWT_MALFORMED': 'parse DC302',
+                                          'FAST_JWT_MISSING_SIGNATURE': 'algorithm DC303'},
+                                'source': 'nearform/fast-jwt 6.3.6: src/error.js '
+                                          'TOKEN_ERROR_CODES, thrown in src/verifier.js'},
+                               {'kind': 'exception',
+                                'library': 'ruby-jwt',
+                                'names': {'ExpiredSignature': 'time DC306',
+                                          'ImmatureSignature': 'time DC307',
+                                          'IncorrectAlgorithm': 'algorithm DC303',
+                                          'InvalidAudError': 'audience DC310',
+                                          'InvalidIatError': 'time DC307',
+                                          'InvalidIssuerError': 'issuer DC309',
+                                          'InvalidJtiError': 'claims DC311',
+                                          'InvalidSubError': 'claims DC311',
+                                          'MissingRequiredClaim': 'claims DC311',
+                                          'VerificationError': 'signature DC305'},
+                                'namespaces': ['JWT'],
+                                'source': 'jwt/ruby-jwt 2.9.3: lib/jwt/error.rb (DecodeError, '
+                                          'the umbrella, is left to the reader)'},
+                               {'kind': 'code',
+                                'library': 'jsonwebtoken (Rust)',
+                                'names': {'ExpiredSignature': 'time DC306',
+                                          'ImmatureSignature': 'time DC307',
+                                          'InvalidAlgorithm': 'algorithm DC303',
+                                          'InvalidAudience': 'audience DC310',
+                                          'InvalidIssuer': 'issuer DC309',
+                                          'InvalidSignature': 'signature DC305',
+                                          'InvalidSubject': 'claims DC311'},
+                                'source': 'Keats/jsonwebtoken 9.3.0: src/errors.rs ErrorKind '
+                                          '(Display of these kinds is the bare name)'},
+                               {'kind': 'exception',
+                                'library': 'fusionauth-jwt',
+                                'names': {'InvalidJWTSignatureException': 'signature DC305',
+                                          'JWTExpiredException': 'time DC306',
+                                          'JWTUnavailableForProcessingException': 'time DC307',
+                                          'MissingSignatureException': 'algorithm DC303',
+                                          'NoneNotAllowedException': 'algorithm DC303'},
+                                'source': 'FusionAuth/fusionauth-jwt 6.1.0: '
+                                          'src/main/java/io/fusionauth/jwt/JWTDecoder.java '
+                                          '(thrown after the exp and nbf checks, for none and '
+                                          'a missing verifier), *Exception.java (bare classes, '
+                                          'no message)'},
+                               {'kind': 'code',
+                                'library': 'did-jwt',
+                                'names': {'invalid_audience': 'audience DC310',
+                                          'invalid_signature': 'signature DC305',
+                                          'no_suitable_keys': 'key DC304',
+                                          'resolver_error': 'fetch DC010'},
+                                'source': 'decentralized-identity/did-jwt 8.0.18: '
+                                          'src/Errors.ts JWT_ERROR (the code before the '
+                                          "message names the check; 'invalid_signature: no "
+                                          "matching public key found' is a signature "
+                                          'failure)'}],
+                    'umbrella': [{'library': 'njwt, @okta/jwt-verifier (node)',
+                                  'names': ['JwtParseError'],
+                                  'source': 'jwtk/njwt 2.0.1: index.js (JwtParseError for '
+                                            'every verification failure: expired, not active, '
+                                            'signature, algorithm, key); '
+                                            'okta/okta-jwt-verifier-js 4.0.2: lib.js (rethrows '
+                                            "njwt's errors)"},
+                                 {'library': 'ruby-jwt',
+                                  'names': ['DecodeError'],
+                                  'namespaces': ['JWT'],
+                                  'source': 'jwt/ruby-jwt 2.9.3: lib/jwt/error.rb '
+                                            '(DecodeError, the parent of every decode failure, '
+                                            'raised bare for segments, keys and algorithms)'}]}}

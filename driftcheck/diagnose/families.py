@@ -44,6 +44,10 @@ class FamilyName:
     confirm: bool = False
     """A protocol-wide code (RFC 6750's `insufficient_scope`) that servers send for reasons
     outside token validation too: it decides only when the message's words agree."""
+    outranks: bool = False
+    """A code thrown inside a category exception that names another step
+    (SecurityTokenInvalidIssuerException: IDX40005, a signing key's issuer): the code
+    decides even after the exception's name."""
 
 
 @cache
@@ -57,7 +61,8 @@ def meanings() -> dict[str, tuple[FamilyName, ...]]:
             step, rule = meaning.split()
             found.setdefault(name, []).append(FamilyName(
                 name, family["kind"], step, rule, family["library"], family["source"],
-                namespaces, bool(family.get("confirm", False))))
+                namespaces, bool(family.get("confirm", False)),
+                bool(family.get("outranks", False))))
     for umbrella in document.get("umbrella", ()):
         for name in umbrella["names"]:
             found.setdefault(name, []).append(FamilyName(
@@ -93,16 +98,24 @@ def _qualified(before: str, meaning: FamilyName) -> bool:
 
 
 def family_name(text: str) -> FamilyName | None:
-    """The first code or exception class in `text` that decides one step."""
+    """The first code or exception class in `text` that decides one step, unless a code
+    follows it that outranks exceptions or agrees with it (a code and its exception naming
+    one step need no further words: "SecurityTokenInvalidSignatureException: IDX10511")."""
     table = meanings()
+    first: FamilyName | None = None
     for found in _RUN.finditer(text):
         listed = table.get(found.group(0))
         if listed is None:
             continue
         qualified = [m for m in listed if _qualified(text[:found.start()], m)]
+        deciding = None
         if qualified:
             if qualified[0].kind != "umbrella":
-                return qualified[0]
+                deciding = qualified[0]
         elif _unambiguous(listed):
-            return listed[0]
-    return None
+            deciding = listed[0]
+        if deciding is not None and deciding.kind == "code" and (
+                deciding.outranks or (first is not None and first.step == deciding.step)):
+            return deciding
+        first = first or deciding
+    return first

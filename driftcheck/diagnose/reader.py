@@ -322,13 +322,15 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bdecoding (?:token|header|payload)|\bcompact encoding\b|\bdecode error\b|"
          r"\b(?:failed|unable|could not|couldn't|cannot|can't) (?:to )?parse\b|"
          # a missing token ("Token not provided by Google" is about who issued it)
-         r"\bno (?:auth(?:orization)? |bearer |access |identity )?(?:token|jwt)\b"
+         r"\bno (?:auth(?:orization|entication)? |bearer |access |identity |jwt |session )?"
+         r"(?:token|jwt)\b"
          r"(?! (?:type|use|signing|verification|validation|secret|key)\b)|"
          r"\bno id token\b(?=\s*(?:$|[.,;:)!]|in\b|found\b|present\b|received\b|was\b|could\b|"
          r"field\b))|"
-         r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present|set)\b"
+         r"\b(?:token|jwt) (?:was |is )?not (?:found|provided|supplied|present|set|included)\b"
          r"(?! (?:by|from|for)\b)|"
-         r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt |identity )?(?:token|jwt)\b"
+         r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt |identity |authentication |"
+         r"authorization |session )?(?:token|jwt)\b"
          r"(?!\s+(?:claims?|header|parameter|field)\b)"
          # ("Missing JWT issuer (iss) claim" is the claim's)
          r"(?!\s+(?:[\w-]+\s+){0,3}(?:\(\w+\)\s+)?claims?\b)|"
@@ -359,6 +361,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"authorization)\b|"
          r"\b(?:authentication |auth |authorization )?(?:type|scheme) must be bearer\b|"
          r"\bmissing (?:auth|jwt|token) cookie\b|\bmissing cookie\b.{0,20}\b(?:token|jwt)\b|"
+         r"\bno cookie\b.{0,30}\b(?:jwt|token)\b.{0,20}\b(?:found|present|provided)\b|"
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|[\w-]*claim))|"
          r"\bformat is authorization\b|\bmultiple tokens\b|\binvalid jwt string\b|"
          r"\b(?:consist of|contain|have|has)\b.{0,40}\bparts\b|\bonly one (?:header|signature)\b|"
@@ -790,6 +793,8 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
             continue  # a JWK's own parameter ('Invalid or unsupported JWK "alg"')
         if m.group(1) in ("issuer", "subject") and text[m.end():].startswith(" cert"):
             continue  # an X.509 issuer or subject ("unable to get local issuer certificate")
+        if m.group(1) == "iat" and re.search(r"\borig\s*$", text[:m.start()]):
+            continue  # django-graphql-jwt's origIat: its refresh window's start, not the iat
         if m.group(1) in ("kid", "key id") and re.search(r"\bfor\s*$", text[:m.start()]):
             continue  # "… does not match algorithm of this JWT for kid: k1" names the key
         if text[m.end():].startswith("=") and re.search(r"[(,]\s*(?:[\w ]+=[^,()]*,\s*)*$",
