@@ -1002,21 +1002,21 @@ SPLITS = (
     # JavaScript, TypeScript, Zig), and Encore from the reserve, its Go runtime and its Rust
     # runtime core being two code bases with their own checks; the list is short and its sources
     # give few distinct messages)
-    Split("held-out-16a.jsonl", "held-out", lines=154, libraries=10, languages=5,
+    Split("dev-16a.jsonl", "dev", lines=154, libraries=10, languages=5,
           earlier=None, aliases=ALIASES_16A, aliases_complete=True),
     # (7 libraries, 4 languages: the 6 of its author's list, all with sources read, and
     # nest-keycloak-connect from the reserve; PHP, Python, TypeScript and Elixir are all the
     # list gives)
-    Split("held-out-16b.jsonl", "held-out", lines=159, libraries=7, languages=4,
+    Split("dev-16b.jsonl", "dev", lines=159, libraries=7, languages=4,
           earlier=None, aliases=ALIASES_16B, aliases_complete=True),
     # (155 lines, 8 libraries, 2 languages: the 8 of its author's list, all with sources read; every
     # one of them is written in Go or Rust, and the reserve (Grafbase, Windmill) offered no
     # TypeScript token check to read)
-    Split("held-out-17a.jsonl", "held-out", lines=155, libraries=8, languages=2,
+    Split("dev-17a.jsonl", "dev", lines=155, libraries=8, languages=2,
           earlier=None, aliases=ALIASES_17A, aliases_complete=True),
     # (197 lines, 12 libraries, 5 languages: the 10 of its author's list, all with sources read,
     # and Chainlit and Uptime Kuma from the reserve; Eclipse Ditto, listed as Scala, has its
     # gateway JWT checks in Java, so Java, Python, TypeScript, Ruby and JavaScript are all it has)
-    Split("held-out-17b.jsonl", "held-out", lines=197, libraries=12, languages=5,
+    Split("dev-17b.jsonl", "dev", lines=197, libraries=12, languages=5,
           earlier=None, aliases=ALIASES_17B, aliases_complete=True),
 )

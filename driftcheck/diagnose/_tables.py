@@ -2,2697 +2,2888 @@
 
 from typing import Any
 
-TABLES: dict[str, Any] = {'48c2666e:96501': {'entry': [{'example': 'IDX10223: Lifetime validation failed. The token is '
-                                          "expired. ValidTo (UTC): '11/28/2026 21:30:00', "
-                                          "Current time (UTC): '11/28/2026 22:15:03'.",
-                               'id': 'ms-idx10223',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': "Expired by the API's clock (after its 5-minute "
-                                             'default ClockSkew): a clock running ahead on the '
-                                             'API host, or a frontend reusing a cached token, '
-                                             'produce the same message.',
-                               'pattern': 'IDX10223: Lifetime validation failed\\. The token '
-                                          'is expired\\. ValidTo(?: \\(UTC\\))?: '
-                                          "'(?P<exp>[^']*)', Current time(?: \\(UTC\\))?: "
-                                          "'(?P<now>[^']*)'",
-                               'rule': 'DC306',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10223)',
-                               'step': 'time',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10222: Lifetime validation failed. The token is '
-                                          "not yet valid. ValidFrom (UTC): '11/28/2026 "
-                                          "22:17:00', Current time (UTC): '11/28/2026 "
-                                          "22:15:03'.",
-                               'id': 'ms-idx10222',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': 'Reads like a token problem; it is almost always '
-                                             "the IdP's clock running ahead of the API's by "
-                                             'more than the clock skew.',
-                               'pattern': 'IDX10222: Lifetime validation failed\\. The token '
-                                          'is not yet valid\\. ValidFrom(?: \\(UTC\\))?: '
-                                          "'(?P<nbf>[^']*)', Current time(?: \\(UTC\\))?: "
-                                          "'(?P<now>[^']*)'",
-                               'rule': 'DC307',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10222)',
-                               'step': 'time',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10225: Lifetime validation failed. The token is '
-                                          'missing an Expiration Time. Tokentype: '
-                                          "'System.IdentityModel.Tokens.Jwt.JwtSecurityToken'.",
-                               'id': 'ms-idx10225',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'pattern': 'IDX10225: Lifetime validation failed\\. The token '
-                                          'is missing an Expiration Time',
-                               'rule': 'DC314',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10225)',
-                               'step': 'time',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10205: Issuer validation failed. Issuer: '
-                                          "'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/'. "
-                                          'Did not match: validationParameters.ValidIssuer: '
-                                          "'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0' "
-                                          "or validationParameters.ValidIssuers: 'null'.",
-                               'id': 'ms-idx10205',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': 'Often a v1 (https://sts.windows.net/{tid}/) vs '
-                                             'v2 '
-                                             '(https://login.microsoftonline.com/{tid}/v2.0) '
-                                             'issuer, or a trailing slash: compare the two '
-                                             'values character by character.',
-                               'pattern': 'IDX10205: Issuer validation failed\\. Issuer: '
-                                          "'(?P<actual>[^']*)'\\. Did not match: "
-                                          'validationParameters\\.ValidIssuer: '
-                                          "'(?P<expected>[^']*)' or "
-                                          'validationParameters\\.ValidIssuers: '
-                                          "'(?P<expected_list>[^']*)'",
-                               'rule': 'DC309',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10205)',
-                               'step': 'issuer',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10214: Audience validation failed. Audiences: '
-                                          "'api://orders-staging'. Did not match: "
-                                          'validationParameters.ValidAudience: '
-                                          "'api://orders-prod' or "
-                                          "validationParameters.ValidAudiences: 'null'.",
-                               'id': 'ms-idx10214',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': 'An audience equal to a client ID (a GUID) '
-                                             'usually means an ID token was sent, or the '
-                                             'client asked for its own scope instead of the '
-                                             "API's.",
-                               'pattern': 'IDX10214: Audience validation failed\\. Audiences: '
-                                          "'(?P<actual>[^']*)'\\. Did not match: "
-                                          'validationParameters\\.ValidAudience: '
-                                          "'(?P<expected>[^']*)' or "
-                                          'validationParameters\\.ValidAudiences: '
-                                          "'(?P<expected_list>[^']*)'",
-                               'rule': 'DC310',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10214)',
-                               'step': 'audience',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10500: Signature validation failed. No security '
-                                          'keys were provided to validate the signature.',
-                               'id': 'ms-idx10500',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': 'No key could be tried (its exception is '
-                                             'SecurityTokenSignatureKeyNotFoundException): the '
-                                             'API holds no signing keys at all, because its '
-                                             'metadata (authority, MetadataAddress) could not '
-                                             'be fetched or no keys are configured; the token '
-                                             'is not the problem.',
-                               'pattern': 'IDX10500: Signature validation failed\\. No '
-                                          'security keys were provided',
-                               'rule': 'DC304',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10500)',
-                               'step': 'key',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10501: Signature validation failed. Unable to '
-                                          'match key: \n'
-                                          "kid: 'staging-rs256-1'.\n"
-                                          'Exceptions caught:\n'
-                                          " ''. \n"
-                                          "token: '[PII of type "
-                                          "'System.IdentityModel.Tokens.Jwt.JwtSecurityToken' "
-                                          "is hidden]'.",
-                               'id': 'ms-idx10501',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': "Looks like tampering; it is a kid the API's "
-                                             'cached keys do not have: a rotation (cache '
-                                             'refreshes up to every 12 h, or 5 min after an '
-                                             'unknown kid) or a token from another tenant or '
-                                             'environment.',
-                               'pattern': 'IDX10501: Signature validation failed\\. Unable to '
-                                          "match key: \\s*kid: '(?P<kid>[^']*)'",
-                               'rule': 'DC304',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10501)',
-                               'step': 'key',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10503: Signature validation failed. Keys tried: '
-                                          "'Microsoft.IdentityModel.Tokens.X509SecurityKey, "
-                                          "KeyId: 'prod-rs256-1''.\n"
-                                          'Exceptions caught:\n'
-                                          " ''.\n"
-                                          "token: '[PII is hidden]'.",
-                               'id': 'ms-idx10503',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': 'Every key was tried and none verified: the token '
-                                             'was signed by a key the API does not trust '
-                                             '(another environment), or mangled in transit.',
-                               'pattern': 'IDX10503: Signature validation failed\\. (?:Token '
-                                          'does not have a kid\\. )?Keys tried: '
-                                          "'(?P<keys>.*?)'\\.(?:\\s|$)",
-                               'rule': 'DC305',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10503)',
-                               'step': 'signature',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10511: Signature validation failed. Keys tried: '
-                                          "'RsaSecurityKey, KeyId: 'signing-1''. \n"
-                                          "kid: 'signing-1'. \n"
-                                          'Exceptions caught:\n'
-                                          " ''.\n"
-                                          "token: '[PII is hidden]'.",
-                               'id': 'ms-idx10511',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': "A key with the token's kid exists but does not "
-                                             'verify it: the same kid names different keys in '
-                                             'two environments, or the token was altered.',
-                               'pattern': 'IDX10511: Signature validation failed\\. Keys '
-                                          "tried: '(?P<keys>.*?)'\\. \\s*kid: '(?P<kid>[^']*)'",
-                               'rule': 'DC305',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10511)',
-                               'step': 'signature',
-                               'versions': '6.x-8.x'},
-                              {'example': "IDX12741: JWT: '[PII of type 'System.String' is "
-                                          "hidden]' must have three segments (JWS) or five "
-                                          'segments (JWE).',
-                               'id': 'ms-idx12741',
-                               'library': 'System.IdentityModel.Tokens.Jwt',
-                               'misleading': 'The token was damaged in transit (Bearer prefix '
-                                             'kept, quotes, truncation) or is an opaque token.',
-                               'pattern': "IDX12741: JWT: '(?P<token>.*?)' must have three "
-                                          'segments \\(JWS\\) or five segments \\(JWE\\)',
-                               'rule': 'DC302',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/System.IdentityModel.Tokens.Jwt/LogMessages.cs '
-                                         '(IDX12741)',
-                               'step': 'parse',
-                               'versions': '5.x-7.x'},
-                              {'example': 'jwt.exceptions.ExpiredSignatureError: Signature has '
-                                          'expired',
-                               'id': 'pyjwt-expired',
-                               'library': 'PyJWT',
-                               'misleading': "Says 'signature' but it is the exp claim; "
-                                             "PyJWT's default leeway is 0 s, so a few seconds "
-                                             'of clock drift are enough.',
-                               'pattern': '^(?:jwt\\.exceptions\\.)?(?:ExpiredSignatureError: '
-                                          ')?Signature has expired\\.?$',
-                               'rule': 'DC306',
-                               'source': 'jpadilla/pyjwt: jwt/api_jwt.py (_validate_exp, '
-                                         'ExpiredSignatureError)',
-                               'step': 'time',
-                               'versions': '2.x'},
-                              {'example': 'jwt.exceptions.ImmatureSignatureError: The token is '
-                                          'not yet valid (iat)',
-                               'id': 'pyjwt-immature',
-                               'library': 'PyJWT',
-                               'misleading': "With PyJWT's 0 s default leeway, an IdP clock a "
-                                             'second ahead fails fresh tokens.',
-                               'pattern': 'The token is not yet valid \\((?P<claim>nbf|iat)\\)',
-                               'rule': 'DC307',
-                               'source': 'jpadilla/pyjwt: jwt/api_jwt.py (_validate_nbf, '
-                                         '_validate_iat, ImmatureSignatureError)',
-                               'step': 'time',
-                               'versions': '2.x'},
-                              {'example': 'jwt.exceptions.InvalidAudienceError: Invalid '
-                                          'audience',
-                               'id': 'pyjwt-audience',
-                               'library': 'PyJWT',
-                               'misleading': 'Also raised when the API gives no audience but '
-                                             'the token has one (PyJWT then rejects any aud).',
-                               'pattern': '^(?:jwt\\.exceptions\\.)?(?:InvalidAudienceError: '
-                                          ")?(?:Invalid audience|Audience doesn't match)$",
-                               'rule': 'DC310',
-                               'source': 'jpadilla/pyjwt: jwt/api_jwt.py (_validate_aud, '
-                                         'InvalidAudienceError)',
-                               'step': 'audience',
-                               'versions': '2.x'},
-                              {'example': 'jwt.exceptions.InvalidIssuerError: Invalid issuer',
-                               'id': 'pyjwt-issuer',
-                               'library': 'PyJWT',
-                               'misleading': 'PyJWT compares iss as an exact string: a '
-                                             'trailing slash is enough.',
-                               'pattern': '^(?:jwt\\.exceptions\\.)?(?:InvalidIssuerError: '
-                                          ')?Invalid issuer$',
-                               'rule': 'DC309',
-                               'source': 'jpadilla/pyjwt: jwt/api_jwt.py (_validate_iss, '
-                                         'InvalidIssuerError)',
-                               'step': 'issuer',
-                               'versions': '2.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC314',
-                                               'iat': 'DC314',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC314',
-                                               'typ': 'DC312'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time',
-                                               'typ': 'token-type'},
-                               'example': 'jwt.exceptions.MissingRequiredClaimError: Token is '
-                                          'missing the "exp" claim',
-                               'id': 'pyjwt-missing-claim',
-                               'library': 'PyJWT',
-                               'pattern': 'Token is missing the "(?P<claim>[^"]+)" claim',
-                               'rule': 'DC311',
-                               'source': 'jpadilla/pyjwt: jwt/exceptions.py '
-                                         '(MissingRequiredClaimError)',
-                               'step': 'claims',
-                               'versions': '2.x'},
-                              {'example': 'jwt.exceptions.InvalidSignatureError: Signature '
-                                          'verification failed',
-                               'id': 'pyjwt-signature',
-                               'library': 'PyJWT',
-                               'pattern': '^(?:jwt\\.exceptions\\.)?(?:InvalidSignatureError: '
-                                          ')?Signature verification failed\\.?$',
-                               'rule': 'DC305',
-                               'source': 'jpadilla/pyjwt: jwt/api_jws.py '
-                                         '(InvalidSignatureError)',
-                               'step': 'signature',
-                               'versions': '2.x'},
-                              {'example': 'jwt.exceptions.InvalidAlgorithmError: The specified '
-                                          'alg value is not allowed',
-                               'id': 'pyjwt-alg',
-                               'library': 'PyJWT',
-                               'pattern': 'The specified alg value is not allowed',
-                               'rule': 'DC303',
-                               'source': 'jpadilla/pyjwt: jwt/api_jws.py '
-                                         '(InvalidAlgorithmError)',
-                               'step': 'algorithm',
-                               'versions': '2.x'},
-                              {'example': 'jwt.exceptions.DecodeError: Not enough segments',
-                               'id': 'pyjwt-segments',
-                               'library': 'PyJWT',
-                               'pattern': 'Not enough segments|Invalid '
-                                          '(?:header|payload|crypto) padding|Invalid header '
-                                          'string',
-                               'rule': 'DC302',
-                               'source': 'jpadilla/pyjwt: jwt/api_jws.py (DecodeError)',
-                               'step': 'parse',
-                               'versions': '2.x'},
-                              {'example': 'jwt.exceptions.PyJWKClientError: Unable to find a '
-                                          'signing key that matches: "prod-rs256-1"',
-                               'id': 'pyjwk-no-key',
-                               'library': 'PyJWT (PyJWKClient)',
-                               'pattern': 'Unable to find a signing key that matches: '
-                                          '"(?P<kid>[^"]*)"',
-                               'rule': 'DC304',
-                               'source': 'jpadilla/pyjwt: jwt/jwks_client.py '
-                                         '(PyJWKClientError)',
-                               'step': 'key',
-                               'versions': '2.x'},
-                              {'example': 'JWTExpired: "exp" claim timestamp check failed',
-                               'id': 'jose-exp',
-                               'library': 'jose (panva)',
-                               'misleading': "jose's default clockTolerance is 0 s.",
-                               'pattern': '"exp" claim timestamp check failed',
-                               'rule': 'DC306',
-                               'source': 'panva/jose: src/lib/jwt_claims_set.ts (JWTExpired, '
-                                         'ERR_JWT_EXPIRED)',
-                               'step': 'time',
-                               'versions': '4.x-6.x'},
-                              {'example': 'JWTClaimValidationFailed: "nbf" claim timestamp '
-                                          'check failed',
-                               'id': 'jose-nbf',
-                               'library': 'jose (panva)',
-                               'pattern': '"(?P<claim>nbf|iat)" claim timestamp check '
-                                          'failed(?! \\(too far in the past\\))',
-                               'rule': 'DC307',
-                               'source': 'panva/jose: src/lib/jwt_claims_set.ts '
-                                         '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
-                               'step': 'time',
-                               'versions': '4.x-6.x'},
-                              {'example': 'JWTClaimValidationFailed: unexpected "iss" claim '
-                                          'value',
-                               'id': 'jose-iss',
-                               'library': 'jose (panva)',
-                               'pattern': 'unexpected \\\\?"iss\\\\?" claim value',
-                               'rule': 'DC309',
-                               'source': 'panva/jose: src/lib/jwt_claims_set.ts '
-                                         '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
-                               'step': 'issuer',
-                               'versions': '4.x-6.x'},
-                              {'example': 'Bearer realm="api", error="invalid_token", '
-                                          'error_description="unexpected \\"aud\\" claim '
-                                          'value"',
-                               'id': 'jose-aud',
-                               'library': 'jose (panva), express-oauth2-jwt-bearer',
-                               'pattern': 'unexpected \\\\?"aud\\\\?" claim value',
-                               'rule': 'DC310',
-                               'source': 'panva/jose: src/lib/jwt_claims_set.ts '
-                                         '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
-                               'step': 'audience',
-                               'versions': '4.x-6.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC314',
-                                               'iat': 'DC314',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC314',
-                                               'typ': 'DC312'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time',
-                                               'typ': 'token-type'},
-                               'example': 'JWTClaimValidationFailed: missing required "sub" '
-                                          'claim',
-                               'id': 'jose-missing',
-                               'library': 'jose (panva)',
-                               'pattern': 'missing required "(?P<claim>[^"]+)" claim',
-                               'rule': 'DC311',
-                               'source': 'panva/jose: src/lib/jwt_claims_set.ts '
-                                         '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
-                               'step': 'claims',
-                               'versions': '4.x-6.x'},
-                              {'example': 'JWTClaimValidationFailed: unexpected "typ" JWT '
-                                          'header value',
-                               'id': 'jose-typ',
-                               'library': 'jose (panva)',
-                               'misleading': 'The API requires typ at+jwt (RFC 9068): an ID '
-                                             'token (typ JWT) was sent.',
-                               'pattern': 'unexpected "typ" JWT header value',
-                               'rule': 'DC312',
-                               'source': 'panva/jose: src/lib/jwt_claims_set.ts '
-                                         '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
-                               'step': 'token-type',
-                               'versions': '4.x-6.x'},
-                              {'example': 'JWSSignatureVerificationFailed: signature '
-                                          'verification failed',
-                               'id': 'jose-signature',
-                               'library': 'jose (panva)',
-                               'pattern': '^(?:JWSSignatureVerificationFailed: )?signature '
-                                          'verification '
-                                          'failed$|ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
-                               'rule': 'DC305',
-                               'source': 'panva/jose: src/util/errors.ts '
-                                         '(JWSSignatureVerificationFailed, '
-                                         'ERR_JWS_SIGNATURE_VERIFICATION_FAILED)',
-                               'step': 'signature',
-                               'versions': '4.x-6.x'},
-                              {'example': 'JWKSNoMatchingKey: no applicable key found in the '
-                                          'JSON Web Key Set',
-                               'id': 'jose-no-key',
-                               'library': 'jose (panva)',
-                               'misleading': 'createRemoteJWKSet refetches on an unknown kid '
-                                             'at most every 30 s (cooldown): right after a '
-                                             'rotation this clears by itself; if it persists, '
-                                             'the kid belongs to another IdP.',
-                               'pattern': 'no applicable key found in the JSON Web Key '
-                                          'Set|ERR_JWKS_NO_MATCHING_KEY',
-                               'rule': 'DC304',
-                               'source': 'panva/jose: src/util/errors.ts (JWKSNoMatchingKey, '
-                                         'ERR_JWKS_NO_MATCHING_KEY)',
-                               'step': 'key',
-                               'versions': '4.x-6.x'},
-                              {'example': 'JOSEAlgNotAllowed: "alg" (Algorithm) Header '
-                                          'Parameter value not allowed',
-                               'id': 'jose-alg',
-                               'library': 'jose (panva)',
-                               'pattern': '"alg" \\(Algorithm\\) Header Parameter value not '
-                                          'allowed',
-                               'rule': 'DC303',
-                               'source': 'panva/jose: src/lib/validate_algorithms.ts '
-                                         '(JOSEAlgNotAllowed, ERR_JOSE_ALG_NOT_ALLOWED)',
-                               'step': 'algorithm',
-                               'versions': '4.x-6.x'},
-                              {'example': 'TokenExpiredError: jwt expired',
-                               'id': 'jsonwebtoken-expired',
-                               'library': 'jsonwebtoken (node)',
-                               'misleading': 'clockTolerance defaults to 0 s.',
-                               'pattern': '(?:TokenExpiredError: )?jwt expired',
-                               'rule': 'DC306',
-                               'source': 'auth0/node-jsonwebtoken: verify.js '
-                                         '(TokenExpiredError)',
-                               'step': 'time',
-                               'versions': '8.x-9.x'},
-                              {'example': 'NotBeforeError: jwt not active',
-                               'id': 'jsonwebtoken-not-active',
-                               'library': 'jsonwebtoken (node)',
-                               'pattern': 'jwt not active',
-                               'rule': 'DC307',
-                               'source': 'auth0/node-jsonwebtoken: verify.js (NotBeforeError)',
-                               'step': 'time',
-                               'versions': '8.x-9.x'},
-                              {'example': 'JsonWebTokenError: jwt audience invalid. expected: '
-                                          'api://orders-prod',
-                               'id': 'jsonwebtoken-audience',
-                               'library': 'jsonwebtoken (node)',
-                               'pattern': 'jwt audience invalid\\. expected: (?P<expected>.+)$',
-                               'rule': 'DC310',
-                               'source': "auth0/node-jsonwebtoken: verify.js ('jwt audience "
-                                         "invalid. expected: ' + audiences.join(' or '))",
-                               'step': 'audience',
-                               'versions': '8.x-9.x'},
-                              {'example': 'JsonWebTokenError: jwt issuer invalid. expected: '
-                                          'https://login.example.com/tenants/prod',
-                               'id': 'jsonwebtoken-issuer',
-                               'library': 'jsonwebtoken (node)',
-                               'pattern': 'jwt issuer invalid\\. expected: (?P<expected>.+)$',
-                               'rule': 'DC309',
-                               'source': "auth0/node-jsonwebtoken: verify.js ('jwt issuer "
-                                         "invalid. expected: ' + options.issuer)",
-                               'step': 'issuer',
-                               'versions': '8.x-9.x'},
-                              {'example': 'JsonWebTokenError: invalid signature',
-                               'id': 'jsonwebtoken-signature',
-                               'library': 'jsonwebtoken (node)',
-                               'pattern': '(?:JsonWebTokenError: )?invalid signature',
-                               'rule': 'DC305',
-                               'source': 'auth0/node-jsonwebtoken: verify.js',
-                               'step': 'signature',
-                               'versions': '8.x-9.x'},
-                              {'example': 'JsonWebTokenError: jwt malformed',
-                               'id': 'jsonwebtoken-malformed',
-                               'library': 'jsonwebtoken (node)',
-                               'pattern': 'jwt malformed|jwt must be provided',
-                               'rule': 'DC302',
-                               'source': 'auth0/node-jsonwebtoken: verify.js',
-                               'step': 'parse',
-                               'versions': '8.x-9.x'},
-                              {'candidate_steps': ['parse', 'signature'],
-                               'distinguish': "jsonwebtoken says 'invalid token' when it "
-                                              'cannot decode the token at all (jws.decode '
-                                              'returned nothing): usually not a JWT '
-                                              '(truncated, an opaque token, a JWE), rarely '
-                                              'anything else. Decode the token with '
-                                              '`driftcheck inspect` to see which.',
-                               'example': 'JsonWebTokenError: invalid token',
-                               'generic': True,
-                               'id': 'jsonwebtoken-invalid-token',
-                               'library': 'jsonwebtoken (node)',
-                               'pattern': 'JsonWebTokenError: invalid token$',
-                               'rule': 'DC302',
-                               'source': 'auth0/node-jsonwebtoken: verify.js (jws.decode '
-                                         'returned nothing)',
-                               'step': 'parse',
-                               'versions': '8.x-9.x'},
-                              {'example': 'JsonWebTokenError: invalid algorithm',
-                               'id': 'jsonwebtoken-algorithm',
-                               'library': 'jsonwebtoken (node)',
-                               'pattern': '(?:JsonWebTokenError: )?invalid algorithm',
-                               'rule': 'DC303',
-                               'source': 'auth0/node-jsonwebtoken: verify.js',
-                               'step': 'algorithm',
-                               'versions': '8.x-9.x'},
-                              {'example': 'token has invalid claims: token is expired',
-                               'id': 'golang-jwt-expired',
-                               'library': 'golang-jwt/jwt',
-                               'misleading': "golang-jwt's leeway defaults to 0 and exp is not "
-                                             'even required unless WithExpirationRequired is '
-                                             'set.',
-                               'pattern': 'token is expired',
-                               'rule': 'DC306',
-                               'source': 'golang-jwt/jwt: errors.go (ErrTokenExpired)',
-                               'step': 'time',
-                               'versions': 'v5'},
-                              {'example': 'token has invalid claims: token is not valid yet',
-                               'id': 'golang-jwt-nbf',
-                               'library': 'golang-jwt/jwt',
-                               'pattern': 'token is not valid yet|token used before issued',
-                               'rule': 'DC307',
-                               'source': 'golang-jwt/jwt: errors.go (ErrTokenNotValidYet, '
-                                         'ErrTokenUsedBeforeIssued)',
-                               'step': 'time',
-                               'versions': 'v5'},
-                              {'example': 'token has invalid claims: token has invalid issuer',
-                               'id': 'golang-jwt-issuer',
-                               'library': 'golang-jwt/jwt',
-                               'pattern': 'token has invalid issuer',
-                               'rule': 'DC309',
-                               'source': 'golang-jwt/jwt: errors.go (ErrTokenInvalidIssuer)',
-                               'step': 'issuer',
-                               'versions': 'v5'},
-                              {'example': 'token has invalid claims: token has invalid '
-                                          'audience',
-                               'id': 'golang-jwt-audience',
-                               'library': 'golang-jwt/jwt',
-                               'pattern': 'token has invalid audience',
-                               'rule': 'DC310',
-                               'source': 'golang-jwt/jwt: errors.go (ErrTokenInvalidAudience)',
-                               'step': 'audience',
-                               'versions': 'v5'},
-                              {'example': 'token signature is invalid: crypto/rsa: '
-                                          'verification error',
-                               'id': 'golang-jwt-signature',
-                               'library': 'golang-jwt/jwt',
-                               'pattern': 'token signature is invalid(?:: '
-                                          '(?P<detail>(?!signing method|key is of invalid '
-                                          'type).+))?$',
-                               'rule': 'DC305',
-                               'source': 'golang-jwt/jwt: errors.go (ErrTokenSignatureInvalid)',
-                               'step': 'signature',
-                               'versions': 'v5'},
-                              {'example': 'token is malformed: token contains an invalid '
-                                          'number of segments',
-                               'id': 'golang-jwt-malformed',
-                               'library': 'golang-jwt/jwt',
-                               'pattern': 'token is malformed(?:: (?P<detail>.+))?',
-                               'rule': 'DC302',
-                               'source': 'golang-jwt/jwt: errors.go (ErrTokenMalformed)',
-                               'step': 'parse',
-                               'versions': 'v5'},
-                              {'candidate_steps': ['key', 'algorithm'],
-                               'distinguish': 'The keyfunc failed: usually no key for the '
-                                              "token's kid (key), or a signing method the "
-                                              'keyfunc refuses (algorithm); the detail after '
-                                              'the colon says which.',
-                               'example': 'token is unverifiable: error while executing '
-                                          'keyfunc: key not found',
-                               'id': 'golang-jwt-unverifiable',
-                               'library': 'golang-jwt/jwt',
-                               'pattern': 'token is unverifiable(?:: error while executing '
-                                          'keyfunc)?(?:: (?P<detail>(?!.*signing method).+))?$',
-                               'rule': 'DC304',
-                               'source': 'golang-jwt/jwt: errors.go (ErrTokenUnverifiable)',
-                               'step': 'key',
-                               'versions': 'v5'},
-                              {'candidate_steps': ['algorithm', 'key'],
-                               'distinguish': 'The key the keyfunc returned is not of the kind '
-                                              "the token's alg needs (an HMAC secret for "
-                                              'RS256, an RSA key for ES256): usually the '
-                                              "token's alg is not the one the key was meant "
-                                              'for (algorithm); sometimes the keyfunc returns '
-                                              'the wrong key object (key).',
-                               'example': 'token signature is invalid: key is of invalid type',
-                               'generic': True,
-                               'id': 'golang-jwt-key-type',
-                               'library': 'golang-jwt/jwt',
-                               'pattern': 'key is of invalid type',
-                               'rule': 'DC303',
-                               'source': 'golang-jwt/jwt: errors.go (ErrInvalidKeyType), '
-                                         "returned by each signing method's Verify (rsa.go, "
-                                         'ecdsa.go, hmac.go, ed25519.go) when the key is not '
-                                         "of the method's kind",
-                               'step': 'algorithm',
-                               'versions': 'v4, v5'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC314',
-                                               'iat': 'DC314',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC314',
-                                               'typ': 'DC312'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time',
-                                               'typ': 'token-type'},
-                               'example': 'token has invalid claims: token is missing required '
-                                          'claim: exp claim is required',
-                               'id': 'golang-jwt-required',
-                               'library': 'golang-jwt/jwt',
-                               'pattern': 'token is missing required claim(?:: '
-                                          '(?P<claim>[a-z]+) claim is required)?|a required '
-                                          'claim is missing',
-                               'rule': 'DC311',
-                               'source': 'golang-jwt/jwt: errors.go '
-                                         '(ErrTokenRequiredClaimMissing)',
-                               'step': 'claims',
-                               'versions': 'v5'},
-                              {'example': 'Jwt is expired',
-                               'id': 'envoy-expired',
-                               'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
-                               'pattern': '^Jwt is expired$',
-                               'rule': 'DC306',
-                               'source': 'google/jwt_verify_lib: src/status.cc (JwtExpired)',
-                               'step': 'time',
-                               'versions': 'Envoy 1.x'},
-                              {'example': 'Jwt not yet valid',
-                               'id': 'envoy-not-yet-valid',
-                               'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
-                               'pattern': '^Jwt not yet valid$',
-                               'rule': 'DC307',
-                               'source': 'google/jwt_verify_lib: src/status.cc '
-                                         '(JwtNotYetValid)',
-                               'step': 'time',
-                               'versions': 'Envoy 1.x'},
-                              {'example': 'Jwt issuer is not configured',
-                               'id': 'envoy-issuer',
-                               'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
-                               'misleading': 'Sounds like missing Envoy configuration; it '
-                                             "means no provider's issuer equals the token's "
-                                             'iss exactly (a trailing slash, or a token from '
-                                             'another environment).',
-                               'pattern': 'Jwt issuer is not configured',
-                               'rule': 'DC309',
-                               'source': 'google/jwt_verify_lib: src/status.cc '
-                                         '(JwtUnknownIssuer)',
-                               'step': 'issuer',
-                               'versions': 'Envoy 1.x'},
-                              {'example': 'Audiences in Jwt are not allowed',
-                               'id': 'envoy-audience',
-                               'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
-                               'pattern': 'Audiences in Jwt are not allowed',
-                               'rule': 'DC310',
-                               'source': 'google/jwt_verify_lib: src/status.cc '
-                                         '(JwtAudienceNotAllowed)',
-                               'step': 'audience',
-                               'versions': 'Envoy 1.x'},
-                              {'example': 'Jwt verification fails',
-                               'id': 'envoy-verification',
-                               'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
-                               'pattern': '^Jwt verification fails$',
-                               'rule': 'DC305',
-                               'source': 'google/jwt_verify_lib: src/status.cc '
-                                         '(JwtVerificationFail)',
-                               'step': 'signature',
-                               'versions': 'Envoy 1.x'},
-                              {'candidate_steps': ['key', 'algorithm'],
-                               'distinguish': "Either no key has the token's kid (a rotation: "
-                                              'Envoy caches JWKS 10 min by default, Istio 20 '
-                                              "min; or another environment's token), or a key "
-                                              'has the kid but its alg differs from the '
-                                              "token's. Compare the token's kid and alg with "
-                                              'the JWKS.',
-                               'example': "Jwks doesn't have key to match kid or alg from Jwt",
-                               'id': 'envoy-kid-alg',
-                               'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
-                               'misleading': 'One message for two different causes; right '
-                                             'after a key rotation it is the JWKS cache, not '
-                                             'the token.',
-                               'pattern': "Jwks doesn't have key to match kid or alg from Jwt",
-                               'rule': 'DC304',
-                               'source': 'google/jwt_verify_lib: src/status.cc '
-                                         '(JwksKidAlgMismatch)',
-                               'step': 'key',
-                               'versions': 'Envoy 1.x'},
-                              {'example': 'Jwt is not in the form of Header.Payload.Signature',
-                               'id': 'envoy-format',
-                               'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
-                               'pattern': 'Jwt is not in the form of '
-                                          'Header\\.Payload\\.Signature|Jwt (?:header|payload) '
-                                          'is an invalid Base64',
-                               'rule': 'DC302',
-                               'source': 'google/jwt_verify_lib: src/status.cc (JwtBadFormat, '
-                                         'JwtHeaderParseError, JwtPayloadParseError)',
-                               'step': 'parse',
-                               'versions': 'Envoy 1.x'},
-                              {'example': 'Jwks remote fetch is failed',
-                               'id': 'envoy-jwks-fetch',
-                               'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
-                               'pattern': 'Jwks remote fetch is failed',
-                               'rule': 'DC010',
-                               'source': 'google/jwt_verify_lib: src/status.cc (JwksFetchFail)',
-                               'step': 'fetch',
-                               'versions': 'Envoy 1.x'},
-                              {'example': 'An error occurred while attempting to decode the '
-                                          'Jwt: Jwt expired at 2026-11-28T21:30:00Z',
-                               'id': 'spring-expired',
-                               'library': 'Spring Security',
-                               'misleading': 'JwtTimestampValidator allows 60 s of clock skew '
-                                             'by default.',
-                               'pattern': 'Jwt expired at (?P<exp>\\S+)',
-                               'rule': 'DC306',
-                               'source': 'spring-projects/spring-security: '
-                                         'oauth2/oauth2-jose/src/main/java/org/springframework/security/oauth2/jwt/JwtTimestampValidator.java',
-                               'step': 'time',
-                               'versions': '5.x-6.x'},
-                              {'example': 'An error occurred while attempting to decode the '
-                                          'Jwt: Jwt used before 2026-11-28T22:17:00Z',
-                               'id': 'spring-not-before',
-                               'library': 'Spring Security',
-                               'pattern': 'Jwt used before (?P<nbf>\\S+)',
-                               'rule': 'DC307',
-                               'source': 'spring-projects/spring-security: '
-                                         'oauth2/oauth2-jose/src/main/java/org/springframework/security/oauth2/jwt/JwtTimestampValidator.java',
-                               'step': 'time',
-                               'versions': '5.x-6.x'},
-                              {'claim_rules': {'aud': 'DC310', 'iss': 'DC309'},
-                               'claim_steps': {'aud': 'audience', 'iss': 'issuer'},
-                               'example': 'An error occurred while attempting to decode the '
-                                          'Jwt: The iss claim is not valid',
-                               'id': 'spring-claim',
-                               'library': 'Spring Security',
-                               'misleading': 'Spring compares the issuer as an exact string '
-                                             '(JwtIssuerValidator): a trailing slash fails.',
-                               'pattern': 'The (?P<claim>iss|aud) claim is not valid',
-                               'rule': 'DC309',
-                               'source': 'spring-projects/spring-security: '
-                                         'oauth2/oauth2-jose/src/main/java/org/springframework/security/oauth2/jwt/JwtClaimValidator.java '
-                                         '("The " + claim + " claim is not valid")',
-                               'step': 'issuer',
-                               'versions': '5.x-6.x'},
-                              {'example': 'JWT validation failed: Signed JWT rejected: Invalid '
-                                          'signature',
-                               'id': 'spring-signature',
-                               'library': 'Spring Security (Nimbus JOSE+JWT)',
-                               'pattern': 'Signed JWT rejected: Invalid signature',
-                               'rule': 'DC305',
-                               'source': 'Nimbus JOSE+JWT: DefaultJWTProcessor ("Signed JWT '
-                                         'rejected: Invalid signature")',
-                               'step': 'signature',
-                               'versions': '5.x-6.x'},
-                              {'candidate_steps': ['key', 'algorithm'],
-                               'distinguish': "No key with the token's kid (rotation, stale "
-                                              "cache, another environment), or the token's alg "
-                                              'is not the one the decoder expects (RS256 by '
-                                              'default: an ES256 or HS256 token).',
-                               'example': 'An error occurred while attempting to decode the '
-                                          'Jwt: Signed JWT rejected: Another algorithm '
-                                          'expected, or no matching key(s) found',
-                               'id': 'spring-no-key',
-                               'library': 'Spring Security (Nimbus JOSE+JWT)',
-                               'pattern': 'Another algorithm expected, or no matching '
-                                          'key\\(s\\) found',
-                               'rule': 'DC304',
-                               'source': 'Nimbus JOSE+JWT: DefaultJWTProcessor ("Signed JWT '
-                                         'rejected: Another algorithm expected, or no matching '
-                                         'key(s) found")',
-                               'step': 'key',
-                               'versions': '5.x-6.x'},
-                              {'example': 'jose.exceptions.ExpiredSignatureError: Signature '
-                                          'has expired.',
-                               'id': 'python-jose-expired',
-                               'library': 'python-jose',
-                               'pattern': '^(?:jose\\.exceptions\\.)?ExpiredSignatureError: '
-                                          'Signature has expired\\.$',
-                               'rule': 'DC306',
-                               'source': 'mpdavis/python-jose: jose/jwt.py (_validate_exp: '
-                                         "ExpiredSignatureError('Signature has expired.'))",
-                               'step': 'time',
-                               'versions': '3.x'},
-                              {'example': 'joserfc.errors.ExpiredTokenError: expired_token: '
-                                          'The token is expired',
-                               'id': 'joserfc-expired',
-                               'library': 'joserfc / Authlib',
-                               'pattern': 'expired_token: The token is '
-                                          'expired|ExpiredTokenError',
-                               'rule': 'DC306',
-                               'source': 'authlib/joserfc: src/joserfc/errors.py '
-                                         "(ExpiredTokenError: 'The token is expired')",
-                               'step': 'time',
-                               'versions': 'joserfc 1.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC306',
-                                               'iat': 'DC307',
-                                               'iss': 'DC309',
-                                               'jti': 'DC311',
-                                               'nbf': 'DC307',
-                                               'sub': 'DC311',
-                                               'typ': 'DC312'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'jti': 'claims',
-                                               'nbf': 'time',
-                                               'sub': 'claims',
-                                               'typ': 'token-type'},
-                               'example': 'joserfc.errors.InvalidClaimError: invalid_claim: '
-                                          'Invalid claim: "aud"',
-                               'id': 'joserfc-claim',
-                               'library': 'joserfc / Authlib',
-                               'pattern': 'invalid_claim: Invalid claim: '
-                                          '"(?P<claim>iss|aud|sub|jti|typ|exp|nbf|iat)"',
-                               'rule': 'DC309',
-                               'source': 'authlib/joserfc: src/joserfc/errors.py '
-                                         '(InvalidClaimError: \'Invalid claim: "{claim}"\')',
-                               'step': 'issuer',
-                               'versions': 'joserfc 1.x'},
-                              {'example': 'joserfc.errors.BadSignatureError: bad_signature:',
-                               'id': 'joserfc-signature',
-                               'library': 'joserfc / Authlib',
-                               'pattern': 'bad_signature|BadSignatureError',
-                               'rule': 'DC305',
-                               'source': 'authlib/joserfc: src/joserfc/errors.py '
-                                         '(BadSignatureError)',
-                               'step': 'signature',
-                               'versions': 'joserfc 1.x'},
-                              {'candidate_steps': ['key', 'algorithm'],
-                               'distinguish': 'Is the kid in the JWKS? If it is, compare the '
-                                              "token's alg with the key's kty (`driftcheck "
-                                              'inspect`).',
-                               'example': 'joserfc.errors.InvalidKeyIdError: invalid_key_id: '
-                                          "No key for kid: 'dev-rs256-1'",
-                               'id': 'joserfc-invalid-key-id',
-                               'library': 'joserfc',
-                               'misleading': 'joserfc looks a key up by kid and by the key '
-                                             "type the token's alg needs: a kid the JWKS does "
-                                             'publish still fails when the alg does not fit it '
-                                             "(an HS256 token under an RSA key's kid, the "
-                                             'RS/HS confusion), so a key error can be an '
-                                             'algorithm problem.',
-                               'pattern': '(?:InvalidKeyIdError: )?invalid_key_id: No key for '
-                                          "kid: '(?P<kid>[^']*)'",
-                               'rule': 'DC304',
-                               'source': 'authlib/joserfc: src/joserfc/_keys.py '
-                                         '(KeySet.get_by_kid, InvalidKeyIdError)',
-                               'step': 'key',
-                               'versions': '1.x'},
-                              {'example': '{"message":"No credentials found for given '
-                                          '\'iss\'"}',
-                               'id': 'kong-no-credentials',
-                               'library': 'Kong JWT plugin',
-                               'misleading': 'Kong looks up a consumer credential by the '
-                                             "token's key claim (iss by default): an issuer "
-                                             'from another environment or with a trailing '
-                                             'slash has no credential, so it reads like a '
-                                             'missing consumer.',
-                               'pattern': "No credentials found for given '(?P<claim>[^']+)'",
-                               'rule': 'DC309',
-                               'source': 'Kong/kong: kong/plugins/jwt/handler.lua ("No '
-                                         'credentials found for given \'" .. '
-                                         'conf.key_claim_name .. "\'")',
-                               'step': 'issuer',
-                               'versions': '1.x-3.x'},
-                              {'example': '{"message":"No mandatory \'iss\' in claims"}',
-                               'id': 'kong-no-key-claim',
-                               'library': 'Kong JWT plugin',
-                               'pattern': "No mandatory '(?P<claim>[^']+)' in claims",
-                               'rule': 'DC311',
-                               'source': 'Kong/kong: kong/plugins/jwt/handler.lua ("No '
-                                         'mandatory \'" .. conf.key_claim_name .. "\' in '
-                                         'claims")',
-                               'step': 'claims',
-                               'versions': '1.x-3.x'},
-                              {'example': '{"message":"Invalid algorithm"}',
-                               'id': 'kong-algorithm',
-                               'library': 'Kong JWT plugin',
-                               'misleading': "Kong's credential has one algorithm (HS256 by "
-                                             "default); an IdP's RS256 token fails here even "
-                                             'though it is valid.',
-                               'pattern': '^\\{\\s*"message"\\s*:\\s*"Invalid '
-                                          'algorithm"\\s*\\}$',
-                               'rule': 'DC303',
-                               'source': 'Kong/kong: kong/plugins/jwt/handler.lua '
-                                         '(jwt.header.alg ~= algorithm: "Invalid algorithm")',
-                               'step': 'algorithm',
-                               'versions': '1.x-3.x'},
-                              {'example': '{"message":"Invalid signature"}',
-                               'id': 'kong-signature',
-                               'library': 'Kong JWT plugin',
-                               'misleading': 'With secret_is_base64 the stored secret is '
-                                             'base64-decoded first: a secret stored raw (or '
-                                             'the reverse) fails here.',
-                               'pattern': '^\\{\\s*"message"\\s*:\\s*"Invalid '
-                                          '(?:signature|key/secret)"\\s*\\}$',
-                               'rule': 'DC305',
-                               'source': 'Kong/kong: kong/plugins/jwt/handler.lua ("Invalid '
-                                         'signature", "Invalid key/secret")',
-                               'step': 'signature',
-                               'versions': '1.x-3.x'},
-                              {'example': '{"message":"Bad token; invalid JSON"}',
-                               'id': 'kong-bad-token',
-                               'library': 'Kong JWT plugin',
-                               'pattern': 'Bad token; (?P<detail>[^"]+)|Unrecognizable '
-                                          'token|Multiple tokens provided',
-                               'rule': 'DC302',
-                               'source': 'Kong/kong: kong/plugins/jwt/handler.lua ("Bad token; '
-                                         '" .. err, "Unrecognizable token", "Multiple tokens '
-                                         'provided")',
-                               'step': 'parse',
-                               'versions': '1.x-3.x'},
-                              {'claim_rules': {'exp': 'DC306', 'nbf': 'DC307'},
-                               'example': '{"exp":"token expired"}',
-                               'id': 'kong-claims',
-                               'library': 'Kong JWT plugin',
-                               'pattern': '"(?P<claim>exp|nbf)"\\s*:\\s*"token (?:expired|not '
-                                          'valid yet)"',
-                               'rule': 'DC306',
-                               'source': 'Kong/kong: kong/plugins/jwt/jwt_parser.lua '
-                                         '(verify_registered_claims: "token expired")',
-                               'step': 'time',
-                               'versions': '1.x-3.x'},
-                              {'example': '[invalid bearer token, oidc: verify token: oidc: '
-                                          'token is expired (Token Expiry: 2026-11-28 21:30:00 '
-                                          '+0000 UTC)]',
-                               'id': 'go-oidc-expired',
-                               'library': 'oauth2-proxy, Kubernetes API server '
-                                          '(coreos/go-oidc)',
-                               'misleading': 'go-oidc allows no clock skew on exp.',
-                               'pattern': 'oidc: token is expired \\(Token Expiry: '
-                                          '(?P<exp>[^)]+)\\)',
-                               'rule': 'DC306',
-                               'source': 'coreos/go-oidc: oidc/verify.go (TokenExpiredError: '
-                                         '"oidc: token is expired (Token Expiry: %v)")',
-                               'step': 'time',
-                               'versions': 'go-oidc v2-v3'},
-                              {'example': 'oidc: current time 2026-11-28 22:15:03 +0000 UTC '
-                                          'before the nbf (not before) time: 2026-11-28 '
-                                          '22:17:30 +0000 UTC',
-                               'id': 'go-oidc-nbf',
-                               'library': 'oauth2-proxy (coreos/go-oidc)',
-                               'pattern': 'oidc: current time (?P<now>.+?) before the nbf '
-                                          '\\(not before\\) time: (?P<nbf>.+)$',
-                               'rule': 'DC307',
-                               'source': 'coreos/go-oidc: oidc/verify.go ("oidc: current time '
-                                         '%v before the nbf (not before) time: %v")',
-                               'step': 'time',
-                               'versions': 'go-oidc v3'},
-                              {'example': 'oidc: id token issued by a different provider, '
-                                          'expected "https://login.example.com/tenants/prod" '
-                                          'got "https://login.example.com/tenants/prod/"',
-                               'id': 'go-oidc-issuer',
-                               'library': 'oauth2-proxy (coreos/go-oidc)',
-                               'pattern': 'oidc: id token issued by a different provider, '
-                                          'expected "(?P<expected>[^"]*)" got '
-                                          '"(?P<actual>[^"]*)"',
-                               'rule': 'DC309',
-                               'source': 'coreos/go-oidc: oidc/verify.go ("oidc: id token '
-                                         'issued by a different provider, expected %q got %q")',
-                               'step': 'issuer',
-                               'versions': 'go-oidc v2-v3'},
-                              {'example': 'oidc: verify token: oidc: expected audience '
-                                          '"cluster-a" got ["cluster-b"]',
-                               'id': 'go-oidc-audience',
-                               'library': 'oauth2-proxy, Kubernetes API server '
-                                          '(coreos/go-oidc)',
-                               'misleading': 'go-oidc checks the audience against the client '
-                                             'ID: a token requested for an API (aud = the API) '
-                                             "fails at a proxy configured with the frontend's "
-                                             'client ID.',
-                               'pattern': 'oidc: expected audience "(?P<expected>[^"]*)" got '
-                                          '(?P<actual>\\[.*?\\]|"[^"]*")',
-                               'rule': 'DC310',
-                               'source': 'coreos/go-oidc: oidc/verify.go ("oidc: expected '
-                                         'audience %q got %q")',
-                               'step': 'audience',
-                               'versions': 'go-oidc v2-v3'},
-                              {'example': 'www-authenticate: Bearer scope="" '
-                                          'error="invalid_token" error_description="the token '
-                                          'does not have a valid audience"',
-                               'id': 'aws-apigw-audience',
-                               'library': 'AWS API Gateway (HTTP API JWT authorizer)',
-                               'misleading': 'API Gateway checks client_id only when aud is '
-                                             'absent; with both present aud decides (so a '
-                                             'Cognito access token, which has client_id but no '
-                                             "aud, passes while an ID token's aud may not).",
-                               'pattern': 'error_description="the token does not have a valid '
-                                          'audience"',
-                               'rule': 'DC310',
-                               'source': 'Amazon API Gateway developer guide: Troubleshooting '
-                                         'issues with HTTP API JWT authorizers '
-                                         '(www-authenticate error_description)',
-                               'step': 'audience',
-                               'versions': 'HTTP APIs'},
-                              {'example': 'IDX10516: Signature validation failed. Unable to '
-                                          'match key: \n'
-                                          "kid: 'staging-rs256-1'. \n"
-                                          "Source of keys: 'TokenValidationParameters'. \n"
-                                          "Number of keys in TokenValidationParameters: '1'. \n"
-                                          "Number of keys in Configuration: '0'. \n"
-                                          'The kid was not found in any key.',
-                               'id': 'ms-idx10516',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': "The newer wording of IDX10501: the API's keys "
-                                             "have no key with the token's kid. A rotation the "
-                                             'API has not picked up, or a token from another '
-                                             'tenant or environment.',
-                               'pattern': 'IDX10516: Signature validation failed\\. Unable to '
-                                          "match key: \\s*kid: '(?P<kid>[^']*)'",
-                               'rule': 'DC304',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10516)',
-                               'step': 'key',
-                               'versions': '7.x-8.x'},
-                              {'example': 'IDX10208: Unable to validate audience. '
-                                          'validationParameters.ValidAudience is null or '
-                                          'whitespace and validationParameters.ValidAudiences '
-                                          'is null.',
-                               'id': 'ms-idx10206',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': 'The token may be fine: the API has no valid '
-                                             'audience configured (Audience / ValidAudiences '
-                                             'empty), or the token has no aud at all.',
-                               'pattern': 'IDX1020[68]: Unable to validate audience\\.',
-                               'rule': 'DC310',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10206, IDX10208)',
-                               'step': 'audience',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10204: Unable to validate issuer. '
-                                          'validationParameters.ValidIssuer is null or '
-                                          'whitespace AND validationParameters.ValidIssuers is '
-                                          'null or empty.',
-                               'id': 'ms-idx10204',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': 'A configuration gap more than a wrong token: the '
-                                             'API has no valid issuer (Authority without '
-                                             'metadata, ValidIssuer unset), or the token has '
-                                             'no iss.',
-                               'pattern': 'IDX102(?:04|11|35): (?:Unable to validate '
-                                          'issuer|ValidateIssuer property)',
-                               'rule': 'DC309',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10204, IDX10211, IDX10235)',
-                               'step': 'issuer',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10504: Unable to validate signature, token does '
-                                          "not have a signature: '[PII is hidden]'.",
-                               'id': 'ms-idx10504',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': "Says 'signature' but the token is unsigned (alg "
-                                             'none, or its signature segment stripped in '
-                                             'transit): an unsigned token is DC303, the '
-                                             "algorithm step, as the corpus's convention and "
-                                             "driftcheck's own rules have it.",
-                               'pattern': 'IDX10504: Unable to validate signature, token does '
-                                          'not have a signature',
-                               'rule': 'DC303',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10504)',
-                               'step': 'algorithm',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX10634: Unable to create the SignatureProvider.\n'
-                                          "Algorithm: 'HS256', SecurityKey: "
-                                          "'Microsoft.IdentityModel.Tokens.RsaSecurityKey, "
-                                          "KeyId: 'prod-1''\n"
-                                          ' is not supported.',
-                               'id': 'ms-idx10634',
-                               'library': 'Microsoft.IdentityModel.Tokens',
-                               'misleading': "The token's alg does not fit the key type found "
-                                             'for it: an HS256 token under an RSA key (RS/HS '
-                                             'confusion), or an algorithm the API never '
-                                             'enabled.',
-                               'pattern': 'IDX10634: Unable to create the '
-                                          "SignatureProvider\\.\\s*Algorithm: '(?P<alg>[^']*)'",
-                               'rule': 'DC303',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
-                                         '(IDX10634)',
-                               'step': 'algorithm',
-                               'versions': '5.x-8.x'},
-                              {'example': 'IDX14100: JWT is not well formed, there are no dots '
-                                          '(.).\n'
-                                          'The token needs to be in JWS or JWE Compact '
-                                          'Serialization Format.',
-                               'id': 'ms-idx14100',
-                               'library': 'Microsoft.IdentityModel.JsonWebTokens',
-                               'misleading': 'Not a JWT at all: an opaque access token (the '
-                                             'client asked for a token for another resource, '
-                                             'e.g. Microsoft Graph), or the header held '
-                                             'something else.',
-                               'pattern': 'IDX141(?:00|20|21): JWT is not well formed, there '
-                                          '(?:are no dots|is only one dot)',
-                               'rule': 'DC302',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.JsonWebTokens/LogMessages.cs '
-                                         '(IDX14100, IDX14120, IDX14121)',
-                               'step': 'parse',
-                               'versions': '6.x-8.x'},
-                              {'example': 'IDX20803: Unable to obtain configuration from: '
-                                          "'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration'.",
-                               'id': 'ms-idx20803',
-                               'library': 'Microsoft.IdentityModel.Protocols',
-                               'misleading': 'Every token fails while this lasts: the API '
-                                             'cannot fetch its metadata (DNS, proxy, TLS, a '
-                                             'wrong Authority).',
-                               'pattern': 'IDX20803: Unable to obtain configuration from: '
-                                          "'(?P<url>[^']*)'",
-                               'rule': 'DC010',
-                               'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
-                                         'src/Microsoft.IdentityModel.Protocols/LogMessages.cs '
-                                         '(IDX20803)',
-                               'step': 'fetch',
-                               'versions': '5.x-8.x'},
-                              {'example': 'Bearer error="invalid_token", '
-                                          'error_description="The token expired at '
-                                          '\'11/28/2026 21:30:00\'"',
-                               'id': 'aspnet-expired',
-                               'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
-                               'misleading': "Times are in the API host's time zone, and the "
-                                             'API adds a 5-minute ClockSkew by default: '
-                                             "compare with the token's exp in UTC.",
-                               'pattern': "The token expired at '(?P<exp>[^']*)'",
-                               'rule': 'DC306',
-                               'source': 'dotnet/aspnetcore: '
-                                         'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
-                                         '(CreateErrorDescription)',
-                               'step': 'time',
-                               'versions': '3.x-9.x'},
-                              {'example': 'Bearer error="invalid_token", '
-                                          'error_description="The token is not valid before '
-                                          '\'11/28/2026 22:17:00\'"',
-                               'id': 'aspnet-not-before',
-                               'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
-                               'misleading': "The IdP's clock runs ahead of the API's by more "
-                                             'than the ClockSkew.',
-                               'pattern': "The token is not valid before '(?P<nbf>[^']*)'",
-                               'rule': 'DC307',
-                               'source': 'dotnet/aspnetcore: '
-                                         'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
-                                         '(CreateErrorDescription)',
-                               'step': 'time',
-                               'versions': '3.x-9.x'},
-                              {'example': 'Bearer error="invalid_token", '
-                                          'error_description="The issuer '
-                                          "'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/' "
-                                          'is invalid"',
-                               'id': 'aspnet-issuer',
-                               'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
-                               'misleading': 'Entra ID: a v1 issuer (sts.windows.net) where v2 '
-                                             '(login.microsoftonline.com/.../v2.0) is expected '
-                                             "decides on the app registration's "
-                                             'accessTokenAcceptedVersion, not on the API.',
-                               'pattern': "The issuer '(?P<actual>[^']*)' is invalid",
-                               'rule': 'DC309',
-                               'source': 'dotnet/aspnetcore: '
-                                         'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
-                                         '(CreateErrorDescription)',
-                               'step': 'issuer',
-                               'versions': '3.x-9.x'},
-                              {'example': 'Bearer error="invalid_token", '
-                                          'error_description="The audience '
-                                          '\'api://orders-staging\' is invalid"',
-                               'id': 'aspnet-audience',
-                               'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
-                               'pattern': "The audience '(?P<actual>[^']*)' is invalid",
-                               'rule': 'DC310',
-                               'source': 'dotnet/aspnetcore: '
-                                         'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
-                                         '(CreateErrorDescription)',
-                               'step': 'audience',
-                               'versions': '3.x-9.x'},
-                              {'example': 'Bearer error="invalid_token", '
-                                          'error_description="The signature key was not found"',
-                               'id': 'aspnet-key',
-                               'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
-                               'misleading': 'Reads like a signature problem; it is a kid the '
-                                             "API's cached keys do not have (rotation, another "
-                                             'tenant).',
-                               'pattern': 'The signature key was not found',
-                               'rule': 'DC304',
-                               'source': 'dotnet/aspnetcore: '
-                                         'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
-                                         '(CreateErrorDescription)',
-                               'step': 'key',
-                               'versions': '3.x-9.x'},
-                              {'example': 'Bearer error="invalid_token", '
-                                          'error_description="The signature is invalid"',
-                               'id': 'aspnet-signature',
-                               'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
-                               'pattern': 'The signature is invalid',
-                               'rule': 'DC305',
-                               'source': 'dotnet/aspnetcore: '
-                                         'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
-                                         '(CreateErrorDescription)',
-                               'step': 'signature',
-                               'versions': '3.x-9.x'},
-                              {'example': 'Bearer error="invalid_token", '
-                                          'error_description="The token has no expiration"',
-                               'id': 'aspnet-no-expiration',
-                               'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
-                               'pattern': 'The token has no expiration',
-                               'rule': 'DC314',
-                               'source': 'dotnet/aspnetcore: '
-                                         'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
-                                         '(CreateErrorDescription)',
-                               'step': 'time',
-                               'versions': '3.x-9.x'},
-                              {'example': 'com.nimbusds.jwt.proc.BadJWTException: Expired JWT',
-                               'id': 'nimbus-expired',
-                               'library': 'Nimbus JOSE+JWT',
-                               'misleading': 'Nimbus allows 60 s of clock skew by default; '
-                                             "Spring Security wraps this as 'Jwt expired at "
-                                             "...'.",
-                               'pattern': '(?:BadJWTException: )?\\bExpired JWT\\b',
-                               'rule': 'DC306',
-                               'source': 'connect2id/nimbus-jose-jwt: '
-                                         'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
-                                         '(9.x)',
-                               'step': 'time',
-                               'versions': '9.x'},
-                              {'example': 'com.nimbusds.jwt.proc.BadJWTException: JWT before '
-                                          'use time',
-                               'id': 'nimbus-before-use',
-                               'library': 'Nimbus JOSE+JWT',
-                               'pattern': 'JWT before use time',
-                               'rule': 'DC307',
-                               'source': 'connect2id/nimbus-jose-jwt: '
-                                         'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
-                                         '(9.x)',
-                               'step': 'time',
-                               'versions': '9.x'},
-                              {'example': 'com.nimbusds.jwt.proc.BadJWTException: JWT iss '
-                                          'claim has value '
-                                          'https://sso.example.com/realms/staging, must be '
-                                          'https://sso.example.com/realms/orders',
-                               'id': 'nimbus-iss',
-                               'library': 'Nimbus JOSE+JWT',
-                               'pattern': 'JWT iss claim has value (?P<actual>\\S+?),? must be '
-                                          '(?P<expected>\\S+)',
-                               'rule': 'DC309',
-                               'source': 'connect2id/nimbus-jose-jwt: '
-                                         'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
-                                         '(9.x)',
-                               'step': 'issuer',
-                               'versions': '9.x'},
-                              {'example': 'com.nimbusds.jwt.proc.BadJWTException: JWT audience '
-                                          'rejected: [api://billing]',
-                               'id': 'nimbus-aud',
-                               'library': 'Nimbus JOSE+JWT',
-                               'pattern': 'JWT audience rejected: \\[(?P<actual>[^\\]]*)\\]',
-                               'rule': 'DC310',
-                               'source': 'connect2id/nimbus-jose-jwt: '
-                                         'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
-                                         '(9.x)',
-                               'step': 'audience',
-                               'versions': '9.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC314',
-                                               'iat': 'DC314',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC314'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time'},
-                               'example': 'com.nimbusds.jwt.proc.BadJWTException: JWT missing '
-                                          'required claims: [sub, scp]',
-                               'id': 'nimbus-missing',
-                               'library': 'Nimbus JOSE+JWT',
-                               'pattern': 'JWT missing required claims: '
-                                          '\\[(?P<claim>[^\\]]*)\\]',
-                               'rule': 'DC311',
-                               'source': 'connect2id/nimbus-jose-jwt: '
-                                         'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
-                                         '(9.x)',
-                               'step': 'claims',
-                               'versions': '9.x'},
-                              {'example': 'com.nimbusds.jose.proc.BadJOSEException: JOSE '
-                                          'header typ (type) JWT not allowed',
-                               'id': 'nimbus-typ',
-                               'library': 'Nimbus JOSE+JWT',
-                               'misleading': 'The API accepts only at+jwt (RFC 9068) access '
-                                             'tokens: a plain JWT-typed token is often an ID '
-                                             'token, or an IdP that does not set typ.',
-                               'pattern': 'JOSE header typ \\(type\\) (?P<typ>\\S+) not '
-                                          'allowed',
-                               'rule': 'DC312',
-                               'source': 'connect2id/nimbus-jose-jwt: '
-                                         'src/main/java/com/nimbusds/jose/proc/DefaultJOSEObjectTypeVerifier.java',
-                               'step': 'token-type',
-                               'versions': '9.x'},
-                              {'example': 'io.jsonwebtoken.ExpiredJwtException: JWT expired '
-                                          '2715103 milliseconds ago at '
-                                          '2026-11-28T21:30:00.000Z. Current time: '
-                                          '2026-11-28T22:15:03.103Z. Allowed clock skew: 0 '
-                                          'milliseconds.',
-                               'id': 'jjwt-expired',
-                               'library': 'jjwt',
-                               'misleading': "jjwt's default clock skew is 0 ms: a few seconds "
-                                             'of drift between IdP and API are enough.',
-                               'pattern': 'JWT expired (?:(?P<ago>\\d+) milliseconds ago )?at '
-                                          '(?P<exp>[^.\\s]+(?:\\.\\d+)?Z?)\\. Current time: '
-                                          '(?P<now>\\S+?)\\.(?: a difference of \\d+ '
-                                          'milliseconds\\.)?\\s+Allowed clock skew: '
-                                          '(?P<skew>\\d+) milliseconds',
-                               'rule': 'DC306',
-                               'source': 'jwtk/jjwt: '
-                                         'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
-                                         '(0.11-0.12)',
-                               'step': 'time',
-                               'versions': '0.11-0.12'},
-                              {'example': 'io.jsonwebtoken.PrematureJwtException: JWT early by '
-                                          '116897 milliseconds before '
-                                          '2026-11-28T22:17:00.000Z. Current time: '
-                                          '2026-11-28T22:15:03.103Z. Allowed clock skew: 0 '
-                                          'milliseconds.',
-                               'id': 'jjwt-early',
-                               'library': 'jjwt',
-                               'pattern': 'JWT (?:early by \\d+ milliseconds before|must not '
-                                          'be accepted before) (?P<nbf>\\S+?)\\. Current time: '
-                                          '(?P<now>\\S+?)\\.',
-                               'rule': 'DC307',
-                               'source': 'jwtk/jjwt: '
-                                         'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
-                                         '(0.11-0.12)',
-                               'step': 'time',
-                               'versions': '0.11-0.12'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'iss': 'DC309',
-                                               'sub': 'DC311',
-                                               'typ': 'DC312'},
-                               'claim_steps': {'aud': 'audience',
-                                               'iss': 'issuer',
-                                               'sub': 'claims',
-                                               'typ': 'token-type'},
-                               'example': 'io.jsonwebtoken.IncorrectClaimException: Expected '
-                                          'iss claim to be: '
-                                          'https://sso.example.com/realms/orders, but was: '
-                                          'https://sso.example.com/realms/staging.',
-                               'id': 'jjwt-claim',
-                               'library': 'jjwt',
-                               'pattern': 'Expected (?P<claim>iss|aud|sub|typ) claim to be: '
-                                          '(?P<expected>.+?), but was: (?P<actual>.+?)\\.$',
-                               'rule': 'DC309',
-                               'source': 'jwtk/jjwt: '
-                                         'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
-                                         '(0.11-0.12)',
-                               'step': 'issuer',
-                               'versions': '0.11-0.12'},
-                              {'example': 'io.jsonwebtoken.security.SignatureException: JWT '
-                                          'signature does not match locally computed '
-                                          'signature. JWT validity cannot be asserted and '
-                                          'should not be trusted.',
-                               'id': 'jjwt-signature',
-                               'library': 'jjwt',
-                               'pattern': 'JWT signature does not match locally computed '
-                                          'signature',
-                               'rule': 'DC305',
-                               'source': 'jwtk/jjwt: '
-                                         'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
-                                         '(0.11-0.12)',
-                               'step': 'signature',
-                               'versions': '0.11-0.12'},
-                              {'example': 'io.jsonwebtoken.MalformedJwtException: Invalid '
-                                          'compact JWT string: Compact JWSs must contain '
-                                          'exactly 2 period characters, and compact JWEs must '
-                                          'contain exactly 4.  Found: 1',
-                               'id': 'jjwt-compact',
-                               'library': 'jjwt',
-                               'pattern': 'Invalid compact JWT string|JWT strings must contain '
-                                          'exactly 2 period characters',
-                               'rule': 'DC302',
-                               'source': 'jwtk/jjwt: '
-                                         'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
-                                         '(0.11-0.12)',
-                               'step': 'parse',
-                               'versions': '0.11-0.12'},
-                              {'example': 'com.auth0.jwt.exceptions.TokenExpiredException: The '
-                                          'Token has expired on 2026-11-28T21:30:00Z.',
-                               'id': 'java-jwt-expired',
-                               'library': 'auth0 java-jwt',
-                               'pattern': 'The Token has expired on (?P<exp>\\S+?)\\.?$',
-                               'rule': 'DC306',
-                               'source': 'auth0/java-jwt: '
-                                         'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
-                                         '(4.x)',
-                               'step': 'time',
-                               'versions': '4.x'},
-                              {'example': 'com.auth0.jwt.exceptions.IncorrectClaimException: '
-                                          "The Token can't be used before "
-                                          '2026-11-28T22:17:00Z.',
-                               'id': 'java-jwt-not-before',
-                               'library': 'auth0 java-jwt',
-                               'pattern': "The Token can't be used before (?P<nbf>\\S+?)\\.?$",
-                               'rule': 'DC307',
-                               'source': 'auth0/java-jwt: '
-                                         'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
-                                         '(4.x)',
-                               'step': 'time',
-                               'versions': '4.x'},
-                              {'claim_rules': {'aud': 'DC310', 'iss': 'DC309', 'typ': 'DC312'},
-                               'claim_steps': {'aud': 'audience',
-                                               'iss': 'issuer',
-                                               'typ': 'token-type'},
-                               'example': 'com.auth0.jwt.exceptions.IncorrectClaimException: '
-                                          "The Claim 'iss' value doesn't match the required "
-                                          'issuer.',
-                               'id': 'java-jwt-claim',
-                               'library': 'auth0 java-jwt',
-                               'pattern': "The Claim '(?P<claim>[^']+)' value doesn't "
-                                          '(?:match|contain) the required',
-                               'rule': 'DC311',
-                               'source': 'auth0/java-jwt: '
-                                         'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
-                                         '(4.x)',
-                               'step': 'claims',
-                               'versions': '4.x'},
-                              {'example': 'com.auth0.jwt.exceptions.SignatureVerificationException: '
-                                          "The Token's Signature resulted invalid when "
-                                          'verified using the Algorithm: SHA256withRSA',
-                               'id': 'java-jwt-signature',
-                               'library': 'auth0 java-jwt',
-                               'pattern': "The Token's Signature resulted invalid when "
-                                          'verified using the Algorithm: (?P<alg>\\S+)',
-                               'rule': 'DC305',
-                               'source': 'auth0/java-jwt: '
-                                         'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
-                                         '(4.x)',
-                               'step': 'signature',
-                               'versions': '4.x'},
-                              {'example': 'com.auth0.jwt.exceptions.AlgorithmMismatchException: '
-                                          "The provided Algorithm doesn't match the one "
-                                          "defined in the JWT's Header.",
-                               'id': 'java-jwt-algorithm',
-                               'library': 'auth0 java-jwt',
-                               'pattern': "The provided Algorithm doesn't match the one "
-                                          "defined in the JWT's Header",
-                               'rule': 'DC303',
-                               'source': 'auth0/java-jwt: '
-                                         'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
-                                         '(4.x)',
-                               'step': 'algorithm',
-                               'versions': '4.x'},
-                              {'example': 'com.auth0.jwt.exceptions.JWTDecodeException: The '
-                                          'token was expected to have 3 parts, but got 2.',
-                               'id': 'java-jwt-parts',
-                               'library': 'auth0 java-jwt',
-                               'pattern': 'The token was expected to have 3 parts, but got '
-                                          '(?P<parts>\\d+)',
-                               'rule': 'DC302',
-                               'source': 'auth0/java-jwt: '
-                                         'lib/src/main/java/com/auth0/jwt/TokenUtils.java',
-                               'step': 'parse',
-                               'versions': '4.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC314',
-                                               'iat': 'DC314',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC314'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time'},
-                               'example': 'com.auth0.jwt.exceptions.MissingClaimException: The '
-                                          "Claim 'scope' is not present in the JWT.",
-                               'id': 'java-jwt-missing',
-                               'library': 'auth0 java-jwt',
-                               'pattern': "The Claim '(?P<claim>[^']+)' is not present in the "
-                                          'JWT',
-                               'rule': 'DC311',
-                               'source': 'auth0/java-jwt: '
-                                         'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
-                                         '(4.x)',
-                               'step': 'claims',
-                               'versions': '4.x'},
-                              {'candidate_steps': ['time'],
-                               'example': 'org.keycloak.exceptions.TokenNotActiveException: '
-                                          'Token is not active',
-                               'id': 'keycloak-not-active',
-                               'library': 'Keycloak',
-                               'misleading': "Keycloak says 'not active' both for an expired "
-                                             'token and for one whose nbf lies ahead: compare '
-                                             "exp and nbf with the API's clock.",
-                               'pattern': 'TokenNotActiveException: Token is not active',
-                               'rule': 'DC306',
-                               'source': 'keycloak/keycloak: '
-                                         'core/src/main/java/org/keycloak/TokenVerifier.java '
-                                         '(26.x)',
-                               'step': 'time',
-                               'versions': '10.x-26.x'},
-                              {'example': 'org.keycloak.common.VerificationException: Invalid '
-                                          'token issuer. Expected '
-                                          "'https://sso.example.com/realms/orders', but was "
-                                          "'http://localhost:8080/realms/orders'",
-                               'id': 'keycloak-issuer',
-                               'library': 'Keycloak',
-                               'misleading': 'Keycloak derives iss from the hostname the token '
-                                             'was requested through: a token fetched via an '
-                                             'internal host name (or localhost) carries '
-                                             'another issuer than the public one.',
-                               'pattern': 'Invalid token issuer\\. Expected '
-                                          "'(?P<expected>[^']*)', but was '(?P<actual>[^']*)'",
-                               'rule': 'DC309',
-                               'source': 'keycloak/keycloak: '
-                                         'core/src/main/java/org/keycloak/TokenVerifier.java '
-                                         '(26.x)',
-                               'step': 'issuer',
-                               'versions': '10.x-26.x'},
-                              {'example': 'org.keycloak.common.VerificationException: Expected '
-                                          'audience not available in the token',
-                               'id': 'keycloak-audience',
-                               'library': 'Keycloak',
-                               'misleading': "Keycloak adds an API's client id to aud only "
-                                             'through an audience mapper or client scope.',
-                               'pattern': 'Expected audience not available in the token',
-                               'rule': 'DC310',
-                               'source': 'keycloak/keycloak: '
-                                         'core/src/main/java/org/keycloak/TokenVerifier.java '
-                                         '(26.x)',
-                               'step': 'audience',
-                               'versions': '10.x-26.x'},
-                              {'example': 'org.keycloak.common.VerificationException: Token '
-                                          "type is incorrect. Expected 'Bearer' but was 'ID'",
-                               'id': 'keycloak-type',
-                               'library': 'Keycloak',
-                               'misleading': 'An ID token was sent where an access token is '
-                                             'expected.',
-                               'pattern': 'Token type is incorrect\\. Expected '
-                                          "'(?P<expected>[^']*)' but was '(?P<actual>[^']*)'",
-                               'rule': 'DC312',
-                               'source': 'keycloak/keycloak: '
-                                         'core/src/main/java/org/keycloak/TokenVerifier.java '
-                                         '(26.x)',
-                               'step': 'token-type',
-                               'versions': '10.x-26.x'},
-                              {'example': 'org.keycloak.exceptions.TokenSignatureInvalidException: '
-                                          'Invalid token signature',
-                               'id': 'keycloak-signature',
-                               'library': 'Keycloak',
-                               'pattern': 'Invalid token signature',
-                               'rule': 'DC305',
-                               'source': 'keycloak/keycloak: '
-                                         'core/src/main/java/org/keycloak/TokenVerifier.java '
-                                         '(26.x)',
-                               'step': 'signature',
-                               'versions': '10.x-26.x'},
-                              {'example': 'UnauthorizedError: No authorization token was found',
-                               'id': 'express-jwt-no-token',
-                               'library': 'express-jwt',
-                               'misleading': 'Nothing was validated: the request had no '
-                                             'Authorization header (a proxy stripped it, CORS '
-                                             'preflight, the wrong header name).',
-                               'pattern': 'No authorization token was found',
-                               'rule': 'DC302',
-                               'source': 'auth0/express-jwt: src/index.ts (8.x)',
-                               'step': 'parse',
-                               'versions': '6.x-8.x'},
-                              {'example': 'UnauthorizedError: Format is Authorization: Bearer '
-                                          '[token]',
-                               'id': 'express-jwt-format',
-                               'library': 'express-jwt',
-                               'pattern': 'Format is Authorization: Bearer \\[token\\]',
-                               'rule': 'DC302',
-                               'source': 'auth0/express-jwt: src/index.ts (8.x)',
-                               'step': 'parse',
-                               'versions': '6.x-8.x'},
-                              {'example': 'SigningKeyNotFoundError: Unable to find a signing '
-                                          "key that matches 'staging-rs256-1'",
-                               'id': 'jwks-rsa-no-key',
-                               'library': 'jwks-rsa',
-                               'misleading': "The JWKS has no key with the token's kid: a "
-                                             'rotation (jwks-rsa caches keys for 10 minutes by '
-                                             'default) or a token from another environment.',
-                               'pattern': 'Unable to find a signing key that matches '
-                                          "'(?P<kid>[^']*)'",
-                               'rule': 'DC304',
-                               'source': 'auth0/node-jwks-rsa: src/JwksClient.js (3.x-4.x)',
-                               'step': 'key',
-                               'versions': '3.x-4.x'},
-                              {'example': 'JwksError: The JWKS endpoint did not contain any '
-                                          'signing keys',
-                               'id': 'jwks-rsa-empty',
-                               'library': 'jwks-rsa',
-                               'misleading': 'jwks-rsa keeps only RSA/EC keys with use=sig (or '
-                                             'no use) and a kid: a JWKS whose keys lack kid or '
-                                             'say use=enc counts as empty.',
-                               'pattern': 'The JWKS endpoint did not contain any (?:signing '
-                                          ')?keys',
-                               'rule': 'DC201',
-                               'source': 'auth0/node-jwks-rsa: src/JwksClient.js (3.x-4.x)',
-                               'step': 'jwks',
-                               'versions': '3.x-4.x'},
-                              {'example': 'SigningKeyNotFoundError: No KID specified and JWKS '
-                                          'endpoint returned more than 1 key',
-                               'id': 'jwks-rsa-ambiguous',
-                               'library': 'jwks-rsa',
-                               'pattern': 'No KID specified and JWKS endpoint returned more '
-                                          'than 1 key',
-                               'rule': 'DC304',
-                               'source': 'auth0/node-jwks-rsa: src/JwksClient.js (3.x-4.x)',
-                               'step': 'key',
-                               'versions': '3.x-4.x'},
-                              {'example': 'InvalidTokenError: Token issuer is not allowed',
-                               'id': 'oauth2-bearer-issuer',
-                               'library': 'express-oauth2-jwt-bearer',
-                               'pattern': 'Token issuer is not allowed|Discovery metadata '
-                                          'issuer does not match token issuer',
-                               'rule': 'DC309',
-                               'source': 'auth0/node-oauth2-jwt-bearer: '
-                                         'packages/access-token-jwt/src/jwt-verifier.ts (1.x)',
-                               'step': 'issuer',
-                               'versions': '1.x'},
-                              {'example': 'authlib.jose.errors.InvalidTokenError: '
-                                          'invalid_token: The token is not valid yet',
-                               'id': 'authlib-not-yet',
-                               'library': 'Authlib',
-                               'pattern': 'invalid_token: The token is not valid yet',
-                               'rule': 'DC307',
-                               'source': 'lepture/authlib: authlib/jose/errors.py (1.x)',
-                               'step': 'time',
-                               'versions': '1.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC306',
-                                               'iat': 'DC307',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC307',
-                                               'typ': 'DC312'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time',
-                                               'typ': 'token-type'},
-                               'example': 'authlib.jose.errors.InvalidClaimError: '
-                                          'invalid_claim: Invalid claim "iss"',
-                               'id': 'authlib-claim',
-                               'library': 'Authlib',
-                               'pattern': 'invalid_claim: Invalid claim \\"(?P<claim>\\w+)\\"',
-                               'rule': 'DC311',
-                               'source': 'lepture/authlib: authlib/jose/errors.py (1.x)',
-                               'step': 'claims',
-                               'versions': '1.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC314',
-                                               'iat': 'DC314',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC314'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time'},
-                               'example': 'authlib.jose.errors.MissingClaimError: '
-                                          'missing_claim: Missing "aud" claim',
-                               'id': 'authlib-missing',
-                               'library': 'Authlib',
-                               'pattern': 'missing_claim: Missing \\"(?P<claim>\\w+)\\" claim',
-                               'rule': 'DC311',
-                               'source': 'lepture/authlib: authlib/jose/errors.py (1.x)',
-                               'step': 'claims',
-                               'versions': '1.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC306',
-                                               'iat': 'DC307',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC307'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time'},
-                               'example': '"exp" not satisfied: token is expired',
-                               'id': 'jwx-not-satisfied',
-                               'library': 'lestrrat-go/jwx',
-                               'pattern': '\\"?(?P<claim>exp|nbf|iat|iss|aud)\\"? not '
-                                          'satisfied',
-                               'rule': 'DC306',
-                               'source': 'lestrrat-go/jwx: jwt/validate.go (v2-v3)',
-                               'step': 'time',
-                               'versions': 'v2-v3'},
-                              {'example': 'jws.Verify: failed to find key with key ID '
-                                          '"staging-1" in key set',
-                               'id': 'jwx-no-key',
-                               'library': 'lestrrat-go/jwx',
-                               'pattern': 'failed to find key with key ID '
-                                          '\\"(?P<kid>[^\\"]*)\\" in key set',
-                               'rule': 'DC304',
-                               'source': 'lestrrat-go/jwx: jws/jws.go (v2)',
-                               'step': 'key',
-                               'versions': 'v2-v3'},
-                              {'example': 'failed to parse JWT payload: could not verify '
-                                          'message using any of the signatures or keys',
-                               'id': 'jwx-verify',
-                               'library': 'lestrrat-go/jwx',
-                               'pattern': 'could not verify message using any of the '
-                                          'signatures or keys',
-                               'rule': 'DC305',
-                               'source': 'lestrrat-go/jwx: jws/jws.go (v2)',
-                               'step': 'signature',
-                               'versions': 'v2-v3'},
-                              {'example': 'Firebase\\JWT\\ExpiredException: Expired token',
-                               'id': 'php-jwt-expired',
-                               'library': 'firebase/php-jwt',
-                               'misleading': "php-jwt's leeway is 0 s unless JWT::$leeway is "
-                                             'set.',
-                               'pattern': '^(?:Firebase\\\\JWT\\\\ExpiredException: )?Expired '
-                                          'token$',
-                               'rule': 'DC306',
-                               'source': 'firebase/php-jwt: src/JWT.php (6.x)',
-                               'step': 'time',
-                               'versions': '5.x-6.x'},
-                              {'example': 'Firebase\\JWT\\BeforeValidException: Cannot handle '
-                                          'token with nbf prior to 2026-11-28T22:17:00+0000',
-                               'id': 'php-jwt-before',
-                               'library': 'firebase/php-jwt',
-                               'misleading': "The IdP's clock runs ahead of the API's; php-jwt "
-                                             'allows no leeway by default.',
-                               'pattern': 'Cannot handle token with (?P<claim>nbf|iat) prior '
-                                          'to (?P<when>\\S+)',
-                               'rule': 'DC307',
-                               'source': 'firebase/php-jwt: src/JWT.php (6.x)',
-                               'step': 'time',
-                               'versions': '5.x-6.x'},
-                              {'example': 'UnexpectedValueException: Wrong number of segments',
-                               'id': 'php-jwt-segments',
-                               'library': 'firebase/php-jwt',
-                               'pattern': 'Wrong number of segments',
-                               'rule': 'DC302',
-                               'source': 'firebase/php-jwt: src/JWT.php (6.x)',
-                               'step': 'parse',
-                               'versions': '5.x-6.x'},
-                              {'example': 'UnexpectedValueException: "kid" invalid, unable to '
-                                          'lookup correct key',
-                               'id': 'php-jwt-kid',
-                               'library': 'firebase/php-jwt',
-                               'pattern': '\\"kid\\" invalid, unable to lookup correct key',
-                               'rule': 'DC304',
-                               'source': 'firebase/php-jwt: src/JWT.php (6.x)',
-                               'step': 'key',
-                               'versions': '5.x-6.x'},
-                              {'example': 'UnexpectedValueException: Incorrect key for this '
-                                          'algorithm',
-                               'id': 'php-jwt-key-alg',
-                               'library': 'firebase/php-jwt',
-                               'misleading': "The token's alg differs from the alg bound to "
-                                             'the Key object (an HS256 token checked with an '
-                                             'RS256 key): the RS/HS confusion php-jwt 6 '
-                                             'blocks.',
-                               'pattern': 'Incorrect key for this algorithm',
-                               'rule': 'DC303',
-                               'source': 'firebase/php-jwt: src/JWT.php (6.x)',
-                               'step': 'algorithm',
-                               'versions': '6.x'},
-                              {'example': 'oidc: id token signed with unsupported algorithm, '
-                                          'expected ["RS256"] got "HS256"',
-                               'id': 'go-oidc-alg',
-                               'library': 'coreos/go-oidc',
-                               'pattern': 'oidc: id token signed with unsupported algorithm, '
-                                          'expected (?P<expected>.+?) got '
-                                          '\\"(?P<actual>[^\\"]*)\\"',
-                               'rule': 'DC303',
-                               'source': 'coreos/go-oidc: oidc/verify.go (v3)',
-                               'step': 'algorithm',
-                               'versions': 'v3'},
-                              {'example': 'oidc: malformed jwt: oidc: malformed jwt, expected '
-                                          '3 parts got 2',
-                               'id': 'go-oidc-malformed',
-                               'library': 'coreos/go-oidc',
-                               'pattern': 'oidc: malformed jwt',
-                               'rule': 'DC302',
-                               'source': 'coreos/go-oidc: oidc/verify.go (v3)',
-                               'step': 'parse',
-                               'versions': 'v3'},
-                              {'candidate_steps': ['parse',
-                                                   'key',
-                                                   'signature',
-                                                   'time',
-                                                   'issuer',
-                                                   'audience'],
-                               'distinguish': 'Nothing in the message names a step. Check in '
-                                              'this order: is an Authorization: Bearer header '
-                                              'sent at all (parse); then run `driftcheck '
-                                              'inspect` on the token with --env to see the '
-                                              'first failing step.',
-                               'example': 'Unauthorized',
-                               'generic': True,
-                               'id': 'generic-unauthorized',
-                               'library': 'any gateway or framework',
-                               'misleading': 'Says nothing about which check failed; a gateway '
-                                             'may also strip the header before the API sees '
-                                             'it.',
-                               'pattern': '^(?:HTTP/[0-9.]+ )?(?:401 '
-                                          ')?Unauthorized\\.?$|^\\{\\s*"message"\\s*:\\s*"Unauthorized"\\s*\\}$',
-                               'rule': 'DC302',
-                               'source': 'RFC 6750 §3 (the Bearer WWW-Authenticate challenge) '
-                                         'and generic 401 bodies',
-                               'step': 'parse',
-                               'versions': '-'},
-                              {'candidate_steps': ['parse',
-                                                   'signature',
-                                                   'time',
-                                                   'issuer',
-                                                   'audience'],
-                               'distinguish': 'invalid_token covers every validation failure; '
-                                              'look for an error_description, or validate the '
-                                              'token step by step with `driftcheck inspect '
-                                              '--env`.',
-                               'example': 'WWW-Authenticate: Bearer error="invalid_token"',
-                               'generic': True,
-                               'id': 'generic-invalid-token',
-                               'library': 'RFC 6750 bearer challenge (any)',
-                               'pattern': 'error="invalid_token"(?!.*error_description)|^invalid[ '
-                                          '_]token$',
-                               'rule': 'DC305',
-                               'source': 'RFC 6750 §3.1 (error="invalid_token")',
-                               'step': 'signature',
-                               'versions': '-'},
-                              {'claim_rules': {'alg': 'DC303',
-                                               'aud': 'DC310',
-                                               'client_id': 'DC311',
-                                               'exp': 'DC306',
-                                               'iat': 'DC307',
-                                               'iss': 'DC309',
-                                               'jti': 'DC311',
-                                               'sub': 'DC311',
-                                               'typ': 'DC312'},
-                               'claim_steps': {'alg': 'algorithm',
-                                               'aud': 'audience',
-                                               'client_id': 'claims',
-                                               'exp': 'time',
-                                               'iat': 'time',
-                                               'iss': 'issuer',
-                                               'jti': 'claims',
-                                               'sub': 'claims',
-                                               'typ': 'token-type'},
-                               'example': 'Bearer realm="api", error="invalid_token", '
-                                          'error_description="Unexpected \'aud\' value"',
-                               'id': 'express-oauth2-jwt-bearer-claim',
-                               'library': 'express-oauth2-jwt-bearer',
-                               'misleading': 'The message names the claim but not the value '
-                                             "expected: compare the middleware's "
-                                             "issuer/audience options with the token's claims.",
-                               'pattern': 'Unexpected '
-                                          "'(?P<claim>iss|aud|exp|iat|alg|typ|sub|client_id|jti)' "
-                                          'value',
-                               'rule': 'DC309',
-                               'source': 'auth0/node-oauth2-jwt-bearer 1.10.0 dist/index.js '
-                                         "validate(): throw new Error(`Unexpected '${key}' "
-                                         'value`), answered as WWW-Authenticate '
-                                         'error_description',
-                               'step': 'issuer',
-                               'versions': '1.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'iss': 'DC309',
-                                               'jti': 'DC311',
-                                               'nonce': 'DC311',
-                                               'sub': 'DC311'},
-                               'claim_steps': {'aud': 'audience',
-                                               'iss': 'issuer',
-                                               'jti': 'claims',
-                                               'nonce': 'claims',
-                                               'sub': 'claims'},
-                               'example': 'FAST_JWT_CLAIM_VALUE_INVALID: The iss claim value '
-                                          'is not allowed.',
-                               'id': 'fast-jwt-claim',
-                               'library': 'fast-jwt',
-                               'pattern': 'The (?P<claim>iss|aud|sub|nonce|jti) claim value is '
-                                          'not allowed',
-                               'rule': 'DC309',
-                               'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
-                                         'validateClaimValues: "The ${claim} claim value is '
-                                         'not allowed." / "None of ${claim} claim values are '
-                                         'allowed."',
-                               'step': 'issuer',
-                               'versions': '4.x-6.x'},
-                              {'example': 'FAST_JWT_CLAIM_VALUE_INVALID: None of aud claim '
-                                          'values are allowed.',
-                               'id': 'fast-jwt-audiences',
-                               'library': 'fast-jwt',
-                               'pattern': 'None of aud claim values are allowed',
-                               'rule': 'DC310',
-                               'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
-                                         'validateClaimValues (an array claim)',
-                               'step': 'audience',
-                               'versions': '4.x-6.x'},
-                              {'example': 'FAST_JWT_EXPIRED: The token has expired at '
-                                          '2026-12-03T10:00:00.000Z.',
-                               'id': 'fast-jwt-expired',
-                               'library': 'fast-jwt',
-                               'misleading': "fast-jwt's default clockTolerance is 0.",
-                               'pattern': 'The token has expired at (?P<actual>\\S+?)\\.?$',
-                               'rule': 'DC306',
-                               'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
-                                         'validateClaimDateValue: "The token ${errorVerb} at '
-                                         '${date}."',
-                               'step': 'time',
-                               'versions': '4.x-6.x'},
-                              {'example': 'FAST_JWT_INVALID_ALGORITHM: The token algorithm is '
-                                          'invalid.',
-                               'id': 'fast-jwt-algorithm',
-                               'library': 'fast-jwt',
-                               'pattern': 'The token algorithm is invalid',
-                               'rule': 'DC303',
-                               'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
-                                         "validateAlgorithmAndSignature: 'The token algorithm "
-                                         "is invalid.'",
-                               'step': 'algorithm',
-                               'versions': '4.x-6.x'},
-                              {'example': 'FAST_JWT_INVALID_SIGNATURE: The token signature is '
-                                          'invalid.',
-                               'id': 'fast-jwt-signature',
-                               'library': 'fast-jwt',
-                               'pattern': 'The token signature is (?:invalid|missing)',
-                               'rule': 'DC305',
-                               'source': "nearform/fast-jwt 6.3.6 src/verifier.js: 'The token "
-                                         "signature is invalid.' / 'The token signature is "
-                                         "missing.'",
-                               'step': 'signature',
-                               'versions': '4.x-6.x'},
-                              {'candidate_steps': ['key', 'jwks'],
-                               'example': 'FAST_JWT_KEY_FETCHING_ERROR: Cannot fetch key.',
-                               'id': 'fast-jwt-key-fetch',
-                               'library': 'fast-jwt with get-jwks',
-                               'misleading': 'Reads like a network failure; with get-jwks it '
-                                             'is usually a kid the JWKS does not publish (a '
-                                             'rotation, or a JWKS URL pinned to another '
-                                             'tenant).',
-                               'pattern': 'Cannot fetch key',
-                               'rule': 'DC304',
-                               'source': 'nearform/fast-jwt 6.3.6 src/verifier.js: '
-                                         "TokenError.wrap(err, keyFetchingError, 'Cannot fetch "
-                                         'key.\') around the key function (get-jwks: "No '
-                                         'matching JWK found in the set.")',
-                               'step': 'key',
-                               'versions': 'fast-jwt 4.x-6.x'},
-                              {'claim_rules': {'Audience': 'DC310', 'Issuer': 'DC309'},
-                               'claim_steps': {'Audience': 'audience', 'Issuer': 'issuer'},
-                               'example': 'JwtInvalidIssuerError: Issuer not allowed: '
-                                          'https://idp.example/t/dev. Expected: '
-                                          'https://idp.example/t/staging',
-                               'id': 'aws-jwt-verify-claim',
-                               'library': 'aws-jwt-verify',
-                               'pattern': '(?P<claim>Issuer|Audience) not allowed: '
-                                          '(?P<actual>\\S+?)\\. Expected(?: one of)?: '
-                                          '(?P<expected>\\S+)',
-                               'rule': 'DC309',
-                               'source': 'awslabs/aws-jwt-verify 5.2.1 dist/esm/assert.js: '
-                                         '`${name} not allowed: ${actual}. Expected: '
-                                         '${expected}` for Issuer and Audience (jwt.js '
-                                         'validateJwtFields)',
-                               'step': 'issuer',
-                               'versions': '4.x-5.x'},
-                              {'example': 'KidNotFoundInJwksError: JWK for kid "2026-11" not '
-                                          'found in the JWKS',
-                               'id': 'aws-jwt-verify-kid',
-                               'library': 'aws-jwt-verify',
-                               'misleading': 'After one unknown kid, aws-jwt-verify waits 10 s '
-                                             'before fetching the JWKS again: requests in '
-                                             'between fail with the back-off message.',
-                               'pattern': 'JWK for kid ["\'](?P<actual>[^"\']*)["\'] not found '
-                                          'in the JWKS|Not allowed to fetch JWKS yet',
-                               'rule': 'DC304',
-                               'source': 'awslabs/aws-jwt-verify 5.2.1 dist/esm/jwk.js: '
-                                         'KidNotFoundInJwksError `JWK for kid "${kid}" not '
-                                         'found in the JWKS`; SimplePenaltyBox: "Not allowed '
-                                         'to fetch JWKS yet, still waiting for back off period '
-                                         'to end"',
-                               'step': 'key',
-                               'versions': '4.x-5.x'},
-                              {'example': 'JwtExpiredError: Token expired at '
-                                          '2026-12-03T10:00:00.000Z',
-                               'id': 'aws-jwt-verify-expired',
-                               'library': 'aws-jwt-verify',
-                               'pattern': 'Token expired at (?P<actual>\\S+)',
-                               'rule': 'DC306',
-                               'source': 'awslabs/aws-jwt-verify 5.2.1 dist/esm/jwt.js: '
-                                         'JwtExpiredError `Token expired at ${date}`',
-                               'step': 'time',
-                               'versions': '4.x-5.x'},
-                              {'example': 'jwt.exceptions.PyJWKClientError: Unable to find a '
-                                          'signing key that matches: "2026-11"',
-                               'id': 'pyjwt-jwks-kid',
-                               'library': 'PyJWT (PyJWKClient)',
-                               'pattern': 'Unable to find a signing key that matches: '
-                                          '["\'](?P<actual>[^"\']*)["\']',
-                               'rule': 'DC304',
-                               'source': 'jpadilla/pyjwt jwt/jwks_client.py get_signing_key: '
-                                         "PyJWKClientError(f'Unable to find a signing key that "
-                                         'matches: "{kid}"\')',
-                               'step': 'key',
-                               'versions': '2.x'},
-                              {'example': 'JsonWebTokenError: secret or public key must be '
-                                          'provided',
-                               'id': 'jsonwebtoken-no-key',
-                               'library': "node jsonwebtoken (with jwks-rsa's "
-                                          'expressJwtSecret)',
-                               'misleading': 'Reads like a configuration error in the API; '
-                                             'behind express-jwt with jwks-rsa it means the '
-                                             "token's kid is not in the JWKS the API reads.",
-                               'pattern': 'secret or public key must be provided',
-                               'rule': 'DC304',
-                               'source': 'auth0/node-jsonwebtoken verify.js: '
-                                         "JsonWebTokenError('secret or public key must be "
-                                         "provided'); jwks-rsa expressJwtSecret hands no key "
-                                         'when the kid is not in the JWKS',
-                               'step': 'key',
-                               'versions': 'jsonwebtoken 9.x, express-jwt 8.x, jwks-rsa '
-                                           '3.x-4.x'},
-                              {'example': 'JWT::DecodeError: Could not find public key for kid '
-                                          'staging-1',
-                               'id': 'ruby-jwt-kid-not-found',
-                               'library': 'ruby-jwt',
-                               'misleading': 'Raised as JWT::DecodeError, which reads like a '
-                                             'malformed token; the token is fine and its kid '
-                                             'is not in the JWKS the API loaded.',
-                               'pattern': 'Could not find public key for kid:? (?P<kid>\\S+)',
-                               'rule': 'DC304',
-                               'source': 'jwt/ruby-jwt 2.9.3 lib/jwt/jwk/key_finder.rb: raise '
-                                         '::JWT::DecodeError, "Could not find public key for '
-                                         'kid #{kid}"',
-                               'step': 'key',
-                               'versions': '2.x'},
-                              {'example': 'JWT::DecodeError: No keys found in jwks',
-                               'id': 'ruby-jwt-no-keys',
-                               'library': 'ruby-jwt',
-                               'pattern': 'No keys found in jwks',
-                               'rule': 'DC201',
-                               'source': 'jwt/ruby-jwt 2.9.3 lib/jwt/jwk/key_finder.rb: raise '
-                                         "::JWT::DecodeError, 'No keys found in jwks'",
-                               'step': 'jwks',
-                               'versions': '2.x'},
-                              {'example': 'org.jose4j.lang.UnresolvableKeyException: Unable to '
-                                          'find a suitable verification key for JWS w/ header '
-                                          '{"alg":"RS256","kid":"staging-1"} from JWKs [] '
-                                          'obtained from '
-                                          'https://sso.example.com/realms/orders/protocol/openid-connect/certs',
-                               'id': 'jose4j-unresolvable-key',
-                               'library': 'jose4j (Quarkus SmallRye JWT, Apache Pulsar, ...)',
-                               'misleading': "When it ends 'due to an unexpected exception' "
-                                             'the JWKS could not be read at all (fetch); '
-                                             "otherwise no key in it matches the header's kid "
-                                             'and alg.',
-                               'pattern': 'Unable to find a suitable verification key for JWS '
-                                          'w/ header (?P<header>\\{[^}]*\\})',
-                               'rule': 'DC304',
-                               'source': 'bitbucket b_c/jose4j 0.9.6 '
-                                         'src/main/java/org/jose4j/keys/resolvers/{HttpsJwks,Jwks}VerificationKeyResolver.java: '
-                                         'UnresolvableKeyException("Unable to find a suitable '
-                                         'verification key for JWS w/ header " + header + ...)',
-                               'step': 'key',
-                               'versions': '0.7-0.9'},
-                              {'example': 'Error(InvalidToken)',
-                               'id': 'rust-jsonwebtoken-invalid-token',
-                               'library': 'jsonwebtoken (Rust)',
-                               'pattern': '\\bError\\((?:Box\\()?InvalidToken\\b',
-                               'rule': 'DC302',
-                               'source': 'Keats/jsonwebtoken 9.3.0 src/errors.rs: '
-                                         'ErrorKind::InvalidToken ("a token doesn\'t have a '
-                                         'valid JWT shape"); Debug of Error is '
-                                         'Error(InvalidToken)',
-                               'step': 'parse',
-                               'versions': '7.x-9.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC314',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC314'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time'},
-                               'example': 'Missing required claim: exp',
-                               'id': 'rust-jsonwebtoken-missing-claim',
-                               'library': 'jsonwebtoken (Rust)',
-                               'pattern': 'Missing required claim: (?P<claim>\\w+)',
-                               'rule': 'DC311',
-                               'source': 'Keats/jsonwebtoken 9.3.0 src/errors.rs: '
-                                         'ErrorKind::MissingRequiredClaim(c) displays "Missing '
-                                         'required claim: {c}"',
-                               'step': 'claims',
-                               'versions': '8.x-9.x'},
-                              {'example': 'TokenError: The token has expired at '
-                                          '2026-11-28T21:30:00.000Z.',
-                               'id': 'fast-jwt-expired',
-                               'library': 'fast-jwt',
-                               'pattern': 'The token has expired at (?P<exp>\\S+?)\\.?$',
-                               'rule': 'DC306',
-                               'source': 'nearform/fast-jwt 6.3.6 src/verifier.js: `The token '
-                                         "${errorVerb} at ${date}.` with errorVerb 'has "
-                                         "expired' (FAST_JWT_EXPIRED)",
-                               'step': 'time',
-                               'versions': '3.x-6.x'},
-                              {'example': 'TokenError: The token will be active at '
-                                          '2026-11-28T22:17:00.000Z.',
-                               'id': 'fast-jwt-inactive',
-                               'library': 'fast-jwt',
-                               'misleading': "Usually the IdP's clock runs ahead of the API's: "
-                                             'compare both clocks before the token.',
-                               'pattern': 'The token will be active at (?P<nbf>\\S+?)\\.?$',
-                               'rule': 'DC307',
-                               'source': 'nearform/fast-jwt 6.3.6 src/verifier.js: `The token '
-                                         "${errorVerb} at ${date}.` with errorVerb 'will be "
-                                         "active' (FAST_JWT_INACTIVE)",
-                               'step': 'time',
-                               'versions': '3.x-6.x'},
-                              {'claim_rules': {'aud': 'DC310', 'iss': 'DC309'},
-                               'claim_steps': {'aud': 'audience', 'iss': 'issuer'},
-                               'example': 'TokenError: None of aud claim values are allowed.',
-                               'id': 'fast-jwt-claim-not-allowed',
-                               'library': 'fast-jwt',
-                               'pattern': '(?:The|None of) (?P<claim>\\w+) claim values? (?:is '
-                                          'not|are) allowed',
-                               'rule': 'DC311',
-                               'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
-                                         'validateClaimValues: `The ${claim} claim value is '
-                                         'not allowed.` / `None of ${claim} claim values are '
-                                         'allowed.`',
-                               'step': 'claims',
-                               'versions': '3.x-6.x'},
-                              {'example': 'Lcobucci\\JWT\\Validation\\RequiredConstraintsViolated: '
-                                          'The token violates some mandatory constraints, '
-                                          'details:\n'
-                                          '- The token is expired',
-                               'id': 'lcobucci-expired',
-                               'library': 'lcobucci/jwt',
-                               'pattern': 'The token is expired',
-                               'rule': 'DC306',
-                               'source': 'lcobucci/jwt 5.4.2 '
-                                         'src/Validation/Constraint/LooseValidAt.php, '
-                                         "StrictValidAt.php: ConstraintViolation::error('The "
-                                         "token is expired')",
-                               'step': 'time',
-                               'versions': '4.x-5.x'},
-                              {'example': '- The token cannot be used yet',
-                               'id': 'lcobucci-not-yet',
-                               'library': 'lcobucci/jwt',
-                               'misleading': "Usually the IdP's clock runs ahead of the API's "
-                                             "(lcobucci's default leeway is zero).",
-                               'pattern': 'The token (?:cannot be used yet|was issued in the '
-                                          'future)',
-                               'rule': 'DC307',
-                               'source': 'lcobucci/jwt 5.4.2 '
-                                         "src/Validation/Constraint/LooseValidAt.php: 'The "
-                                         "token cannot be used yet', 'The token was issued in "
-                                         "the future'",
-                               'step': 'time',
-                               'versions': '4.x-5.x'},
-                              {'example': '- The token was not issued by the given issuers',
-                               'id': 'lcobucci-issuer',
-                               'library': 'lcobucci/jwt',
-                               'pattern': 'The token was not issued by the given issuers',
-                               'rule': 'DC309',
-                               'source': 'lcobucci/jwt 5.4.2 '
-                                         "src/Validation/Constraint/IssuedBy.php: 'The token "
-                                         "was not issued by the given issuers'",
-                               'step': 'issuer',
-                               'versions': '4.x-5.x'},
-                              {'example': '- The token is not allowed to be used by this '
-                                          'audience',
-                               'id': 'lcobucci-audience',
-                               'library': 'lcobucci/jwt',
-                               'pattern': 'The token is not allowed to be used by this '
-                                          'audience',
-                               'rule': 'DC310',
-                               'source': 'lcobucci/jwt 5.4.2 '
-                                         "src/Validation/Constraint/PermittedFor.php: 'The "
-                                         "token is not allowed to be used by this audience'",
-                               'step': 'audience',
-                               'versions': '4.x-5.x'},
-                              {'example': '- Token signer mismatch',
-                               'id': 'lcobucci-signer',
-                               'library': 'lcobucci/jwt',
-                               'pattern': 'Token signer mismatch',
-                               'rule': 'DC303',
-                               'source': 'lcobucci/jwt 5.4.2 '
-                                         "src/Validation/Constraint/SignedWith.php: 'Token "
-                                         "signer mismatch' (header alg is not the signer's), "
-                                         "'Token signature mismatch'",
-                               'step': 'algorithm',
-                               'versions': '4.x-5.x'},
-                              {'example': '- Token signature mismatch',
-                               'id': 'lcobucci-signature',
-                               'library': 'lcobucci/jwt',
-                               'misleading': 'Checked after the signer (alg) matched: the key '
-                                             'configured in the API is not the one that signed '
-                                             'the token.',
-                               'pattern': 'Token signature mismatch',
-                               'rule': 'DC305',
-                               'source': 'lcobucci/jwt 5.4.2 '
-                                         "src/Validation/Constraint/SignedWith.php: 'Token "
-                                         "signature mismatch'",
-                               'step': 'signature',
-                               'versions': '4.x-5.x'},
-                              {'example': "'exp' claim expired at Sat, 28 Nov 2026 21:30:00 "
-                                          'GMT',
-                               'id': 'lua-resty-jwt-exp',
-                               'library': 'lua-resty-jwt (also behind Apache APISIX jwt-auth, '
-                                          'kong-oidc)',
-                               'pattern': '\'exp\' claim expired at (?P<exp>[^\'"\\n]+GMT)',
-                               'rule': 'DC306',
-                               'source': 'SkyLothar/lua-resty-jwt 0.2.3 lib/resty/jwt.lua: '
-                                         'string.format("\'exp\' claim expired at %s", '
-                                         'ngx.http_time(exp))',
-                               'step': 'time',
-                               'versions': '0.1.x-0.2.x'},
-                              {'example': "'nbf' claim not valid until Sat, 28 Nov 2026 "
-                                          '22:17:00 GMT',
-                               'id': 'lua-resty-jwt-nbf',
-                               'library': 'lua-resty-jwt (also behind Apache APISIX jwt-auth, '
-                                          'kong-oidc)',
-                               'pattern': "'nbf' claim not valid until "
-                                          '(?P<nbf>[^\'"\\n]+GMT)',
-                               'rule': 'DC307',
-                               'source': 'SkyLothar/lua-resty-jwt 0.2.3 lib/resty/jwt.lua: '
-                                         'string.format("\'nbf\' claim not valid until %s", '
-                                         'ngx.http_time(nbf))',
-                               'step': 'time',
-                               'versions': '0.1.x-0.2.x'},
-                              {'claim_rules': {'aud': 'DC310',
-                                               'exp': 'DC306',
-                                               'iss': 'DC309',
-                                               'nbf': 'DC307'},
-                               'claim_steps': {'aud': 'audience',
-                                               'exp': 'time',
-                                               'iss': 'issuer',
-                                               'nbf': 'time'},
-                               'example': "Claim 'iss' "
-                                          "('https://sso.example.com/realms/staging') returned "
-                                          'failure',
-                               'id': 'lua-resty-jwt-claim-failure',
-                               'library': 'lua-resty-jwt',
-                               'pattern': "Claim '(?P<claim>\\w+)' \\('(?P<actual>[^']*)'\\) "
-                                          'returned failure',
-                               'rule': 'DC311',
-                               'source': 'SkyLothar/lua-resty-jwt 0.2.3 lib/resty/jwt.lua: '
-                                         '"Claim \'" .. claim .. "\' (\'" .. value .. "\') '
-                                         'returned failure" (a claim_spec validator said no)',
-                               'step': 'claims',
-                               'versions': '0.1.x-0.2.x'},
-                              {'example': "'aud' claim does not contain an allowed audience.",
-                               'id': 'lua-resty-jwt-audience',
-                               'library': 'lua-resty-jwt',
-                               'pattern': "'aud' claim does not contain an allowed audience",
-                               'rule': 'DC310',
-                               'source': 'SkyLothar/lua-resty-jwt 0.2.3 '
-                                         'lib/resty/jwt-validators.lua: no_allowed_audience = '
-                                         '"\'%s\' claim does not contain an allowed audience."',
-                               'step': 'audience',
-                               'versions': '0.2.x'},
-                              {'example': 'signature mismatch: VtWm3YgkbFvA8dLb',
-                               'id': 'lua-resty-jwt-signature',
-                               'library': 'lua-resty-jwt',
-                               'pattern': '^signature mismatch: ',
-                               'rule': 'DC305',
-                               'source': 'SkyLothar/lua-resty-jwt 0.2.3 lib/resty/jwt.lua: '
-                                         '"signature mismatch: " .. signature',
-                               'step': 'signature',
-                               'versions': '0.1.x-0.2.x'},
-                              {'candidate_steps': ['algorithm'],
-                               'example': 'pdi.jwt.exceptions.JwtValidationException: Invalid '
-                                          'signature for this token or wrong algorithm.',
-                               'id': 'jwt-scala-signature-or-algorithm',
-                               'library': 'jwt-scala',
-                               'misleading': 'Thrown whenever verification fails: a wrong key '
-                                             'and an algorithm outside the allowed list read '
-                                             "the same; compare the token's alg with the "
-                                             'allowed algorithms first.',
-                               'pattern': 'Invalid signature for this token or wrong algorithm',
-                               'rule': 'DC305',
-                               'source': 'jwt-scala/jwt-scala v11.0.4: '
-                                         'core/shared/src/main/scala/JwtCore.scala (validate: '
-                                         'JwtValidationException when the signature does not '
-                                         'verify under the key and algorithms given)',
-                               'step': 'signature',
-                               'versions': '9.x-11.x'},
-                              {'example': '{"detail":"Token has no '
-                                          'id","code":"token_not_valid"}',
-                               'id': 'simplejwt-no-id',
-                               'library': 'djangorestframework-simplejwt',
-                               'pattern': 'Token has no id',
-                               'rule': 'DC311',
-                               'source': 'jazzband/djangorestframework-simplejwt 5.5.1: '
-                                         'rest_framework_simplejwt/tokens.py (check_blacklist '
-                                         '/ outstand: the JTI_CLAIM is missing)',
-                               'step': 'claims',
-                               'versions': '5.x'},
-                              {'example': '{"detail":"Token contained no recognizable user '
-                                          'identification","code":"token_not_valid"}',
-                               'id': 'simplejwt-no-user-id',
-                               'library': 'djangorestframework-simplejwt',
-                               'misleading': 'The token verified; it lacks the claim '
-                                             "SIMPLE_JWT's USER_ID_CLAIM names (user_id by "
-                                             'default), usually a token from another issuer '
-                                             'whose subject claim is sub.',
-                               'pattern': 'Token contained no recognizable user identification',
-                               'rule': 'DC311',
-                               'source': 'jazzband/djangorestframework-simplejwt 5.5.1: '
-                                         'rest_framework_simplejwt/authentication.py '
-                                         '(get_user: the USER_ID_CLAIM is missing)',
-                               'step': 'claims',
-                               'versions': '5.x'},
-                              {'example': 'audience claim found in JWT but no audiences bound '
-                                          'to the role',
-                               'id': 'vault-jwt-no-bound-audiences',
-                               'library': 'HashiCorp Vault JWT auth',
-                               'misleading': 'Not a wrong audience: the role has no '
-                                             'bound_audiences, and Vault refuses any token '
-                                             'that carries aud; set bound_audiences on the '
-                                             'role.',
-                               'pattern': 'audience claim found in JWT but no audiences bound '
-                                          'to the role',
-                               'rule': 'DC310',
-                               'source': 'hashicorp/vault-plugin-auth-jwt v0.26.3: '
-                                         'path_login.go (an aud claim in the token and no '
-                                         'bound_audiences on the role)',
-                               'step': 'audience',
-                               'versions': 'vault-plugin-auth-jwt 0.2x'},
-                              {'example': 'jwt_authn_access_denied{Jwt_verification_fails}',
-                               'id': 'envoy-access-log-verification-fails',
-                               'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
-                               'misleading': "The access log's response code details: Envoy's "
-                                             'word for a signature that does not verify under '
-                                             'the JWKS it holds.',
-                               'pattern': 'jwt_authn_access_denied\\{Jwt_verification_fails\\}',
-                               'rule': 'DC305',
-                               'source': 'envoyproxy/envoy: '
-                                         'source/extensions/filters/http/jwt_authn/filter.cc '
-                                         '(response code details '
-                                         "'jwt_authn_access_denied{<status>}', spaces as "
-                                         'underscores); google/jwt_verify_lib: src/status.cc '
-                                         '(JwtVerificationFail)',
-                               'step': 'signature',
-                               'versions': 'Envoy 1.x'},
-                              {'example': 'django.core.exceptions.SuspiciousOperation: JWS '
-                                          'token verification failed.',
-                               'id': 'mozilla-django-oidc-jws-verification',
-                               'library': 'mozilla-django-oidc',
-                               'misleading': "Says 'token verification' but is raised only "
-                                             'when the JWS signature does not verify under the '
-                                             'key chosen from the JWKS (a wrong '
-                                             'OIDC_RP_IDP_SIGN_KEY, or keys rotated at the '
-                                             'IdP).',
-                               'pattern': 'JWS token verification failed\\.',
-                               'rule': 'DC305',
-                               'source': 'mozilla/mozilla-django-oidc 5.0.2: '
-                                         'mozilla_django_oidc/auth.py '
-                                         '(OIDCAuthenticationBackend._verify_jws)',
-                               'step': 'signature',
-                               'versions': '5.0.2'},
-                              {'example': 'Failed to retrieve or validate credentials: JWT '
-                                          'verification failed: <token>',
-                               'id': 'pac4j-jwt-verification-failed',
-                               'library': 'pac4j',
-                               'misleading': "pac4j's JwtAuthenticator logs this when no "
-                                             'configured signature configuration verifies the '
-                                             'token: the signing secret or key differs, not '
-                                             'the claims.',
-                               'pattern': 'Failed to retrieve or validate credentials: JWT '
-                                          'verification failed',
-                               'rule': 'DC305',
-                               'source': 'pac4j/pac4j @c93fb3e: '
-                                         'pac4j-jwt/src/main/java/org/pac4j/jwt/credentials/authenticator/JwtAuthenticator.java',
-                               'step': 'signature',
-                               'versions': '6.5.x'},
-                              {'example': 'Unable to verify the given JWT through the given '
-                                          'configuration. If the '
-                                          '"lexik_jwt_authentication.encoder" encryption '
-                                          'options have been changed since your last '
-                                          'authentication, please renew the token.',
-                               'id': 'lexik-unable-to-verify',
-                               'library': 'lexik/jwt-authentication-bundle',
-                               'misleading': "The token's signature does not verify with the "
-                                             'configured keys/passphrase (keys regenerated, or '
-                                             "another environment's keys).",
-                               'pattern': 'Unable to verify the given JWT through the given '
-                                          'configuration',
-                               'rule': 'DC305',
-                               'source': 'lexik/LexikJWTAuthenticationBundle v2.20.3: '
-                                         'Encoder/LcobucciJWTEncoder.php',
-                               'step': 'signature',
-                               'versions': 'v2.20.3'},
-                              {'example': 'JWT.Exceptions.SignatureVerificationException: '
-                                          "Claim 'exp' must be a number.",
-                               'id': 'jwt-dotnet-exp-not-a-number',
-                               'library': 'JWT.NET (jwt-dotnet/jwt)',
-                               'misleading': 'Thrown as SignatureVerificationException, yet '
-                                             'the signature is fine: the exp claim is not a '
-                                             'numeric date (a string or an ISO date).',
-                               'pattern': "Claim 'exp' must be a number\\.",
-                               'rule': 'DC314',
-                               'source': 'jwt-dotnet/jwt @c12db35: src/JWT/JwtValidator.cs',
-                               'step': 'time',
-                               'versions': '11.x'},
-                              {'example': 'JWT.Exceptions.SignatureVerificationException: '
-                                          "Claim 'nbf' must be a number.",
-                               'id': 'jwt-dotnet-nbf-not-a-number',
-                               'library': 'JWT.NET (jwt-dotnet/jwt)',
-                               'misleading': 'Thrown as SignatureVerificationException, yet '
-                                             'the signature is fine: the nbf claim is not a '
-                                             'numeric date.',
-                               'pattern': "Claim 'nbf' must be a number\\.",
-                               'rule': 'DC307',
-                               'source': 'jwt-dotnet/jwt @c12db35: src/JWT/JwtValidator.cs',
-                               'step': 'time',
-                               'versions': '11.x'},
-                              {'example': 'Error: Invalid token payload',
-                               'id': 'hapi-jwt-invalid-token-payload',
-                               'library': '@hapi/jwt',
-                               'misleading': 'The payload segment is not base64url-encoded '
-                                             'JSON; no claim was checked.',
-                               'pattern': 'Invalid token payload',
-                               'rule': 'DC302',
-                               'source': 'hapijs/jwt 3.2.4: lib/token.js (decode)',
-                               'step': 'parse',
-                               'versions': '3.2.4'},
-                              {'example': 'authentication failed due to: In '
-                                          'Strategy.prototype.jwtVerify: We did not receive a '
-                                          'token we know how to validate',
-                               'id': 'passport-azure-ad-no-kid-or-x5t',
-                               'library': 'passport-azure-ad',
-                               'misleading': 'Reads like a wrong token format; the header '
-                                             'names no key (neither kid nor x5t), so no key of '
-                                             'the metadata can be chosen.',
-                               'pattern': 'We did not receive a token we know how to validate',
-                               'rule': 'DC304',
-                               'source': 'AzureAD/passport-azure-ad 4.3.5: '
-                                         'lib/bearerstrategy.js (jwtVerify)',
-                               'step': 'key',
-                               'versions': '4.3.5'},
-                              {'example': 'AuthenticationFailed: Invalid payload.',
-                               'id': 'drf-jwt-invalid-payload',
-                               'library': 'drf-jwt',
-                               'misleading': 'The token decoded and verified; the payload '
-                                             "carries no username claim (the claim drf-jwt's "
-                                             'JWT_PAYLOAD_GET_USERNAME_HANDLER reads), as '
-                                             'tokens minted by another issuer often do.',
-                               'pattern': '(?:^|AuthenticationFailed: )Invalid payload\\.$',
-                               'rule': 'DC311',
-                               'source': 'Styria-Digital/django-rest-framework-jwt 1.19.2 '
-                                         '(PyPI drf-jwt): rest_framework_jwt/authentication.py '
-                                         '(authenticate_credentials)',
-                               'step': 'claims',
-                               'versions': '1.19.2'},
-                              {'example': 'Invalid token: Not now',
-                               'id': 'adhocore-jwt-not-now',
-                               'library': 'adhocore/jwt',
-                               'misleading': "adhocore/jwt says only 'Not now': the token's "
-                                             "nbf is still ahead of this server's clock (its "
-                                             'leeway is at most 120 seconds).',
-                               'pattern': 'Invalid token: (?:Not now|Cannot accept now)',
-                               'rule': 'DC307',
-                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
-                                         "(validateTimestamps: 'Invalid token: ' . 'Not now', "
-                                         'ERROR_TOKEN_NOT_NOW)',
-                               'step': 'time',
-                               'versions': '1.x'},
-                              {'example': 'Invalid token: Expired',
-                               'id': 'adhocore-jwt-expired',
-                               'library': 'adhocore/jwt',
-                               'misleading': "adhocore/jwt also answers 'Expired' when iat is "
-                                             'older than its maxAge (default 3600 s), even if '
-                                             'exp is later.',
-                               'pattern': 'Invalid token: Expired',
-                               'rule': 'DC306',
-                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
-                                         '(validateTimestamps: exp, or iat older than maxAge, '
-                                         'ERROR_TOKEN_EXPIRED)',
-                               'step': 'time',
-                               'versions': '1.x'},
-                              {'example': 'JSON failed: Syntax error',
-                               'id': 'adhocore-jwt-json',
-                               'library': 'adhocore/jwt',
-                               'pattern': 'JSON failed: (?P<detail>.+)',
-                               'rule': 'DC302',
-                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
-                                         "(validateLastJson: 'JSON failed: ' . "
-                                         'json_last_error_msg(), ERROR_JSON_FAILED)',
-                               'step': 'parse',
-                               'versions': '1.x'},
-                              {'example': 'Invalid token: Unsupported header algo',
-                               'id': 'adhocore-jwt-algo',
-                               'library': 'adhocore/jwt',
-                               'pattern': 'Invalid token: (?:Missing|Unsupported) header algo',
-                               'rule': 'DC303',
-                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
-                                         '(validateHeader: ERROR_ALGO_MISSING, '
-                                         'ERROR_ALGO_UNSUPPORTED)',
-                               'step': 'algorithm',
-                               'versions': '1.x'},
-                              {'example': 'Invalid token: Unknown key ID',
-                               'id': 'adhocore-jwt-kid',
-                               'library': 'adhocore/jwt',
-                               'pattern': 'Invalid token: Unknown key ID',
-                               'rule': 'DC304',
-                               'source': 'adhocore/php-jwt: src/ValidatesJWT.php (validateKid: '
-                                         'ERROR_KID_UNKNOWN)',
-                               'step': 'key',
-                               'versions': '1.x'},
-                              {'example': 'TypeError: Expected "jwk.n" to be a String',
-                               'id': 'jwk-to-pem-field',
-                               'library': 'jwk-to-pem',
-                               'misleading': 'Thrown while turning a JWK of the key set into '
-                                             'PEM (cognito and API Gateway verifiers wrap it): '
-                                             'the key set holds a key without that member, not '
-                                             'a fault of the token.',
-                               'pattern': 'Expected '
-                                          '"jwk(?:\\.(?P<field>kty|crv|[xyned]|[pq]|dp|dq|qi))?" '
-                                          'to be an? (?:String|Object)',
-                               'rule': 'DC201',
-                               'source': 'Brightspace/node-jwk-to-pem 2.0.7: '
-                                         'src/jwk-to-pem.js, src/rsa.js, src/ec.js (TypeError '
-                                         '\'Expected "jwk.<field>" to be a String\')',
-                               'step': 'jwks',
-                               'versions': '2.x'},
-                              {'example': 'Error: Unsupported curve "secp256k1"',
-                               'id': 'jwk-to-pem-kty-curve',
-                               'library': 'jwk-to-pem',
-                               'misleading': 'A key of the key set that jwk-to-pem cannot '
-                                             'convert (an oct or OKP key, a secp256k1 curve, a '
-                                             'point off its curve): the set carries a key this '
-                                             "verifier cannot use, whatever the token's kid.",
-                               'pattern': '(?:Unsupported key type '
-                                          '"(?P<kty>[^"]*)"|Unsupported curve '
-                                          '"(?P<crv>[^"]*)"|Invalid key for curve: '
-                                          '"(?P<reason>[^"]*)")',
-                               'rule': 'DC201',
-                               'source': 'Brightspace/node-jwk-to-pem 2.0.7: src/jwk-to-pem.js '
-                                         "('Unsupported key type'), src/ec.js ('Unsupported "
-                                         "curve', 'Invalid key for curve')",
-                               'step': 'jwks',
-                               'versions': '2.x'},
-                              {'example': 'Could not validate endorsement for key: '
-                                          '1LTMzakihiRla_8z2BEJVXeWMqo with endorsements: '
-                                          'webchat,directline,skype',
-                               'id': 'botframework-endorsement',
-                               'library': 'Bot Framework connector (botbuilder-js, -dotnet, '
-                                          '-python, -java)',
-                               'misleading': "The signing key was found, but the channel's "
-                                             'metadata does not endorse it for this channel '
-                                             '(webchat, msteams, …): the activity came through '
-                                             'a channel the key is not for, or the bot reads '
-                                             "another cloud's metadata.",
-                               'pattern': 'Could not validate (?:additional )?endorsement(?: '
-                                          'for key: (?P<kid>\\S+?)(?: with endorsements: '
-                                          '(?P<endorsements>[\\w,.-]*))?| key)',
-                               'rule': 'DC304',
-                               'source': 'microsoft/botbuilder-js: '
-                                         'libraries/botframework-connector/src/auth/jwtTokenExtractor.ts; '
-                                         'microsoft/botbuilder-dotnet: '
-                                         'libraries/Microsoft.Bot.Connector/Authentication/JwtTokenExtractor.cs '
-                                         "('Could not validate endorsement for key')",
-                               'step': 'key',
-                               'versions': '4.x'},
-                              {'example': 'Unauthorized. Invalid AppId passed on token: '
-                                          '5c1e9f0a-4b7d-4e3a-9d2f-8a61c0b7e245',
-                               'id': 'botframework-appid',
-                               'library': 'Bot Framework connector (botbuilder-js, -dotnet, '
-                                          '-python, -java)',
-                               'misleading': "The token's aud (its appid for emulator tokens) "
-                                             "is not this bot's MicrosoftAppId: the bot runs "
-                                             "with another app registration's settings, or "
-                                             'none (an empty app id).',
-                               'pattern': 'Invalid AppId passed on token: '
-                                          "'?(?P<aud>[^'\\s]*)'?",
-                               'rule': 'DC310',
-                               'source': 'microsoft/botbuilder-js: '
-                                         'libraries/botframework-connector/src/auth/channelValidation.ts, '
-                                         'emulatorValidation.ts; microsoft/botbuilder-dotnet: '
-                                         'libraries/Microsoft.Bot.Connector/Authentication/ChannelValidation.cs '
-                                         "('Invalid AppId passed on token')",
-                               'step': 'audience',
-                               'versions': '4.x'},
-                              {'example': 'Session token had invalid API key',
-                               'id': 'shopify-session-api-key',
-                               'library': 'Shopify API libraries (shopify-api-js, '
-                                          'shopify-api-ruby, shopify-api-php)',
-                               'misleading': "Says 'API key', checks aud: the session token "
-                                             'was issued for another app (its aud is that '
-                                             "app's client id), often a development app's "
-                                             'token sent to the production app.',
-                               'pattern': 'Session token had invalid API key',
-                               'rule': 'DC310',
-                               'source': 'Shopify/shopify-api-js: '
-                                         'packages/shopify-api/lib/session/decode-session-token.ts; '
-                                         'Shopify/shopify-api-ruby: '
-                                         "lib/shopify_api/auth/jwt_payload.rb ('Session token "
-                                         "had invalid API key', raised when aud is not the "
-                                         "app's API key)",
-                               'step': 'audience',
-                               'versions': '5.x-11.x (js), 10.x-14.x (ruby)'},
-                              {'example': 'Google::Auth::IDTokens::SignatureError: Token not '
-                                          'verified as issued by Google',
-                               'id': 'google-not-verified',
-                               'library': 'googleauth (Ruby), google-id-token, '
-                                          'firebase_id_token',
-                               'misleading': "None of Google's current keys verified the "
-                                             'signature, even after a refresh of the key set: '
-                                             'a token from an emulator or another IdP, or one '
-                                             'altered in transit; googleauth also says it when '
-                                             'the kid is not in the set.',
-                               'pattern': 'Token not verified as issued by Google',
-                               'rule': 'DC305',
-                               'source': 'googleapis/google-auth-library-ruby: '
-                                         'lib/googleauth/id_tokens/verifier.rb '
-                                         '(SignatureError); google/google-id-token: '
-                                         'lib/google-id-token.rb',
-                               'step': 'signature',
-                               'versions': 'googleauth 1.x; google-id-token 1.4'},
-                              {'example': 'graphql_jwt.exceptions.JSONWebTokenError: origIat '
-                                          'field is required',
-                               'id': 'graphql-jwt-orig-iat',
-                               'library': 'django-graphql-jwt and the libraries built from it '
-                                          '(ariadne-jwt, strawberry-django-jwt, drf-jwt)',
-                               'misleading': "Not the iat claim: origIat is the library's own "
-                                             'claim marking when a refreshable token chain '
-                                             'began; a token minted elsewhere (or with '
-                                             'JWT_ALLOW_REFRESH off) lacks it and cannot be '
-                                             'refreshed.',
-                               'pattern': 'origIat field is required',
-                               'rule': 'DC311',
-                               'source': 'flavors/django-graphql-jwt: graphql_jwt/mixins.py '
-                                         "(RefreshMixin.refresh: JSONWebTokenError('origIat "
-                                         "field is required'))",
-                               'step': 'claims',
-                               'versions': '0.3.x'},
-                              {'example': 'token is unverifiable: signing method (alg) is '
-                                          'unavailable',
-                               'id': 'golang-jwt-alg-unavailable',
-                               'library': 'golang-jwt/jwt (and dgrijalva/jwt-go)',
-                               'misleading': "The token's alg names no signing method "
-                                             'registered in this binary (a typo, an alg such '
-                                             "as EdDSA the service never imported, or a JWE's "
-                                             'alg): the key and the signature were never '
-                                             'looked at.',
-                               'pattern': '[Ss]igning method \\(alg\\) is unavailable',
-                               'rule': 'DC303',
-                               'source': 'golang-jwt/jwt v5: parser.go (ParseUnverified: '
-                                         'newError("signing method (alg) is unavailable", '
-                                         'ErrTokenUnverifiable))',
-                               'step': 'algorithm',
-                               'versions': '3.x-5.x'},
-                              {'example': 'error parsing token: token is unverifiable: signing '
-                                          'method (alg) is unspecified',
-                               'id': 'golang-jwt-alg-unspecified',
-                               'library': 'golang-jwt/jwt (and dgrijalva/jwt-go)',
-                               'misleading': "The token's header has no alg string at all: a "
-                                             'hand-built or truncated header, not a key '
-                                             'problem.',
-                               'pattern': '[Ss]igning method \\(alg\\) is unspecified',
-                               'rule': 'DC303',
-                               'source': 'golang-jwt/jwt v5: parser.go (ParseUnverified: '
-                                         'newError("signing method (alg) is unspecified", '
-                                         'ErrTokenUnverifiable))',
-                               'step': 'algorithm',
-                               'versions': '3.x-5.x'},
-                              {'example': 'JOSEError: Expected 200 OK from the JSON Web Key '
-                                          'Set HTTP response',
-                               'id': 'jose-jwks-not-200',
-                               'library': 'jose',
-                               'misleading': 'The jwks_uri answered, but not with 200: a wrong '
-                                             'path (a tenant or realm name in it), a login '
-                                             "page behind a proxy, or the IdP's own error; the "
-                                             'token was never checked.',
-                               'pattern': 'Expected 200 OK from the JSON Web Key Set HTTP '
-                                          'response',
-                               'rule': 'DC010',
-                               'source': 'panva/jose: src/jwks/remote.ts (fetchJwks: JOSEError '
-                                         "'Expected 200 OK from the JSON Web Key Set HTTP "
-                                         "response')",
-                               'step': 'fetch',
-                               'versions': '4.x-6.x'},
-                              {'example': 'JOSEError: Failed to parse the JSON Web Key Set '
-                                          'HTTP response as JSON',
-                               'id': 'jose-jwks-not-json',
-                               'library': 'jose',
-                               'misleading': 'The jwks_uri answered 200 with something that is '
-                                             'not JSON: an HTML page from a proxy or a login '
-                                             'redirect, not a fault of the token.',
-                               'pattern': 'Failed to parse the JSON Web Key Set HTTP response '
-                                          'as JSON',
-                               'rule': 'DC201',
-                               'source': 'panva/jose: src/jwks/remote.ts (fetchJwks: JOSEError '
-                                         "'Failed to parse the JSON Web Key Set HTTP response "
-                                         "as JSON')",
-                               'step': 'jwks',
-                               'versions': '4.x-6.x'}]},
+TABLES: dict[str, Any] = {'57729774:102742': {'entry': [{'example': 'IDX10223: Lifetime validation failed. The token is '
+                                           "expired. ValidTo (UTC): '11/28/2026 21:30:00', "
+                                           "Current time (UTC): '11/28/2026 22:15:03'.",
+                                'id': 'ms-idx10223',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': "Expired by the API's clock (after its 5-minute "
+                                              'default ClockSkew): a clock running ahead on '
+                                              'the API host, or a frontend reusing a cached '
+                                              'token, produce the same message.',
+                                'pattern': 'IDX10223: Lifetime validation failed\\. The token '
+                                           'is expired\\. ValidTo(?: \\(UTC\\))?: '
+                                           "'(?P<exp>[^']*)', Current time(?: \\(UTC\\))?: "
+                                           "'(?P<now>[^']*)'",
+                                'rule': 'DC306',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10223)',
+                                'step': 'time',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10222: Lifetime validation failed. The token is '
+                                           "not yet valid. ValidFrom (UTC): '11/28/2026 "
+                                           "22:17:00', Current time (UTC): '11/28/2026 "
+                                           "22:15:03'.",
+                                'id': 'ms-idx10222',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': 'Reads like a token problem; it is almost always '
+                                              "the IdP's clock running ahead of the API's by "
+                                              'more than the clock skew.',
+                                'pattern': 'IDX10222: Lifetime validation failed\\. The token '
+                                           'is not yet valid\\. ValidFrom(?: \\(UTC\\))?: '
+                                           "'(?P<nbf>[^']*)', Current time(?: \\(UTC\\))?: "
+                                           "'(?P<now>[^']*)'",
+                                'rule': 'DC307',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10222)',
+                                'step': 'time',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10225: Lifetime validation failed. The token is '
+                                           'missing an Expiration Time. Tokentype: '
+                                           "'System.IdentityModel.Tokens.Jwt.JwtSecurityToken'.",
+                                'id': 'ms-idx10225',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'pattern': 'IDX10225: Lifetime validation failed\\. The token '
+                                           'is missing an Expiration Time',
+                                'rule': 'DC314',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10225)',
+                                'step': 'time',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10205: Issuer validation failed. Issuer: '
+                                           "'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/'. "
+                                           'Did not match: validationParameters.ValidIssuer: '
+                                           "'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0' "
+                                           "or validationParameters.ValidIssuers: 'null'.",
+                                'id': 'ms-idx10205',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': 'Often a v1 (https://sts.windows.net/{tid}/) vs '
+                                              'v2 '
+                                              '(https://login.microsoftonline.com/{tid}/v2.0) '
+                                              'issuer, or a trailing slash: compare the two '
+                                              'values character by character.',
+                                'pattern': 'IDX10205: Issuer validation failed\\. Issuer: '
+                                           "'(?P<actual>[^']*)'\\. Did not match: "
+                                           'validationParameters\\.ValidIssuer: '
+                                           "'(?P<expected>[^']*)' or "
+                                           'validationParameters\\.ValidIssuers: '
+                                           "'(?P<expected_list>[^']*)'",
+                                'rule': 'DC309',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10205)',
+                                'step': 'issuer',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10214: Audience validation failed. Audiences: '
+                                           "'api://orders-staging'. Did not match: "
+                                           'validationParameters.ValidAudience: '
+                                           "'api://orders-prod' or "
+                                           "validationParameters.ValidAudiences: 'null'.",
+                                'id': 'ms-idx10214',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': 'An audience equal to a client ID (a GUID) '
+                                              'usually means an ID token was sent, or the '
+                                              'client asked for its own scope instead of the '
+                                              "API's.",
+                                'pattern': 'IDX10214: Audience validation failed\\. Audiences: '
+                                           "'(?P<actual>[^']*)'\\. Did not match: "
+                                           'validationParameters\\.ValidAudience: '
+                                           "'(?P<expected>[^']*)' or "
+                                           'validationParameters\\.ValidAudiences: '
+                                           "'(?P<expected_list>[^']*)'",
+                                'rule': 'DC310',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10214)',
+                                'step': 'audience',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10500: Signature validation failed. No security '
+                                           'keys were provided to validate the signature.',
+                                'id': 'ms-idx10500',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': 'No key could be tried (its exception is '
+                                              'SecurityTokenSignatureKeyNotFoundException): '
+                                              'the API holds no signing keys at all, because '
+                                              'its metadata (authority, MetadataAddress) could '
+                                              'not be fetched or no keys are configured; the '
+                                              'token is not the problem.',
+                                'pattern': 'IDX10500: Signature validation failed\\. No '
+                                           'security keys were provided',
+                                'rule': 'DC304',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10500)',
+                                'step': 'key',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10501: Signature validation failed. Unable to '
+                                           'match key: \n'
+                                           "kid: 'staging-rs256-1'.\n"
+                                           'Exceptions caught:\n'
+                                           " ''. \n"
+                                           "token: '[PII of type "
+                                           "'System.IdentityModel.Tokens.Jwt.JwtSecurityToken' "
+                                           "is hidden]'.",
+                                'id': 'ms-idx10501',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': "Looks like tampering; it is a kid the API's "
+                                              'cached keys do not have: a rotation (cache '
+                                              'refreshes up to every 12 h, or 5 min after an '
+                                              'unknown kid) or a token from another tenant or '
+                                              'environment.',
+                                'pattern': 'IDX10501: Signature validation failed\\. Unable to '
+                                           "match key: \\s*kid: '(?P<kid>[^']*)'",
+                                'rule': 'DC304',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10501)',
+                                'step': 'key',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10503: Signature validation failed. Keys tried: '
+                                           "'Microsoft.IdentityModel.Tokens.X509SecurityKey, "
+                                           "KeyId: 'prod-rs256-1''.\n"
+                                           'Exceptions caught:\n'
+                                           " ''.\n"
+                                           "token: '[PII is hidden]'.",
+                                'id': 'ms-idx10503',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': 'Every key was tried and none verified: the '
+                                              'token was signed by a key the API does not '
+                                              'trust (another environment), or mangled in '
+                                              'transit.',
+                                'pattern': 'IDX10503: Signature validation failed\\. (?:Token '
+                                           'does not have a kid\\. )?Keys tried: '
+                                           "'(?P<keys>.*?)'\\.(?:\\s|$)",
+                                'rule': 'DC305',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10503)',
+                                'step': 'signature',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10511: Signature validation failed. Keys tried: '
+                                           "'RsaSecurityKey, KeyId: 'signing-1''. \n"
+                                           "kid: 'signing-1'. \n"
+                                           'Exceptions caught:\n'
+                                           " ''.\n"
+                                           "token: '[PII is hidden]'.",
+                                'id': 'ms-idx10511',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': "A key with the token's kid exists but does not "
+                                              'verify it: the same kid names different keys in '
+                                              'two environments, or the token was altered.',
+                                'pattern': 'IDX10511: Signature validation failed\\. Keys '
+                                           "tried: '(?P<keys>.*?)'\\. \\s*kid: "
+                                           "'(?P<kid>[^']*)'",
+                                'rule': 'DC305',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10511)',
+                                'step': 'signature',
+                                'versions': '6.x-8.x'},
+                               {'example': "IDX12741: JWT: '[PII of type 'System.String' is "
+                                           "hidden]' must have three segments (JWS) or five "
+                                           'segments (JWE).',
+                                'id': 'ms-idx12741',
+                                'library': 'System.IdentityModel.Tokens.Jwt',
+                                'misleading': 'The token was damaged in transit (Bearer prefix '
+                                              'kept, quotes, truncation) or is an opaque '
+                                              'token.',
+                                'pattern': "IDX12741: JWT: '(?P<token>.*?)' must have three "
+                                           'segments \\(JWS\\) or five segments \\(JWE\\)',
+                                'rule': 'DC302',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/System.IdentityModel.Tokens.Jwt/LogMessages.cs '
+                                          '(IDX12741)',
+                                'step': 'parse',
+                                'versions': '5.x-7.x'},
+                               {'example': 'jwt.exceptions.ExpiredSignatureError: Signature '
+                                           'has expired',
+                                'id': 'pyjwt-expired',
+                                'library': 'PyJWT',
+                                'misleading': "Says 'signature' but it is the exp claim; "
+                                              "PyJWT's default leeway is 0 s, so a few seconds "
+                                              'of clock drift are enough.',
+                                'pattern': '^(?:jwt\\.exceptions\\.)?(?:ExpiredSignatureError: '
+                                           ')?Signature has expired\\.?$',
+                                'rule': 'DC306',
+                                'source': 'jpadilla/pyjwt: jwt/api_jwt.py (_validate_exp, '
+                                          'ExpiredSignatureError)',
+                                'step': 'time',
+                                'versions': '2.x'},
+                               {'example': 'jwt.exceptions.ImmatureSignatureError: The token '
+                                           'is not yet valid (iat)',
+                                'id': 'pyjwt-immature',
+                                'library': 'PyJWT',
+                                'misleading': "With PyJWT's 0 s default leeway, an IdP clock a "
+                                              'second ahead fails fresh tokens.',
+                                'pattern': 'The token is not yet valid '
+                                           '\\((?P<claim>nbf|iat)\\)',
+                                'rule': 'DC307',
+                                'source': 'jpadilla/pyjwt: jwt/api_jwt.py (_validate_nbf, '
+                                          '_validate_iat, ImmatureSignatureError)',
+                                'step': 'time',
+                                'versions': '2.x'},
+                               {'example': 'jwt.exceptions.InvalidAudienceError: Invalid '
+                                           'audience',
+                                'id': 'pyjwt-audience',
+                                'library': 'PyJWT',
+                                'misleading': 'Also raised when the API gives no audience but '
+                                              'the token has one (PyJWT then rejects any aud).',
+                                'pattern': '^(?:jwt\\.exceptions\\.)?(?:InvalidAudienceError: '
+                                           ")?(?:Invalid audience|Audience doesn't match)$",
+                                'rule': 'DC310',
+                                'source': 'jpadilla/pyjwt: jwt/api_jwt.py (_validate_aud, '
+                                          'InvalidAudienceError)',
+                                'step': 'audience',
+                                'versions': '2.x'},
+                               {'example': 'jwt.exceptions.InvalidIssuerError: Invalid issuer',
+                                'id': 'pyjwt-issuer',
+                                'library': 'PyJWT',
+                                'misleading': 'PyJWT compares iss as an exact string: a '
+                                              'trailing slash is enough.',
+                                'pattern': '^(?:jwt\\.exceptions\\.)?(?:InvalidIssuerError: '
+                                           ')?Invalid issuer$',
+                                'rule': 'DC309',
+                                'source': 'jpadilla/pyjwt: jwt/api_jwt.py (_validate_iss, '
+                                          'InvalidIssuerError)',
+                                'step': 'issuer',
+                                'versions': '2.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC314',
+                                                'iat': 'DC314',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC314',
+                                                'typ': 'DC312'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time',
+                                                'typ': 'token-type'},
+                                'example': 'jwt.exceptions.MissingRequiredClaimError: Token is '
+                                           'missing the "exp" claim',
+                                'id': 'pyjwt-missing-claim',
+                                'library': 'PyJWT',
+                                'pattern': 'Token is missing the "(?P<claim>[^"]+)" claim',
+                                'rule': 'DC311',
+                                'source': 'jpadilla/pyjwt: jwt/exceptions.py '
+                                          '(MissingRequiredClaimError)',
+                                'step': 'claims',
+                                'versions': '2.x'},
+                               {'example': 'jwt.exceptions.InvalidSignatureError: Signature '
+                                           'verification failed',
+                                'id': 'pyjwt-signature',
+                                'library': 'PyJWT',
+                                'pattern': '^(?:jwt\\.exceptions\\.)?(?:InvalidSignatureError: '
+                                           ')?Signature verification failed\\.?$',
+                                'rule': 'DC305',
+                                'source': 'jpadilla/pyjwt: jwt/api_jws.py '
+                                          '(InvalidSignatureError)',
+                                'step': 'signature',
+                                'versions': '2.x'},
+                               {'example': 'jwt.exceptions.InvalidAlgorithmError: The '
+                                           'specified alg value is not allowed',
+                                'id': 'pyjwt-alg',
+                                'library': 'PyJWT',
+                                'pattern': 'The specified alg value is not allowed',
+                                'rule': 'DC303',
+                                'source': 'jpadilla/pyjwt: jwt/api_jws.py '
+                                          '(InvalidAlgorithmError)',
+                                'step': 'algorithm',
+                                'versions': '2.x'},
+                               {'example': 'jwt.exceptions.DecodeError: Not enough segments',
+                                'id': 'pyjwt-segments',
+                                'library': 'PyJWT',
+                                'pattern': 'Not enough segments|Invalid '
+                                           '(?:header|payload|crypto) padding|Invalid header '
+                                           'string',
+                                'rule': 'DC302',
+                                'source': 'jpadilla/pyjwt: jwt/api_jws.py (DecodeError)',
+                                'step': 'parse',
+                                'versions': '2.x'},
+                               {'example': 'jwt.exceptions.PyJWKClientError: Unable to find a '
+                                           'signing key that matches: "prod-rs256-1"',
+                                'id': 'pyjwk-no-key',
+                                'library': 'PyJWT (PyJWKClient)',
+                                'pattern': 'Unable to find a signing key that matches: '
+                                           '"(?P<kid>[^"]*)"',
+                                'rule': 'DC304',
+                                'source': 'jpadilla/pyjwt: jwt/jwks_client.py '
+                                          '(PyJWKClientError)',
+                                'step': 'key',
+                                'versions': '2.x'},
+                               {'example': 'JWTExpired: "exp" claim timestamp check failed',
+                                'id': 'jose-exp',
+                                'library': 'jose (panva)',
+                                'misleading': "jose's default clockTolerance is 0 s.",
+                                'pattern': '"exp" claim timestamp check failed',
+                                'rule': 'DC306',
+                                'source': 'panva/jose: src/lib/jwt_claims_set.ts (JWTExpired, '
+                                          'ERR_JWT_EXPIRED)',
+                                'step': 'time',
+                                'versions': '4.x-6.x'},
+                               {'example': 'JWTClaimValidationFailed: "nbf" claim timestamp '
+                                           'check failed',
+                                'id': 'jose-nbf',
+                                'library': 'jose (panva)',
+                                'pattern': '"(?P<claim>nbf|iat)" claim timestamp check '
+                                           'failed(?! \\(too far in the past\\))',
+                                'rule': 'DC307',
+                                'source': 'panva/jose: src/lib/jwt_claims_set.ts '
+                                          '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
+                                'step': 'time',
+                                'versions': '4.x-6.x'},
+                               {'example': 'JWTClaimValidationFailed: unexpected "iss" claim '
+                                           'value',
+                                'id': 'jose-iss',
+                                'library': 'jose (panva)',
+                                'pattern': 'unexpected \\\\?"iss\\\\?" claim value',
+                                'rule': 'DC309',
+                                'source': 'panva/jose: src/lib/jwt_claims_set.ts '
+                                          '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
+                                'step': 'issuer',
+                                'versions': '4.x-6.x'},
+                               {'example': 'Bearer realm="api", error="invalid_token", '
+                                           'error_description="unexpected \\"aud\\" claim '
+                                           'value"',
+                                'id': 'jose-aud',
+                                'library': 'jose (panva), express-oauth2-jwt-bearer',
+                                'pattern': 'unexpected \\\\?"aud\\\\?" claim value',
+                                'rule': 'DC310',
+                                'source': 'panva/jose: src/lib/jwt_claims_set.ts '
+                                          '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
+                                'step': 'audience',
+                                'versions': '4.x-6.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC314',
+                                                'iat': 'DC314',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC314',
+                                                'typ': 'DC312'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time',
+                                                'typ': 'token-type'},
+                                'example': 'JWTClaimValidationFailed: missing required "sub" '
+                                           'claim',
+                                'id': 'jose-missing',
+                                'library': 'jose (panva)',
+                                'pattern': 'missing required "(?P<claim>[^"]+)" claim',
+                                'rule': 'DC311',
+                                'source': 'panva/jose: src/lib/jwt_claims_set.ts '
+                                          '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
+                                'step': 'claims',
+                                'versions': '4.x-6.x'},
+                               {'example': 'JWTClaimValidationFailed: unexpected "typ" JWT '
+                                           'header value',
+                                'id': 'jose-typ',
+                                'library': 'jose (panva)',
+                                'misleading': 'The API requires typ at+jwt (RFC 9068): an ID '
+                                              'token (typ JWT) was sent.',
+                                'pattern': 'unexpected "typ" JWT header value',
+                                'rule': 'DC312',
+                                'source': 'panva/jose: src/lib/jwt_claims_set.ts '
+                                          '(ERR_JWT_CLAIM_VALIDATION_FAILED)',
+                                'step': 'token-type',
+                                'versions': '4.x-6.x'},
+                               {'example': 'JWSSignatureVerificationFailed: signature '
+                                           'verification failed',
+                                'id': 'jose-signature',
+                                'library': 'jose (panva)',
+                                'pattern': '^(?:JWSSignatureVerificationFailed: )?signature '
+                                           'verification '
+                                           'failed$|ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+                                'rule': 'DC305',
+                                'source': 'panva/jose: src/util/errors.ts '
+                                          '(JWSSignatureVerificationFailed, '
+                                          'ERR_JWS_SIGNATURE_VERIFICATION_FAILED)',
+                                'step': 'signature',
+                                'versions': '4.x-6.x'},
+                               {'example': 'JWKSNoMatchingKey: no applicable key found in the '
+                                           'JSON Web Key Set',
+                                'id': 'jose-no-key',
+                                'library': 'jose (panva)',
+                                'misleading': 'createRemoteJWKSet refetches on an unknown kid '
+                                              'at most every 30 s (cooldown): right after a '
+                                              'rotation this clears by itself; if it persists, '
+                                              'the kid belongs to another IdP.',
+                                'pattern': 'no applicable key found in the JSON Web Key '
+                                           'Set|ERR_JWKS_NO_MATCHING_KEY',
+                                'rule': 'DC304',
+                                'source': 'panva/jose: src/util/errors.ts (JWKSNoMatchingKey, '
+                                          'ERR_JWKS_NO_MATCHING_KEY)',
+                                'step': 'key',
+                                'versions': '4.x-6.x'},
+                               {'example': 'JOSEAlgNotAllowed: "alg" (Algorithm) Header '
+                                           'Parameter value not allowed',
+                                'id': 'jose-alg',
+                                'library': 'jose (panva)',
+                                'pattern': '"alg" \\(Algorithm\\) Header Parameter value not '
+                                           'allowed',
+                                'rule': 'DC303',
+                                'source': 'panva/jose: src/lib/validate_algorithms.ts '
+                                          '(JOSEAlgNotAllowed, ERR_JOSE_ALG_NOT_ALLOWED)',
+                                'step': 'algorithm',
+                                'versions': '4.x-6.x'},
+                               {'example': 'TokenExpiredError: jwt expired',
+                                'id': 'jsonwebtoken-expired',
+                                'library': 'jsonwebtoken (node)',
+                                'misleading': 'clockTolerance defaults to 0 s.',
+                                'pattern': '(?:TokenExpiredError: )?jwt expired',
+                                'rule': 'DC306',
+                                'source': 'auth0/node-jsonwebtoken: verify.js '
+                                          '(TokenExpiredError)',
+                                'step': 'time',
+                                'versions': '8.x-9.x'},
+                               {'example': 'NotBeforeError: jwt not active',
+                                'id': 'jsonwebtoken-not-active',
+                                'library': 'jsonwebtoken (node)',
+                                'pattern': 'jwt not active',
+                                'rule': 'DC307',
+                                'source': 'auth0/node-jsonwebtoken: verify.js (NotBeforeError)',
+                                'step': 'time',
+                                'versions': '8.x-9.x'},
+                               {'example': 'JsonWebTokenError: jwt audience invalid. expected: '
+                                           'api://orders-prod',
+                                'id': 'jsonwebtoken-audience',
+                                'library': 'jsonwebtoken (node)',
+                                'pattern': 'jwt audience invalid\\. expected: '
+                                           '(?P<expected>.+)$',
+                                'rule': 'DC310',
+                                'source': "auth0/node-jsonwebtoken: verify.js ('jwt audience "
+                                          "invalid. expected: ' + audiences.join(' or '))",
+                                'step': 'audience',
+                                'versions': '8.x-9.x'},
+                               {'example': 'JsonWebTokenError: jwt issuer invalid. expected: '
+                                           'https://login.example.com/tenants/prod',
+                                'id': 'jsonwebtoken-issuer',
+                                'library': 'jsonwebtoken (node)',
+                                'pattern': 'jwt issuer invalid\\. expected: (?P<expected>.+)$',
+                                'rule': 'DC309',
+                                'source': "auth0/node-jsonwebtoken: verify.js ('jwt issuer "
+                                          "invalid. expected: ' + options.issuer)",
+                                'step': 'issuer',
+                                'versions': '8.x-9.x'},
+                               {'example': 'JsonWebTokenError: invalid signature',
+                                'id': 'jsonwebtoken-signature',
+                                'library': 'jsonwebtoken (node)',
+                                'pattern': '(?:JsonWebTokenError: )?invalid signature',
+                                'rule': 'DC305',
+                                'source': 'auth0/node-jsonwebtoken: verify.js',
+                                'step': 'signature',
+                                'versions': '8.x-9.x'},
+                               {'example': 'JsonWebTokenError: jwt malformed',
+                                'id': 'jsonwebtoken-malformed',
+                                'library': 'jsonwebtoken (node)',
+                                'pattern': 'jwt malformed|jwt must be provided',
+                                'rule': 'DC302',
+                                'source': 'auth0/node-jsonwebtoken: verify.js',
+                                'step': 'parse',
+                                'versions': '8.x-9.x'},
+                               {'candidate_steps': ['parse', 'signature'],
+                                'distinguish': "jsonwebtoken says 'invalid token' when it "
+                                               'cannot decode the token at all (jws.decode '
+                                               'returned nothing): usually not a JWT '
+                                               '(truncated, an opaque token, a JWE), rarely '
+                                               'anything else. Decode the token with '
+                                               '`driftcheck inspect` to see which.',
+                                'example': 'JsonWebTokenError: invalid token',
+                                'generic': True,
+                                'id': 'jsonwebtoken-invalid-token',
+                                'library': 'jsonwebtoken (node)',
+                                'pattern': 'JsonWebTokenError: invalid token$',
+                                'rule': 'DC302',
+                                'source': 'auth0/node-jsonwebtoken: verify.js (jws.decode '
+                                          'returned nothing)',
+                                'step': 'parse',
+                                'versions': '8.x-9.x'},
+                               {'example': 'JsonWebTokenError: invalid algorithm',
+                                'id': 'jsonwebtoken-algorithm',
+                                'library': 'jsonwebtoken (node)',
+                                'pattern': '(?:JsonWebTokenError: )?invalid algorithm',
+                                'rule': 'DC303',
+                                'source': 'auth0/node-jsonwebtoken: verify.js',
+                                'step': 'algorithm',
+                                'versions': '8.x-9.x'},
+                               {'example': 'token has invalid claims: token is expired',
+                                'id': 'golang-jwt-expired',
+                                'library': 'golang-jwt/jwt',
+                                'misleading': "golang-jwt's leeway defaults to 0 and exp is "
+                                              'not even required unless WithExpirationRequired '
+                                              'is set.',
+                                'pattern': 'token is expired',
+                                'rule': 'DC306',
+                                'source': 'golang-jwt/jwt: errors.go (ErrTokenExpired)',
+                                'step': 'time',
+                                'versions': 'v5'},
+                               {'example': 'token has invalid claims: token is not valid yet',
+                                'id': 'golang-jwt-nbf',
+                                'library': 'golang-jwt/jwt',
+                                'pattern': 'token is not valid yet|token used before issued',
+                                'rule': 'DC307',
+                                'source': 'golang-jwt/jwt: errors.go (ErrTokenNotValidYet, '
+                                          'ErrTokenUsedBeforeIssued)',
+                                'step': 'time',
+                                'versions': 'v5'},
+                               {'example': 'token has invalid claims: token has invalid issuer',
+                                'id': 'golang-jwt-issuer',
+                                'library': 'golang-jwt/jwt',
+                                'pattern': 'token has invalid issuer',
+                                'rule': 'DC309',
+                                'source': 'golang-jwt/jwt: errors.go (ErrTokenInvalidIssuer)',
+                                'step': 'issuer',
+                                'versions': 'v5'},
+                               {'example': 'token has invalid claims: token has invalid '
+                                           'audience',
+                                'id': 'golang-jwt-audience',
+                                'library': 'golang-jwt/jwt',
+                                'pattern': 'token has invalid audience',
+                                'rule': 'DC310',
+                                'source': 'golang-jwt/jwt: errors.go (ErrTokenInvalidAudience)',
+                                'step': 'audience',
+                                'versions': 'v5'},
+                               {'example': 'token signature is invalid: crypto/rsa: '
+                                           'verification error',
+                                'id': 'golang-jwt-signature',
+                                'library': 'golang-jwt/jwt',
+                                'pattern': 'token signature is invalid(?:: '
+                                           '(?P<detail>(?!signing method|key is of invalid '
+                                           'type).+))?$',
+                                'rule': 'DC305',
+                                'source': 'golang-jwt/jwt: errors.go '
+                                          '(ErrTokenSignatureInvalid)',
+                                'step': 'signature',
+                                'versions': 'v5'},
+                               {'example': 'token is malformed: token contains an invalid '
+                                           'number of segments',
+                                'id': 'golang-jwt-malformed',
+                                'library': 'golang-jwt/jwt',
+                                'pattern': 'token is malformed(?:: (?P<detail>.+))?',
+                                'rule': 'DC302',
+                                'source': 'golang-jwt/jwt: errors.go (ErrTokenMalformed)',
+                                'step': 'parse',
+                                'versions': 'v5'},
+                               {'candidate_steps': ['key', 'algorithm'],
+                                'distinguish': 'The keyfunc failed: usually no key for the '
+                                               "token's kid (key), or a signing method the "
+                                               'keyfunc refuses (algorithm); the detail after '
+                                               'the colon says which.',
+                                'example': 'token is unverifiable: error while executing '
+                                           'keyfunc: key not found',
+                                'id': 'golang-jwt-unverifiable',
+                                'library': 'golang-jwt/jwt',
+                                'pattern': 'token is unverifiable(?:: error while executing '
+                                           'keyfunc)?(?:: (?P<detail>(?!.*signing '
+                                           'method).+))?$',
+                                'rule': 'DC304',
+                                'source': 'golang-jwt/jwt: errors.go (ErrTokenUnverifiable)',
+                                'step': 'key',
+                                'versions': 'v5'},
+                               {'candidate_steps': ['algorithm', 'key'],
+                                'distinguish': 'The key the keyfunc returned is not of the '
+                                               "kind the token's alg needs (an HMAC secret for "
+                                               'RS256, an RSA key for ES256): usually the '
+                                               "token's alg is not the one the key was meant "
+                                               'for (algorithm); sometimes the keyfunc returns '
+                                               'the wrong key object (key).',
+                                'example': 'token signature is invalid: key is of invalid type',
+                                'generic': True,
+                                'id': 'golang-jwt-key-type',
+                                'library': 'golang-jwt/jwt',
+                                'pattern': 'key is of invalid type',
+                                'rule': 'DC303',
+                                'source': 'golang-jwt/jwt: errors.go (ErrInvalidKeyType), '
+                                          "returned by each signing method's Verify (rsa.go, "
+                                          'ecdsa.go, hmac.go, ed25519.go) when the key is not '
+                                          "of the method's kind",
+                                'step': 'algorithm',
+                                'versions': 'v4, v5'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC314',
+                                                'iat': 'DC314',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC314',
+                                                'typ': 'DC312'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time',
+                                                'typ': 'token-type'},
+                                'example': 'token has invalid claims: token is missing '
+                                           'required claim: exp claim is required',
+                                'id': 'golang-jwt-required',
+                                'library': 'golang-jwt/jwt',
+                                'pattern': 'token is missing required claim(?:: '
+                                           '(?P<claim>[a-z]+) claim is required)?|a required '
+                                           'claim is missing',
+                                'rule': 'DC311',
+                                'source': 'golang-jwt/jwt: errors.go '
+                                          '(ErrTokenRequiredClaimMissing)',
+                                'step': 'claims',
+                                'versions': 'v5'},
+                               {'example': 'Jwt is expired',
+                                'id': 'envoy-expired',
+                                'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
+                                'pattern': '^Jwt is expired$',
+                                'rule': 'DC306',
+                                'source': 'google/jwt_verify_lib: src/status.cc (JwtExpired)',
+                                'step': 'time',
+                                'versions': 'Envoy 1.x'},
+                               {'example': 'Jwt not yet valid',
+                                'id': 'envoy-not-yet-valid',
+                                'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
+                                'pattern': '^Jwt not yet valid$',
+                                'rule': 'DC307',
+                                'source': 'google/jwt_verify_lib: src/status.cc '
+                                          '(JwtNotYetValid)',
+                                'step': 'time',
+                                'versions': 'Envoy 1.x'},
+                               {'example': 'Jwt issuer is not configured',
+                                'id': 'envoy-issuer',
+                                'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
+                                'misleading': 'Sounds like missing Envoy configuration; it '
+                                              "means no provider's issuer equals the token's "
+                                              'iss exactly (a trailing slash, or a token from '
+                                              'another environment).',
+                                'pattern': 'Jwt issuer is not configured',
+                                'rule': 'DC309',
+                                'source': 'google/jwt_verify_lib: src/status.cc '
+                                          '(JwtUnknownIssuer)',
+                                'step': 'issuer',
+                                'versions': 'Envoy 1.x'},
+                               {'example': 'Audiences in Jwt are not allowed',
+                                'id': 'envoy-audience',
+                                'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
+                                'pattern': 'Audiences in Jwt are not allowed',
+                                'rule': 'DC310',
+                                'source': 'google/jwt_verify_lib: src/status.cc '
+                                          '(JwtAudienceNotAllowed)',
+                                'step': 'audience',
+                                'versions': 'Envoy 1.x'},
+                               {'example': 'Jwt verification fails',
+                                'id': 'envoy-verification',
+                                'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
+                                'pattern': '^Jwt verification fails$',
+                                'rule': 'DC305',
+                                'source': 'google/jwt_verify_lib: src/status.cc '
+                                          '(JwtVerificationFail)',
+                                'step': 'signature',
+                                'versions': 'Envoy 1.x'},
+                               {'candidate_steps': ['key', 'algorithm'],
+                                'distinguish': "Either no key has the token's kid (a rotation: "
+                                               'Envoy caches JWKS 10 min by default, Istio 20 '
+                                               "min; or another environment's token), or a key "
+                                               'has the kid but its alg differs from the '
+                                               "token's. Compare the token's kid and alg with "
+                                               'the JWKS.',
+                                'example': "Jwks doesn't have key to match kid or alg from Jwt",
+                                'id': 'envoy-kid-alg',
+                                'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
+                                'misleading': 'One message for two different causes; right '
+                                              'after a key rotation it is the JWKS cache, not '
+                                              'the token.',
+                                'pattern': "Jwks doesn't have key to match kid or alg from Jwt",
+                                'rule': 'DC304',
+                                'source': 'google/jwt_verify_lib: src/status.cc '
+                                          '(JwksKidAlgMismatch)',
+                                'step': 'key',
+                                'versions': 'Envoy 1.x'},
+                               {'example': 'Jwt is not in the form of Header.Payload.Signature',
+                                'id': 'envoy-format',
+                                'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
+                                'pattern': 'Jwt is not in the form of '
+                                           'Header\\.Payload\\.Signature|Jwt '
+                                           '(?:header|payload) is an invalid Base64',
+                                'rule': 'DC302',
+                                'source': 'google/jwt_verify_lib: src/status.cc (JwtBadFormat, '
+                                          'JwtHeaderParseError, JwtPayloadParseError)',
+                                'step': 'parse',
+                                'versions': 'Envoy 1.x'},
+                               {'example': 'Jwks remote fetch is failed',
+                                'id': 'envoy-jwks-fetch',
+                                'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
+                                'pattern': 'Jwks remote fetch is failed',
+                                'rule': 'DC010',
+                                'source': 'google/jwt_verify_lib: src/status.cc '
+                                          '(JwksFetchFail)',
+                                'step': 'fetch',
+                                'versions': 'Envoy 1.x'},
+                               {'example': 'An error occurred while attempting to decode the '
+                                           'Jwt: Jwt expired at 2026-11-28T21:30:00Z',
+                                'id': 'spring-expired',
+                                'library': 'Spring Security',
+                                'misleading': 'JwtTimestampValidator allows 60 s of clock skew '
+                                              'by default.',
+                                'pattern': 'Jwt expired at (?P<exp>\\S+)',
+                                'rule': 'DC306',
+                                'source': 'spring-projects/spring-security: '
+                                          'oauth2/oauth2-jose/src/main/java/org/springframework/security/oauth2/jwt/JwtTimestampValidator.java',
+                                'step': 'time',
+                                'versions': '5.x-6.x'},
+                               {'example': 'An error occurred while attempting to decode the '
+                                           'Jwt: Jwt used before 2026-11-28T22:17:00Z',
+                                'id': 'spring-not-before',
+                                'library': 'Spring Security',
+                                'pattern': 'Jwt used before (?P<nbf>\\S+)',
+                                'rule': 'DC307',
+                                'source': 'spring-projects/spring-security: '
+                                          'oauth2/oauth2-jose/src/main/java/org/springframework/security/oauth2/jwt/JwtTimestampValidator.java',
+                                'step': 'time',
+                                'versions': '5.x-6.x'},
+                               {'claim_rules': {'aud': 'DC310', 'iss': 'DC309'},
+                                'claim_steps': {'aud': 'audience', 'iss': 'issuer'},
+                                'example': 'An error occurred while attempting to decode the '
+                                           'Jwt: The iss claim is not valid',
+                                'id': 'spring-claim',
+                                'library': 'Spring Security',
+                                'misleading': 'Spring compares the issuer as an exact string '
+                                              '(JwtIssuerValidator): a trailing slash fails.',
+                                'pattern': 'The (?P<claim>iss|aud) claim is not valid',
+                                'rule': 'DC309',
+                                'source': 'spring-projects/spring-security: '
+                                          'oauth2/oauth2-jose/src/main/java/org/springframework/security/oauth2/jwt/JwtClaimValidator.java '
+                                          '("The " + claim + " claim is not valid")',
+                                'step': 'issuer',
+                                'versions': '5.x-6.x'},
+                               {'example': 'JWT validation failed: Signed JWT rejected: '
+                                           'Invalid signature',
+                                'id': 'spring-signature',
+                                'library': 'Spring Security (Nimbus JOSE+JWT)',
+                                'pattern': 'Signed JWT rejected: Invalid signature',
+                                'rule': 'DC305',
+                                'source': 'Nimbus JOSE+JWT: DefaultJWTProcessor ("Signed JWT '
+                                          'rejected: Invalid signature")',
+                                'step': 'signature',
+                                'versions': '5.x-6.x'},
+                               {'candidate_steps': ['key', 'algorithm'],
+                                'distinguish': "No key with the token's kid (rotation, stale "
+                                               "cache, another environment), or the token's "
+                                               'alg is not the one the decoder expects (RS256 '
+                                               'by default: an ES256 or HS256 token).',
+                                'example': 'An error occurred while attempting to decode the '
+                                           'Jwt: Signed JWT rejected: Another algorithm '
+                                           'expected, or no matching key(s) found',
+                                'id': 'spring-no-key',
+                                'library': 'Spring Security (Nimbus JOSE+JWT)',
+                                'pattern': 'Another algorithm expected, or no matching '
+                                           'key\\(s\\) found',
+                                'rule': 'DC304',
+                                'source': 'Nimbus JOSE+JWT: DefaultJWTProcessor ("Signed JWT '
+                                          'rejected: Another algorithm expected, or no '
+                                          'matching key(s) found")',
+                                'step': 'key',
+                                'versions': '5.x-6.x'},
+                               {'example': 'jose.exceptions.ExpiredSignatureError: Signature '
+                                           'has expired.',
+                                'id': 'python-jose-expired',
+                                'library': 'python-jose',
+                                'pattern': '^(?:jose\\.exceptions\\.)?ExpiredSignatureError: '
+                                           'Signature has expired\\.$',
+                                'rule': 'DC306',
+                                'source': 'mpdavis/python-jose: jose/jwt.py (_validate_exp: '
+                                          "ExpiredSignatureError('Signature has expired.'))",
+                                'step': 'time',
+                                'versions': '3.x'},
+                               {'example': 'joserfc.errors.ExpiredTokenError: expired_token: '
+                                           'The token is expired',
+                                'id': 'joserfc-expired',
+                                'library': 'joserfc / Authlib',
+                                'pattern': 'expired_token: The token is '
+                                           'expired|ExpiredTokenError',
+                                'rule': 'DC306',
+                                'source': 'authlib/joserfc: src/joserfc/errors.py '
+                                          "(ExpiredTokenError: 'The token is expired')",
+                                'step': 'time',
+                                'versions': 'joserfc 1.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC306',
+                                                'iat': 'DC307',
+                                                'iss': 'DC309',
+                                                'jti': 'DC311',
+                                                'nbf': 'DC307',
+                                                'sub': 'DC311',
+                                                'typ': 'DC312'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'jti': 'claims',
+                                                'nbf': 'time',
+                                                'sub': 'claims',
+                                                'typ': 'token-type'},
+                                'example': 'joserfc.errors.InvalidClaimError: invalid_claim: '
+                                           'Invalid claim: "aud"',
+                                'id': 'joserfc-claim',
+                                'library': 'joserfc / Authlib',
+                                'pattern': 'invalid_claim: Invalid claim: '
+                                           '"(?P<claim>iss|aud|sub|jti|typ|exp|nbf|iat)"',
+                                'rule': 'DC309',
+                                'source': 'authlib/joserfc: src/joserfc/errors.py '
+                                          '(InvalidClaimError: \'Invalid claim: "{claim}"\')',
+                                'step': 'issuer',
+                                'versions': 'joserfc 1.x'},
+                               {'example': 'joserfc.errors.BadSignatureError: bad_signature:',
+                                'id': 'joserfc-signature',
+                                'library': 'joserfc / Authlib',
+                                'pattern': 'bad_signature|BadSignatureError',
+                                'rule': 'DC305',
+                                'source': 'authlib/joserfc: src/joserfc/errors.py '
+                                          '(BadSignatureError)',
+                                'step': 'signature',
+                                'versions': 'joserfc 1.x'},
+                               {'candidate_steps': ['key', 'algorithm'],
+                                'distinguish': 'Is the kid in the JWKS? If it is, compare the '
+                                               "token's alg with the key's kty (`driftcheck "
+                                               'inspect`).',
+                                'example': 'joserfc.errors.InvalidKeyIdError: invalid_key_id: '
+                                           "No key for kid: 'dev-rs256-1'",
+                                'id': 'joserfc-invalid-key-id',
+                                'library': 'joserfc',
+                                'misleading': 'joserfc looks a key up by kid and by the key '
+                                              "type the token's alg needs: a kid the JWKS does "
+                                              'publish still fails when the alg does not fit '
+                                              "it (an HS256 token under an RSA key's kid, the "
+                                              'RS/HS confusion), so a key error can be an '
+                                              'algorithm problem.',
+                                'pattern': '(?:InvalidKeyIdError: )?invalid_key_id: No key for '
+                                           "kid: '(?P<kid>[^']*)'",
+                                'rule': 'DC304',
+                                'source': 'authlib/joserfc: src/joserfc/_keys.py '
+                                          '(KeySet.get_by_kid, InvalidKeyIdError)',
+                                'step': 'key',
+                                'versions': '1.x'},
+                               {'example': '{"message":"No credentials found for given '
+                                           '\'iss\'"}',
+                                'id': 'kong-no-credentials',
+                                'library': 'Kong JWT plugin',
+                                'misleading': 'Kong looks up a consumer credential by the '
+                                              "token's key claim (iss by default): an issuer "
+                                              'from another environment or with a trailing '
+                                              'slash has no credential, so it reads like a '
+                                              'missing consumer.',
+                                'pattern': "No credentials found for given '(?P<claim>[^']+)'",
+                                'rule': 'DC309',
+                                'source': 'Kong/kong: kong/plugins/jwt/handler.lua ("No '
+                                          'credentials found for given \'" .. '
+                                          'conf.key_claim_name .. "\'")',
+                                'step': 'issuer',
+                                'versions': '1.x-3.x'},
+                               {'example': '{"message":"No mandatory \'iss\' in claims"}',
+                                'id': 'kong-no-key-claim',
+                                'library': 'Kong JWT plugin',
+                                'pattern': "No mandatory '(?P<claim>[^']+)' in claims",
+                                'rule': 'DC311',
+                                'source': 'Kong/kong: kong/plugins/jwt/handler.lua ("No '
+                                          'mandatory \'" .. conf.key_claim_name .. "\' in '
+                                          'claims")',
+                                'step': 'claims',
+                                'versions': '1.x-3.x'},
+                               {'example': '{"message":"Invalid algorithm"}',
+                                'id': 'kong-algorithm',
+                                'library': 'Kong JWT plugin',
+                                'misleading': "Kong's credential has one algorithm (HS256 by "
+                                              "default); an IdP's RS256 token fails here even "
+                                              'though it is valid.',
+                                'pattern': '^\\{\\s*"message"\\s*:\\s*"Invalid '
+                                           'algorithm"\\s*\\}$',
+                                'rule': 'DC303',
+                                'source': 'Kong/kong: kong/plugins/jwt/handler.lua '
+                                          '(jwt.header.alg ~= algorithm: "Invalid algorithm")',
+                                'step': 'algorithm',
+                                'versions': '1.x-3.x'},
+                               {'example': '{"message":"Invalid signature"}',
+                                'id': 'kong-signature',
+                                'library': 'Kong JWT plugin',
+                                'misleading': 'With secret_is_base64 the stored secret is '
+                                              'base64-decoded first: a secret stored raw (or '
+                                              'the reverse) fails here.',
+                                'pattern': '^\\{\\s*"message"\\s*:\\s*"Invalid '
+                                           '(?:signature|key/secret)"\\s*\\}$',
+                                'rule': 'DC305',
+                                'source': 'Kong/kong: kong/plugins/jwt/handler.lua ("Invalid '
+                                          'signature", "Invalid key/secret")',
+                                'step': 'signature',
+                                'versions': '1.x-3.x'},
+                               {'example': '{"message":"Bad token; invalid JSON"}',
+                                'id': 'kong-bad-token',
+                                'library': 'Kong JWT plugin',
+                                'pattern': 'Bad token; (?P<detail>[^"]+)|Unrecognizable '
+                                           'token|Multiple tokens provided',
+                                'rule': 'DC302',
+                                'source': 'Kong/kong: kong/plugins/jwt/handler.lua ("Bad '
+                                          'token; " .. err, "Unrecognizable token", "Multiple '
+                                          'tokens provided")',
+                                'step': 'parse',
+                                'versions': '1.x-3.x'},
+                               {'claim_rules': {'exp': 'DC306', 'nbf': 'DC307'},
+                                'example': '{"exp":"token expired"}',
+                                'id': 'kong-claims',
+                                'library': 'Kong JWT plugin',
+                                'pattern': '"(?P<claim>exp|nbf)"\\s*:\\s*"token (?:expired|not '
+                                           'valid yet)"',
+                                'rule': 'DC306',
+                                'source': 'Kong/kong: kong/plugins/jwt/jwt_parser.lua '
+                                          '(verify_registered_claims: "token expired")',
+                                'step': 'time',
+                                'versions': '1.x-3.x'},
+                               {'example': '[invalid bearer token, oidc: verify token: oidc: '
+                                           'token is expired (Token Expiry: 2026-11-28 '
+                                           '21:30:00 +0000 UTC)]',
+                                'id': 'go-oidc-expired',
+                                'library': 'oauth2-proxy, Kubernetes API server '
+                                           '(coreos/go-oidc)',
+                                'misleading': 'go-oidc allows no clock skew on exp.',
+                                'pattern': 'oidc: token is expired \\(Token Expiry: '
+                                           '(?P<exp>[^)]+)\\)',
+                                'rule': 'DC306',
+                                'source': 'coreos/go-oidc: oidc/verify.go (TokenExpiredError: '
+                                          '"oidc: token is expired (Token Expiry: %v)")',
+                                'step': 'time',
+                                'versions': 'go-oidc v2-v3'},
+                               {'example': 'oidc: current time 2026-11-28 22:15:03 +0000 UTC '
+                                           'before the nbf (not before) time: 2026-11-28 '
+                                           '22:17:30 +0000 UTC',
+                                'id': 'go-oidc-nbf',
+                                'library': 'oauth2-proxy (coreos/go-oidc)',
+                                'pattern': 'oidc: current time (?P<now>.+?) before the nbf '
+                                           '\\(not before\\) time: (?P<nbf>.+)$',
+                                'rule': 'DC307',
+                                'source': 'coreos/go-oidc: oidc/verify.go ("oidc: current time '
+                                          '%v before the nbf (not before) time: %v")',
+                                'step': 'time',
+                                'versions': 'go-oidc v3'},
+                               {'example': 'oidc: id token issued by a different provider, '
+                                           'expected "https://login.example.com/tenants/prod" '
+                                           'got "https://login.example.com/tenants/prod/"',
+                                'id': 'go-oidc-issuer',
+                                'library': 'oauth2-proxy (coreos/go-oidc)',
+                                'pattern': 'oidc: id token issued by a different provider, '
+                                           'expected "(?P<expected>[^"]*)" got '
+                                           '"(?P<actual>[^"]*)"',
+                                'rule': 'DC309',
+                                'source': 'coreos/go-oidc: oidc/verify.go ("oidc: id token '
+                                          'issued by a different provider, expected %q got '
+                                          '%q")',
+                                'step': 'issuer',
+                                'versions': 'go-oidc v2-v3'},
+                               {'example': 'oidc: verify token: oidc: expected audience '
+                                           '"cluster-a" got ["cluster-b"]',
+                                'id': 'go-oidc-audience',
+                                'library': 'oauth2-proxy, Kubernetes API server '
+                                           '(coreos/go-oidc)',
+                                'misleading': 'go-oidc checks the audience against the client '
+                                              'ID: a token requested for an API (aud = the '
+                                              'API) fails at a proxy configured with the '
+                                              "frontend's client ID.",
+                                'pattern': 'oidc: expected audience "(?P<expected>[^"]*)" got '
+                                           '(?P<actual>\\[.*?\\]|"[^"]*")',
+                                'rule': 'DC310',
+                                'source': 'coreos/go-oidc: oidc/verify.go ("oidc: expected '
+                                          'audience %q got %q")',
+                                'step': 'audience',
+                                'versions': 'go-oidc v2-v3'},
+                               {'example': 'www-authenticate: Bearer scope="" '
+                                           'error="invalid_token" error_description="the token '
+                                           'does not have a valid audience"',
+                                'id': 'aws-apigw-audience',
+                                'library': 'AWS API Gateway (HTTP API JWT authorizer)',
+                                'misleading': 'API Gateway checks client_id only when aud is '
+                                              'absent; with both present aud decides (so a '
+                                              'Cognito access token, which has client_id but '
+                                              "no aud, passes while an ID token's aud may "
+                                              'not).',
+                                'pattern': 'error_description="the token does not have a valid '
+                                           'audience"',
+                                'rule': 'DC310',
+                                'source': 'Amazon API Gateway developer guide: Troubleshooting '
+                                          'issues with HTTP API JWT authorizers '
+                                          '(www-authenticate error_description)',
+                                'step': 'audience',
+                                'versions': 'HTTP APIs'},
+                               {'example': 'IDX10516: Signature validation failed. Unable to '
+                                           'match key: \n'
+                                           "kid: 'staging-rs256-1'. \n"
+                                           "Source of keys: 'TokenValidationParameters'. \n"
+                                           'Number of keys in TokenValidationParameters: '
+                                           "'1'. \n"
+                                           "Number of keys in Configuration: '0'. \n"
+                                           'The kid was not found in any key.',
+                                'id': 'ms-idx10516',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': "The newer wording of IDX10501: the API's keys "
+                                              "have no key with the token's kid. A rotation "
+                                              'the API has not picked up, or a token from '
+                                              'another tenant or environment.',
+                                'pattern': 'IDX10516: Signature validation failed\\. Unable to '
+                                           "match key: \\s*kid: '(?P<kid>[^']*)'",
+                                'rule': 'DC304',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10516)',
+                                'step': 'key',
+                                'versions': '7.x-8.x'},
+                               {'example': 'IDX10208: Unable to validate audience. '
+                                           'validationParameters.ValidAudience is null or '
+                                           'whitespace and validationParameters.ValidAudiences '
+                                           'is null.',
+                                'id': 'ms-idx10206',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': 'The token may be fine: the API has no valid '
+                                              'audience configured (Audience / ValidAudiences '
+                                              'empty), or the token has no aud at all.',
+                                'pattern': 'IDX1020[68]: Unable to validate audience\\.',
+                                'rule': 'DC310',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10206, IDX10208)',
+                                'step': 'audience',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10204: Unable to validate issuer. '
+                                           'validationParameters.ValidIssuer is null or '
+                                           'whitespace AND validationParameters.ValidIssuers '
+                                           'is null or empty.',
+                                'id': 'ms-idx10204',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': 'A configuration gap more than a wrong token: '
+                                              'the API has no valid issuer (Authority without '
+                                              'metadata, ValidIssuer unset), or the token has '
+                                              'no iss.',
+                                'pattern': 'IDX102(?:04|11|35): (?:Unable to validate '
+                                           'issuer|ValidateIssuer property)',
+                                'rule': 'DC309',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10204, IDX10211, IDX10235)',
+                                'step': 'issuer',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10504: Unable to validate signature, token does '
+                                           "not have a signature: '[PII is hidden]'.",
+                                'id': 'ms-idx10504',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': "Says 'signature' but the token is unsigned (alg "
+                                              'none, or its signature segment stripped in '
+                                              'transit): an unsigned token is DC303, the '
+                                              "algorithm step, as the corpus's convention and "
+                                              "driftcheck's own rules have it.",
+                                'pattern': 'IDX10504: Unable to validate signature, token does '
+                                           'not have a signature',
+                                'rule': 'DC303',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10504)',
+                                'step': 'algorithm',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX10634: Unable to create the SignatureProvider.\n'
+                                           "Algorithm: 'HS256', SecurityKey: "
+                                           "'Microsoft.IdentityModel.Tokens.RsaSecurityKey, "
+                                           "KeyId: 'prod-1''\n"
+                                           ' is not supported.',
+                                'id': 'ms-idx10634',
+                                'library': 'Microsoft.IdentityModel.Tokens',
+                                'misleading': "The token's alg does not fit the key type found "
+                                              'for it: an HS256 token under an RSA key (RS/HS '
+                                              'confusion), or an algorithm the API never '
+                                              'enabled.',
+                                'pattern': 'IDX10634: Unable to create the '
+                                           'SignatureProvider\\.\\s*Algorithm: '
+                                           "'(?P<alg>[^']*)'",
+                                'rule': 'DC303',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Tokens/LogMessages.cs '
+                                          '(IDX10634)',
+                                'step': 'algorithm',
+                                'versions': '5.x-8.x'},
+                               {'example': 'IDX14100: JWT is not well formed, there are no '
+                                           'dots (.).\n'
+                                           'The token needs to be in JWS or JWE Compact '
+                                           'Serialization Format.',
+                                'id': 'ms-idx14100',
+                                'library': 'Microsoft.IdentityModel.JsonWebTokens',
+                                'misleading': 'Not a JWT at all: an opaque access token (the '
+                                              'client asked for a token for another resource, '
+                                              'e.g. Microsoft Graph), or the header held '
+                                              'something else.',
+                                'pattern': 'IDX141(?:00|20|21): JWT is not well formed, there '
+                                           '(?:are no dots|is only one dot)',
+                                'rule': 'DC302',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.JsonWebTokens/LogMessages.cs '
+                                          '(IDX14100, IDX14120, IDX14121)',
+                                'step': 'parse',
+                                'versions': '6.x-8.x'},
+                               {'example': 'IDX20803: Unable to obtain configuration from: '
+                                           "'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration'.",
+                                'id': 'ms-idx20803',
+                                'library': 'Microsoft.IdentityModel.Protocols',
+                                'misleading': 'Every token fails while this lasts: the API '
+                                              'cannot fetch its metadata (DNS, proxy, TLS, a '
+                                              'wrong Authority).',
+                                'pattern': 'IDX20803: Unable to obtain configuration from: '
+                                           "'(?P<url>[^']*)'",
+                                'rule': 'DC010',
+                                'source': 'AzureAD/azure-activedirectory-identitymodel-extensions-for-dotnet: '
+                                          'src/Microsoft.IdentityModel.Protocols/LogMessages.cs '
+                                          '(IDX20803)',
+                                'step': 'fetch',
+                                'versions': '5.x-8.x'},
+                               {'example': 'Bearer error="invalid_token", '
+                                           'error_description="The token expired at '
+                                           '\'11/28/2026 21:30:00\'"',
+                                'id': 'aspnet-expired',
+                                'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
+                                'misleading': "Times are in the API host's time zone, and the "
+                                              'API adds a 5-minute ClockSkew by default: '
+                                              "compare with the token's exp in UTC.",
+                                'pattern': "The token expired at '(?P<exp>[^']*)'",
+                                'rule': 'DC306',
+                                'source': 'dotnet/aspnetcore: '
+                                          'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
+                                          '(CreateErrorDescription)',
+                                'step': 'time',
+                                'versions': '3.x-9.x'},
+                               {'example': 'Bearer error="invalid_token", '
+                                           'error_description="The token is not valid before '
+                                           '\'11/28/2026 22:17:00\'"',
+                                'id': 'aspnet-not-before',
+                                'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
+                                'misleading': "The IdP's clock runs ahead of the API's by more "
+                                              'than the ClockSkew.',
+                                'pattern': "The token is not valid before '(?P<nbf>[^']*)'",
+                                'rule': 'DC307',
+                                'source': 'dotnet/aspnetcore: '
+                                          'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
+                                          '(CreateErrorDescription)',
+                                'step': 'time',
+                                'versions': '3.x-9.x'},
+                               {'example': 'Bearer error="invalid_token", '
+                                           'error_description="The issuer '
+                                           "'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/' "
+                                           'is invalid"',
+                                'id': 'aspnet-issuer',
+                                'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
+                                'misleading': 'Entra ID: a v1 issuer (sts.windows.net) where '
+                                              'v2 (login.microsoftonline.com/.../v2.0) is '
+                                              "expected decides on the app registration's "
+                                              'accessTokenAcceptedVersion, not on the API.',
+                                'pattern': "The issuer '(?P<actual>[^']*)' is invalid",
+                                'rule': 'DC309',
+                                'source': 'dotnet/aspnetcore: '
+                                          'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
+                                          '(CreateErrorDescription)',
+                                'step': 'issuer',
+                                'versions': '3.x-9.x'},
+                               {'example': 'Bearer error="invalid_token", '
+                                           'error_description="The audience '
+                                           '\'api://orders-staging\' is invalid"',
+                                'id': 'aspnet-audience',
+                                'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
+                                'pattern': "The audience '(?P<actual>[^']*)' is invalid",
+                                'rule': 'DC310',
+                                'source': 'dotnet/aspnetcore: '
+                                          'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
+                                          '(CreateErrorDescription)',
+                                'step': 'audience',
+                                'versions': '3.x-9.x'},
+                               {'example': 'Bearer error="invalid_token", '
+                                           'error_description="The signature key was not '
+                                           'found"',
+                                'id': 'aspnet-key',
+                                'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
+                                'misleading': 'Reads like a signature problem; it is a kid the '
+                                              "API's cached keys do not have (rotation, "
+                                              'another tenant).',
+                                'pattern': 'The signature key was not found',
+                                'rule': 'DC304',
+                                'source': 'dotnet/aspnetcore: '
+                                          'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
+                                          '(CreateErrorDescription)',
+                                'step': 'key',
+                                'versions': '3.x-9.x'},
+                               {'example': 'Bearer error="invalid_token", '
+                                           'error_description="The signature is invalid"',
+                                'id': 'aspnet-signature',
+                                'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
+                                'pattern': 'The signature is invalid',
+                                'rule': 'DC305',
+                                'source': 'dotnet/aspnetcore: '
+                                          'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
+                                          '(CreateErrorDescription)',
+                                'step': 'signature',
+                                'versions': '3.x-9.x'},
+                               {'example': 'Bearer error="invalid_token", '
+                                           'error_description="The token has no expiration"',
+                                'id': 'aspnet-no-expiration',
+                                'library': 'ASP.NET Core JwtBearer (WWW-Authenticate)',
+                                'pattern': 'The token has no expiration',
+                                'rule': 'DC314',
+                                'source': 'dotnet/aspnetcore: '
+                                          'src/Security/Authentication/JwtBearer/src/JwtBearerHandler.cs '
+                                          '(CreateErrorDescription)',
+                                'step': 'time',
+                                'versions': '3.x-9.x'},
+                               {'example': 'com.nimbusds.jwt.proc.BadJWTException: Expired JWT',
+                                'id': 'nimbus-expired',
+                                'library': 'Nimbus JOSE+JWT',
+                                'misleading': 'Nimbus allows 60 s of clock skew by default; '
+                                              "Spring Security wraps this as 'Jwt expired at "
+                                              "...'.",
+                                'pattern': '(?:BadJWTException: )?\\bExpired JWT\\b',
+                                'rule': 'DC306',
+                                'source': 'connect2id/nimbus-jose-jwt: '
+                                          'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
+                                          '(9.x)',
+                                'step': 'time',
+                                'versions': '9.x'},
+                               {'example': 'com.nimbusds.jwt.proc.BadJWTException: JWT before '
+                                           'use time',
+                                'id': 'nimbus-before-use',
+                                'library': 'Nimbus JOSE+JWT',
+                                'pattern': 'JWT before use time',
+                                'rule': 'DC307',
+                                'source': 'connect2id/nimbus-jose-jwt: '
+                                          'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
+                                          '(9.x)',
+                                'step': 'time',
+                                'versions': '9.x'},
+                               {'example': 'com.nimbusds.jwt.proc.BadJWTException: JWT iss '
+                                           'claim has value '
+                                           'https://sso.example.com/realms/staging, must be '
+                                           'https://sso.example.com/realms/orders',
+                                'id': 'nimbus-iss',
+                                'library': 'Nimbus JOSE+JWT',
+                                'pattern': 'JWT iss claim has value (?P<actual>\\S+?),? must '
+                                           'be (?P<expected>\\S+)',
+                                'rule': 'DC309',
+                                'source': 'connect2id/nimbus-jose-jwt: '
+                                          'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
+                                          '(9.x)',
+                                'step': 'issuer',
+                                'versions': '9.x'},
+                               {'example': 'com.nimbusds.jwt.proc.BadJWTException: JWT '
+                                           'audience rejected: [api://billing]',
+                                'id': 'nimbus-aud',
+                                'library': 'Nimbus JOSE+JWT',
+                                'pattern': 'JWT audience rejected: \\[(?P<actual>[^\\]]*)\\]',
+                                'rule': 'DC310',
+                                'source': 'connect2id/nimbus-jose-jwt: '
+                                          'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
+                                          '(9.x)',
+                                'step': 'audience',
+                                'versions': '9.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC314',
+                                                'iat': 'DC314',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC314'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time'},
+                                'example': 'com.nimbusds.jwt.proc.BadJWTException: JWT missing '
+                                           'required claims: [sub, scp]',
+                                'id': 'nimbus-missing',
+                                'library': 'Nimbus JOSE+JWT',
+                                'pattern': 'JWT missing required claims: '
+                                           '\\[(?P<claim>[^\\]]*)\\]',
+                                'rule': 'DC311',
+                                'source': 'connect2id/nimbus-jose-jwt: '
+                                          'src/main/java/com/nimbusds/jwt/proc/DefaultJWTClaimsVerifier.java '
+                                          '(9.x)',
+                                'step': 'claims',
+                                'versions': '9.x'},
+                               {'example': 'com.nimbusds.jose.proc.BadJOSEException: JOSE '
+                                           'header typ (type) JWT not allowed',
+                                'id': 'nimbus-typ',
+                                'library': 'Nimbus JOSE+JWT',
+                                'misleading': 'The API accepts only at+jwt (RFC 9068) access '
+                                              'tokens: a plain JWT-typed token is often an ID '
+                                              'token, or an IdP that does not set typ.',
+                                'pattern': 'JOSE header typ \\(type\\) (?P<typ>\\S+) not '
+                                           'allowed',
+                                'rule': 'DC312',
+                                'source': 'connect2id/nimbus-jose-jwt: '
+                                          'src/main/java/com/nimbusds/jose/proc/DefaultJOSEObjectTypeVerifier.java',
+                                'step': 'token-type',
+                                'versions': '9.x'},
+                               {'example': 'io.jsonwebtoken.ExpiredJwtException: JWT expired '
+                                           '2715103 milliseconds ago at '
+                                           '2026-11-28T21:30:00.000Z. Current time: '
+                                           '2026-11-28T22:15:03.103Z. Allowed clock skew: 0 '
+                                           'milliseconds.',
+                                'id': 'jjwt-expired',
+                                'library': 'jjwt',
+                                'misleading': "jjwt's default clock skew is 0 ms: a few "
+                                              'seconds of drift between IdP and API are '
+                                              'enough.',
+                                'pattern': 'JWT expired (?:(?P<ago>\\d+) milliseconds ago )?at '
+                                           '(?P<exp>[^.\\s]+(?:\\.\\d+)?Z?)\\. Current time: '
+                                           '(?P<now>\\S+?)\\.(?: a difference of \\d+ '
+                                           'milliseconds\\.)?\\s+Allowed clock skew: '
+                                           '(?P<skew>\\d+) milliseconds',
+                                'rule': 'DC306',
+                                'source': 'jwtk/jjwt: '
+                                          'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
+                                          '(0.11-0.12)',
+                                'step': 'time',
+                                'versions': '0.11-0.12'},
+                               {'example': 'io.jsonwebtoken.PrematureJwtException: JWT early '
+                                           'by 116897 milliseconds before '
+                                           '2026-11-28T22:17:00.000Z. Current time: '
+                                           '2026-11-28T22:15:03.103Z. Allowed clock skew: 0 '
+                                           'milliseconds.',
+                                'id': 'jjwt-early',
+                                'library': 'jjwt',
+                                'pattern': 'JWT (?:early by \\d+ milliseconds before|must not '
+                                           'be accepted before) (?P<nbf>\\S+?)\\. Current '
+                                           'time: (?P<now>\\S+?)\\.',
+                                'rule': 'DC307',
+                                'source': 'jwtk/jjwt: '
+                                          'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
+                                          '(0.11-0.12)',
+                                'step': 'time',
+                                'versions': '0.11-0.12'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'iss': 'DC309',
+                                                'sub': 'DC311',
+                                                'typ': 'DC312'},
+                                'claim_steps': {'aud': 'audience',
+                                                'iss': 'issuer',
+                                                'sub': 'claims',
+                                                'typ': 'token-type'},
+                                'example': 'io.jsonwebtoken.IncorrectClaimException: Expected '
+                                           'iss claim to be: '
+                                           'https://sso.example.com/realms/orders, but was: '
+                                           'https://sso.example.com/realms/staging.',
+                                'id': 'jjwt-claim',
+                                'library': 'jjwt',
+                                'pattern': 'Expected (?P<claim>iss|aud|sub|typ) claim to be: '
+                                           '(?P<expected>.+?), but was: (?P<actual>.+?)\\.$',
+                                'rule': 'DC309',
+                                'source': 'jwtk/jjwt: '
+                                          'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
+                                          '(0.11-0.12)',
+                                'step': 'issuer',
+                                'versions': '0.11-0.12'},
+                               {'example': 'io.jsonwebtoken.security.SignatureException: JWT '
+                                           'signature does not match locally computed '
+                                           'signature. JWT validity cannot be asserted and '
+                                           'should not be trusted.',
+                                'id': 'jjwt-signature',
+                                'library': 'jjwt',
+                                'pattern': 'JWT signature does not match locally computed '
+                                           'signature',
+                                'rule': 'DC305',
+                                'source': 'jwtk/jjwt: '
+                                          'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
+                                          '(0.11-0.12)',
+                                'step': 'signature',
+                                'versions': '0.11-0.12'},
+                               {'example': 'io.jsonwebtoken.MalformedJwtException: Invalid '
+                                           'compact JWT string: Compact JWSs must contain '
+                                           'exactly 2 period characters, and compact JWEs must '
+                                           'contain exactly 4.  Found: 1',
+                                'id': 'jjwt-compact',
+                                'library': 'jjwt',
+                                'pattern': 'Invalid compact JWT string|JWT strings must '
+                                           'contain exactly 2 period characters',
+                                'rule': 'DC302',
+                                'source': 'jwtk/jjwt: '
+                                          'impl/src/main/java/io/jsonwebtoken/impl/DefaultJwtParser.java '
+                                          '(0.11-0.12)',
+                                'step': 'parse',
+                                'versions': '0.11-0.12'},
+                               {'example': 'com.auth0.jwt.exceptions.TokenExpiredException: '
+                                           'The Token has expired on 2026-11-28T21:30:00Z.',
+                                'id': 'java-jwt-expired',
+                                'library': 'auth0 java-jwt',
+                                'pattern': 'The Token has expired on (?P<exp>\\S+?)\\.?$',
+                                'rule': 'DC306',
+                                'source': 'auth0/java-jwt: '
+                                          'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
+                                          '(4.x)',
+                                'step': 'time',
+                                'versions': '4.x'},
+                               {'example': 'com.auth0.jwt.exceptions.IncorrectClaimException: '
+                                           "The Token can't be used before "
+                                           '2026-11-28T22:17:00Z.',
+                                'id': 'java-jwt-not-before',
+                                'library': 'auth0 java-jwt',
+                                'pattern': "The Token can't be used before (?P<nbf>\\S+?)\\.?$",
+                                'rule': 'DC307',
+                                'source': 'auth0/java-jwt: '
+                                          'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
+                                          '(4.x)',
+                                'step': 'time',
+                                'versions': '4.x'},
+                               {'claim_rules': {'aud': 'DC310', 'iss': 'DC309', 'typ': 'DC312'},
+                                'claim_steps': {'aud': 'audience',
+                                                'iss': 'issuer',
+                                                'typ': 'token-type'},
+                                'example': 'com.auth0.jwt.exceptions.IncorrectClaimException: '
+                                           "The Claim 'iss' value doesn't match the required "
+                                           'issuer.',
+                                'id': 'java-jwt-claim',
+                                'library': 'auth0 java-jwt',
+                                'pattern': "The Claim '(?P<claim>[^']+)' value doesn't "
+                                           '(?:match|contain) the required',
+                                'rule': 'DC311',
+                                'source': 'auth0/java-jwt: '
+                                          'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
+                                          '(4.x)',
+                                'step': 'claims',
+                                'versions': '4.x'},
+                               {'example': 'com.auth0.jwt.exceptions.SignatureVerificationException: '
+                                           "The Token's Signature resulted invalid when "
+                                           'verified using the Algorithm: SHA256withRSA',
+                                'id': 'java-jwt-signature',
+                                'library': 'auth0 java-jwt',
+                                'pattern': "The Token's Signature resulted invalid when "
+                                           'verified using the Algorithm: (?P<alg>\\S+)',
+                                'rule': 'DC305',
+                                'source': 'auth0/java-jwt: '
+                                          'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
+                                          '(4.x)',
+                                'step': 'signature',
+                                'versions': '4.x'},
+                               {'example': 'com.auth0.jwt.exceptions.AlgorithmMismatchException: '
+                                           "The provided Algorithm doesn't match the one "
+                                           "defined in the JWT's Header.",
+                                'id': 'java-jwt-algorithm',
+                                'library': 'auth0 java-jwt',
+                                'pattern': "The provided Algorithm doesn't match the one "
+                                           "defined in the JWT's Header",
+                                'rule': 'DC303',
+                                'source': 'auth0/java-jwt: '
+                                          'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
+                                          '(4.x)',
+                                'step': 'algorithm',
+                                'versions': '4.x'},
+                               {'example': 'com.auth0.jwt.exceptions.JWTDecodeException: The '
+                                           'token was expected to have 3 parts, but got 2.',
+                                'id': 'java-jwt-parts',
+                                'library': 'auth0 java-jwt',
+                                'pattern': 'The token was expected to have 3 parts, but got '
+                                           '(?P<parts>\\d+)',
+                                'rule': 'DC302',
+                                'source': 'auth0/java-jwt: '
+                                          'lib/src/main/java/com/auth0/jwt/TokenUtils.java',
+                                'step': 'parse',
+                                'versions': '4.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC314',
+                                                'iat': 'DC314',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC314'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time'},
+                                'example': 'com.auth0.jwt.exceptions.MissingClaimException: '
+                                           "The Claim 'scope' is not present in the JWT.",
+                                'id': 'java-jwt-missing',
+                                'library': 'auth0 java-jwt',
+                                'pattern': "The Claim '(?P<claim>[^']+)' is not present in the "
+                                           'JWT',
+                                'rule': 'DC311',
+                                'source': 'auth0/java-jwt: '
+                                          'lib/src/main/java/com/auth0/jwt/JWTVerifier.java '
+                                          '(4.x)',
+                                'step': 'claims',
+                                'versions': '4.x'},
+                               {'candidate_steps': ['time'],
+                                'example': 'org.keycloak.exceptions.TokenNotActiveException: '
+                                           'Token is not active',
+                                'id': 'keycloak-not-active',
+                                'library': 'Keycloak',
+                                'misleading': "Keycloak says 'not active' both for an expired "
+                                              'token and for one whose nbf lies ahead: compare '
+                                              "exp and nbf with the API's clock.",
+                                'pattern': 'TokenNotActiveException: Token is not active',
+                                'rule': 'DC306',
+                                'source': 'keycloak/keycloak: '
+                                          'core/src/main/java/org/keycloak/TokenVerifier.java '
+                                          '(26.x)',
+                                'step': 'time',
+                                'versions': '10.x-26.x'},
+                               {'example': 'org.keycloak.common.VerificationException: Invalid '
+                                           'token issuer. Expected '
+                                           "'https://sso.example.com/realms/orders', but was "
+                                           "'http://localhost:8080/realms/orders'",
+                                'id': 'keycloak-issuer',
+                                'library': 'Keycloak',
+                                'misleading': 'Keycloak derives iss from the hostname the '
+                                              'token was requested through: a token fetched '
+                                              'via an internal host name (or localhost) '
+                                              'carries another issuer than the public one.',
+                                'pattern': 'Invalid token issuer\\. Expected '
+                                           "'(?P<expected>[^']*)', but was '(?P<actual>[^']*)'",
+                                'rule': 'DC309',
+                                'source': 'keycloak/keycloak: '
+                                          'core/src/main/java/org/keycloak/TokenVerifier.java '
+                                          '(26.x)',
+                                'step': 'issuer',
+                                'versions': '10.x-26.x'},
+                               {'example': 'org.keycloak.common.VerificationException: '
+                                           'Expected audience not available in the token',
+                                'id': 'keycloak-audience',
+                                'library': 'Keycloak',
+                                'misleading': "Keycloak adds an API's client id to aud only "
+                                              'through an audience mapper or client scope.',
+                                'pattern': 'Expected audience not available in the token',
+                                'rule': 'DC310',
+                                'source': 'keycloak/keycloak: '
+                                          'core/src/main/java/org/keycloak/TokenVerifier.java '
+                                          '(26.x)',
+                                'step': 'audience',
+                                'versions': '10.x-26.x'},
+                               {'example': 'org.keycloak.common.VerificationException: Token '
+                                           "type is incorrect. Expected 'Bearer' but was 'ID'",
+                                'id': 'keycloak-type',
+                                'library': 'Keycloak',
+                                'misleading': 'An ID token was sent where an access token is '
+                                              'expected.',
+                                'pattern': 'Token type is incorrect\\. Expected '
+                                           "'(?P<expected>[^']*)' but was '(?P<actual>[^']*)'",
+                                'rule': 'DC312',
+                                'source': 'keycloak/keycloak: '
+                                          'core/src/main/java/org/keycloak/TokenVerifier.java '
+                                          '(26.x)',
+                                'step': 'token-type',
+                                'versions': '10.x-26.x'},
+                               {'example': 'org.keycloak.exceptions.TokenSignatureInvalidException: '
+                                           'Invalid token signature',
+                                'id': 'keycloak-signature',
+                                'library': 'Keycloak',
+                                'pattern': 'Invalid token signature',
+                                'rule': 'DC305',
+                                'source': 'keycloak/keycloak: '
+                                          'core/src/main/java/org/keycloak/TokenVerifier.java '
+                                          '(26.x)',
+                                'step': 'signature',
+                                'versions': '10.x-26.x'},
+                               {'example': 'UnauthorizedError: No authorization token was '
+                                           'found',
+                                'id': 'express-jwt-no-token',
+                                'library': 'express-jwt',
+                                'misleading': 'Nothing was validated: the request had no '
+                                              'Authorization header (a proxy stripped it, CORS '
+                                              'preflight, the wrong header name).',
+                                'pattern': 'No authorization token was found',
+                                'rule': 'DC302',
+                                'source': 'auth0/express-jwt: src/index.ts (8.x)',
+                                'step': 'parse',
+                                'versions': '6.x-8.x'},
+                               {'example': 'UnauthorizedError: Format is Authorization: Bearer '
+                                           '[token]',
+                                'id': 'express-jwt-format',
+                                'library': 'express-jwt',
+                                'pattern': 'Format is Authorization: Bearer \\[token\\]',
+                                'rule': 'DC302',
+                                'source': 'auth0/express-jwt: src/index.ts (8.x)',
+                                'step': 'parse',
+                                'versions': '6.x-8.x'},
+                               {'example': 'SigningKeyNotFoundError: Unable to find a signing '
+                                           "key that matches 'staging-rs256-1'",
+                                'id': 'jwks-rsa-no-key',
+                                'library': 'jwks-rsa',
+                                'misleading': "The JWKS has no key with the token's kid: a "
+                                              'rotation (jwks-rsa caches keys for 10 minutes '
+                                              'by default) or a token from another '
+                                              'environment.',
+                                'pattern': 'Unable to find a signing key that matches '
+                                           "'(?P<kid>[^']*)'",
+                                'rule': 'DC304',
+                                'source': 'auth0/node-jwks-rsa: src/JwksClient.js (3.x-4.x)',
+                                'step': 'key',
+                                'versions': '3.x-4.x'},
+                               {'example': 'JwksError: The JWKS endpoint did not contain any '
+                                           'signing keys',
+                                'id': 'jwks-rsa-empty',
+                                'library': 'jwks-rsa',
+                                'misleading': 'jwks-rsa keeps only RSA/EC keys with use=sig '
+                                              '(or no use) and a kid: a JWKS whose keys lack '
+                                              'kid or say use=enc counts as empty.',
+                                'pattern': 'The JWKS endpoint did not contain any (?:signing '
+                                           ')?keys',
+                                'rule': 'DC201',
+                                'source': 'auth0/node-jwks-rsa: src/JwksClient.js (3.x-4.x)',
+                                'step': 'jwks',
+                                'versions': '3.x-4.x'},
+                               {'example': 'SigningKeyNotFoundError: No KID specified and JWKS '
+                                           'endpoint returned more than 1 key',
+                                'id': 'jwks-rsa-ambiguous',
+                                'library': 'jwks-rsa',
+                                'pattern': 'No KID specified and JWKS endpoint returned more '
+                                           'than 1 key',
+                                'rule': 'DC304',
+                                'source': 'auth0/node-jwks-rsa: src/JwksClient.js (3.x-4.x)',
+                                'step': 'key',
+                                'versions': '3.x-4.x'},
+                               {'example': 'InvalidTokenError: Token issuer is not allowed',
+                                'id': 'oauth2-bearer-issuer',
+                                'library': 'express-oauth2-jwt-bearer',
+                                'pattern': 'Token issuer is not allowed|Discovery metadata '
+                                           'issuer does not match token issuer',
+                                'rule': 'DC309',
+                                'source': 'auth0/node-oauth2-jwt-bearer: '
+                                          'packages/access-token-jwt/src/jwt-verifier.ts (1.x)',
+                                'step': 'issuer',
+                                'versions': '1.x'},
+                               {'example': 'authlib.jose.errors.InvalidTokenError: '
+                                           'invalid_token: The token is not valid yet',
+                                'id': 'authlib-not-yet',
+                                'library': 'Authlib',
+                                'pattern': 'invalid_token: The token is not valid yet',
+                                'rule': 'DC307',
+                                'source': 'lepture/authlib: authlib/jose/errors.py (1.x)',
+                                'step': 'time',
+                                'versions': '1.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC306',
+                                                'iat': 'DC307',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC307',
+                                                'typ': 'DC312'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time',
+                                                'typ': 'token-type'},
+                                'example': 'authlib.jose.errors.InvalidClaimError: '
+                                           'invalid_claim: Invalid claim "iss"',
+                                'id': 'authlib-claim',
+                                'library': 'Authlib',
+                                'pattern': 'invalid_claim: Invalid claim \\"(?P<claim>\\w+)\\"',
+                                'rule': 'DC311',
+                                'source': 'lepture/authlib: authlib/jose/errors.py (1.x)',
+                                'step': 'claims',
+                                'versions': '1.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC314',
+                                                'iat': 'DC314',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC314'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time'},
+                                'example': 'authlib.jose.errors.MissingClaimError: '
+                                           'missing_claim: Missing "aud" claim',
+                                'id': 'authlib-missing',
+                                'library': 'Authlib',
+                                'pattern': 'missing_claim: Missing \\"(?P<claim>\\w+)\\" claim',
+                                'rule': 'DC311',
+                                'source': 'lepture/authlib: authlib/jose/errors.py (1.x)',
+                                'step': 'claims',
+                                'versions': '1.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC306',
+                                                'iat': 'DC307',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC307'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time'},
+                                'example': '"exp" not satisfied: token is expired',
+                                'id': 'jwx-not-satisfied',
+                                'library': 'lestrrat-go/jwx',
+                                'pattern': '\\"?(?P<claim>exp|nbf|iat|iss|aud)\\"? not '
+                                           'satisfied',
+                                'rule': 'DC306',
+                                'source': 'lestrrat-go/jwx: jwt/validate.go (v2-v3)',
+                                'step': 'time',
+                                'versions': 'v2-v3'},
+                               {'example': 'jws.Verify: failed to find key with key ID '
+                                           '"staging-1" in key set',
+                                'id': 'jwx-no-key',
+                                'library': 'lestrrat-go/jwx',
+                                'pattern': 'failed to find key with key ID '
+                                           '\\"(?P<kid>[^\\"]*)\\" in key set',
+                                'rule': 'DC304',
+                                'source': 'lestrrat-go/jwx: jws/jws.go (v2)',
+                                'step': 'key',
+                                'versions': 'v2-v3'},
+                               {'example': 'failed to parse JWT payload: could not verify '
+                                           'message using any of the signatures or keys',
+                                'id': 'jwx-verify',
+                                'library': 'lestrrat-go/jwx',
+                                'pattern': 'could not verify message using any of the '
+                                           'signatures or keys',
+                                'rule': 'DC305',
+                                'source': 'lestrrat-go/jwx: jws/jws.go (v2)',
+                                'step': 'signature',
+                                'versions': 'v2-v3'},
+                               {'example': 'Firebase\\JWT\\ExpiredException: Expired token',
+                                'id': 'php-jwt-expired',
+                                'library': 'firebase/php-jwt',
+                                'misleading': "php-jwt's leeway is 0 s unless JWT::$leeway is "
+                                              'set.',
+                                'pattern': '^(?:Firebase\\\\JWT\\\\ExpiredException: )?Expired '
+                                           'token$',
+                                'rule': 'DC306',
+                                'source': 'firebase/php-jwt: src/JWT.php (6.x)',
+                                'step': 'time',
+                                'versions': '5.x-6.x'},
+                               {'example': 'Firebase\\JWT\\BeforeValidException: Cannot handle '
+                                           'token with nbf prior to 2026-11-28T22:17:00+0000',
+                                'id': 'php-jwt-before',
+                                'library': 'firebase/php-jwt',
+                                'misleading': "The IdP's clock runs ahead of the API's; "
+                                              'php-jwt allows no leeway by default.',
+                                'pattern': 'Cannot handle token with (?P<claim>nbf|iat) prior '
+                                           'to (?P<when>\\S+)',
+                                'rule': 'DC307',
+                                'source': 'firebase/php-jwt: src/JWT.php (6.x)',
+                                'step': 'time',
+                                'versions': '5.x-6.x'},
+                               {'example': 'UnexpectedValueException: Wrong number of segments',
+                                'id': 'php-jwt-segments',
+                                'library': 'firebase/php-jwt',
+                                'pattern': 'Wrong number of segments',
+                                'rule': 'DC302',
+                                'source': 'firebase/php-jwt: src/JWT.php (6.x)',
+                                'step': 'parse',
+                                'versions': '5.x-6.x'},
+                               {'example': 'UnexpectedValueException: "kid" invalid, unable to '
+                                           'lookup correct key',
+                                'id': 'php-jwt-kid',
+                                'library': 'firebase/php-jwt',
+                                'pattern': '\\"kid\\" invalid, unable to lookup correct key',
+                                'rule': 'DC304',
+                                'source': 'firebase/php-jwt: src/JWT.php (6.x)',
+                                'step': 'key',
+                                'versions': '5.x-6.x'},
+                               {'example': 'UnexpectedValueException: Incorrect key for this '
+                                           'algorithm',
+                                'id': 'php-jwt-key-alg',
+                                'library': 'firebase/php-jwt',
+                                'misleading': "The token's alg differs from the alg bound to "
+                                              'the Key object (an HS256 token checked with an '
+                                              'RS256 key): the RS/HS confusion php-jwt 6 '
+                                              'blocks.',
+                                'pattern': 'Incorrect key for this algorithm',
+                                'rule': 'DC303',
+                                'source': 'firebase/php-jwt: src/JWT.php (6.x)',
+                                'step': 'algorithm',
+                                'versions': '6.x'},
+                               {'example': 'oidc: id token signed with unsupported algorithm, '
+                                           'expected ["RS256"] got "HS256"',
+                                'id': 'go-oidc-alg',
+                                'library': 'coreos/go-oidc',
+                                'pattern': 'oidc: id token signed with unsupported algorithm, '
+                                           'expected (?P<expected>.+?) got '
+                                           '\\"(?P<actual>[^\\"]*)\\"',
+                                'rule': 'DC303',
+                                'source': 'coreos/go-oidc: oidc/verify.go (v3)',
+                                'step': 'algorithm',
+                                'versions': 'v3'},
+                               {'example': 'oidc: malformed jwt: oidc: malformed jwt, expected '
+                                           '3 parts got 2',
+                                'id': 'go-oidc-malformed',
+                                'library': 'coreos/go-oidc',
+                                'pattern': 'oidc: malformed jwt',
+                                'rule': 'DC302',
+                                'source': 'coreos/go-oidc: oidc/verify.go (v3)',
+                                'step': 'parse',
+                                'versions': 'v3'},
+                               {'candidate_steps': ['parse',
+                                                    'key',
+                                                    'signature',
+                                                    'time',
+                                                    'issuer',
+                                                    'audience'],
+                                'distinguish': 'Nothing in the message names a step. Check in '
+                                               'this order: is an Authorization: Bearer header '
+                                               'sent at all (parse); then run `driftcheck '
+                                               'inspect` on the token with --env to see the '
+                                               'first failing step.',
+                                'example': 'Unauthorized',
+                                'generic': True,
+                                'id': 'generic-unauthorized',
+                                'library': 'any gateway or framework',
+                                'misleading': 'Says nothing about which check failed; a '
+                                              'gateway may also strip the header before the '
+                                              'API sees it.',
+                                'pattern': '^(?:HTTP/[0-9.]+ )?(?:401 '
+                                           ')?Unauthorized\\.?$|^\\{\\s*"message"\\s*:\\s*"Unauthorized"\\s*\\}$',
+                                'rule': 'DC302',
+                                'source': 'RFC 6750 §3 (the Bearer WWW-Authenticate challenge) '
+                                          'and generic 401 bodies',
+                                'step': 'parse',
+                                'versions': '-'},
+                               {'candidate_steps': ['parse',
+                                                    'signature',
+                                                    'time',
+                                                    'issuer',
+                                                    'audience'],
+                                'distinguish': 'invalid_token covers every validation failure; '
+                                               'look for an error_description, or validate the '
+                                               'token step by step with `driftcheck inspect '
+                                               '--env`.',
+                                'example': 'WWW-Authenticate: Bearer error="invalid_token"',
+                                'generic': True,
+                                'id': 'generic-invalid-token',
+                                'library': 'RFC 6750 bearer challenge (any)',
+                                'pattern': 'error="invalid_token"(?!.*error_description)|^invalid[ '
+                                           '_]token$',
+                                'rule': 'DC305',
+                                'source': 'RFC 6750 §3.1 (error="invalid_token")',
+                                'step': 'signature',
+                                'versions': '-'},
+                               {'claim_rules': {'alg': 'DC303',
+                                                'aud': 'DC310',
+                                                'client_id': 'DC311',
+                                                'exp': 'DC306',
+                                                'iat': 'DC307',
+                                                'iss': 'DC309',
+                                                'jti': 'DC311',
+                                                'sub': 'DC311',
+                                                'typ': 'DC312'},
+                                'claim_steps': {'alg': 'algorithm',
+                                                'aud': 'audience',
+                                                'client_id': 'claims',
+                                                'exp': 'time',
+                                                'iat': 'time',
+                                                'iss': 'issuer',
+                                                'jti': 'claims',
+                                                'sub': 'claims',
+                                                'typ': 'token-type'},
+                                'example': 'Bearer realm="api", error="invalid_token", '
+                                           'error_description="Unexpected \'aud\' value"',
+                                'id': 'express-oauth2-jwt-bearer-claim',
+                                'library': 'express-oauth2-jwt-bearer',
+                                'misleading': 'The message names the claim but not the value '
+                                              "expected: compare the middleware's "
+                                              "issuer/audience options with the token's "
+                                              'claims.',
+                                'pattern': 'Unexpected '
+                                           "'(?P<claim>iss|aud|exp|iat|alg|typ|sub|client_id|jti)' "
+                                           'value',
+                                'rule': 'DC309',
+                                'source': 'auth0/node-oauth2-jwt-bearer 1.10.0 dist/index.js '
+                                          "validate(): throw new Error(`Unexpected '${key}' "
+                                          'value`), answered as WWW-Authenticate '
+                                          'error_description',
+                                'step': 'issuer',
+                                'versions': '1.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'iss': 'DC309',
+                                                'jti': 'DC311',
+                                                'nonce': 'DC311',
+                                                'sub': 'DC311'},
+                                'claim_steps': {'aud': 'audience',
+                                                'iss': 'issuer',
+                                                'jti': 'claims',
+                                                'nonce': 'claims',
+                                                'sub': 'claims'},
+                                'example': 'FAST_JWT_CLAIM_VALUE_INVALID: The iss claim value '
+                                           'is not allowed.',
+                                'id': 'fast-jwt-claim',
+                                'library': 'fast-jwt',
+                                'pattern': 'The (?P<claim>iss|aud|sub|nonce|jti) claim value '
+                                           'is not allowed',
+                                'rule': 'DC309',
+                                'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
+                                          'validateClaimValues: "The ${claim} claim value is '
+                                          'not allowed." / "None of ${claim} claim values are '
+                                          'allowed."',
+                                'step': 'issuer',
+                                'versions': '4.x-6.x'},
+                               {'example': 'FAST_JWT_CLAIM_VALUE_INVALID: None of aud claim '
+                                           'values are allowed.',
+                                'id': 'fast-jwt-audiences',
+                                'library': 'fast-jwt',
+                                'pattern': 'None of aud claim values are allowed',
+                                'rule': 'DC310',
+                                'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
+                                          'validateClaimValues (an array claim)',
+                                'step': 'audience',
+                                'versions': '4.x-6.x'},
+                               {'example': 'FAST_JWT_EXPIRED: The token has expired at '
+                                           '2026-12-03T10:00:00.000Z.',
+                                'id': 'fast-jwt-expired',
+                                'library': 'fast-jwt',
+                                'misleading': "fast-jwt's default clockTolerance is 0.",
+                                'pattern': 'The token has expired at (?P<actual>\\S+?)\\.?$',
+                                'rule': 'DC306',
+                                'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
+                                          'validateClaimDateValue: "The token ${errorVerb} at '
+                                          '${date}."',
+                                'step': 'time',
+                                'versions': '4.x-6.x'},
+                               {'example': 'FAST_JWT_INVALID_ALGORITHM: The token algorithm is '
+                                           'invalid.',
+                                'id': 'fast-jwt-algorithm',
+                                'library': 'fast-jwt',
+                                'pattern': 'The token algorithm is invalid',
+                                'rule': 'DC303',
+                                'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
+                                          "validateAlgorithmAndSignature: 'The token algorithm "
+                                          "is invalid.'",
+                                'step': 'algorithm',
+                                'versions': '4.x-6.x'},
+                               {'example': 'FAST_JWT_INVALID_SIGNATURE: The token signature is '
+                                           'invalid.',
+                                'id': 'fast-jwt-signature',
+                                'library': 'fast-jwt',
+                                'pattern': 'The token signature is (?:invalid|missing)',
+                                'rule': 'DC305',
+                                'source': "nearform/fast-jwt 6.3.6 src/verifier.js: 'The token "
+                                          "signature is invalid.' / 'The token signature is "
+                                          "missing.'",
+                                'step': 'signature',
+                                'versions': '4.x-6.x'},
+                               {'candidate_steps': ['key', 'jwks'],
+                                'example': 'FAST_JWT_KEY_FETCHING_ERROR: Cannot fetch key.',
+                                'id': 'fast-jwt-key-fetch',
+                                'library': 'fast-jwt with get-jwks',
+                                'misleading': 'Reads like a network failure; with get-jwks it '
+                                              'is usually a kid the JWKS does not publish (a '
+                                              'rotation, or a JWKS URL pinned to another '
+                                              'tenant).',
+                                'pattern': 'Cannot fetch key',
+                                'rule': 'DC304',
+                                'source': 'nearform/fast-jwt 6.3.6 src/verifier.js: '
+                                          "TokenError.wrap(err, keyFetchingError, 'Cannot "
+                                          "fetch key.') around the key function (get-jwks: "
+                                          '"No matching JWK found in the set.")',
+                                'step': 'key',
+                                'versions': 'fast-jwt 4.x-6.x'},
+                               {'claim_rules': {'Audience': 'DC310', 'Issuer': 'DC309'},
+                                'claim_steps': {'Audience': 'audience', 'Issuer': 'issuer'},
+                                'example': 'JwtInvalidIssuerError: Issuer not allowed: '
+                                           'https://idp.example/t/dev. Expected: '
+                                           'https://idp.example/t/staging',
+                                'id': 'aws-jwt-verify-claim',
+                                'library': 'aws-jwt-verify',
+                                'pattern': '(?P<claim>Issuer|Audience) not allowed: '
+                                           '(?P<actual>\\S+?)\\. Expected(?: one of)?: '
+                                           '(?P<expected>\\S+)',
+                                'rule': 'DC309',
+                                'source': 'awslabs/aws-jwt-verify 5.2.1 dist/esm/assert.js: '
+                                          '`${name} not allowed: ${actual}. Expected: '
+                                          '${expected}` for Issuer and Audience (jwt.js '
+                                          'validateJwtFields)',
+                                'step': 'issuer',
+                                'versions': '4.x-5.x'},
+                               {'example': 'KidNotFoundInJwksError: JWK for kid "2026-11" not '
+                                           'found in the JWKS',
+                                'id': 'aws-jwt-verify-kid',
+                                'library': 'aws-jwt-verify',
+                                'misleading': 'After one unknown kid, aws-jwt-verify waits 10 '
+                                              's before fetching the JWKS again: requests in '
+                                              'between fail with the back-off message.',
+                                'pattern': 'JWK for kid ["\'](?P<actual>[^"\']*)["\'] not '
+                                           'found in the JWKS|Not allowed to fetch JWKS yet',
+                                'rule': 'DC304',
+                                'source': 'awslabs/aws-jwt-verify 5.2.1 dist/esm/jwk.js: '
+                                          'KidNotFoundInJwksError `JWK for kid "${kid}" not '
+                                          'found in the JWKS`; SimplePenaltyBox: "Not allowed '
+                                          'to fetch JWKS yet, still waiting for back off '
+                                          'period to end"',
+                                'step': 'key',
+                                'versions': '4.x-5.x'},
+                               {'example': 'JwtExpiredError: Token expired at '
+                                           '2026-12-03T10:00:00.000Z',
+                                'id': 'aws-jwt-verify-expired',
+                                'library': 'aws-jwt-verify',
+                                'pattern': 'Token expired at (?P<actual>\\S+)',
+                                'rule': 'DC306',
+                                'source': 'awslabs/aws-jwt-verify 5.2.1 dist/esm/jwt.js: '
+                                          'JwtExpiredError `Token expired at ${date}`',
+                                'step': 'time',
+                                'versions': '4.x-5.x'},
+                               {'example': 'jwt.exceptions.PyJWKClientError: Unable to find a '
+                                           'signing key that matches: "2026-11"',
+                                'id': 'pyjwt-jwks-kid',
+                                'library': 'PyJWT (PyJWKClient)',
+                                'pattern': 'Unable to find a signing key that matches: '
+                                           '["\'](?P<actual>[^"\']*)["\']',
+                                'rule': 'DC304',
+                                'source': 'jpadilla/pyjwt jwt/jwks_client.py get_signing_key: '
+                                          "PyJWKClientError(f'Unable to find a signing key "
+                                          'that matches: "{kid}"\')',
+                                'step': 'key',
+                                'versions': '2.x'},
+                               {'example': 'JsonWebTokenError: secret or public key must be '
+                                           'provided',
+                                'id': 'jsonwebtoken-no-key',
+                                'library': "node jsonwebtoken (with jwks-rsa's "
+                                           'expressJwtSecret)',
+                                'misleading': 'Reads like a configuration error in the API; '
+                                              'behind express-jwt with jwks-rsa it means the '
+                                              "token's kid is not in the JWKS the API reads.",
+                                'pattern': 'secret or public key must be provided',
+                                'rule': 'DC304',
+                                'source': 'auth0/node-jsonwebtoken verify.js: '
+                                          "JsonWebTokenError('secret or public key must be "
+                                          "provided'); jwks-rsa expressJwtSecret hands no key "
+                                          'when the kid is not in the JWKS',
+                                'step': 'key',
+                                'versions': 'jsonwebtoken 9.x, express-jwt 8.x, jwks-rsa '
+                                            '3.x-4.x'},
+                               {'example': 'JWT::DecodeError: Could not find public key for '
+                                           'kid staging-1',
+                                'id': 'ruby-jwt-kid-not-found',
+                                'library': 'ruby-jwt',
+                                'misleading': 'Raised as JWT::DecodeError, which reads like a '
+                                              'malformed token; the token is fine and its kid '
+                                              'is not in the JWKS the API loaded.',
+                                'pattern': 'Could not find public key for kid:? (?P<kid>\\S+)',
+                                'rule': 'DC304',
+                                'source': 'jwt/ruby-jwt 2.9.3 lib/jwt/jwk/key_finder.rb: raise '
+                                          '::JWT::DecodeError, "Could not find public key for '
+                                          'kid #{kid}"',
+                                'step': 'key',
+                                'versions': '2.x'},
+                               {'example': 'JWT::DecodeError: No keys found in jwks',
+                                'id': 'ruby-jwt-no-keys',
+                                'library': 'ruby-jwt',
+                                'pattern': 'No keys found in jwks',
+                                'rule': 'DC201',
+                                'source': 'jwt/ruby-jwt 2.9.3 lib/jwt/jwk/key_finder.rb: raise '
+                                          "::JWT::DecodeError, 'No keys found in jwks'",
+                                'step': 'jwks',
+                                'versions': '2.x'},
+                               {'example': 'org.jose4j.lang.UnresolvableKeyException: Unable '
+                                           'to find a suitable verification key for JWS w/ '
+                                           'header {"alg":"RS256","kid":"staging-1"} from JWKs '
+                                           '[] obtained from '
+                                           'https://sso.example.com/realms/orders/protocol/openid-connect/certs',
+                                'id': 'jose4j-unresolvable-key',
+                                'library': 'jose4j (Quarkus SmallRye JWT, Apache Pulsar, ...)',
+                                'misleading': "When it ends 'due to an unexpected exception' "
+                                              'the JWKS could not be read at all (fetch); '
+                                              "otherwise no key in it matches the header's kid "
+                                              'and alg.',
+                                'pattern': 'Unable to find a suitable verification key for JWS '
+                                           'w/ header (?P<header>\\{[^}]*\\})',
+                                'rule': 'DC304',
+                                'source': 'bitbucket b_c/jose4j 0.9.6 '
+                                          'src/main/java/org/jose4j/keys/resolvers/{HttpsJwks,Jwks}VerificationKeyResolver.java: '
+                                          'UnresolvableKeyException("Unable to find a suitable '
+                                          'verification key for JWS w/ header " + header + '
+                                          '...)',
+                                'step': 'key',
+                                'versions': '0.7-0.9'},
+                               {'example': 'Error(InvalidToken)',
+                                'id': 'rust-jsonwebtoken-invalid-token',
+                                'library': 'jsonwebtoken (Rust)',
+                                'pattern': '\\bError\\((?:Box\\()?InvalidToken\\b',
+                                'rule': 'DC302',
+                                'source': 'Keats/jsonwebtoken 9.3.0 src/errors.rs: '
+                                          'ErrorKind::InvalidToken ("a token doesn\'t have a '
+                                          'valid JWT shape"); Debug of Error is '
+                                          'Error(InvalidToken)',
+                                'step': 'parse',
+                                'versions': '7.x-9.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC314',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC314'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time'},
+                                'example': 'Missing required claim: exp',
+                                'id': 'rust-jsonwebtoken-missing-claim',
+                                'library': 'jsonwebtoken (Rust)',
+                                'pattern': 'Missing required claim: (?P<claim>\\w+)',
+                                'rule': 'DC311',
+                                'source': 'Keats/jsonwebtoken 9.3.0 src/errors.rs: '
+                                          'ErrorKind::MissingRequiredClaim(c) displays '
+                                          '"Missing required claim: {c}"',
+                                'step': 'claims',
+                                'versions': '8.x-9.x'},
+                               {'example': 'TokenError: The token has expired at '
+                                           '2026-11-28T21:30:00.000Z.',
+                                'id': 'fast-jwt-expired',
+                                'library': 'fast-jwt',
+                                'pattern': 'The token has expired at (?P<exp>\\S+?)\\.?$',
+                                'rule': 'DC306',
+                                'source': 'nearform/fast-jwt 6.3.6 src/verifier.js: `The token '
+                                          "${errorVerb} at ${date}.` with errorVerb 'has "
+                                          "expired' (FAST_JWT_EXPIRED)",
+                                'step': 'time',
+                                'versions': '3.x-6.x'},
+                               {'example': 'TokenError: The token will be active at '
+                                           '2026-11-28T22:17:00.000Z.',
+                                'id': 'fast-jwt-inactive',
+                                'library': 'fast-jwt',
+                                'misleading': "Usually the IdP's clock runs ahead of the "
+                                              "API's: compare both clocks before the token.",
+                                'pattern': 'The token will be active at (?P<nbf>\\S+?)\\.?$',
+                                'rule': 'DC307',
+                                'source': 'nearform/fast-jwt 6.3.6 src/verifier.js: `The token '
+                                          "${errorVerb} at ${date}.` with errorVerb 'will be "
+                                          "active' (FAST_JWT_INACTIVE)",
+                                'step': 'time',
+                                'versions': '3.x-6.x'},
+                               {'claim_rules': {'aud': 'DC310', 'iss': 'DC309'},
+                                'claim_steps': {'aud': 'audience', 'iss': 'issuer'},
+                                'example': 'TokenError: None of aud claim values are allowed.',
+                                'id': 'fast-jwt-claim-not-allowed',
+                                'library': 'fast-jwt',
+                                'pattern': '(?:The|None of) (?P<claim>\\w+) claim values? '
+                                           '(?:is not|are) allowed',
+                                'rule': 'DC311',
+                                'source': 'nearform/fast-jwt 6.3.6 src/verifier.js '
+                                          'validateClaimValues: `The ${claim} claim value is '
+                                          'not allowed.` / `None of ${claim} claim values are '
+                                          'allowed.`',
+                                'step': 'claims',
+                                'versions': '3.x-6.x'},
+                               {'example': 'Lcobucci\\JWT\\Validation\\RequiredConstraintsViolated: '
+                                           'The token violates some mandatory constraints, '
+                                           'details:\n'
+                                           '- The token is expired',
+                                'id': 'lcobucci-expired',
+                                'library': 'lcobucci/jwt',
+                                'pattern': 'The token is expired',
+                                'rule': 'DC306',
+                                'source': 'lcobucci/jwt 5.4.2 '
+                                          'src/Validation/Constraint/LooseValidAt.php, '
+                                          "StrictValidAt.php: ConstraintViolation::error('The "
+                                          "token is expired')",
+                                'step': 'time',
+                                'versions': '4.x-5.x'},
+                               {'example': '- The token cannot be used yet',
+                                'id': 'lcobucci-not-yet',
+                                'library': 'lcobucci/jwt',
+                                'misleading': "Usually the IdP's clock runs ahead of the API's "
+                                              "(lcobucci's default leeway is zero).",
+                                'pattern': 'The token (?:cannot be used yet|was issued in the '
+                                           'future)',
+                                'rule': 'DC307',
+                                'source': 'lcobucci/jwt 5.4.2 '
+                                          "src/Validation/Constraint/LooseValidAt.php: 'The "
+                                          "token cannot be used yet', 'The token was issued in "
+                                          "the future'",
+                                'step': 'time',
+                                'versions': '4.x-5.x'},
+                               {'example': '- The token was not issued by the given issuers',
+                                'id': 'lcobucci-issuer',
+                                'library': 'lcobucci/jwt',
+                                'pattern': 'The token was not issued by the given issuers',
+                                'rule': 'DC309',
+                                'source': 'lcobucci/jwt 5.4.2 '
+                                          "src/Validation/Constraint/IssuedBy.php: 'The token "
+                                          "was not issued by the given issuers'",
+                                'step': 'issuer',
+                                'versions': '4.x-5.x'},
+                               {'example': '- The token is not allowed to be used by this '
+                                           'audience',
+                                'id': 'lcobucci-audience',
+                                'library': 'lcobucci/jwt',
+                                'pattern': 'The token is not allowed to be used by this '
+                                           'audience',
+                                'rule': 'DC310',
+                                'source': 'lcobucci/jwt 5.4.2 '
+                                          "src/Validation/Constraint/PermittedFor.php: 'The "
+                                          "token is not allowed to be used by this audience'",
+                                'step': 'audience',
+                                'versions': '4.x-5.x'},
+                               {'example': '- Token signer mismatch',
+                                'id': 'lcobucci-signer',
+                                'library': 'lcobucci/jwt',
+                                'pattern': 'Token signer mismatch',
+                                'rule': 'DC303',
+                                'source': 'lcobucci/jwt 5.4.2 '
+                                          "src/Validation/Constraint/SignedWith.php: 'Token "
+                                          "signer mismatch' (header alg is not the signer's), "
+                                          "'Token signature mismatch'",
+                                'step': 'algorithm',
+                                'versions': '4.x-5.x'},
+                               {'example': '- Token signature mismatch',
+                                'id': 'lcobucci-signature',
+                                'library': 'lcobucci/jwt',
+                                'misleading': 'Checked after the signer (alg) matched: the key '
+                                              'configured in the API is not the one that '
+                                              'signed the token.',
+                                'pattern': 'Token signature mismatch',
+                                'rule': 'DC305',
+                                'source': 'lcobucci/jwt 5.4.2 '
+                                          "src/Validation/Constraint/SignedWith.php: 'Token "
+                                          "signature mismatch'",
+                                'step': 'signature',
+                                'versions': '4.x-5.x'},
+                               {'example': "'exp' claim expired at Sat, 28 Nov 2026 21:30:00 "
+                                           'GMT',
+                                'id': 'lua-resty-jwt-exp',
+                                'library': 'lua-resty-jwt (also behind Apache APISIX jwt-auth, '
+                                           'kong-oidc)',
+                                'pattern': '\'exp\' claim expired at (?P<exp>[^\'"\\n]+GMT)',
+                                'rule': 'DC306',
+                                'source': 'SkyLothar/lua-resty-jwt 0.2.3 lib/resty/jwt.lua: '
+                                          'string.format("\'exp\' claim expired at %s", '
+                                          'ngx.http_time(exp))',
+                                'step': 'time',
+                                'versions': '0.1.x-0.2.x'},
+                               {'example': "'nbf' claim not valid until Sat, 28 Nov 2026 "
+                                           '22:17:00 GMT',
+                                'id': 'lua-resty-jwt-nbf',
+                                'library': 'lua-resty-jwt (also behind Apache APISIX jwt-auth, '
+                                           'kong-oidc)',
+                                'pattern': "'nbf' claim not valid until "
+                                           '(?P<nbf>[^\'"\\n]+GMT)',
+                                'rule': 'DC307',
+                                'source': 'SkyLothar/lua-resty-jwt 0.2.3 lib/resty/jwt.lua: '
+                                          'string.format("\'nbf\' claim not valid until %s", '
+                                          'ngx.http_time(nbf))',
+                                'step': 'time',
+                                'versions': '0.1.x-0.2.x'},
+                               {'claim_rules': {'aud': 'DC310',
+                                                'exp': 'DC306',
+                                                'iss': 'DC309',
+                                                'nbf': 'DC307'},
+                                'claim_steps': {'aud': 'audience',
+                                                'exp': 'time',
+                                                'iss': 'issuer',
+                                                'nbf': 'time'},
+                                'example': "Claim 'iss' "
+                                           "('https://sso.example.com/realms/staging') "
+                                           'returned failure',
+                                'id': 'lua-resty-jwt-claim-failure',
+                                'library': 'lua-resty-jwt',
+                                'pattern': "Claim '(?P<claim>\\w+)' \\('(?P<actual>[^']*)'\\) "
+                                           'returned failure',
+                                'rule': 'DC311',
+                                'source': 'SkyLothar/lua-resty-jwt 0.2.3 lib/resty/jwt.lua: '
+                                          '"Claim \'" .. claim .. "\' (\'" .. value .. "\') '
+                                          'returned failure" (a claim_spec validator said no)',
+                                'step': 'claims',
+                                'versions': '0.1.x-0.2.x'},
+                               {'example': "'aud' claim does not contain an allowed audience.",
+                                'id': 'lua-resty-jwt-audience',
+                                'library': 'lua-resty-jwt',
+                                'pattern': "'aud' claim does not contain an allowed audience",
+                                'rule': 'DC310',
+                                'source': 'SkyLothar/lua-resty-jwt 0.2.3 '
+                                          'lib/resty/jwt-validators.lua: no_allowed_audience = '
+                                          '"\'%s\' claim does not contain an allowed '
+                                          'audience."',
+                                'step': 'audience',
+                                'versions': '0.2.x'},
+                               {'example': 'signature mismatch: VtWm3YgkbFvA8dLb',
+                                'id': 'lua-resty-jwt-signature',
+                                'library': 'lua-resty-jwt',
+                                'pattern': '^signature mismatch: ',
+                                'rule': 'DC305',
+                                'source': 'SkyLothar/lua-resty-jwt 0.2.3 lib/resty/jwt.lua: '
+                                          '"signature mismatch: " .. signature',
+                                'step': 'signature',
+                                'versions': '0.1.x-0.2.x'},
+                               {'candidate_steps': ['algorithm'],
+                                'example': 'pdi.jwt.exceptions.JwtValidationException: Invalid '
+                                           'signature for this token or wrong algorithm.',
+                                'id': 'jwt-scala-signature-or-algorithm',
+                                'library': 'jwt-scala',
+                                'misleading': 'Thrown whenever verification fails: a wrong key '
+                                              'and an algorithm outside the allowed list read '
+                                              "the same; compare the token's alg with the "
+                                              'allowed algorithms first.',
+                                'pattern': 'Invalid signature for this token or wrong '
+                                           'algorithm',
+                                'rule': 'DC305',
+                                'source': 'jwt-scala/jwt-scala v11.0.4: '
+                                          'core/shared/src/main/scala/JwtCore.scala (validate: '
+                                          'JwtValidationException when the signature does not '
+                                          'verify under the key and algorithms given)',
+                                'step': 'signature',
+                                'versions': '9.x-11.x'},
+                               {'example': '{"detail":"Token has no '
+                                           'id","code":"token_not_valid"}',
+                                'id': 'simplejwt-no-id',
+                                'library': 'djangorestframework-simplejwt',
+                                'pattern': 'Token has no id',
+                                'rule': 'DC311',
+                                'source': 'jazzband/djangorestframework-simplejwt 5.5.1: '
+                                          'rest_framework_simplejwt/tokens.py (check_blacklist '
+                                          '/ outstand: the JTI_CLAIM is missing)',
+                                'step': 'claims',
+                                'versions': '5.x'},
+                               {'example': '{"detail":"Token contained no recognizable user '
+                                           'identification","code":"token_not_valid"}',
+                                'id': 'simplejwt-no-user-id',
+                                'library': 'djangorestframework-simplejwt',
+                                'misleading': 'The token verified; it lacks the claim '
+                                              "SIMPLE_JWT's USER_ID_CLAIM names (user_id by "
+                                              'default), usually a token from another issuer '
+                                              'whose subject claim is sub.',
+                                'pattern': 'Token contained no recognizable user '
+                                           'identification',
+                                'rule': 'DC311',
+                                'source': 'jazzband/djangorestframework-simplejwt 5.5.1: '
+                                          'rest_framework_simplejwt/authentication.py '
+                                          '(get_user: the USER_ID_CLAIM is missing)',
+                                'step': 'claims',
+                                'versions': '5.x'},
+                               {'example': 'audience claim found in JWT but no audiences bound '
+                                           'to the role',
+                                'id': 'vault-jwt-no-bound-audiences',
+                                'library': 'HashiCorp Vault JWT auth',
+                                'misleading': 'Not a wrong audience: the role has no '
+                                              'bound_audiences, and Vault refuses any token '
+                                              'that carries aud; set bound_audiences on the '
+                                              'role.',
+                                'pattern': 'audience claim found in JWT but no audiences bound '
+                                           'to the role',
+                                'rule': 'DC310',
+                                'source': 'hashicorp/vault-plugin-auth-jwt v0.26.3: '
+                                          'path_login.go (an aud claim in the token and no '
+                                          'bound_audiences on the role)',
+                                'step': 'audience',
+                                'versions': 'vault-plugin-auth-jwt 0.2x'},
+                               {'example': 'jwt_authn_access_denied{Jwt_verification_fails}',
+                                'id': 'envoy-access-log-verification-fails',
+                                'library': 'Envoy jwt_authn / Istio (jwt_verify_lib)',
+                                'misleading': "The access log's response code details: Envoy's "
+                                              'word for a signature that does not verify under '
+                                              'the JWKS it holds.',
+                                'pattern': 'jwt_authn_access_denied\\{Jwt_verification_fails\\}',
+                                'rule': 'DC305',
+                                'source': 'envoyproxy/envoy: '
+                                          'source/extensions/filters/http/jwt_authn/filter.cc '
+                                          '(response code details '
+                                          "'jwt_authn_access_denied{<status>}', spaces as "
+                                          'underscores); google/jwt_verify_lib: src/status.cc '
+                                          '(JwtVerificationFail)',
+                                'step': 'signature',
+                                'versions': 'Envoy 1.x'},
+                               {'example': 'django.core.exceptions.SuspiciousOperation: JWS '
+                                           'token verification failed.',
+                                'id': 'mozilla-django-oidc-jws-verification',
+                                'library': 'mozilla-django-oidc',
+                                'misleading': "Says 'token verification' but is raised only "
+                                              'when the JWS signature does not verify under '
+                                              'the key chosen from the JWKS (a wrong '
+                                              'OIDC_RP_IDP_SIGN_KEY, or keys rotated at the '
+                                              'IdP).',
+                                'pattern': 'JWS token verification failed\\.',
+                                'rule': 'DC305',
+                                'source': 'mozilla/mozilla-django-oidc 5.0.2: '
+                                          'mozilla_django_oidc/auth.py '
+                                          '(OIDCAuthenticationBackend._verify_jws)',
+                                'step': 'signature',
+                                'versions': '5.0.2'},
+                               {'example': 'Failed to retrieve or validate credentials: JWT '
+                                           'verification failed: <token>',
+                                'id': 'pac4j-jwt-verification-failed',
+                                'library': 'pac4j',
+                                'misleading': "pac4j's JwtAuthenticator logs this when no "
+                                              'configured signature configuration verifies the '
+                                              'token: the signing secret or key differs, not '
+                                              'the claims.',
+                                'pattern': 'Failed to retrieve or validate credentials: JWT '
+                                           'verification failed',
+                                'rule': 'DC305',
+                                'source': 'pac4j/pac4j @c93fb3e: '
+                                          'pac4j-jwt/src/main/java/org/pac4j/jwt/credentials/authenticator/JwtAuthenticator.java',
+                                'step': 'signature',
+                                'versions': '6.5.x'},
+                               {'example': 'Unable to verify the given JWT through the given '
+                                           'configuration. If the '
+                                           '"lexik_jwt_authentication.encoder" encryption '
+                                           'options have been changed since your last '
+                                           'authentication, please renew the token.',
+                                'id': 'lexik-unable-to-verify',
+                                'library': 'lexik/jwt-authentication-bundle',
+                                'misleading': "The token's signature does not verify with the "
+                                              'configured keys/passphrase (keys regenerated, '
+                                              "or another environment's keys).",
+                                'pattern': 'Unable to verify the given JWT through the given '
+                                           'configuration',
+                                'rule': 'DC305',
+                                'source': 'lexik/LexikJWTAuthenticationBundle v2.20.3: '
+                                          'Encoder/LcobucciJWTEncoder.php',
+                                'step': 'signature',
+                                'versions': 'v2.20.3'},
+                               {'example': 'JWT.Exceptions.SignatureVerificationException: '
+                                           "Claim 'exp' must be a number.",
+                                'id': 'jwt-dotnet-exp-not-a-number',
+                                'library': 'JWT.NET (jwt-dotnet/jwt)',
+                                'misleading': 'Thrown as SignatureVerificationException, yet '
+                                              'the signature is fine: the exp claim is not a '
+                                              'numeric date (a string or an ISO date).',
+                                'pattern': "Claim 'exp' must be a number\\.",
+                                'rule': 'DC314',
+                                'source': 'jwt-dotnet/jwt @c12db35: src/JWT/JwtValidator.cs',
+                                'step': 'time',
+                                'versions': '11.x'},
+                               {'example': 'JWT.Exceptions.SignatureVerificationException: '
+                                           "Claim 'nbf' must be a number.",
+                                'id': 'jwt-dotnet-nbf-not-a-number',
+                                'library': 'JWT.NET (jwt-dotnet/jwt)',
+                                'misleading': 'Thrown as SignatureVerificationException, yet '
+                                              'the signature is fine: the nbf claim is not a '
+                                              'numeric date.',
+                                'pattern': "Claim 'nbf' must be a number\\.",
+                                'rule': 'DC307',
+                                'source': 'jwt-dotnet/jwt @c12db35: src/JWT/JwtValidator.cs',
+                                'step': 'time',
+                                'versions': '11.x'},
+                               {'example': 'Error: Invalid token payload',
+                                'id': 'hapi-jwt-invalid-token-payload',
+                                'library': '@hapi/jwt',
+                                'misleading': 'The payload segment is not base64url-encoded '
+                                              'JSON; no claim was checked.',
+                                'pattern': 'Invalid token payload',
+                                'rule': 'DC302',
+                                'source': 'hapijs/jwt 3.2.4: lib/token.js (decode)',
+                                'step': 'parse',
+                                'versions': '3.2.4'},
+                               {'example': 'authentication failed due to: In '
+                                           'Strategy.prototype.jwtVerify: We did not receive a '
+                                           'token we know how to validate',
+                                'id': 'passport-azure-ad-no-kid-or-x5t',
+                                'library': 'passport-azure-ad',
+                                'misleading': 'Reads like a wrong token format; the header '
+                                              'names no key (neither kid nor x5t), so no key '
+                                              'of the metadata can be chosen.',
+                                'pattern': 'We did not receive a token we know how to validate',
+                                'rule': 'DC304',
+                                'source': 'AzureAD/passport-azure-ad 4.3.5: '
+                                          'lib/bearerstrategy.js (jwtVerify)',
+                                'step': 'key',
+                                'versions': '4.3.5'},
+                               {'example': 'AuthenticationFailed: Invalid payload.',
+                                'id': 'drf-jwt-invalid-payload',
+                                'library': 'drf-jwt',
+                                'misleading': 'The token decoded and verified; the payload '
+                                              "carries no username claim (the claim drf-jwt's "
+                                              'JWT_PAYLOAD_GET_USERNAME_HANDLER reads), as '
+                                              'tokens minted by another issuer often do.',
+                                'pattern': '(?:^|AuthenticationFailed: )Invalid payload\\.$',
+                                'rule': 'DC311',
+                                'source': 'Styria-Digital/django-rest-framework-jwt 1.19.2 '
+                                          '(PyPI drf-jwt): '
+                                          'rest_framework_jwt/authentication.py '
+                                          '(authenticate_credentials)',
+                                'step': 'claims',
+                                'versions': '1.19.2'},
+                               {'example': 'Invalid token: Not now',
+                                'id': 'adhocore-jwt-not-now',
+                                'library': 'adhocore/jwt',
+                                'misleading': "adhocore/jwt says only 'Not now': the token's "
+                                              "nbf is still ahead of this server's clock (its "
+                                              'leeway is at most 120 seconds).',
+                                'pattern': 'Invalid token: (?:Not now|Cannot accept now)',
+                                'rule': 'DC307',
+                                'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
+                                          "(validateTimestamps: 'Invalid token: ' . 'Not now', "
+                                          'ERROR_TOKEN_NOT_NOW)',
+                                'step': 'time',
+                                'versions': '1.x'},
+                               {'example': 'Invalid token: Expired',
+                                'id': 'adhocore-jwt-expired',
+                                'library': 'adhocore/jwt',
+                                'misleading': "adhocore/jwt also answers 'Expired' when iat is "
+                                              'older than its maxAge (default 3600 s), even if '
+                                              'exp is later.',
+                                'pattern': 'Invalid token: Expired',
+                                'rule': 'DC306',
+                                'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
+                                          '(validateTimestamps: exp, or iat older than maxAge, '
+                                          'ERROR_TOKEN_EXPIRED)',
+                                'step': 'time',
+                                'versions': '1.x'},
+                               {'example': 'JSON failed: Syntax error',
+                                'id': 'adhocore-jwt-json',
+                                'library': 'adhocore/jwt',
+                                'pattern': 'JSON failed: (?P<detail>.+)',
+                                'rule': 'DC302',
+                                'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
+                                          "(validateLastJson: 'JSON failed: ' . "
+                                          'json_last_error_msg(), ERROR_JSON_FAILED)',
+                                'step': 'parse',
+                                'versions': '1.x'},
+                               {'example': 'Invalid token: Unsupported header algo',
+                                'id': 'adhocore-jwt-algo',
+                                'library': 'adhocore/jwt',
+                                'pattern': 'Invalid token: (?:Missing|Unsupported) header algo',
+                                'rule': 'DC303',
+                                'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
+                                          '(validateHeader: ERROR_ALGO_MISSING, '
+                                          'ERROR_ALGO_UNSUPPORTED)',
+                                'step': 'algorithm',
+                                'versions': '1.x'},
+                               {'example': 'Invalid token: Unknown key ID',
+                                'id': 'adhocore-jwt-kid',
+                                'library': 'adhocore/jwt',
+                                'pattern': 'Invalid token: Unknown key ID',
+                                'rule': 'DC304',
+                                'source': 'adhocore/php-jwt: src/ValidatesJWT.php '
+                                          '(validateKid: ERROR_KID_UNKNOWN)',
+                                'step': 'key',
+                                'versions': '1.x'},
+                               {'example': 'TypeError: Expected "jwk.n" to be a String',
+                                'id': 'jwk-to-pem-field',
+                                'library': 'jwk-to-pem',
+                                'misleading': 'Thrown while turning a JWK of the key set into '
+                                              'PEM (cognito and API Gateway verifiers wrap '
+                                              'it): the key set holds a key without that '
+                                              'member, not a fault of the token.',
+                                'pattern': 'Expected '
+                                           '"jwk(?:\\.(?P<field>kty|crv|[xyned]|[pq]|dp|dq|qi))?" '
+                                           'to be an? (?:String|Object)',
+                                'rule': 'DC201',
+                                'source': 'Brightspace/node-jwk-to-pem 2.0.7: '
+                                          'src/jwk-to-pem.js, src/rsa.js, src/ec.js (TypeError '
+                                          '\'Expected "jwk.<field>" to be a String\')',
+                                'step': 'jwks',
+                                'versions': '2.x'},
+                               {'example': 'Error: Unsupported curve "secp256k1"',
+                                'id': 'jwk-to-pem-kty-curve',
+                                'library': 'jwk-to-pem',
+                                'misleading': 'A key of the key set that jwk-to-pem cannot '
+                                              'convert (an oct or OKP key, a secp256k1 curve, '
+                                              'a point off its curve): the set carries a key '
+                                              "this verifier cannot use, whatever the token's "
+                                              'kid.',
+                                'pattern': '(?:Unsupported key type '
+                                           '"(?P<kty>[^"]*)"|Unsupported curve '
+                                           '"(?P<crv>[^"]*)"|Invalid key for curve: '
+                                           '"(?P<reason>[^"]*)")',
+                                'rule': 'DC201',
+                                'source': 'Brightspace/node-jwk-to-pem 2.0.7: '
+                                          "src/jwk-to-pem.js ('Unsupported key type'), "
+                                          "src/ec.js ('Unsupported curve', 'Invalid key for "
+                                          "curve')",
+                                'step': 'jwks',
+                                'versions': '2.x'},
+                               {'example': 'Could not validate endorsement for key: '
+                                           '1LTMzakihiRla_8z2BEJVXeWMqo with endorsements: '
+                                           'webchat,directline,skype',
+                                'id': 'botframework-endorsement',
+                                'library': 'Bot Framework connector (botbuilder-js, -dotnet, '
+                                           '-python, -java)',
+                                'misleading': "The signing key was found, but the channel's "
+                                              'metadata does not endorse it for this channel '
+                                              '(webchat, msteams, …): the activity came '
+                                              'through a channel the key is not for, or the '
+                                              "bot reads another cloud's metadata.",
+                                'pattern': 'Could not validate (?:additional )?endorsement(?: '
+                                           'for key: (?P<kid>\\S+?)(?: with endorsements: '
+                                           '(?P<endorsements>[\\w,.-]*))?| key)',
+                                'rule': 'DC304',
+                                'source': 'microsoft/botbuilder-js: '
+                                          'libraries/botframework-connector/src/auth/jwtTokenExtractor.ts; '
+                                          'microsoft/botbuilder-dotnet: '
+                                          'libraries/Microsoft.Bot.Connector/Authentication/JwtTokenExtractor.cs '
+                                          "('Could not validate endorsement for key')",
+                                'step': 'key',
+                                'versions': '4.x'},
+                               {'example': 'Unauthorized. Invalid AppId passed on token: '
+                                           '5c1e9f0a-4b7d-4e3a-9d2f-8a61c0b7e245',
+                                'id': 'botframework-appid',
+                                'library': 'Bot Framework connector (botbuilder-js, -dotnet, '
+                                           '-python, -java)',
+                                'misleading': "The token's aud (its appid for emulator tokens) "
+                                              "is not this bot's MicrosoftAppId: the bot runs "
+                                              "with another app registration's settings, or "
+                                              'none (an empty app id).',
+                                'pattern': 'Invalid AppId passed on token: '
+                                           "'?(?P<aud>[^'\\s]*)'?",
+                                'rule': 'DC310',
+                                'source': 'microsoft/botbuilder-js: '
+                                          'libraries/botframework-connector/src/auth/channelValidation.ts, '
+                                          'emulatorValidation.ts; microsoft/botbuilder-dotnet: '
+                                          'libraries/Microsoft.Bot.Connector/Authentication/ChannelValidation.cs '
+                                          "('Invalid AppId passed on token')",
+                                'step': 'audience',
+                                'versions': '4.x'},
+                               {'example': 'Session token had invalid API key',
+                                'id': 'shopify-session-api-key',
+                                'library': 'Shopify API libraries (shopify-api-js, '
+                                           'shopify-api-ruby, shopify-api-php)',
+                                'misleading': "Says 'API key', checks aud: the session token "
+                                              'was issued for another app (its aud is that '
+                                              "app's client id), often a development app's "
+                                              'token sent to the production app.',
+                                'pattern': 'Session token had invalid API key',
+                                'rule': 'DC310',
+                                'source': 'Shopify/shopify-api-js: '
+                                          'packages/shopify-api/lib/session/decode-session-token.ts; '
+                                          'Shopify/shopify-api-ruby: '
+                                          "lib/shopify_api/auth/jwt_payload.rb ('Session token "
+                                          "had invalid API key', raised when aud is not the "
+                                          "app's API key)",
+                                'step': 'audience',
+                                'versions': '5.x-11.x (js), 10.x-14.x (ruby)'},
+                               {'example': 'Google::Auth::IDTokens::SignatureError: Token not '
+                                           'verified as issued by Google',
+                                'id': 'google-not-verified',
+                                'library': 'googleauth (Ruby), google-id-token, '
+                                           'firebase_id_token',
+                                'misleading': "None of Google's current keys verified the "
+                                              'signature, even after a refresh of the key set: '
+                                              'a token from an emulator or another IdP, or one '
+                                              'altered in transit; googleauth also says it '
+                                              'when the kid is not in the set.',
+                                'pattern': 'Token not verified as issued by Google',
+                                'rule': 'DC305',
+                                'source': 'googleapis/google-auth-library-ruby: '
+                                          'lib/googleauth/id_tokens/verifier.rb '
+                                          '(SignatureError); google/google-id-token: '
+                                          'lib/google-id-token.rb',
+                                'step': 'signature',
+                                'versions': 'googleauth 1.x; google-id-token 1.4'},
+                               {'example': 'graphql_jwt.exceptions.JSONWebTokenError: origIat '
+                                           'field is required',
+                                'id': 'graphql-jwt-orig-iat',
+                                'library': 'django-graphql-jwt and the libraries built from it '
+                                           '(ariadne-jwt, strawberry-django-jwt, drf-jwt)',
+                                'misleading': "Not the iat claim: origIat is the library's own "
+                                              'claim marking when a refreshable token chain '
+                                              'began; a token minted elsewhere (or with '
+                                              'JWT_ALLOW_REFRESH off) lacks it and cannot be '
+                                              'refreshed.',
+                                'pattern': 'origIat field is required',
+                                'rule': 'DC311',
+                                'source': 'flavors/django-graphql-jwt: graphql_jwt/mixins.py '
+                                          "(RefreshMixin.refresh: JSONWebTokenError('origIat "
+                                          "field is required'))",
+                                'step': 'claims',
+                                'versions': '0.3.x'},
+                               {'example': 'token is unverifiable: signing method (alg) is '
+                                           'unavailable',
+                                'id': 'golang-jwt-alg-unavailable',
+                                'library': 'golang-jwt/jwt (and dgrijalva/jwt-go)',
+                                'misleading': "The token's alg names no signing method "
+                                              'registered in this binary (a typo, an alg such '
+                                              "as EdDSA the service never imported, or a JWE's "
+                                              'alg): the key and the signature were never '
+                                              'looked at.',
+                                'pattern': '[Ss]igning method \\(alg\\) is unavailable',
+                                'rule': 'DC303',
+                                'source': 'golang-jwt/jwt v5: parser.go (ParseUnverified: '
+                                          'newError("signing method (alg) is unavailable", '
+                                          'ErrTokenUnverifiable))',
+                                'step': 'algorithm',
+                                'versions': '3.x-5.x'},
+                               {'example': 'error parsing token: token is unverifiable: '
+                                           'signing method (alg) is unspecified',
+                                'id': 'golang-jwt-alg-unspecified',
+                                'library': 'golang-jwt/jwt (and dgrijalva/jwt-go)',
+                                'misleading': "The token's header has no alg string at all: a "
+                                              'hand-built or truncated header, not a key '
+                                              'problem.',
+                                'pattern': '[Ss]igning method \\(alg\\) is unspecified',
+                                'rule': 'DC303',
+                                'source': 'golang-jwt/jwt v5: parser.go (ParseUnverified: '
+                                          'newError("signing method (alg) is unspecified", '
+                                          'ErrTokenUnverifiable))',
+                                'step': 'algorithm',
+                                'versions': '3.x-5.x'},
+                               {'example': 'JOSEError: Expected 200 OK from the JSON Web Key '
+                                           'Set HTTP response',
+                                'id': 'jose-jwks-not-200',
+                                'library': 'jose',
+                                'misleading': 'The jwks_uri answered, but not with 200: a '
+                                              'wrong path (a tenant or realm name in it), a '
+                                              "login page behind a proxy, or the IdP's own "
+                                              'error; the token was never checked.',
+                                'pattern': 'Expected 200 OK from the JSON Web Key Set HTTP '
+                                           'response',
+                                'rule': 'DC010',
+                                'source': 'panva/jose: src/jwks/remote.ts (fetchJwks: '
+                                          "JOSEError 'Expected 200 OK from the JSON Web Key "
+                                          "Set HTTP response')",
+                                'step': 'fetch',
+                                'versions': '4.x-6.x'},
+                               {'example': 'JOSEError: Failed to parse the JSON Web Key Set '
+                                           'HTTP response as JSON',
+                                'id': 'jose-jwks-not-json',
+                                'library': 'jose',
+                                'misleading': 'The jwks_uri answered 200 with something that '
+                                              'is not JSON: an HTML page from a proxy or a '
+                                              'login redirect, not a fault of the token.',
+                                'pattern': 'Failed to parse the JSON Web Key Set HTTP response '
+                                           'as JSON',
+                                'rule': 'DC201',
+                                'source': 'panva/jose: src/jwks/remote.ts (fetchJwks: '
+                                          "JOSEError 'Failed to parse the JSON Web Key Set "
+                                          "HTTP response as JSON')",
+                                'step': 'jwks',
+                                'versions': '4.x-6.x'},
+                               {'example': 'JWT::ImmatureSignature: Signature nbf has not been '
+                                           'reached',
+                                'id': 'ruby-jwt-nbf',
+                                'library': 'ruby-jwt',
+                                'misleading': "Says 'signature' but checks the nbf claim: the "
+                                              "token's nbf is still ahead of this server's "
+                                              "clock (beyond its leeway), usually the issuer's "
+                                              'clock running ahead.',
+                                'pattern': 'Signature nbf has not been reached',
+                                'rule': 'DC307',
+                                'source': 'jwt/ruby-jwt 3.2.1: lib/jwt/claims/not_before.rb '
+                                          '(JWT::ImmatureSignature)',
+                                'step': 'time',
+                                'versions': '2.x-3.x'},
+                               {'example': 'JWT::DecodeError: Nil JSON web token',
+                                'id': 'ruby-jwt-nil-token',
+                                'library': 'ruby-jwt',
+                                'misleading': 'No token reached the decoder at all: the header '
+                                              'or cookie it was read from was empty.',
+                                'pattern': 'Nil JSON web token',
+                                'rule': 'DC302',
+                                'source': 'jwt/ruby-jwt 3.2.1: lib/jwt/decode.rb '
+                                          "(JWT::DecodeError 'Nil JSON web token')",
+                                'step': 'parse',
+                                'versions': '2.x-3.x'},
+                               {'example': 'JWT::DecodeError: Token header not a JSON object',
+                                'id': 'ruby-jwt-header-not-object',
+                                'library': 'ruby-jwt',
+                                'pattern': 'Token header not a JSON object',
+                                'rule': 'DC302',
+                                'source': 'jwt/ruby-jwt 3.2.1: lib/jwt/decode.rb '
+                                          "(JWT::DecodeError 'Token header not a JSON object')",
+                                'step': 'parse',
+                                'versions': '2.x-3.x'},
+                               {'example': 'JWT::DecodeError: Encoded payload is empty',
+                                'id': 'ruby-jwt-empty-payload',
+                                'library': 'ruby-jwt',
+                                'pattern': 'Encoded payload is empty',
+                                'rule': 'DC302',
+                                'source': 'jwt/ruby-jwt 3.2.1: lib/jwt/encoded_token.rb '
+                                          "(JWT::DecodeError 'Encoded payload is empty')",
+                                'step': 'parse',
+                                'versions': '2.x-3.x'},
+                               {'example': 'JWT::DecodeError: Invalid type for kid header '
+                                           'parameter',
+                                'id': 'ruby-jwt-kid-type',
+                                'library': 'ruby-jwt',
+                                'misleading': "The header's kid is not a string (a number or "
+                                              'an array): a hand-built header, not a missing '
+                                              'key.',
+                                'pattern': 'Invalid type for (?P<field>kid|x5t) header '
+                                           'parameter',
+                                'rule': 'DC302',
+                                'source': 'jwt/ruby-jwt 3.2.1: lib/jwt/jwk/key_finder.rb '
+                                          "(JWT::DecodeError 'Invalid type for kid header "
+                                          "parameter')",
+                                'step': 'parse',
+                                'versions': '2.x-3.x'},
+                               {'example': 'JWT::VerificationError: HMAC key cannot be empty',
+                                'id': 'ruby-jwt-hmac-key-empty',
+                                'library': 'ruby-jwt',
+                                'misleading': 'The service has no HMAC secret configured (an '
+                                              'unset environment variable), whatever the token '
+                                              'holds.',
+                                'pattern': 'HMAC key cannot be empty',
+                                'rule': 'DC304',
+                                'source': 'jwt/ruby-jwt 3.2.1: lib/jwt/jwa/hmac.rb '
+                                          "(raise_verify_error! 'HMAC key cannot be empty')",
+                                'step': 'key',
+                                'versions': '2.x-3.x'},
+                               {'example': 'JWT::UnsupportedKeyType: Key type oct2 not '
+                                           'supported',
+                                'id': 'ruby-jwt-jwk-kty',
+                                'library': 'ruby-jwt',
+                                'misleading': 'A key of the key set has no kty or one ruby-jwt '
+                                              'cannot import: the set, not the token, is at '
+                                              'fault.',
+                                'pattern': 'Key type (?:\\(kty\\) not provided|(?P<kty>\\S+) '
+                                           'not supported)',
+                                'rule': 'DC201',
+                                'source': 'jwt/ruby-jwt 3.2.1: lib/jwt/jwk.rb (JWT::JWKError '
+                                          "'Key type (kty) not provided', "
+                                          "JWT::UnsupportedKeyType 'Key type … not supported')",
+                                'step': 'jwks',
+                                'versions': '2.x-3.x'},
+                               {'example': 'JWT::JWKError: Could not resolve the JWA, the '
+                                           '"alg" parameter is missing',
+                                'id': 'ruby-jwt-jwk-alg-missing',
+                                'library': 'ruby-jwt',
+                                'misleading': 'The JWK lacks its own alg parameter, which '
+                                              'ruby-jwt needs when the algorithm is taken from '
+                                              "the key: the key set's entry, not the token's "
+                                              'header.',
+                                'pattern': 'Could not resolve the JWA, the "alg" parameter is '
+                                           'missing',
+                                'rule': 'DC201',
+                                'source': 'jwt/ruby-jwt 3.2.1: lib/jwt/jwk/key_base.rb '
+                                          "(JWT::JWKError 'Could not resolve the JWA, the "
+                                          '"alg" parameter is missing\')',
+                                'step': 'jwks',
+                                'versions': '2.x-3.x'},
+                               {'example': 'JWT::IncorrectAlgorithm: payload algorithm is '
+                                           'ES256 but ES384 verification key was provided',
+                                'id': 'ruby-jwt-alg-key-mismatch',
+                                'library': 'ruby-jwt',
+                                'misleading': "The token's alg names another curve than the "
+                                              'key the service verifies with: a token signed '
+                                              'for another environment or a key set entry of '
+                                              'the wrong size.',
+                                'pattern': 'payload algorithm is (?P<alg>\\S+) but '
+                                           '(?P<key_alg>\\S+) verification key was provided',
+                                'rule': 'DC303',
+                                'source': 'jwt/ruby-jwt 3.2.1: lib/jwt/jwa/ecdsa.rb '
+                                          "(JWT::IncorrectAlgorithm 'payload algorithm is … "
+                                          "but … verification key was provided')",
+                                'step': 'algorithm',
+                                'versions': '2.x-3.x'},
+                               {'example': 'Grant validation failed. Reason: invalid token '
+                                           '(stale token)',
+                                'id': 'keycloak-connect-stale',
+                                'library': 'keycloak-connect (and the adapters built on it)',
+                                'misleading': "Not expired: issued before the realm's "
+                                              "not-before policy (an administrator's 'push' of "
+                                              "a not-before revocation, or the adapter's "
+                                              'notBefore), so every older token is refused '
+                                              'until clients log in again.',
+                                'pattern': '[Ii]nvalid token \\(stale token\\)',
+                                'rule': 'DC307',
+                                'source': 'keycloak/keycloak-nodejs-connect: '
+                                          'middleware/auth-utils/grant-manager.js '
+                                          '(validateToken: token.content.iat < this.notBefore)',
+                                'step': 'time',
+                                'versions': '10.x-26.x'},
+                               {'example': 'Grant validation failed. Reason: Misconfigured '
+                                           'parameters while validating token. Check your '
+                                           'keycloak.json file!',
+                                'id': 'keycloak-connect-misconfigured',
+                                'library': 'keycloak-connect (and the adapters built on it)',
+                                'misleading': 'The adapter has no key to verify with: neither '
+                                              'realm-public-key nor a realm URL it can fetch '
+                                              'keys from is configured (keycloak.json), '
+                                              'whatever the token holds.',
+                                'pattern': 'Misconfigured parameters while validating token',
+                                'rule': 'DC304',
+                                'source': 'keycloak/keycloak-nodejs-connect: '
+                                          'middleware/auth-utils/grant-manager.js '
+                                          '(validateToken: no public key and no realm URL to '
+                                          'verify with)',
+                                'step': 'key',
+                                'versions': '10.x-26.x'},
+                               {'example': 'Grant validation failed. Reason: failed to load '
+                                           'public key to verify token. Reason: Error fetching '
+                                           'JWK Keys',
+                                'id': 'keycloak-connect-public-key',
+                                'library': 'keycloak-connect (and the adapters built on it)',
+                                'misleading': "The realm's certs endpoint could not be read "
+                                              '(its reason follows: a 404 for a wrong realm '
+                                              'URL, a timeout, a refused connection); the '
+                                              'token was never checked.',
+                                'pattern': 'failed to load public key to verify token(?:\\. '
+                                           'Reason: (?P<reason>.+))?',
+                                'rule': 'DC010',
+                                'source': 'keycloak/keycloak-nodejs-connect: '
+                                          'middleware/auth-utils/grant-manager.js '
+                                          '(validateToken: rotation.getJWK failed)',
+                                'step': 'fetch',
+                                'versions': '10.x-26.x'}]},
  '9aacc75c:12522': {'family': [{'kind': 'code',
                                 'library': 'Microsoft.IdentityModel (Tokens, JsonWebTokens, '
                                            'System.IdentityModel.Tokens.Jwt, Protocols)',

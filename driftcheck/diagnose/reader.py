@@ -106,7 +106,9 @@ _NEGATIVE = Gated(
     r"\bout of range\b|\bmessed with\b|\bnot acceptable\b|\bnot matching\b|\bmust not\b|"
     r"\bmultiple instances of\b|\bnon-(?:string|numeric|integer|number)\b|"
     r"\b(?:could not|cannot|can'?t) be (?:verified|validated|parsed|decoded|obtained|resolved|"
-    r"trusted|accepted|used)\b")
+    r"trusted|accepted|used)\b|"
+    # ("could not validate claim \"exp\"")
+    r"\b(?:could not|couldn'?t|unable to) validate claim\b")
 
 _TIME_EXPIRED = Gated(
     r"\bexpired\b|\bhas expired\b|\bis expired\b|(?<!cache )\bexpir(?:y|ation)\b|\btoo old\b|"
@@ -306,8 +308,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bdecoding\b.{0,30}\b(?:failed|error)\b|"
          r"\b(?:token|jwt) parsing\b.{0,20}\b(?:failed|error)\b|"
          r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
-         r"\bauth(?:orization)?[\"'`]? (?:header|field)\b.{0,40}\b(?:missing|must|bad|invalid|"
-         r"malformed|expected|empty|not found|not present|not provided|absent|not of type|"
+         r"\bauth(?:orization|entication)?[\"'`]? (?:header|field)\b.{0,40}\b(?:missing|must|bad|"
+         r"invalid|malformed|expected|empty|not found|not present|not provided|absent|not of type|"
+         r"(?:isn'?t|is not|was not|wasn'?t) set|blank|"
          r"not valid|should|does not begin|does not start)\b|"
          r"\bmissing (?:an? |the )?[\"'`]?(?:bearer )?authorization[\"'`]?(?: header)?\b|"
          r"\bmore than one signature\b|\bonly one method may be used\b|"
@@ -396,7 +399,14 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:access token|token|jwt|bearer)[\"'`]? (?:query )?(?:parameter|param|"
          r"cookie)\b.{0,20}"
          r"\b(?:not found|missing|absent|not present|not provided)\b|"
-         r"\bno auth(?:orization|entication)? (?:provided|given|supplied|found|present|header)\b|"
+         r"\bno auth(?:orization|entication)? (?:(?:info|information|data) )?(?:provided|given|"
+         r"supplied|found|present|header)\b|"
+         r"\b(?:does not|doesn'?t|did not) (?:contain|include|have) (?:an? |the )?[\"'`]?"
+         r"authorization[\"'`]? header\b|\bno valid auth(?:entication|orization)? (?:provided|"
+         r"given|supplied|found)\b|\bexactly (?:1|one) [\"'`]?authorization[\"'`]? header\b|"
+         # ("Invalid or missing authentication header", "No bearer header")
+         r"\b(?:missing|invalid|no|bad|malformed|empty|absent)(?: or (?:missing|invalid|malformed|"
+         r"empty))? (?:auth(?:orization|entication)?|bearer) header\b|"
          r"\b(?:failed|unable|could not|couldn'?t) to extract\b.{0,20}\b(?:payload|header|"
          r"claims)\b|"
          + _DECODER, "parse", "DC302"),
@@ -515,7 +525,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bcryptographic primitive\b|(?<!token )(?<!jwt )(?<!jws )"
          r"\bverification (?:fails|failed|failure|error)\b|"
          r"\b(?:failed to|could not) verify\b(?! that\b)"
-         r"(?! (?:the )?(?:authentication|credentials?|request|user|identity|session)\b)"
+         r"(?! (?:the )?(?:authentication|credentials?|request|user|identity|session|"
+         r"(?:authorization )?code|state|nonce|email|otp)\b)"
          r"(?! (?:the |a |this )?(?:[\w-]+ )?(?:id |"
          r"access |"
          r"authentication |auth |bearer )?(?:token|jwt|jws)\b)|"
@@ -595,6 +606,9 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:validation|verification) (?:error|failure|failed) for (?:the )?claims?\b|"
          r"\bjkt\b|\bx5t#s256\b|\bcertificate[- ]bound\b|"
          r"\binsufficient scopes?\b|"
+         # an id token's email_verified ("email not verified", "email_verified claim was false")
+         r"\bemail(?: address)? (?:is |was )?not verified\b|"
+         r"\bemail verified\b.{0,20}\b(?:false|not true)\b|"
          r"\b(?:access[- ]token|at|token) hash (?:verification|validation|check)\b|"
          r"\bscopes?\b.{0,20}(?:not allowed|missing|insufficient|"
          r"required|not matched|not authori[sz]ed)|"
@@ -638,7 +652,8 @@ _UNRELATED_SOFT = Gated(
 # The user or session a valid token names is gone: not a validation step, whatever claim
 # carried it ("User from sub claim in JWT does not exist").
 _UNRELATED_STATE = Gated(
-    r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|not found|"
+    r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|"
+    r"not found(?! in (?:the )?(?:token|jwt|payload|id token|claims)\b)|"
     r"no longer exists|was deleted|is disabled|is locked|(?:is |marked as )?not active|"
     r"is inactive|(?:is )?invalid for)\b|"
     r"\bunable to (?:load|find) (?:an? |the )?user\b"
@@ -651,7 +666,8 @@ _UNRELATED_STATE = Gated(
     # an OIDC login's state parameter, one-time codes, a client's token cache, an SDK's
     # missing client id
     r"\bfailed[- ]to[- ]verify[- ]state\b|\bstate (?:has )?expired\b|\bstate violation\b|"
-    r"\bstate mismatch\b|\binvalid state parameter\b|"
+    r"\bstate mismatch\b|\binvalid state parameter\b|\bstate parameter in (?:the )?callback\b|"
+    r"\bcallback state\b|"
     r"\b(?:device|authorization|verification|reset|otp|2fa|mfa) codes? (?:has |is )?"
     r"(?:expired|invalid)\b|\bexpired (?:device|authorization|verification|reset) code\b|"
     r"\b(?:tokens?|accounts?) not found in (?:the )?cache\b|\bmissing client id\b(?! claim)|"
@@ -669,7 +685,11 @@ _UNRELATED_STATE = Gated(
     r" (?:has |is |was )?(?:expired|timed out)\b")
 _MISSING_CLAIM_TUPLE = re.compile(r"\{:?missing claim,\s*\{?(?:<<)?\"([a-z][a-z ]*)\"")
 _ERROR_CLAIM_LIST = re.compile(r"\{:?error,\s*\[:?(?:<<\")?([a-z][a-z ]*?)(?:\">>)?\]\}")
-_INACTIVE = re.compile(r"introspect|\bgrant\b|\bactive\W{1,3}false\b")
+# ("Token is not active" outside Keycloak's TokenNotActiveException, which the catalogue
+# reads, is how introspection-backed validators word active=false; "jwt not active" is
+# jsonwebtoken's nbf)
+_INACTIVE = re.compile(r"introspect|\bgrant\b|\bactive\W{1,3}false\b|"
+                       r"\btoken (?:is )?not active\b(?! yet)")
 _NOT_SIGNED = re.compile(r"\bnot signed\b(?! (?:by|with)\b)")
 # Other names for the JOSE objects, read as their short forms.
 _SYNONYMS = (("de-serializ", "deserializ"), ("json web key set", "jwks"),
@@ -1249,8 +1269,27 @@ def _read_before_the_words(lowered: str, text: str) -> Reading | None:
     return None
 
 
+# A JWK of the set that lacks a member or has one of an unknown kind ("JWK does not contain
+# an algorithm", "Unable to find kid inside JWK", "JSON Web Key … The KeyType (kty): <oct> is
+# unknown"): the key set's content, not the token's kid or alg. ("in the JWK set" and "JWKS"
+# are the set, which the key words then name rightly.)
+_JWK_MEMBER = Gated(
+    r"\bjwk\b(?! ?set)[^.\n]{0,60}\b(?:does not contain|doesn'?t contain|did not contain|"
+    r"is missing|has no|lacks|without)\b|"
+    r"\b(?:missing|no|unknown|unsupported)\b[^.\n]{0,30}\b(?:in|inside|from|of) (?:the |a |this )?"
+    r"jwk\b(?! ?set)|\binside (?:the |a )?jwk\b(?! ?set)|"
+    r"\bjwk\b[^.\n]{0,60}\b(?:kty|key ?type)\b[^.\n]{0,30}\b(?:unknown|unsupported|not supported)")
+
+
 def _in_context(reading: Reading, lowered: str) -> Reading:
     """`reading`, corrected by what the whole text says it was about."""
+    about_keys = reading.step in ("key", "algorithm") or (
+        reading.kind == "vague" and bool(reading.candidate_steps)
+        and set(reading.candidate_steps) <= {"key", "algorithm", "jwks"})
+    if about_keys and _JWK_MEMBER.search(
+            lowered.replace("json web key set", "jwks").replace("json web key", "jwk")):
+        return Reading("step", "jwks", "DC201", ("jwks",), reading.decided_by,
+                       reading.captured)
     if _INACTIVE.search(lowered) and reading.step == "time" and all(
             "active" in words for words in reading.decided_by):
         # An introspection answer or a grant that is "not active" (RFC 7662 active=false)
