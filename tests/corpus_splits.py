@@ -1069,12 +1069,12 @@ SPLITS = (
     # (176 lines, 9 libraries, 4 languages: the 7 of its author's list, all with sources read,
     # and Grafbase and Windmill from the reserve; Go, Rust, Swift and Elixir are all the list
     # gives, and Hummingbird's JWT examples and wascap give few distinct messages)
-    Split("held-out-18a.jsonl", "held-out", lines=176, libraries=9, languages=4,
+    Split("dev-18a.jsonl", "dev", lines=176, libraries=9, languages=4,
           earlier=None, aliases=ALIASES_18A, aliases_complete=True),
     # (204 lines, 9 libraries, 4 languages: the 9 of its author's list, all with sources read;
     # TypeScript, Python, Java, and "other" for Azure API Management's documented policy errors;
     # @elysiajs/jwt has 2 lines, its verify() returning false on every failure; the Shibboleth
     # lines come from the GEANT idp-oidc-extension, the OP plugin's predecessor on GitHub)
-    Split("held-out-18b.jsonl", "held-out", lines=200, libraries=9, languages=4,
+    Split("dev-18b.jsonl", "dev", lines=200, libraries=9, languages=4,
           earlier=None, aliases=ALIASES_18B, aliases_complete=True),
 )

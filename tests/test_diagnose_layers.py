@@ -140,9 +140,7 @@ ACCEPTED_WRONG_STEPS = {
     # Redash's key set response that is not JSON, known only from its frame's function name
     # (labelled jwks; frames are not read)
     "dev-8b.jsonl:234",
-    # The ninth split (read after its measurement). golang-jwt's keyfunc "ecdsa key
-    # incomplete", a JWK of the set (labelled jwks; catalogued as key)
-    "dev-9a.jsonl:57",
+    # The ninth split (read after its measurement).
     # Meilisearch "JSON error: missing field `apiKeyUid` at line 1 column 58" (labelled
     # claims; a decoder's failure is read as the token's shape, as the convention above)
     "dev-9a.jsonl:130",
@@ -332,21 +330,32 @@ ACCEPTED_WRONG_STEPS = {
     # Medplum's bare ERR_JWT_CLAIM_VALIDATION_FAILED (labelled vague, jose's code for any
     # claim; read as claims)
     "dev-17b.jsonl:86",
+    # The eighteenth split (measured once, then read). SeaweedFS's STS AccessDenied naming
+    # the issuer whose key failed (labelled key; read as issuer), Gitpod's missing nonce
+    # cookie (labelled unknown; read as the nonce claim)
+    "dev-18a.jsonl:19", "dev-18a.jsonl:61",
+    # RisingWave's serde refusing alg none "at line 1 column 13" (labelled algorithm; the
+    # decoder's position reads as parse)
+    "dev-18a.jsonl:83",
+    # BlackSheep's OIDC request state whose signature does not match (labelled unknown, a
+    # login's state; read as signature), ZenML's run-scoped API token after its run ended
+    # (labelled unknown; read as time)
+    "dev-18b.jsonl:117", "dev-18b.jsonl:136",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-17b) are the floor, and
+    splits that joined it: dev-3 to dev-18b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 7986
-    # Measured on 2026-12-03 in the seventh session's second round (tuned on the sixteenth
-    # and seventeenth splits, now dev): 6983/7986 right (87.4 %).
-    assert numbers.right >= 6983, misses
+    assert len(results) >= 8366
+    # Measured on 2026-12-03 in the seventh session's third round (tuned on the eighteenth
+    # split, now dev): 7299/8366 right (87.2 %).
+    assert numbers.right >= 7299, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1762,5 +1771,44 @@ def test_seventh_session_second_round(text, step):
     ("User jdoe not found", "claims"),
 ])
 def test_seventh_session_second_round_stays_off(text, not_step):
+    diagnosis = diagnose(text)
+    assert diagnosis.step != not_step, diagnosis.decided_by
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    # the seventh session's third round (tuned on the eighteenth split)
+    ("JWT token is missing the following claims: aud. Access denied.", "audience"),
+    ("Id Token Issuer is null", "issuer"),
+    ("Assertion token audience is null", "audience"),
+    ("Id Token not valid untill: Tue Apr 19 14:35:00 EDT 2022", "time"),
+    ("Profile Action ValidateAccessToken: access token exp is in the past 1583961562000",
+     "time"),
+    ("No compatible RSA key found in JWKS for kid: 'b3a7f1e0'", "key"),
+    ("id token has no header data", "parse"),
+    ("token has to have exactly 2 dots", "parse"),
+    ("Access denied: No signing keys available from OIDC provider's JWKS endpoint.", "jwks"),
+    ("OIDC discovery document does not contain a jwks_uri.", "discovery"),
+    ("Unsupported JWT type: com.nimbusds.jwt.PlainJWT", "algorithm"),
+    ("token is unverifiable: error while executing keyfunc: unknown token method",
+     "algorithm"),
+    ("JSON error: unknown variant `none`, expected one of `HS256`, `HS384`", "algorithm"),
+    ("Issuer mismatch. Well known issuer https://a/v2.0 does not match configured well known "
+     "url https://b/v2.0", "discovery"),
+    ('ValueError: Missing key type (kty)', "jwks"),
+])
+def test_seventh_session_third_round(text, step):
+    diagnosis = diagnose(text)
+    assert (diagnosis.step, diagnosis.vague) == (step, False), diagnosis.decided_by
+
+
+@pytest.mark.parametrize(("text", "not_step"), [
+    # a flag that says "not expired" is no expiry
+    ('TokenValidation { signature_valid: false, expired: false, cannot_use_yet: false }',
+     "time"),
+    # an empty token is still the token's shape, but a null claim is the claim's
+    ("token is null", "issuer"),
+    ("Invalid format for claim: exp", "parse"),
+])
+def test_seventh_session_third_round_stays_off(text, not_step):
     diagnosis = diagnose(text)
     assert diagnosis.step != not_step, diagnosis.decided_by

@@ -111,7 +111,8 @@ _NEGATIVE = Gated(
     r"\b(?:could not|couldn'?t|unable to) validate claim\b")
 
 _TIME_EXPIRED = Gated(
-    r"\bexpired\b|\bhas expired\b|\bis expired\b|(?<!cache )\bexpir(?:y|ation)\b|\btoo old\b|"
+    r"\bexp\b[^.;]{0,20}\bin the past\b|\bexpired\b(?!\W{1,3}(?:false|no)\b)|\bhas expired\b|"
+    r"\bis expired\b|(?<!cache )\bexpir(?:y|ation)\b|\btoo old\b|"
     r"\bmax(?:imum)?[ -]?age\b|\balready expire[sd]?\b|"
     r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b|"
     r"\btoo long ago\b|\bbest before\b|\bto old\b(?! (?:keys?|values?|versions?|config\w*|"
@@ -120,7 +121,7 @@ _TIME_EXPIRED = Gated(
 # A bare "not valid" (DRF simplejwt's `token_not_valid`) says nothing about time: only "not
 # yet valid", "not valid before/until/yet" and "not active" do.
 _TIME_EARLY = Gated(
-    r"\bnot (?:yet )?active(?: yet)?\b|\bnot yet valid\b|\bnot valid (?:yet|before|until)\b|"
+    r"\bnot (?:yet )?active(?: yet)?\b|\bnot yet valid\b|\bnot valid (?:yet|before|untill?)\b|"
     r"\b(?:only )?(?:be )?valid (?:only )?after\b|\btoo (?:new|soon|early)\b|"
     r"\b(?:in the |at |from the )future\b|\bnot yet (?:valid|active|usable|effective|"
     r"mature|acceptable|accepted|ready|issued|available)\b|\bused before\b|"
@@ -254,20 +255,27 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:invalid|malformed) (?:jwk ?set|key ?set)(?: content)?\b|\b(?:unexpected|"
          r"unsupported) type of jwks\b|"
          r"\bjwks\b.{0,20}\b(?:malformed|corrupt)\b|"
-         r"\bjwk\b.{0,20}\bmissing\b.{0,10}[\"']?kty\b|"
+         r"\bjwk\b.{0,20}\bmissing\b.{0,10}[\"']?kty\b|\bmissing (?:the )?key type \(kty\)|"
          r"\bjwks?\b.{0,40}\bnot any\b|\bnot any\b.{0,40}\bjwks?\b|[\"']kty[\"'] is required\b|"
          # a fetched document that is not JSON ("Malformed json returned while fetching cert")
          r"\b(?:malformed|invalid|bad)\b.{0,20}\bjson\b.{0,30}\b(?:returned|received) (?:while|"
          r"when) "
          r"(?:fetching|retrieving|getting|downloading)\b|"
-         r"\b(?:malformed|invalid) json (?:object |document )?for (?:the )?keys\b",
+         r"\b(?:malformed|invalid) json (?:object |document )?for (?:the )?keys\b|"
+         # key material of the set that is incomplete ("incomplete EC key: missing x, y, or
+         # crv parameter"), a set without signing keys
+         r"\bincomplete (?:ec |rsa |ecdsa |okp )?key\b|\b(?:ec|rsa|ecdsa) key incomplete\b|"
+         r"\bno (?:signing |verification |public )?keys (?:are |were )?(?:available|found|"
+         r"present) (?:from|in)\b.{0,40}\b(?:jwks|jwk ?set|key ?set)\b",
          "jwks", "DC201"),
         # the discovery document: no key set's address (DC104), another issuer than its own
         # URL's (DC101)
         (r"\bjwks (?:uri|url)\b.{0,30}\b(?:not found|missing|not available|absent|required)\b|"
          r"\b(?:missing|no)\s+(?:(?:the|a|required|valid)\s+)*[\"'`]?jwks (?:uri|url)\b|"
          r"\bjwks (?:uri|url)\b.{0,10}\b(?:cannot|can'?t|must not) be (?:empty|null|blank)\b|"
-         r"\bmissing keys?\W{1,3}jwks (?:uri|url)\b", "discovery",
+         r"\bmissing keys?\W{1,3}jwks (?:uri|url)\b|"
+         r"\b(?:does not|doesn'?t|did not) (?:contain|include|have) (?:an? |the )?[\"'`]?jwks "
+         r"(?:uri|url)\b|\bjwks ?uri\b.{0,10}\bis:? [\"'`]?undefined\b", "discovery",
          "DC104"),
         # (not "metadata issuer does not match token issuer": that is the token's iss)
         (r"\bissuer (?:returned|published|advertised) by (?:the )?(?:provider|discovery)\b|"
@@ -280,16 +288,17 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:invalid|missing|no)\b.{0,20}\bissuer\b.{0,10}\b(?:metadata|key found)\b|"
          r"\bmetadata content\b|"
          r"\b(?:oidc|openid|provider|discovery) configuration\b.{0,20}\bmissing issuer\b|"
-         r"\bconfiguration error\b.{0,10}\bissuer validation failed\b",
+         r"\bconfiguration error\b.{0,10}\bissuer validation failed\b|\bwell[- ]known issuer\b",
          "discovery", "DC101"),
         # parse
         (r"\bmalformed\b(?! (?:certificate|pem|public key|private key|key)\b)|"
          r"\bnot well[- ]formed\b|(?<!cryptographic )(?<!signature )\bsegments?\b|"
          r"\bperiod characters\b|"
-         r"\b(?:two|three) dots\b|\bno dots\b|\bone dot\b|\bpart delimiters\b|"
+         r"\b(?:two|three|2|3) dots\b|\bno dots\b|\bone dot\b|\bpart delimiters\b|"
+         r"\bno header data\b|"
          r"\bexpected (?:to have )?(?:\d|two|three|five) parts\b|\b\d parts\b|\bthree part\b|"
          r"\bcompact (?:jws|jwt|serialization)|\bbase64|\bpadding\b|"
-         r"\binvalid (?:json|format|compact)|\bnot a valid (?:json|base64)|"
+         r"\binvalid (?:json|format(?! for (?:the )?claim)|compact)|\bnot a valid (?:json|base64)|"
          r"\bmust be an? (?:top-level |valid )*json\b|"
          r"\b(?:invalid|bad|wrong|unrecognized|unrecognised) "
          r"(?:(?:authorization|token|jwt) ){0,3}"
@@ -338,7 +347,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          # ("Missing JWT issuer (iss) claim" is the claim's)
          r"(?!\s+(?:[\w-]+\s+){0,3}(?:\(\w+\)\s+)?claims?\b)|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
-         r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|payload\b|key\b|\w+ header\b|"
+         r"(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|following\b|payload\b|key\b|"
+         r"\w+ header\b|"
          r"(?:exp|expiration|iat|nbf|iss|issuer|aud|audience|sub|subject|kid|alg|typ|jti|nonce|"
          r"azp)\b|"
          r"[\"'`][^\"'`]{1,30}[\"'`]\s+claim\b|(?:\w+\s+){1,3}claim\b|"
@@ -376,7 +386,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"bad)|\bone part\b|\bpayload (?:is )?(?:absent|missing)\b|\btoken string\b|"
          r"\bnot an? (?:valid )?(?:jwt|jws|jwe)\b|\berror (?:while |when )?pars(?:ing|e)\b|"
          r"\bdecode\(\) returned (?:null|none|nil)\b|\bempty (?:jwt|token|bearer)\b|"
-         r"\b(?:token|jwt|string)\b.{0,20}\b(?:cannot be|can not be|was|is) (?:null|empty)\b|"
+         r"\b(?:token|jwt|string)\b(?! (?:issuer|audience|subject|expiration|exp|iss|aud|sub|"
+         r"nonce|claims?)\b).{0,20}\b(?:cannot be|can not be|was|is) (?:null|empty)\b|"
          r"\b(?:jwt|token) (?:is )?too long\b|\binvalid byte\b|\bline:? \d+,? column:? \d+|"
          r"\bno (?:http )?authorization (?:header|field)\b|"
          r"\bmissing [`'\"]?id token[`'\"]?\b|\b(?:failed|unable) to extract (?:the )?(?:id|"
@@ -430,7 +441,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"alg(?:orithm)?\b|"
          r"\bno (?:supported|allowed|acceptable)\b.{0,30}\balg(?:orithm)?\b|"
          r"\bno (?:alg(?:orithm)?|signature(?: algorithm)?) (?:was )?(?:found|present)\b|"
-         r"\bunsecured\b(?!/)|\bunprotected\b|\bunsigned\b|\bnone ?not ?allowed\b|"
+         r"\bunsecured\b(?!/)|\bunprotected\b|\bunsigned\b|\bplain ?jwt\b|\bnone ?not ?allowed\b|"
          r"\bsigner mismatch\b|\bsignature is (?:required|missing)\b|"
          r"\bmissing (?:a )?signature\b|\bno verifier\b|\b(?:incorrect|wrong) key for\b|"
          r"\bkey for (?:this|the) algorithm\b|\b(?:invalid|wrong) key for alg|"
@@ -441,7 +452,12 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:cannot|can'?t|unable to) use\b.{0,20}\balg(?:orithm)?\b|"
          r"\b(?:no|not) (?:signature |signing )?algorithm (?:defined|specified|set|given)\b|"
          r"\bmust be an? (?:a?symmetric|rsa|ec|ecdsa) key when using\b|"
-         r"\b(?:could not|cannot|unable to) validate (?:the )?algorithm\b",
+         r"\b(?:could not|cannot|unable to) validate (?:the )?algorithm\b|"
+         # serde's enum of algorithms refusing the header's alg ("unknown variant `none`,
+         # expected one of `HS256`, …")
+         r"\bunknown variant\b.{0,30}\bexpected one of\b.{0,10}\b(?:hs|rs|es|ps)(?:256|384|512)\b|"
+         # a keyfunc's check of the token's signing method ("unknown token method")
+         r"\b(?:unknown|unexpected|unsupported|invalid) token (?:signing )?method\b",
          "algorithm", "DC303"),
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
@@ -456,7 +472,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"not matching)|"
          r"\bkey (?:id|identifier)\b.{0,40}\b(?:mismatch|not (?:be )?found|not in|unknown)|"
          r"\bunknown (?:signing |public |verification )?key\b|"
-         r"\bno (?:matching|suitable|applicable|valid) (?:public |signing |verification )?"
+         r"\bno (?:matching|suitable|applicable|valid|compatible) (?:public |signing |verification "
+         r"|rsa |ec |ecdsa )?"
          r"(?:keys?|jwks?)\b|\bno\b.{0,20}\bfound (?:for|with|matching) (?:the )?(?:kid|key id)\b|"
          r"\berror (?:while |when )?(?:resolving|finding|looking up|locating|matching)\b.{0,20}"
          r"\bkey\b|\b(?:does not|doesn't) have (?:any )?(?:public |signing |verification )?keys?\b|"
