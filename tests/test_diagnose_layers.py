@@ -354,8 +354,8 @@ def test_development_split_stays_where_it_is():
               if o.got != o.expected}
     assert len(results) >= 8366
     # Measured on 2026-12-03 in the seventh session's third round (tuned on the eighteenth
-    # split, now dev): 7299/8366 right (87.2 %).
-    assert numbers.right >= 7299, misses
+    # split, now dev), with Erlang and Clojure time atoms: 7304/8366 right (87.3 %).
+    assert numbers.right >= 7304, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1795,6 +1795,11 @@ def test_seventh_session_second_round_stays_off(text, not_step):
     ("Issuer mismatch. Well known issuer https://a/v2.0 does not match configured well known "
      "url https://b/v2.0", "discovery"),
     ('ValueError: Missing key type (kty)', "jwks"),
+    ("{error,not_issued_in_past}", "time"),
+    ("{:type :validation, :cause :nbf}", "time"),
+    ("jws-backend on-error {:type :validation, :cause :exp}", "time"),
+    ("Not-before time is Thu Dec 03 10:50:00 UTC 2026 and time is now Thu Dec 03 10:44:31 UTC "
+     "2026 (30 leeway seconds is allowed)", "time"),
 ])
 def test_seventh_session_third_round(text, step):
     diagnosis = diagnose(text)

@@ -111,7 +111,7 @@ _NEGATIVE = Gated(
     r"\b(?:could not|couldn'?t|unable to) validate claim\b")
 
 _TIME_EXPIRED = Gated(
-    r"\bexp\b[^.;]{0,20}\bin the past\b|\bexpired\b(?!\W{1,3}(?:false|no)\b)|\bhas expired\b|"
+    r"\bexp\b[^.;]{0,20}\bin the past\b|\bcause\W{1,3}exp\b|\bexpired\b(?!\W{1,3}(?:false|no)\b)|\bhas expired\b|"
     r"\bis expired\b|(?<!cache )\bexpir(?:y|ation)\b|\btoo old\b|"
     r"\bmax(?:imum)?[ -]?age\b|\balready expire[sd]?\b|"
     r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b|"
@@ -122,6 +122,10 @@ _TIME_EXPIRED = Gated(
 # yet valid", "not valid before/until/yet" and "not active" do.
 _TIME_EARLY = Gated(
     r"\bnot (?:yet )?active(?: yet)?\b|\bnot yet valid\b|\bnot valid (?:yet|before|untill?)\b|"
+    # Erlang atoms and Clojure keywords ("{error,not_issued_in_past}", ":cause :nbf"); a
+    # not-before time set against now
+    r"\bnot issued in (?:the )?past\b|\bcause\W{1,3}(?:nbf|iat)\b|"
+    r"\bnot[- ]before time is\b.{0,60}\btime is now\b|"
     r"\b(?:only )?(?:be )?valid (?:only )?after\b|\btoo (?:new|soon|early)\b|"
     r"\b(?:in the |at |from the )future\b|\bnot yet (?:valid|active|usable|effective|"
     r"mature|acceptable|accepted|ready|issued|available)\b|\bused before\b|"
