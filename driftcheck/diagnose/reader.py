@@ -111,7 +111,8 @@ _NEGATIVE = Gated(
     r"\b(?:could not|couldn'?t|unable to) validate claim\b")
 
 _TIME_EXPIRED = Gated(
-    r"\bexp\b[^.;]{0,20}\bin the past\b|\bcause\W{1,3}exp\b|\bexpired\b(?!\W{1,3}(?:false|no)\b)|\bhas expired\b|"
+    r"\bexp\b[^.;]{0,20}\bin the past\b|\bcause\W{1,3}exp\b|"
+    r"\bexpired\b(?!\W{1,3}(?:false|no)\b)|\bhas expired\b|"
     r"\bis expired\b|(?<!cache )\bexpir(?:y|ation)\b|\btoo old\b|"
     r"\bmax(?:imum)?[ -]?age\b|\balready expire[sd]?\b|"
     r"\btoo much time has (?:passed|elapsed)\b|\bolder than\b|\btoo far in the past\b|\btoo late\b|"
