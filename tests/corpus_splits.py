@@ -1000,10 +1000,11 @@ ALIASES_19A = {
     "PowerSync Service (client JWT auth)": ("powersync-ja/powersync-service", "PowerSync",
                                             "@powersync/service-core", "powersync-service",
                                             "journeyapps/powersync-service"),
-    "Corbado Node.js SDK (session-token validation)": ("corbado/corbado-nodejs", "@corbado/node-sdk",
-                                                       "Corbado", "corbado-nodejs"),
-    "PostGraphile (v4 JWT verification)": ("graphile/postgraphile", "graphile/crystal", "postgraphile",
-                                           "PostGraphQL", "postgraphql", "calebmer/postgraphql"),
+    "Corbado Node.js SDK (session-token validation)": (
+        "corbado/corbado-nodejs", "@corbado/node-sdk", "Corbado", "corbado-nodejs"),
+    "PostGraphile (v4 JWT verification)": (
+        "graphile/postgraphile", "graphile/crystal", "postgraphile", "PostGraphQL", "postgraphql",
+        "calebmer/postgraphql"),
     "Novu API (JWT guards)": ("novuhq/novu", "Novu", "@novu/api", "@novu/application-generic",
                               "Notifire", "notifirehq/notifire", "@novu/ws"),
     "Permify (internal/authn/openid)": ("Permify/permify", "Permify", "permify-authn"),
@@ -1126,12 +1127,12 @@ SPLITS = (
     # Headlamp from the reserve; Userfront was left out, its SDKs verifying no token (the
     # verifyToken of @userfront/core is commented out); every library of the list is written in
     # TypeScript or Go, PostGraphile 4's npm build being compiled from TypeScript)
-    Split("held-out-19a.jsonl", "held-out", lines=165, libraries=10, languages=2,
+    Split("dev-19a.jsonl", "dev", lines=165, libraries=10, languages=2,
           earlier=None, aliases=ALIASES_19A, aliases_complete=True),
     # (154 lines, 8 libraries, 7 languages: 8 of its author's list of 9, all with sources read;
     # Logflare was left out, its snapshot having no JWT check (opaque access tokens and Phoenix
     # tokens only); the reserve gave nothing usable (FastEndpoints has one message of its own, the
     # only Varnish JWT vmod found is an empty template); Rust, Elixir, C, Java, Dart, PHP and C#)
-    Split("held-out-19b.jsonl", "held-out", lines=154, libraries=8, languages=7,
+    Split("dev-19b.jsonl", "dev", lines=154, libraries=8, languages=7,
           earlier=None, aliases=ALIASES_19B, aliases_complete=True),
 )

@@ -341,21 +341,48 @@ ACCEPTED_WRONG_STEPS = {
     # login's state; read as signature), ZenML's run-scoped API token after its run ended
     # (labelled unknown; read as time)
     "dev-18b.jsonl:117", "dev-18b.jsonl:136",
+    # The nineteenth split (measured once, then read). Flyte joins the errors of its access
+    # token and id token attempts in one line ("token parse error id token err: access token
+    # err: <cause>, access token err: … Could not retrieve id token from metadata"); its
+    # author labelled the first cause, the reader reads the last clause (six lines)
+    "dev-19a.jsonl:117", "dev-19a.jsonl:118", "dev-19a.jsonl:119", "dev-19a.jsonl:124",
+    "dev-19a.jsonl:127", "dev-19a.jsonl:134",
+    # Flyte "failed to parse token for audience '…'. Error: no keys exist to match"
+    # (labelled jwks; read as the audience it names)
+    "dev-19a.jsonl:123",
+    # Pachyderm "provided OIDC issuer does not implement OIDC protocol: 404 Not Found"
+    # (labelled fetch; read as issuer), PowerSync's missing key whose details blame the
+    # Supabase project's issuer (labelled key; read as issuer), Topaz's issuer mismatch of a
+    # trailing slash, its discovery document's (labelled discovery; read as issuer), and its
+    # JSON configuration that is an HTML page (labelled discovery; read as a key set's)
+    "dev-19a.jsonl:148", "dev-19a.jsonl:20", "dev-19a.jsonl:91", "dev-19a.jsonl:94",
+    # Topaz "Invalid authorization header. expected 'basic' scheme." (labelled unknown, a
+    # Basic-auth endpoint; read as a malformed Authorization header)
+    "dev-19a.jsonl:96",
+    # OpenEMR "azp does not match any accepted audience" (labelled audience; read as the azp
+    # claim), "failed to retrieve jwk for client … Malformed jwks missing keys property"
+    # (labelled jwks; read as the fetch it names)
+    "dev-19b.jsonl:113", "dev-19b.jsonl:136",
+    # ABP "Could not retrieve the OpenId Connect discovery document! … PolicyViolation"
+    # (labelled discovery; read as fetch), OpenSIPS's invalid base64url of a key's exponent
+    # (labelled jwks; read as parse), Kapua's jose4j UnresolvableKeyException around an
+    # unreachable key set (labelled fetch; catalogued as key)
+    "dev-19b.jsonl:150", "dev-19b.jsonl:55", "dev-19b.jsonl:73",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-18b) are the floor, and
+    splits that joined it: dev-3 to dev-19b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 8366
-    # Measured on 2026-12-03 in the seventh session's third round (tuned on the eighteenth
-    # split, now dev), with Erlang and Clojure time atoms: 7304/8366 right (87.3 %).
-    assert numbers.right >= 7304, misses
+    assert len(results) >= 8685
+    # Measured on 2026-12-03 in the seventh session's fourth round (tuned on the nineteenth
+    # split, now dev): 7562/8685 right (87.1 %).
+    assert numbers.right >= 7562, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1800,6 +1827,22 @@ def test_seventh_session_second_round_stays_off(text, not_step):
     ("jws-backend on-error {:type :validation, :cause :exp}", "time"),
     ("Not-before time is Thu Dec 03 10:50:00 UTC 2026 and time is now Thu Dec 03 10:44:31 UTC "
      "2026 (30 leeway seconds is allowed)", "time"),
+    # the fourth round (tuned on the nineteenth split)
+    ('[PSYNC_S2105] JWT payload is missing a required claim "aud"', "audience"),
+    ("[PSYNC_S2101] Token is not a well-formed JWT. Check the token format.", "parse"),
+    ("Expected authorization header but none given", "parse"),
+    ("The `Authorization` HTTP header is required but was not specified", "parse"),
+    ("Could not retrieve bearer token from metadata", "parse"),
+    ("failed to fetch OIDC configuration: JWKsURI value is required but missing in OIDC "
+     "configuration", "discovery"),
+    ("[PSYNC_S2104] Token must expire in a maximum of 86400 seconds, got 604800s", "time"),
+    ("token TTL: 2591940 is larger than MaxTTL allowed: 86400", "time"),
+    ("The token is not valid for the requested resource", "audience"),
+    ("External bearer token algorithm is not advertised by the provider.", "algorithm"),
+    ("External provider JWKS endpoint did not return HTTP 200.", "fetch"),
+    ("External provider JWKS payload is invalid.", "jwks"),
+    ("Error fetching jwt key for a namespace: Could not decode Ed25519 public key from base64: "
+     "Base64 error: Invalid symbol 33, offset 12.", "key"),
 ])
 def test_seventh_session_third_round(text, step):
     diagnosis = diagnose(text)
@@ -1813,6 +1856,13 @@ def test_seventh_session_third_round(text, step):
     # an empty token is still the token's shape, but a null claim is the claim's
     ("token is null", "issuer"),
     ("Invalid format for claim: exp", "parse"),
+    # a disjunction across steps, an RSA key's exponent, an identifier of the token, a TLS
+    # certificate that does not verify
+    ("provided auth token is corrupted or has expired (try logging in again)", "time"),
+    ("ERROR:auth_jwt:extract_pub_key_from_exp_mod: missing exponent/modulus", "time"),
+    ("Missing tokenIdentifier in jwt token", "parse"),
+    ('Get "https://kc/realms/t/.well-known/openid-configuration": tls: failed to verify '
+     'certificate: x509: certificate signed by unknown authority', "signature"),
 ])
 def test_seventh_session_third_round_stays_off(text, not_step):
     diagnosis = diagnose(text)

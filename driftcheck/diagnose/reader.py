@@ -98,7 +98,8 @@ _NEGATIVE = Gated(
     # more ways validators say a value is wrong
     r"\bnot (?:listed|trusted|recogni[sz]ed|permitted|defined|specified)\b|\bno such\b|"
     r"\bnot an? (?:valid|supported|allowed|known|recogni[sz]ed|trusted)\b|"
-    r"\b(?:greater|less|later|earlier) than\b|\bexceed|\btoo (?:long|short|large|big)\b|"
+    r"\b(?:greater|less|later|earlier|larger|smaller) than\b|\bmaximum of\b|\bexceed|\btoo (?:long|"
+    r"short|large|big)\b|"
     r"\breserved\b|\bduplicate|\bdisagree|\bconflict|\bviolat|\billegal\b|\bprohibited\b|"
     r"\s!=\s|\binstead of\b|\bmore than\b.{0,30}\b(?:minutes?|seconds?|hours?|days?)\b|"
     r"\bnone of\b.{0,60}\bmatch|\bnot known\b|\bnot within\b|\bexpect(?:ing|ed) claim\b|"
@@ -140,6 +141,7 @@ _TIME_EARLY = Gated(
     r"\bcan ?not be (?:accepted|used|validated) yet\b|"
     r"\bbefore the (?:nbf|not before)\b")
 _TIME_OTHER = Gated(r"\blife ?time\b|\btime ?frame\b|\btime window\b|\bshort-lived\b|"
+                    r"\bmust expire (?:in|within)\b|\b(?:token )?ttl\b|"
                     r"\bdates? (?:is |are )?(?:not valid|invalid)\b|\bvalid time range\b")
 
 # A JSON decoder's own failure ("missing field `alg` at line 1 column 15", "error
@@ -164,7 +166,10 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
     (Gated(p), s, r) for p, s, r in (
         # fetching metadata or keys
         (r"\b(?:unable|failed|fail|couldn'?t|could not|cannot|can't)\s+(?:to\s+)?"
-         r"(?:fetch|retrieve|download|reach)\b.{0,60}"
+         r"(?:fetch|retrieve|download|reach)\b"
+         # (not a token taken from a request's metadata or headers: "Could not retrieve bearer
+         # token from metadata" is a token that never arrived)
+         r"(?! (?:the |a )?(?:bearer |access |id |auth )?token from\b).{0,60}"
          r"(?:jwks?|keys?|jwk set|configuration|metadata|discovery|document|url|openid|"
          r"cert(?:ificate)?s?\b|https?://)|"
          # (to load or get a key is to read key material as often as to fetch it: "failed to
@@ -225,8 +230,14 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"openid-configuration|jwks?|certs|metadata)\b|"
          r"\btimed? ?out (?:while |when )?(?:fetching|retrieving|loading|downloading|getting)\b|"
          r"\b(?:fetching|retrieving|loading|downloading)\b.{0,40}\b(?:keys|jwks|certs|"
-         r"configuration|metadata)\b.{0,40}\b(?:failed|error|timed? ?out)", "fetch", "DC010"),
-        (r"\bno security keys\b|\bno keys? (?:were|was) provided\b", "fetch", "DC010"),
+         r"configuration|metadata)\b.{0,40}\b(?:failed|error|timed? ?out)|"
+         r"\b(?:jwks|jwk set|key ?set|openid-configuration|discovery|metadata) (?:endpoint|url|"
+         r"uri)\b"
+         r".{0,20}\b(?:did not|didn'?t|does not|doesn'?t) return (?:an? )?(?:http |status )?200\b",
+         "fetch", "DC010"),
+        # ("No security keys were provided": none to try, as IDX10500 and its exception
+        # SecurityTokenSignatureKeyNotFoundException say; labelled key by every author)
+        (r"\bno security keys\b|\bno keys? (?:were|was) provided\b", "key", "DC304"),
         (r"\bjwks?\b.{0,40}\b(?:did not contain|does not contain|didn't contain|doesn't contain|"
          r"has no|empty|no keys)|"
          r"\bjwks (?:response|document)\b.{0,30}\b(?:invalid|unsupported|malformed)\b|"
@@ -267,6 +278,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"when) "
          r"(?:fetching|retrieving|getting|downloading)\b|"
          r"\b(?:malformed|invalid) json (?:object |document )?for (?:the )?keys\b|"
+         r"\bjwks (?:payload|response|document|body|content) (?:is |was )?(?:invalid|malformed)\b|"
          # key material of the set that is incomplete ("incomplete EC key: missing x, y, or
          # crv parameter"), a set without signing keys
          r"\bincomplete (?:ec |rsa |ecdsa |okp )?key\b|\b(?:ec|rsa|ecdsa) key incomplete\b|"
@@ -297,7 +309,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          "discovery", "DC101"),
         # parse
         (r"\bmalformed\b(?! (?:certificate|pem|public key|private key|key)\b)|"
-         r"\bnot well[- ]formed\b|(?<!cryptographic )(?<!signature )\bsegments?\b|"
+         r"\bnot (?:an? )?well[- ]formed\b|(?<!cryptographic )(?<!signature )\bsegments?\b|"
+         r"\bnot (?:a |in )?(?:valid|the correct|correct) format\b|"
          r"\bperiod characters\b|"
          r"\b(?:two|three|2|3) dots\b|\bno dots\b|\bone dot\b|\bpart delimiters\b|"
          r"\bno header data\b|"
@@ -322,8 +335,11 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bdecoding\b.{0,30}\b(?:failed|error)\b|"
          r"\b(?:token|jwt) parsing\b.{0,20}\b(?:failed|error)\b|"
          r"\b(?:protected |jose |jws |jwt |token )header\b.{0,20}\b(?:invalid|malformed|not valid)|"
-         r"\bauth(?:orization|entication)?[\"'`]? (?:header|field)\b.{0,40}\b(?:missing|must|bad|"
-         r"invalid|malformed|expected|empty|not found|not present|not provided|absent|not of type|"
+         r"\bauth(?:orization|entication)?[\"'`]? (?:http )?(?:header|field)\b.{0,40}\b(?:missing|"
+         r"must|"
+         r"bad|invalid|malformed|expected|empty|not found|not present|not provided|absent|"
+         r"not of type|"
+         r"not of the correct|not in the correct|required but|none given|not specified|"
          r"(?:isn'?t|is not|was not|wasn'?t) set|blank|"
          r"not valid|should|does not begin|does not start)\b|"
          r"\bmissing (?:an? |the )?[\"'`]?(?:bearer )?authorization[\"'`]?(?: header)?\b|"
@@ -348,7 +364,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?! (?:by|from|for)\b)|"
          r"\bmissing (?:the |a |an )?(?:bearer |access |auth |jwt |identity |authentication |"
          r"authorization |session )?(?:token|jwt)\b"
-         r"(?!\s+(?:claims?|header|parameter|field)\b)"
+         r"(?!\s+(?:claims?|header|parameter|field|identifier|id)\b)"
          # ("Missing JWT issuer (iss) claim" is the claim's)
          r"(?!\s+(?:[\w-]+\s+){0,3}(?:\(\w+\)\s+)?claims?\b)|"
          r"\b(?:token|jwt) (?:is |was )?(?:missing|empty|absent)\b"
@@ -388,7 +404,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bcrit(?:ical)?\b.{0,30}\b(?:header|extension|parameter)|\bcrit(?:ical)? claim\b|"
          r"\b(?:invalid|unsupported|unknown)\b.{0,20}\bcrit(?:ical)?\b|"
          r"\b(?:token|jwt|jws) (?:format|structure)\b.{0,20}\b(?:not valid|invalid|incorrect|wrong|"
-         r"bad)|\bone part\b|\bpayload (?:is )?(?:absent|missing)\b|\btoken string\b|"
+         r"bad)|\bone part\b|\btoken string\b|"
+         r"\bpayload (?:is )?(?:absent|missing)\b(?! (?:an? |the )?(?:required )?(?:claim|field))|"
          r"\bnot an? (?:valid )?(?:jwt|jws|jwe)\b|\berror (?:while |when )?pars(?:ing|e)\b|"
          r"\bdecode\(\) returned (?:null|none|nil)\b|\bempty (?:jwt|token|bearer)\b|"
          r"\b(?:token|jwt|string)\b(?! (?:issuer|audience|subject|expiration|exp|iss|aud|sub|"
@@ -420,6 +437,12 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\b(?:does not|doesn'?t|did not) (?:contain|include|have) (?:an? |the )?[\"'`]?"
          r"authorization[\"'`]? header\b|\bno valid auth(?:entication|orization)? (?:provided|"
          r"given|supplied|found)\b|\bexactly (?:1|one) [\"'`]?authorization[\"'`]? header\b|"
+         r"\b(?:could not|couldn'?t|unable to|failed to) (?:retrieve|get|find|extract|"
+         r"read) (?:the |a )?"
+         r"(?:bearer |access |id |auth )?token from (?:the )?(?:request |grpc |incoming )?"
+         r"(?:metadata|headers?|context)\b|"
+         r"\bexpected (?:an? )?auth(?:orization|entication)? header\b|"
+         r"\bauth(?:orization)? string does not conform\b|"
          # ("Invalid or missing authentication header", "No bearer header")
          r"\b(?:missing|invalid|no|bad|malformed|empty|absent)(?: or (?:missing|invalid|malformed|"
          r"empty))? (?:auth(?:orization|entication)?|bearer) header\b|"
@@ -432,6 +455,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"unsupported|not (?:\w+ )?supported|mismatch|wrong|unexpected|"
          r"not (?:\w+ )?(?:permitted|accepted)|(?:does|do|did) not match|doesn'?t match|"
          r"not (?:white|allow)[- ]?listed|differs|not in (?:the )?(?:allow|white)[- ]?list|"
+         r"not advertised|"
          r"not (?:one of|among) the (?:allowed|accepted|permitted|supported|expected)|"
          r"not (?:be )?found|unknown|not recognized|not recognised)|"
          r"\b(?:invalid|unsupported|unexpected|wrong|different|incorrect|disallowed|incompatible|"
@@ -527,6 +551,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bunsupported (?:jwk |ec |rsa |okp )?key type\b|\(kty\)|"
          r"\b(?:secret|(?:public |private |signing |verification )?key) must be (?:a|an)\b|"
          r"\b(?:invalid|malformed) (?:public|verification|signing)(?: rsa| ec| ecdsa)? key\b|"
+         r"\b(?:could not|couldn'?t|unable to|failed to|cannot) (?:decode|parse|read|import) "
+         r"(?:the )?(?:[\w-]+ )?(?:public|private|signing|verification) key\b|"
          r"\b(?:public|verification|signing) key (?:is )?(?:invalid|malformed)\b|"
          r"\bnot an? (?:rsa|ec|ecdsa|ed25519|okp|oct|hmac|symmetric) (?:public |private )?key\b|"
          r"\bpem[- ]formatted key\b|"
@@ -548,7 +574,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bverification (?:fails|failed|failure|error)\b|"
          r"\b(?:failed to|could not) verify\b(?! that\b)"
          r"(?! (?:the )?(?:authentication|credentials?|request|user|identity|session|"
-         r"(?:authorization )?code|state|nonce|email|otp)\b)"
+         r"(?:authorization )?code|state|nonce|email|otp|certificate)\b)"
          r"(?! (?:the |a |this )?(?:[\w-]+ )?(?:id |"
          r"access |"
          r"authentication |auth |bearer )?(?:token|jwt|jws)\b)|"
@@ -583,7 +609,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bnot intended for (?:me|us)\b|\bnot for this (?:audience|api|resource|service|"
          r"client)\b|"
          r"\bnot (?:valid|intended|meant|issued) (?:for|to) this (?:resource server|api|resource|"
-         r"audience|service|relying party|client|application)\b",
+         r"audience|service|relying party|client|application)\b|"
+         r"\bnot valid for (?:the )?requested resource\b",
          "audience", "DC310"),
         # token type
         (r"\b(?:(?:token|jwt)[_ ](?:type|use)|typ)\b.{0,30}(?:incorrect|not allowed|invalid|"
@@ -714,7 +741,7 @@ _INACTIVE = re.compile(r"introspect|\bgrant\b|\bactive\W{1,3}false\b|"
                        r"\btoken (?:is )?not active\b(?! yet)")
 _NOT_SIGNED = re.compile(r"\bnot signed\b(?! (?:by|with)\b)")
 # Other names for the JOSE objects, read as their short forms.
-_SYNONYMS = (("de-serializ", "deserializ"), ("json web key set", "jwks"),
+_SYNONYMS = (("de-serializ", "deserializ"), ("jw ks", "jwks"), ("json web key set", "jwks"),
              ("json web key id", "key id"), ("json web key", "jwk"),
              ("json web token", "jwt"), ("json web signature", "jws"), ("not-before", "not before"),
              ("issued-at", "issued at"), ("key-id", "key id"), ("non-signed", "unsigned"),
@@ -734,7 +761,7 @@ _DISJUNCTION = Gated(
     r"\b(?!missing or malformed\b)"
     r"(?!(?:missing|invalid|empty) or (?:invalid|missing|empty)\s+(?:[\"'`]\w+[\"'`]|"
     r"\w+\s+(?:claim|header|field|parameter)\b|(?:claim|header|field|parameter)\s+[\"'`]\w+[\"'`]))"
-    r"\w+\s+or\s+"
+    r"\w+\s+or\s+(?:has\s+|is\s+|was\s+)?"
     r"(?:expired|invalid|malformed|revoked)\b")
 _VAGUE = Gated(
     r"\b401\b|unauthori[sz]ed|not authori[sz]ed|\baccess denied\b|unauthenticated|"
@@ -835,6 +862,8 @@ def _claims_in(text: str) -> list[tuple[str, str]]:
             continue  # a JWK's own parameter ('Invalid or unsupported JWK "alg"')
         if m.group(1) in ("issuer", "subject") and text[m.end():].startswith(" cert"):
             continue  # an X.509 issuer or subject ("unable to get local issuer certificate")
+        if m.group(1) == "exp" and re.match(r"\s*mod\b", text[m.end():]):
+            continue  # an RSA key's exponent and modulus ("extract_pub_key_from_exp_mod")
         if m.group(1) == "iat" and re.search(r"\borig\s*$", text[:m.start()]):
             continue  # django-graphql-jwt's origIat: its refresh window's start, not the iat
         if m.group(1) in ("kid", "key id") and re.search(r"\bfor\s*$", text[:m.start()]):
@@ -1179,6 +1208,14 @@ def _read_suffix(suffix: str, inner: list[str], lowered: str, text: str) -> Read
         # A JSON decoder's failure inside a key set's wrapper ("JwksSerialisationError:
         # missing field `keys` at line 1 column 2") is the key set's, not the token's.
         hits, steps = [_Hit("jwks", "DC201", h.words) for h in hits], ["jwks"]
+    if steps == ["parse"] and re.search(
+            r"\b(?:decod|pars|read|load|import)\w* (?:the )?(?:[\w-]+ )?(?:public|private|"
+            r"signing|verification) key\b", lowered) and all(
+            ("base64" in h.words or _DECODER_RE.search(h.words))
+            and not re.search(r"\b(?:token|jwt|jws)\b", h.words) for h in hits):
+        # A decoder's failure under a wrapper that was decoding key material ("Could not
+        # decode Ed25519 public key from base64: Base64 error: Invalid symbol"): the key's.
+        return _decided("key", "DC304", (h.words for h in hits), _captured(text))
     if steps == ["key"] and _KEY_SET.search(lowered) and all(
             re.search(r"pars|decod|import|load|convert|unsupported (?:jwk |ec |rsa |okp )?key type",
                       h.words) for h in hits):
