@@ -362,7 +362,12 @@ GATES: dict[str, tuple[str, ...]] = {
         ' provided',
         'security keys',
     ),
-    '6c408671:4555': (
+    '7fc59e02:425': (
+        'jwks ur',
+        'missing key',
+        'undefined',
+    ),
+    '8bc5b5e3:4688': (
         ' config',
         ' contain ',
         ' find ',
@@ -398,9 +403,11 @@ GATES: dict[str, tuple[str, ...]] = {
         'more than one ',
         'must be ',
         'neither',
+        'no kid in header',
         'no working key',
         'not a',
         'not in',
+        'not set',
         'parameter ',
         'possible',
         'present',
@@ -420,11 +427,6 @@ GATES: dict[str, tuple[str, ...]] = {
         'usable',
         'valid',
         'verification',
-    ),
-    '7fc59e02:425': (
-        'jwks ur',
-        'missing key',
-        'undefined',
     ),
     '9784c4b1:129': (
         'could not be ',

@@ -561,7 +561,11 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r".{0,30}"
          r"\b(?:pem|x509|x\.509|public key|private key|key file)\b|"
          r"\b(?:key ?set|signing keys?|verification keys?|secret|public key)\b.{0,40}"
-         r"\bnot configured\b|\bno (?:signature|signing|verification) (?:configurations?|config)\b",
+         r"\bnot configured\b|\bno (?:signature|signing|verification) (?:configurations?|config)\b|"
+         # ("'jwtSecret' was not set", a private key where a public one is expected, a header
+         # without kid in an SDK's error code)
+         r"\b(?:jwt )?secret[\"'`]? (?:was |is )?not set\b|"
+         r"\b(?:received|got|given) an? private key\b.{0,30}\bpublic key\b|\bno kid in header\b",
          "key", "DC304"),
         # signature
         (r"\bsignatures?\b.{0,40}(?:invalid|not valid|mismatch|fail|does not match|"
