@@ -1173,12 +1173,12 @@ SPLITS = (
     # both of the reserve (mlflow-oidc-auth, Label Studio's jwt_auth app); every library of the
     # list and of the reserve is written in Python, so Python is all it has. Several products wrap
     # PyJWT, Authlib, joserfc or simplejwt and surface their words inside their own envelopes)
-    Split("held-out-20a.jsonl", "held-out", lines=155, libraries=7, languages=1,
+    Split("dev-20a.jsonl", "dev", lines=155, libraries=7, languages=1,
           earlier=None, aliases=ALIASES_20A, aliases_complete=True),
     # (153 lines, 8 libraries, 3 languages: the 7 of its author's list, all with sources read,
     # and Kubernetes Dashboard from the reserve; every one of them is written in TypeScript,
     # JavaScript or Go, and as products they answer many failures with one generic or
     # account-state message)
-    Split("held-out-20b.jsonl", "held-out", lines=153, libraries=8, languages=3,
+    Split("dev-20b.jsonl", "dev", lines=153, libraries=8, languages=3,
           earlier=None, aliases=ALIASES_20B, aliases_complete=True),
 )

@@ -210,8 +210,6 @@ ACCEPTED_WRONG_STEPS = {
     # kong-plugin-jwt-keycloak's 403 "Access to this resource is forbidden" for a missing
     # realm role (labelled unknown; read as claims)
     "dev-12a.jsonl:101",
-    # Immich "Unable to get JWKS URI" (labelled discovery; read as fetch)
-    "dev-12a.jsonl:267",
     # drf-oidc-auth "Invalid Authorization header. Unable to verify bearer token" (labelled
     # vague, the library's catch-all; read as parse)
     "dev-12b.jsonl:33",
@@ -322,9 +320,8 @@ ACCEPTED_WRONG_STEPS = {
     # ChirpStack "missing field `typ`", its own claim (labelled claims; read as token type)
     "dev-17a.jsonl:153",
     # LiteLLM's key-set response that is not JSON, in a traceback (labelled jwks; read as
-    # parse), Cube "Unable to find keys inside response from JWK_URL" and Ditto's JWK of
-    # unknown kty (labelled jwks; read as key)
-    "dev-17b.jsonl:12", "dev-17b.jsonl:70", "dev-17b.jsonl:156",
+    # parse), Ditto's JWK of unknown kty (labelled jwks; read as key)
+    "dev-17b.jsonl:12", "dev-17b.jsonl:156",
     # Open WebUI "no readable roles claim" (labelled unknown, a role decision; read as claims)
     "dev-17b.jsonl:47",
     # Medplum's bare ERR_JWT_CLAIM_VALIDATION_FAILED (labelled vague, jose's code for any
@@ -368,21 +365,36 @@ ACCEPTED_WRONG_STEPS = {
     # (labelled jwks; read as parse), Kapua's jose4j UnresolvableKeyException around an
     # unreachable key set (labelled fetch; catalogued as key)
     "dev-19b.jsonl:150", "dev-19b.jsonl:55", "dev-19b.jsonl:73",
+    # The twentieth split (measured once, then read). Authlib's and mlflow-oidc-auth's
+    # "Invalid JSON Web Key Set", which both raise when no key matches the kid (labelled key;
+    # read as the key set's)
+    "dev-20a.jsonl:10", "dev-20a.jsonl:119",
+    # Langflow "Invalid token payload. Token type: access" (labelled claims; the catalogued
+    # words are vague between parse and claims, the log's "Token type" reads as token type)
+    "dev-20a.jsonl:82",
+    # Navidrome "invalid or expired transcode token: missing media ID" / "… mediaID does not
+    # match" (labelled claims; read as the expiry the disjunction names)
+    "dev-20b.jsonl:100", "dev-20b.jsonl:102",
+    # openid-client "unexpected JSON attribute value encountered" for a discovery document's
+    # issuer (labelled discovery; read as issuer), go-oidc's id_token missing from the token
+    # response "(token_type=Bearer)" (labelled parse; read as token type), Navidrome "Error
+    # parsing shared stream info … token is unauthorized" (labelled vague; read as parse)
+    "dev-20b.jsonl:52", "dev-20b.jsonl:92", "dev-20b.jsonl:95",
 }
 
 
 def test_development_split_stays_where_it_is():
     """The numbers reached while tuning on dev (messages.jsonl and the earlier held-out
-    splits that joined it: dev-3 to dev-19b) are the floor, and
+    splits that joined it: dev-3 to dev-20b) are the floor, and
     no one-step answer is wrong but the accepted ones above."""
     results = outcomes("dev")
     numbers = measure(results)
     misses = {o.where: (o.expected, o.got, o.message[:80]) for o in results
               if o.got != o.expected}
-    assert len(results) >= 8685
-    # Measured on 2026-12-03 in the seventh session's fourth round (tuned on the nineteenth
-    # split, now dev): 7564/8685 right (87.1 %).
-    assert numbers.right >= 7564, misses
+    assert len(results) >= 8993
+    # Measured on 2026-12-03 in the seventh session's fifth round (tuned on the twentieth
+    # split, now dev): 7824/8993 right (87.0 %).
+    assert numbers.right >= 7824, misses
     wrong_steps = {o.where for o in results
                    if o.got not in ("vague", "unknown") and o.got != o.expected}
     assert wrong_steps <= ACCEPTED_WRONG_STEPS, {
@@ -1844,6 +1856,22 @@ def test_seventh_session_second_round_stays_off(text, not_step):
     ("ERROR: 'jwtSecret' was not set to a string or buffer - rejecting JWT-authenticated request.",
      "key"),
     ("Error: Received a private key, but a public key is expected", "key"),
+    # the fifth round (tuned on the twentieth split)
+    ("[OIDC] Unable to find the jwks_uri from the OIDC_CONFIGURATION_URL", "discovery"),
+    ("role not set in jwt token", "claims"),
+    ("[OIDC] Required claims not present. Expected: {'name'}", "claims"),
+    ("User id not found in registration token", "claims"),
+    ("Key 'groups' not found in id token!", "claims"),
+    ("No username provided in bearer token payload", "claims"),
+    ("Authorization scheme must be 'Bearer'", "parse"),
+    ("Public key is not set in settings for RS256/RS512.", "key"),
+    ("External credential validation failed: Unsupported crv: X25519", "jwks"),
+    ("Serialization is too long.", "parse"),
+    ("oidc: failed to decode keys: json: cannot unmarshal array into Go value", "jwks"),
+    ("[openidStrategy] ClientError: unexpected HTTP response status code", "fetch"),
+    ("Bearer auth error: UnsupportedKeyUseError: unsupported_key_use: This key is designed to "
+     "be used for 'enc'", "key"),
+    ("Bearer auth error: InvalidPayloadError: invalid_payload: Invalid payload type", "parse"),
     ("Error fetching jwt key for a namespace: Could not decode Ed25519 public key from base64: "
      "Base64 error: Invalid symbol 33, offset 12.", "key"),
 ])
@@ -1866,6 +1894,10 @@ def test_seventh_session_third_round(text, step):
     ("Missing tokenIdentifier in jwt token", "parse"),
     ('Get "https://kc/realms/t/.well-known/openid-configuration": tls: failed to verify '
      'certificate: x509: certificate signed by unknown authority', "signature"),
+    # a licence or a share that expired is no token's lifetime; a user who is gone is no claim
+    ('{"redirectUrl":"/license-expired"}', "time"),
+    ("Share expired", "time"),
+    ("User jdoe not found", "claims"),
 ])
 def test_seventh_session_third_round_stays_off(text, not_step):
     diagnosis = diagnose(text)

@@ -279,6 +279,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"(?:fetching|retrieving|getting|downloading)\b|"
          r"\b(?:malformed|invalid) json (?:object |document )?for (?:the )?keys\b|"
          r"\bjwks (?:payload|response|document|body|content) (?:is |was )?(?:invalid|malformed)\b|"
+         r"\bfailed to decode keys\b|\bunsupported (?:crv|ec curve)\b|"
          # key material of the set that is incomplete ("incomplete EC key: missing x, y, or
          # crv parameter"), a set without signing keys
          r"\bincomplete (?:ec |rsa |ecdsa |okp )?key\b|\b(?:ec|rsa|ecdsa) key incomplete\b|"
@@ -288,6 +289,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         # the discovery document: no key set's address (DC104), another issuer than its own
         # URL's (DC101)
         (r"\bjwks (?:uri|url)\b.{0,30}\b(?:not found|missing|not available|absent|required)\b|"
+         r"\b(?:unable to|could not|couldn'?t|failed to) (?:find|get|read|locate) (?:the )?jwks "
+         r"(?:uri|url)\b|"
          r"\b(?:missing|no)\s+(?:(?:the|a|required|valid)\s+)*[\"'`]?jwks (?:uri|url)\b|"
          r"\bjwks (?:uri|url)\b.{0,10}\b(?:cannot|can'?t|must not) be (?:empty|null|blank)\b|"
          r"\bmissing keys?\W{1,3}jwks (?:uri|url)\b|"
@@ -393,7 +396,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bcookie for authentication\b|"
          r"\b(?:need to|must) provide an?\b(?! valid)(?:(?![.;]).){0,40}\b(?:token|bearer|"
          r"authorization)\b|"
-         r"\b(?:authentication |auth |authorization )?(?:type|scheme) must be bearer\b|"
+         r"\b(?:authentication |auth |authorization )?(?:type|scheme) must be [\"'`]?bearer\b|"
          r"\bmissing (?:auth|jwt|token) cookie\b|\bmissing cookie\b.{0,20}\b(?:token|jwt)\b|"
          r"\bno cookie\b.{0,30}\b(?:jwt|token)\b.{0,20}\b(?:found|present|provided)\b|"
          r"\bjwt is missing\b(?!\s+(?:an?\s+|the\s+)?(?:required\b|mandatory\b|[\w-]*claim))|"
@@ -410,7 +413,8 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bdecode\(\) returned (?:null|none|nil)\b|\bempty (?:jwt|token|bearer)\b|"
          r"\b(?:token|jwt|string)\b(?! (?:issuer|audience|subject|expiration|exp|iss|aud|sub|"
          r"nonce|claims?)\b).{0,20}\b(?:cannot be|can not be|was|is) (?:null|empty)\b|"
-         r"\b(?:jwt|token) (?:is )?too long\b|\binvalid byte\b|\bline:? \d+,? column:? \d+|"
+         r"\b(?:jwt|token|serialization) (?:is )?too long\b|\binvalid byte\b|"
+         r"\bline:? \d+,? column:? \d+|"
          r"\bno (?:http )?authorization (?:header|field)\b|"
          r"\bmissing [`'\"]?id token[`'\"]?\b|\b(?:failed|unable) to extract (?:the )?(?:id|"
          r"access) token\b|"
@@ -491,7 +495,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
         # key
         (r"\b(?:unable|failed|could not|couldn'?t|cannot)\s+(?:to\s+)?(?:find|match|locate|"
          r"resolve|lookup|look up|determine|select|choose|pick)\b.{0,40}\b(?:key|jwks?|key ?set|"
-         r"certificate)\b"
+         r"certificate)\b(?! (?:uri|url)\b)"
          r"(?!\s+[\"'`][\w-]+[\"'`]\s+in (?:the )?(?:token )?(?:payload|claims))|"
          r"\bno (?:verification |signing |public )?key (?:is |was )?available\b|"
          r"\bno (?:applicable|matching|suitable|signing)?"
@@ -564,7 +568,7 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"\bnot configured\b|\bno (?:signature|signing|verification) (?:configurations?|config)\b|"
          # ("'jwtSecret' was not set", a private key where a public one is expected, a header
          # without kid in an SDK's error code)
-         r"\b(?:jwt )?secret[\"'`]? (?:was |is )?not set\b|"
+         r"\b(?:jwt )?secret[\"'`]? (?:was |is )?not set\b|\bpublic key (?:is |was )?not set\b|"
          r"\b(?:received|got|given) an? private key\b.{0,30}\bpublic key\b|\bno kid in header\b",
          "key", "DC304"),
         # signature
@@ -654,8 +658,13 @@ _PHRASES: tuple[tuple[Gated, str, str], ...] = tuple(
          r"attribute) in (?:the )?"
          r"(?:jwt|token)\b|\binvalid d ?po ?p (?:htm|htu|ath|jti|iat|nonce)\b|"
          r"\bclaims? (?:are|is|were|was) (?:invalid|not valid)\b|\bclaim (?:value )?mismatch\b|"
-         r"\b(?:user|subject|email|tenant|org\w*|role|group)s?(?: id| name)? not found in (?:the )?"
-         r"(?:token|jwt|payload)\b|"
+         r"\b(?:user|subject|email|tenant|org\w*|role|group|username)s?(?: id| name)? not "
+         r"(?:found|set|present) in (?:the )?(?:[\w-]+ )?(?:token|jwt|payload)\b|"
+         # ("Required claims not present", "Claims not found", "No username provided in bearer
+         # token payload", "Key 'groups' not found in id token!")
+         r"\brequired claims? (?:not present|missing|not found)\b|\bclaims not found\b|"
+         r"\bno \w+ provided in (?:the )?(?:\w+ )?(?:token|jwt) payload\b|"
+         r"\bkey [\"'`][\w.-]+[\"'`] not found in (?:the )?(?:id |access )?token\b|"
          r"\b(?:validation|verification) (?:error|failure|failed) for (?:the )?claims?\b|"
          r"\bjkt\b|\bx5t#s256\b|\bcertificate[- ]bound\b|"
          r"\binsufficient scopes?\b|"
@@ -706,7 +715,7 @@ _UNRELATED_SOFT = Gated(
 # carried it ("User from sub claim in JWT does not exist").
 _UNRELATED_STATE = Gated(
     r"\b(?:user|session|account)\b[^.]{0,40}?\b(?:does not exist|doesn't exist|"
-    r"not found(?! in (?:the )?(?:token|jwt|payload|id token|claims)\b)|"
+    r"not found(?! in (?:the )?(?:[\w-]+ )?(?:token|jwt|payload|claims)\b)|"
     r"no longer exists|was deleted|is disabled|is locked|(?:is |marked as )?not active|"
     r"is inactive|(?:is )?invalid for)\b|"
     r"\bunable to (?:load|find) (?:an? |the )?user\b"
@@ -734,8 +743,9 @@ _UNRELATED_STATE = Gated(
     r"\b(?:failed|unable) to (?:sign|generate|create|issue|mint) (?:the |a |an )?"
     r"(?:access |id |refresh )?(?:token|jwt)\b|"
     # something else that expires: a session, a password, a TLS certificate
-    r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence|account)"
-    r" (?:has |is |was )?(?:expired|timed out)\b")
+    r"\b(?:session|password|certificate|cert|cookie|subscription|license|licence|account|share|"
+    r"invitation|invite)"
+    r"[ -](?:has |is |was )?(?:expired|timed out)\b")
 _MISSING_CLAIM_TUPLE = re.compile(r"\{:?missing claim,\s*\{?(?:<<)?\"([a-z][a-z ]*)\"")
 _ERROR_CLAIM_LIST = re.compile(r"\{:?error,\s*\[:?(?:<<\")?([a-z][a-z ]*?)(?:\">>)?\]\}")
 # ("Token is not active" outside Keycloak's TokenNotActiveException, which the catalogue
@@ -964,6 +974,11 @@ _NETWORK_FAILURE = Gated(
     r"\b(?:unable|failed) to (?:update|refresh) (?:the )?(?:jwks?|jwk set|key ?set|keys)\b|"
     r"\bnot returned from (?:the )?url\b|\b(?:the )?connection to https?://\S+ failed\b|"
     r"\bnon-2xx\b|"
+    # (openid-client 6 / oauth4webapi's words for any endpoint's non-2xx answer; an
+    # identity provider's lookup answered 404)
+    r"\bunexpected http response status code\b|"
+    r"\b(?:getting|fetching|retrieving|loading) (?:the )?(?:issuer|provider|configuration|"
+    r"metadata|jwks|keys)\b[^:]{0,40}: [45]\d\d\b|"
     # (jwks-rsa's JwksError carries the key set's HTTP status text)
     r"\b(?:jwks?|jwk ?set|key ?set|keys|certs|metadata|discovery|openid ?configuration) ?"
     r"(?:error|exception)\W{1,3}(?:not found|internal server error|bad gateway|"
