@@ -1073,6 +1073,7 @@ ALIASES_21A = {
     ),
     "ltijs": ("Cvmcosta/ltijs",),
     "PyLTI1p3": ("pylti1p3", "pylti1.3", "dmitry-viskov/pylti1.3"),
+    "Sakai (LTI 1.3 platform, LTI13Servlet)": ("sakaiproject/sakai", "Sakai LMS"),
 }
 
 
@@ -1202,8 +1203,9 @@ SPLITS = (
     # account-state message)
     Split("held-out-20b.jsonl", "held-out", lines=153, libraries=8, languages=3,
           earlier=None, aliases=ALIASES_20B, aliases_complete=True),
-    # (130 lines, 5 libraries, 3 languages: the 5 of its author's list, all with sources read;
-    # PHP, JavaScript and Python are all the list gives)
-    Split("held-out-21a.jsonl", "held-out", lines=130, libraries=5, languages=3,
+    # (145 lines, 6 libraries, 4 languages: the 5 of its author's list, all with sources read, and
+    # Sakai's LTI13Servlet from the reserve; PHP, JavaScript, Python and Java are all the list and
+    # the reserve give)
+    Split("held-out-21a.jsonl", "held-out", lines=145, libraries=6, languages=4,
           earlier=None, aliases=ALIASES_21A, aliases_complete=True),
 )
