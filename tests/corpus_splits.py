@@ -1055,6 +1055,28 @@ ALIASES_20A = {
                                     "label-studio", "label_studio", "Heartex Label Studio"),
 }
 
+# Other names the split's libraries go by (packages, repositories, modules, former names):
+# none of them may be a library of an earlier split either.
+ALIASES_21A = {
+    "BookStack (OIDC login)": ("BookStackApp/BookStack", "bookstack", "BookStack OIDC"),
+    "mediawiki-oauthclient-php": (
+        "wikimedia/mediawiki-oauthclient-php",
+        "mediawiki/oauthclient",
+        "MediaWiki OAuth client",
+        "oauthclient-php",
+    ),
+    "packbackbooks/lti-1-3-php-library": (
+        "packbackbooks/lti-1p3-tool",
+        "lti-1-3-php-library",
+        "Packback LTI 1.3 PHP library",
+        "IMSGlobal/lti-1-3-php-library",
+    ),
+    "ltijs": ("Cvmcosta/ltijs",),
+    "PyLTI1p3": ("pylti1p3", "pylti1.3", "dmitry-viskov/pylti1.3"),
+    "Sakai (LTI 1.3 platform, LTI13Servlet)": ("sakaiproject/sakai", "Sakai LMS"),
+}
+
+
 SPLITS = (
     Split("dev-3.jsonl", "dev", lines=200, libraries=20, languages=8,
           earlier=_EARLY[:1], aliases=ALIASES_3, aliases_complete=False),
@@ -1181,4 +1203,9 @@ SPLITS = (
     # account-state message)
     Split("dev-20b.jsonl", "dev", lines=153, libraries=8, languages=3,
           earlier=None, aliases=ALIASES_20B, aliases_complete=True),
+    # (145 lines, 6 libraries, 4 languages: the 5 of its author's list, all with sources read, and
+    # Sakai's LTI13Servlet from the reserve; PHP, JavaScript, Python and Java are all the list and
+    # the reserve give)
+    Split("held-out-21a.jsonl", "held-out", lines=145, libraries=6, languages=4,
+          earlier=None, aliases=ALIASES_21A, aliases_complete=True),
 )
