@@ -405,16 +405,16 @@ def test_held_out_split_keeps_its_measured_numbers():
     """Issue 21's targets on a held-out split are >= 95 % of messages to the right step and
     >= 98 % precision of the answers not marked vague; until they are met, the measured
     numbers are the floor. Each held-out split is measured once, when it is merged, then
-    read and moved into dev. The current one (held-out-20a.jsonl and held-out-20b.jsonl, two
+    read and moved into dev. The current one (held-out-21a.jsonl and held-out-21b.jsonl, two
     authors who had not seen the reader; its misses unread) was measured on 2026-12-03."""
     results = outcomes("held-out")
     assert results, "no held-out split in the corpus: nothing is measured"
     numbers = measure(results)
     misses = [(o.where, o.expected, o.got) for o in results if o.got != o.expected]
-    # Measured once with the seventh session's fourth-round reader: 241/308 right (78.2 %),
-    # 160/175 one-step answers right (91.4 %). The targets are not met (issue 21 stays open).
-    assert numbers.right >= 241, (f"{numbers.right}/{numbers.messages} right", misses)
-    assert numbers.precision >= 160 / 175, (
+    # Measured once with the seventh session's fifth-round reader: 201/286 right (70.3 %),
+    # 165/173 one-step answers right (95.4 %). The targets are not met (issue 21 stays open).
+    assert numbers.right >= 201, (f"{numbers.right}/{numbers.messages} right", misses)
+    assert numbers.precision >= 165 / 173, (
         f"{numbers.stepped_right}/{numbers.stepped} one-step answers right", misses)
 
 
