@@ -1364,8 +1364,7 @@ def _in_context(reading: Reading, lowered: str) -> Reading:
     about_keys = reading.step in ("key", "algorithm") or (
         reading.kind == "vague" and bool(reading.candidate_steps)
         and set(reading.candidate_steps) <= {"key", "algorithm", "jwks"})
-    if about_keys and _JWK_MEMBER.search(
-            lowered.replace("json web key set", "jwks").replace("json web key", "jwk")):
+    if about_keys and _JWK_MEMBER.search(lowered):  # (synonyms applied: "json web key" is "jwk")
         return Reading("step", "jwks", "DC201", ("jwks",), reading.decided_by,
                        reading.captured)
     if _INACTIVE.search(lowered) and reading.step == "time" and all(
